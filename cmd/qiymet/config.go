@@ -1,0 +1,81 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// usageError makes the process exit 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+func oneLine(s string) string {
+	s = strings.ReplaceAll(s, "\r", " ")
+	return strings.ReplaceAll(s, "\n", "; ")
+}
+
+// config is CONTRACT §1: environment variables, overridden by flags of the same name.
+type config struct {
+	DB          string
+	Addr        string
+	BaseURL     string
+	Timezone    string
+	MinN        int64
+	PriorWeight float64
+	Burst       time.Duration
+	Loc         *time.Location
+}
+
+var envDefaults = []struct{ flag, env, def, help string }{
+	{"db", "QIYMET_DB", "sqlite:qiymet.db", "database: sqlite:PATH, sqlite::memory: or postgres://…"},
+	{"addr", "QIYMET_ADDR", "localhost:8080", "listen address of serve"},
+	{"base-url", "QIYMET_BASE_URL", "http://localhost:8080", "public base of links and QR codes"},
+	{"timezone", "QIYMET_TIMEZONE", "Asia/Baku", "zone in which days, months and quarters begin"},
+	{"min-n", "QIYMET_MIN_N", "30", "fewest counted responses for a unit to be ranked"},
+	{"prior-weight", "QIYMET_PRIOR_WEIGHT", "0", "m of the shrinkage (0 = off)"},
+	{"burst-seconds", "QIYMET_BURST_SECONDS", "3", "kiosk submissions sooner than this after the previous one are excluded"},
+}
+
+// newFlagSet makes a command's flag set carrying the configuration flags; call cfg() after Parse.
+func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*flag.FlagSet, func() (*config, error)) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	vals := map[string]*string{}
+	for _, d := range envDefaults {
+		def := d.def
+		if v := getenv(d.env); v != "" {
+			def = v
+		}
+		// the addr flag name stays as the contract spells it (--addr); base-url etc. are ours.
+		vals[d.flag] = fs.String(d.flag, def, d.help+" ("+d.env+")")
+	}
+	return fs, func() (*config, error) {
+		c := &config{DB: *vals["db"], Addr: *vals["addr"], BaseURL: strings.TrimRight(*vals["base-url"], "/"), Timezone: *vals["timezone"]}
+		var err error
+		if c.Loc, err = time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
+			return nil, usagef("QIYMET_TIMEZONE: unknown time zone %q", c.Timezone)
+		}
+		if c.MinN, err = strconv.ParseInt(*vals["min-n"], 10, 64); err != nil || c.MinN < 1 || c.MinN > 1_000_000 {
+			return nil, usagef("QIYMET_MIN_N: want a whole number from 1 to 1000000, got %q", *vals["min-n"])
+		}
+		if c.PriorWeight, err = strconv.ParseFloat(*vals["prior-weight"], 64); err != nil || c.PriorWeight < 0 || c.PriorWeight > 1e6 {
+			return nil, usagef("QIYMET_PRIOR_WEIGHT: want a number from 0 to 1000000, got %q", *vals["prior-weight"])
+		}
+		b, err := strconv.ParseFloat(*vals["burst-seconds"], 64)
+		if err != nil || b < 0 || b > 3600 {
+			return nil, usagef("QIYMET_BURST_SECONDS: want seconds from 0 to 3600, got %q", *vals["burst-seconds"])
+		}
+		c.Burst = time.Duration(b * float64(time.Second))
+		if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
+			return nil, usagef("QIYMET_BASE_URL: want an http:// or https:// URL, got %q", c.BaseURL)
+		}
+		return c, nil
+	}
+}

@@ -1,0 +1,140 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/qiymet/qiymet/survey"
+)
+
+const usage = `usage: qiymet COMMAND [flags]
+
+commands:
+  serve                          run the HTTP service
+  migrate [up|status|unlock]     schema migrations
+  catalog apply FILE.json        create/update groups, agencies, services, centres and surveys
+  catalog export                 print the catalog as JSON
+  import FILE.csv                import responses (all-or-nothing)
+  export [--from D] [--to D] [--agency CODE]   write responses as CSV to stdout
+  report --period P [--lang az|en|ru] [--group G] --out FILE.pdf   the period report
+  user add --email E --role admin|analyst|manager [--agency CODE]
+  kiosk add --center CODE --name NAME [--agency CODE]
+  apikey add --name NAME
+  demo                           load the demo catalog, responses and admin
+
+configuration (environment, or a flag of the same name): QIYMET_DB (--db), QIYMET_ADDR (--addr),
+QIYMET_BASE_URL (--base-url), QIYMET_TIMEZONE (--timezone), QIYMET_MIN_N (--min-n),
+QIYMET_PRIOR_WEIGHT (--prior-weight), QIYMET_BURST_SECONDS (--burst-seconds)
+`
+
+// env is what every command gets: the process's streams and configuration, nothing global.
+type env struct {
+	ctx    context.Context
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+// run is main without the process: end-to-end tests call it directly.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := &env{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usagef("a command is required")
+	}
+	cmd, rest := args[0], args[1:]
+	sub := ""
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		sub = rest[0]
+	}
+	switch {
+	case cmd == "serve":
+		return e.serve(rest)
+	case cmd == "migrate":
+		return e.migrate(rest)
+	case cmd == "catalog" && sub == "apply":
+		return e.catalogApply(rest[1:])
+	case cmd == "catalog" && sub == "export":
+		return e.catalogExport(rest[1:])
+	case cmd == "import":
+		return e.importCSV(rest)
+	case cmd == "export":
+		return e.exportCSV(rest)
+	case cmd == "report":
+		return e.report(rest)
+	case cmd == "user" && sub == "add":
+		return e.userAdd(rest[1:])
+	case cmd == "kiosk" && sub == "add":
+		return e.kioskAdd(rest[1:])
+	case cmd == "apikey" && sub == "add":
+		return e.apikeyAdd(rest[1:])
+	case cmd == "demo":
+		return e.demo(rest)
+	case cmd == "help" || cmd == "-h" || cmd == "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usagef("unknown command %q", strings.Join(args[:min(len(args), 2)], " "))
+}
+
+// parse parses flags anywhere among the arguments and returns the positional ones.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, usagef("see the flags above")
+			}
+			return nil, usagef("%v", err)
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// open connects to the configured database and brings its schema up to date.
+func (e *env) open(c *config) (*survey.Store, error) {
+	s, err := survey.Open(e.ctx, c.DB, survey.Options{Location: c.Loc, Burst: c.Burst})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(e.ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// setup parses a command's flags and opens the store: the common start of most commands.
+func (e *env) setup(name string, args []string, define func(fs *flag.FlagSet), npos int) (*config, *survey.Store, []string, error) {
+	fs, cfgOf := newFlagSet(name, e.getenv, e.stderr)
+	if define != nil {
+		define(fs)
+	}
+	pos, err := parse(fs, args)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if npos >= 0 && len(pos) != npos {
+		return nil, nil, nil, usagef("%s: expected %d argument(s), got %d", name, npos, len(pos))
+	}
+	c, err := cfgOf()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s, err := e.open(c)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return c, s, pos, nil
+}

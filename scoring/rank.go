@@ -1,0 +1,131 @@
+package scoring
+
+import (
+	"cmp"
+	"slices"
+)
+
+// DefaultMinN is the default fewest counted responses for a unit to be ranked.
+const DefaultMinN = 30
+
+// Config holds the ranking methodology.
+type Config struct {
+	MinN        int64   // fewest counted responses to be ranked (DefaultMinN unless configured); ≤ 1 ranks every unit with responses
+	PriorWeight float64 // m of the shrinkage; 0 (or less) = off
+}
+
+// DefaultConfig is the methodology of CONTRACT §1 defaults.
+func DefaultConfig() Config { return Config{MinN: DefaultMinN} }
+
+// Unit is one agency's stats in one period. Several units with the same
+// Agency and Group are summed, so callers may pass per-service or per-day cells.
+type Unit struct {
+	Agency, Group string
+	Stats         Stats
+}
+
+// Row is one agency's line of a ranking table. Every figure is unrounded.
+type Row struct {
+	Agency, Group string
+	Estimate
+	Adjusted     float64  // (m·C + n·index)/(m+n), C = group's pooled index; = Index when m=0
+	Rank         int      // 1-based competition rank on Round2(Adjusted) desc (1,2,2,4); 0 = not ranked
+	Ranked       bool     // n >= MinN
+	PreviousRank *int     // rank in the previous period; nil when unranked there
+	ChangePrev   *float64 // Index(P) − Index(previous), pp; nil if either side n < MinN (or absent)
+	ChangeYear   *float64 // same vs previous year
+	Streak       int      // consecutive periods of P's kind ending with P ranked 1 in its group; 0 if not 1st in P; always 0 for Custom; at most MaxStreak
+}
+
+// Status is the row's status as published: "ranked" or "insufficient".
+func (r Row) Status() string {
+	if r.Ranked {
+		return "ranked"
+	}
+	return "insufficient"
+}
+
+// Group is one peer group's ranking table.
+type Group struct {
+	Group    string
+	Estimate       // pools every agency's responses in the group (sum of Stats)
+	Rows     []Row // ranked rows by rank (ties by agency code), then insufficient rows by Index desc (ties by code)
+}
+
+// RankPeriod ranks one period's units (no change/streak). Units with N==0 are
+// left out; groups with no counted responses are left out; groups sorted by code.
+func RankPeriod(units []Unit, cfg Config) []Group {
+	byGroup := map[string]map[string]Stats{}
+	for _, u := range units {
+		if u.Stats.N <= 0 {
+			continue
+		}
+		agencies := byGroup[u.Group]
+		if agencies == nil {
+			agencies = map[string]Stats{}
+			byGroup[u.Group] = agencies
+		}
+		s := agencies[u.Agency]
+		s.Add(u.Stats)
+		agencies[u.Agency] = s
+	}
+
+	groups := make([]Group, 0, len(byGroup))
+	for code, agencies := range byGroup {
+		var pooled Stats
+		for _, s := range agencies {
+			pooled.Add(s)
+		}
+		g := Group{Group: code, Estimate: pooled.Estimate(), Rows: make([]Row, 0, len(agencies))}
+		for agency, s := range agencies {
+			g.Rows = append(g.Rows, newRow(agency, code, s.Estimate(), g.Index, cfg))
+		}
+		rankRows(g.Rows)
+		groups = append(groups, g)
+	}
+	slices.SortFunc(groups, func(a, b Group) int { return cmp.Compare(a.Group, b.Group) })
+	return groups
+}
+
+func newRow(agency, group string, e Estimate, pooledIndex float64, cfg Config) Row {
+	r := Row{Agency: agency, Group: group, Estimate: e, Adjusted: e.Index, Ranked: e.N >= cfg.MinN}
+	// Shrinkage pulls small samples towards the group's index, so that a lucky
+	// handful of responses cannot top the table.
+	if m := cfg.PriorWeight; m > 0 {
+		n := float64(e.N)
+		r.Adjusted = (m*pooledIndex + n*e.Index) / (m + n)
+	}
+	return r
+}
+
+// rankRows orders rows and assigns competition ranks. Ranks compare the values
+// as published (rounded to 2 decimals): two agencies shown with the same
+// figure must not be ranked apart by an invisible third decimal.
+func rankRows(rows []Row) {
+	slices.SortFunc(rows, func(a, b Row) int {
+		if a.Ranked != b.Ranked {
+			if a.Ranked {
+				return -1
+			}
+			return 1
+		}
+		av, bv := a.Index, b.Index
+		if a.Ranked {
+			av, bv = a.Adjusted, b.Adjusted
+		}
+		if c := cmp.Compare(Round2(bv), Round2(av)); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Agency, b.Agency)
+	})
+	for i := range rows {
+		switch {
+		case !rows[i].Ranked:
+			rows[i].Rank = 0
+		case i > 0 && Round2(rows[i].Adjusted) == Round2(rows[i-1].Adjusted):
+			rows[i].Rank = rows[i-1].Rank
+		default:
+			rows[i].Rank = i + 1
+		}
+	}
+}

@@ -1,0 +1,42 @@
+package survey
+
+import (
+	"database/sql"
+	"errors"
+	"strings"
+
+	"github.com/uptrace/bun/driver/pgdriver"
+)
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// isUniqueViolation maps each dialect's unique-constraint error to one question.
+func isUniqueViolation(err error) bool {
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		return pgErr.Field('C') == "23505"
+	}
+	// modernc sqlite: "constraint failed: UNIQUE constraint failed: … (2067)"
+	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// IsUnavailable reports whether err means the database cannot be reached right now (→ 503), as opposed to a bug.
+func IsUnavailable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		code := pgErr.Field('C')
+		// 57P0x: admin shutdown / crash shutdown / cannot connect now; 08xxx: connection exceptions; 53300: too many connections
+		return strings.HasPrefix(code, "57P") || strings.HasPrefix(code, "08") || code == "53300"
+	}
+	msg := err.Error()
+	for _, s := range []string{"connection refused", "broken pipe", "connection reset", "i/o timeout", "EOF",
+		"database is locked", "SQLITE_BUSY", "bad connection", "no such host", "context deadline exceeded"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return errors.Is(err, sql.ErrConnDone)
+}

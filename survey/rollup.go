@@ -1,0 +1,276 @@
+package survey
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/qiymet/qiymet/scoring"
+	"github.com/uptrace/bun"
+)
+
+// The additive cells (DESIGN "Performance design"). Triggers append one agg_pending row per change of a
+// counted response inside the writing transaction; Rollup folds them into the cells in batches. Writers
+// never touch a shared cell row, and several instances may roll up at once (serialised by a lock).
+
+// DayCell is n, ΣR, ΣR², top-2 count per (day, agency, service, centre, channel).
+type DayCell struct {
+	bun.BaseModel `bun:"table:agg_day,alias:agg_day"`
+	Day           int     `bun:"day,pk"`
+	Agency        string  `bun:"agency_code,pk"`
+	Service       string  `bun:"service_code,pk"`
+	Center        string  `bun:"center_code,pk"`
+	Channel       string  `bun:"channel,pk"`
+	N             int64   `bun:"n"`
+	SumR          float64 `bun:"sum_r"`
+	SumR2         float64 `bun:"sum_r2"`
+	NTop2         int64   `bun:"n_top2"`
+}
+
+// MonthCell is the same per (month, agency): every non-custom period is a set of whole months.
+type MonthCell struct {
+	bun.BaseModel `bun:"table:agg_month,alias:agg_month"`
+	Month         int     `bun:"month,pk"`
+	Agency        string  `bun:"agency_code,pk"`
+	N             int64   `bun:"n"`
+	SumR          float64 `bun:"sum_r"`
+	SumR2         float64 `bun:"sum_r2"`
+	NTop2         int64   `bun:"n_top2"`
+}
+
+// AnswerCell counts one answer value of one question per (day, agency, survey version).
+type AnswerCell struct {
+	bun.BaseModel `bun:"table:agg_answer,alias:agg_answer"`
+	Day           int    `bun:"day,pk"`
+	Agency        string `bun:"agency_code,pk"`
+	Survey        string `bun:"survey_code,pk"`
+	SurveyVersion int    `bun:"survey_version,pk"`
+	Question      string `bun:"question,pk"`
+	Value         int    `bun:"value,pk"`
+	N             int64  `bun:"n"`
+}
+
+// Stats converts a cell into scoring's sums.
+func (c DayCell) Stats() scoring.Stats {
+	return scoring.Stats{N: c.N, SumR: c.SumR, SumR2: c.SumR2, NTop2: c.NTop2}
+}
+
+// Stats converts a cell into scoring's sums.
+func (c MonthCell) Stats() scoring.Stats {
+	return scoring.Stats{N: c.N, SumR: c.SumR, SumR2: c.SumR2, NTop2: c.NTop2}
+}
+
+type pendingRow struct {
+	ID            int64   `bun:"id"`
+	Sign          int64   `bun:"sign"`
+	SubmittedUS   int64   `bun:"submitted_us"`
+	Agency        string  `bun:"agency_code"`
+	Service       string  `bun:"service_code"`
+	Center        string  `bun:"center_code"`
+	Channel       string  `bun:"channel"`
+	Survey        string  `bun:"survey_code"`
+	SurveyVersion int     `bun:"survey_version"`
+	Answers       string  `bun:"answers"`
+	Score         float64 `bun:"score"`
+	Top2          bool    `bun:"top2"`
+}
+
+const rollupBatch = 5000
+
+// rollupLockID is the PostgreSQL advisory lock that serialises roll-ups across instances.
+const rollupLockID = 7_310_001
+
+// Rollup folds every pending change into the cells and returns how many changes it merged.
+func (s *Store) Rollup(ctx context.Context) (int, error) {
+	s.rollupMu.Lock()
+	defer s.rollupMu.Unlock()
+	total := 0
+	for {
+		n, err := s.rollupOnce(ctx)
+		total += n
+		if err != nil || n < rollupBatch {
+			return total, err
+		}
+	}
+}
+
+func (s *Store) rollupOnce(ctx context.Context) (int, error) {
+	var merged int
+	err := s.inTx(ctx, func(tx bun.Tx) error {
+		if s.dialect == "pg" {
+			if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", rollupLockID); err != nil {
+				return err
+			}
+		}
+		if err := s.checkCellZone(ctx, tx); err != nil {
+			return err
+		}
+		var rows []pendingRow
+		err := tx.NewSelect().TableExpr("agg_pending AS p").
+			Join("JOIN responses AS r ON r.seq = p.response_seq").
+			ColumnExpr("p.id, p.sign, r.submitted_us, r.agency_code, COALESCE(r.service_code, '') AS service_code").
+			ColumnExpr("COALESCE(r.center_code, '') AS center_code, r.channel, r.survey_code, r.survey_version, r.answers, r.score, r.top2").
+			OrderExpr("p.id").Limit(rollupBatch).Scan(ctx, &rows)
+		if err != nil && !isNoRows(err) {
+			return err
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		days, months, answers := s.aggregate(rows)
+		if err := upsertCells(ctx, tx, days, months, answers); err != nil {
+			return err
+		}
+		ids := make([]int64, len(rows))
+		for i, r := range rows {
+			ids[i] = r.ID
+		}
+		if _, err := tx.NewDelete().Table("agg_pending").Where("id IN (?)", bun.In(ids)).Exec(ctx); err != nil {
+			return err
+		}
+		merged = len(rows)
+		return nil
+	})
+	return merged, err
+}
+
+// aggregate turns a batch of signed changes into cell deltas.
+func (s *Store) aggregate(rows []pendingRow) (map[DayCell]*DayCell, map[MonthCell]*MonthCell, map[AnswerCell]*AnswerCell) {
+	days := map[DayCell]*DayCell{}
+	months := map[MonthCell]*MonthCell{}
+	answers := map[AnswerCell]*AnswerCell{}
+	for _, r := range rows {
+		t := fromUS(r.SubmittedUS, s.loc)
+		sign := float64(r.Sign)
+		top := int64(0)
+		if r.Top2 {
+			top = r.Sign
+		}
+		dk := DayCell{Day: scoring.DayKey(t, s.loc), Agency: r.Agency, Service: r.Service, Center: r.Center, Channel: r.Channel}
+		d := days[dk]
+		if d == nil {
+			c := dk
+			d = &c
+			days[dk] = d
+		}
+		d.N += r.Sign
+		d.SumR += sign * r.Score
+		d.SumR2 += sign * r.Score * r.Score
+		d.NTop2 += top
+		mk := MonthCell{Month: scoring.MonthIndex(t, s.loc), Agency: r.Agency}
+		m := months[mk]
+		if m == nil {
+			c := mk
+			m = &c
+			months[mk] = m
+		}
+		m.N += r.Sign
+		m.SumR += sign * r.Score
+		m.SumR2 += sign * r.Score * r.Score
+		m.NTop2 += top
+		var vals map[string]any
+		if json.Unmarshal([]byte(r.Answers), &vals) != nil {
+			continue
+		}
+		for q, v := range vals {
+			var iv int
+			switch x := v.(type) {
+			case float64:
+				iv = int(x)
+			case bool:
+				if x {
+					iv = 1
+				}
+			default:
+				continue // text answers are never scored
+			}
+			ak := AnswerCell{Day: dk.Day, Agency: r.Agency, Survey: r.Survey, SurveyVersion: r.SurveyVersion, Question: q, Value: iv}
+			a := answers[ak]
+			if a == nil {
+				c := ak
+				a = &c
+				answers[ak] = a
+			}
+			a.N += r.Sign
+		}
+	}
+	return days, months, answers
+}
+
+// upsertCells adds the deltas, in key order so concurrent roll-ups cannot deadlock.
+func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, months map[MonthCell]*MonthCell, answers map[AnswerCell]*AnswerCell) error {
+	dl := make([]*DayCell, 0, len(days))
+	for _, d := range days {
+		dl = append(dl, d)
+	}
+	sort.Slice(dl, func(i, j int) bool { return fmt.Sprint(*dl[i]) < fmt.Sprint(*dl[j]) })
+	ml := make([]*MonthCell, 0, len(months))
+	for _, m := range months {
+		ml = append(ml, m)
+	}
+	sort.Slice(ml, func(i, j int) bool {
+		if ml[i].Month != ml[j].Month {
+			return ml[i].Month < ml[j].Month
+		}
+		return ml[i].Agency < ml[j].Agency
+	})
+	al := make([]*AnswerCell, 0, len(answers))
+	for _, a := range answers {
+		al = append(al, a)
+	}
+	sort.Slice(al, func(i, j int) bool { return fmt.Sprint(*al[i]) < fmt.Sprint(*al[j]) })
+	const chunk = 500
+	sums := "n = %[1]s.n + EXCLUDED.n, sum_r = %[1]s.sum_r + EXCLUDED.sum_r, sum_r2 = %[1]s.sum_r2 + EXCLUDED.sum_r2, n_top2 = %[1]s.n_top2 + EXCLUDED.n_top2"
+	for i := 0; i < len(dl); i += chunk {
+		part := dl[i:min(i+chunk, len(dl))]
+		if _, err := tx.NewInsert().Model(&part).
+			On("CONFLICT (agency_code, day, service_code, center_code, channel) DO UPDATE").
+			Set(fmt.Sprintf(sums, "agg_day")).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	for i := 0; i < len(ml); i += chunk {
+		part := ml[i:min(i+chunk, len(ml))]
+		if _, err := tx.NewInsert().Model(&part).On("CONFLICT (month, agency_code) DO UPDATE").
+			Set(fmt.Sprintf(sums, "agg_month")).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	for i := 0; i < len(al); i += chunk {
+		part := al[i:min(i+chunk, len(al))]
+		if _, err := tx.NewInsert().Model(&part).
+			On("CONFLICT (agency_code, day, survey_code, survey_version, question, value) DO UPDATE").
+			Set("n = agg_answer.n + EXCLUDED.n").Exec(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkCellZone rebuilds the cells when QIYMET_TIMEZONE changed since they were built: days and months
+// begin at other instants then.
+func (s *Store) checkCellZone(ctx context.Context, tx bun.Tx) error {
+	var zone string
+	err := tx.NewSelect().Model((*metaRow)(nil)).Column("value").Where("key = 'agg_timezone'").Scan(ctx, &zone)
+	if err != nil && !isNoRows(err) {
+		return err
+	}
+	if zone == s.loc.String() {
+		return nil
+	}
+	for _, q := range []string{"DELETE FROM agg_day", "DELETE FROM agg_month", "DELETE FROM agg_answer", "DELETE FROM agg_pending",
+		"INSERT INTO agg_pending (response_seq, sign) SELECT seq, 1 FROM responses WHERE status = 'counted'"} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	_, err = tx.NewInsert().Model(&metaRow{Key: "agg_timezone", Value: s.loc.String()}).
+		On("CONFLICT (key) DO UPDATE").Set("value = EXCLUDED.value").Exec(ctx)
+	return err
+}
+
+// Pending counts the changes not yet rolled up.
+func (s *Store) Pending(ctx context.Context) (int64, error) {
+	return s.db.NewSelect().Table("agg_pending").Count(ctx)
+}

@@ -1,0 +1,183 @@
+package survey
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+	"github.com/uptrace/bun/driver/pgdriver"
+	"github.com/uptrace/bun/driver/sqliteshim"
+)
+
+// Options configure a Store; zero values take the contract's defaults.
+type Options struct {
+	Location *time.Location   // QIYMET_TIMEZONE
+	Burst    time.Duration    // QIYMET_BURST_SECONDS
+	Now      func() time.Time // the clock, injected for tests
+}
+
+// Store is the one gateway to the database, for both dialects.
+type Store struct {
+	db      *bun.DB
+	dialect string // "sqlite" or "pg"
+	loc     *time.Location
+	burst   time.Duration
+	now     func() time.Time
+
+	catMu  sync.Mutex
+	catRev string
+	cat    *Index
+
+	rollupMu sync.Mutex
+}
+
+// Dialect is "sqlite" or "pg".
+func (s *Store) Dialect() string { return s.dialect }
+
+// DB exposes the handle for tests and benchmarks in other packages.
+func (s *Store) DB() *bun.DB { return s.db }
+
+// Location is the zone in which days, months and quarters begin.
+func (s *Store) Location() *time.Location { return s.loc }
+
+// Now is the store's clock.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Open connects to dsn ("sqlite:PATH", "sqlite::memory:", "postgres://…") without migrating.
+func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
+	s := &Store{loc: opt.Location, burst: opt.Burst, now: opt.Now}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		s.dialect = "sqlite"
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, errors.New("database: sqlite: needs a file path, e.g. sqlite:qiymet.db")
+		}
+		sqldb, err := sql.Open(sqliteshim.ShimName, sqliteDSN(path))
+		if err != nil {
+			return nil, fmt.Errorf("database: %w", err)
+		}
+		// WAL lets readers run beside the one writer; more connections would only queue on the write lock.
+		sqldb.SetMaxOpenConns(4)
+		sqldb.SetMaxIdleConns(4)
+		sqldb.SetConnMaxLifetime(0)
+		s.db = bun.NewDB(sqldb, sqlitedialect.New())
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		s.dialect = "pg"
+		fixed, err := checkPostgresDSN(dsn)
+		if err != nil {
+			return nil, err
+		}
+		sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(fixed), pgdriver.WithTimeout(10*time.Second)))
+		sqldb.SetMaxOpenConns(40)
+		sqldb.SetMaxIdleConns(40)
+		sqldb.SetConnMaxIdleTime(5 * time.Minute)
+		s.db = bun.NewDB(sqldb, pgdialect.New())
+	default:
+		return nil, fmt.Errorf("database: %q: want sqlite:PATH or postgres://…", redactDSN(dsn))
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.db.PingContext(pctx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("database: cannot connect to %s: %w", redactDSN(dsn), err)
+	}
+	return s, nil
+}
+
+// sqliteDSN sets the pragmas in the DSN so every pooled connection gets them. synchronous(FULL): a 201
+// promises the response survives a power cut, not just a crash of the process.
+func sqliteDSN(path string) string {
+	const pragmas = "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(FULL)&_txlock=immediate"
+	if path == ":memory:" {
+		var b [8]byte
+		rand.Read(b[:])
+		// plain :memory: would give each pooled connection its own empty database.
+		return "file:/qiymet-" + hex.EncodeToString(b[:]) + "?vfs=memdb&" + strings.Replace(pragmas, "journal_mode(WAL)", "journal_mode(MEMORY)", 1)
+	}
+	return "file:" + path + "?" + pragmas
+}
+
+// checkPostgresDSN refuses a non-loopback DSN without sslmode (the driver would then skip certificate
+// checks) and turns TLS off on loopback when sslmode is absent.
+func checkPostgresDSN(dsn string) (string, error) {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "", fmt.Errorf("database: malformed PostgreSQL DSN: %v", redactErr(err))
+	}
+	q := u.Query()
+	if q.Get("sslmode") != "" {
+		return dsn, nil
+	}
+	host := u.Hostname()
+	if !isLoopback(host) {
+		return "", fmt.Errorf("database: PostgreSQL DSN for non-loopback host %q has no sslmode; add sslmode=verify-full (or require/disable explicitly)", host)
+	}
+	q.Set("sslmode", "disable")
+	u.RawQuery = q.Encode()
+	return u.String(), nil
+}
+
+func isLoopback(host string) bool {
+	if host == "" || host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// redactDSN hides a password in error messages.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}
+
+func redactErr(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err.Error()
+	}
+	return err.Error()
+}
+
+// Close releases the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks the database answers (for /readyz).
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.db.NewRaw("SELECT 1").Scan(ctx, &one)
+}
+
+// inTx runs fn in a transaction; exported store methods open it, helpers take bun.IDB.
+func (s *Store) inTx(ctx context.Context, fn func(tx bun.Tx) error) error {
+	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(tx) })
+}
+
+func us(t time.Time) int64 { return t.UnixMicro() }
+
+func fromUS(v int64, loc *time.Location) time.Time { return time.UnixMicro(v).In(loc) }

@@ -1,0 +1,169 @@
+package survey
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Secret prefixes make a leaked credential recognisable (and greppable by secret scanners).
+const (
+	kioskPrefix  = "qk_"
+	apiKeyPrefix = "qa_"
+)
+
+// newSecret returns an unguessable token of n random bytes (URL-safe).
+func newSecret(prefix string, n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on Linux; if it does, nothing is safe to issue
+	}
+	return prefix + base64.RawURLEncoding.EncodeToString(b)
+}
+
+// HashSecret is how tokens, keys and session ids are stored: only their SHA-256.
+func HashSecret(secret string) string {
+	h := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(h[:])
+}
+
+// Kiosk is a registered tablet.
+type Kiosk struct {
+	bun.BaseModel    `bun:"table:kiosks"`
+	ID               int64  `bun:"id,pk,autoincrement" json:"id"`
+	Name             string `bun:"name" json:"name"`
+	Center           string `bun:"center_code" json:"center"`
+	Agency           string `bun:"agency_code,nullzero" json:"agency,omitempty"`
+	TokenHash        string `bun:"token_hash" json:"-"`
+	PairingHash      string `bun:"pairing_hash,nullzero" json:"-"`
+	PairingExpiresUS int64  `bun:"pairing_expires_us,nullzero" json:"-"`
+	CreatedUS        int64  `bun:"created_us" json:"-"`
+	RevokedUS        int64  `bun:"revoked_us,nullzero" json:"-"`
+	LastSeenUS       int64  `bun:"last_seen_us,nullzero" json:"-"`
+	AppVersion       string `bun:"app_version,nullzero" json:"-"`
+	QueueLen         int64  `bun:"queue_len,nullzero" json:"-"`
+	LastSubmitUS     int64  `bun:"last_submit_us,nullzero" json:"-"`
+}
+
+// AddKiosk registers a kiosk in a centre (optionally bound to one agency it hosts) and returns its device token,
+// which is shown once and stored only as a hash.
+func (s *Store) AddKiosk(ctx context.Context, center, name, agency string) (*Kiosk, string, error) {
+	ix, err := s.Index(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, ok := ix.Center(center); !ok {
+		return nil, "", FieldError("center", "unknown centre %q", center)
+	}
+	if agency != "" && !ix.Hosts(center, agency) {
+		return nil, "", FieldError("agency", "centre %q does not host agency %q", center, agency)
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 200 {
+		return nil, "", FieldError("name", "a kiosk needs a name of 1 to 200 characters")
+	}
+	token := newSecret(kioskPrefix, 32)
+	k := &Kiosk{Name: name, Center: center, Agency: agency, TokenHash: HashSecret(token), CreatedUS: us(s.now())}
+	if _, err := s.db.NewInsert().Model(k).Exec(ctx); err != nil {
+		return nil, "", err
+	}
+	return k, token, nil
+}
+
+// AuthKiosk finds the live kiosk holding token.
+func (s *Store) AuthKiosk(ctx context.Context, token string) (*Kiosk, error) {
+	if !strings.HasPrefix(token, kioskPrefix) {
+		return nil, Errorf(CodeUnauthorized, "", "unknown credential")
+	}
+	k := new(Kiosk)
+	err := s.db.NewSelect().Model(k).Where("token_hash = ?", HashSecret(token)).Where("revoked_us IS NULL").Scan(ctx)
+	if isNoRows(err) {
+		return nil, Errorf(CodeUnauthorized, "", "unknown or revoked kiosk token")
+	}
+	return k, err
+}
+
+// APIKey is an integration credential (queue systems, importers).
+type APIKey struct {
+	bun.BaseModel `bun:"table:api_keys"`
+	ID            int64  `bun:"id,pk,autoincrement" json:"id"`
+	Name          string `bun:"name" json:"name"`
+	KeyHash       string `bun:"key_hash" json:"-"`
+	CreatedUS     int64  `bun:"created_us" json:"-"`
+	RevokedUS     int64  `bun:"revoked_us,nullzero" json:"-"`
+	LastUsedUS    int64  `bun:"last_used_us,nullzero" json:"-"`
+}
+
+// AddAPIKey creates an API key; the key is returned once and stored only as a hash.
+func (s *Store) AddAPIKey(ctx context.Context, name string) (*APIKey, string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 200 {
+		return nil, "", FieldError("name", "an API key needs a name of 1 to 200 characters")
+	}
+	key := newSecret(apiKeyPrefix, 32)
+	k := &APIKey{Name: name, KeyHash: HashSecret(key), CreatedUS: us(s.now())}
+	if _, err := s.db.NewInsert().Model(k).Exec(ctx); err != nil {
+		return nil, "", err
+	}
+	return k, key, nil
+}
+
+// AuthAPIKey finds the live API key.
+func (s *Store) AuthAPIKey(ctx context.Context, key string) (*APIKey, error) {
+	if !strings.HasPrefix(key, apiKeyPrefix) {
+		return nil, Errorf(CodeUnauthorized, "", "unknown credential")
+	}
+	k := new(APIKey)
+	err := s.db.NewSelect().Model(k).Where("key_hash = ?", HashSecret(key)).Where("revoked_us IS NULL").Scan(ctx)
+	if isNoRows(err) {
+		return nil, Errorf(CodeUnauthorized, "", "unknown or revoked API key")
+	}
+	return k, err
+}
+
+// Invitation is a one-time link issued for one visit.
+type Invitation struct {
+	bun.BaseModel `bun:"table:invitations"`
+	ID            int64  `bun:"id,pk,autoincrement"`
+	TokenHash     string `bun:"token_hash"`
+	Agency        string `bun:"agency_code"`
+	Service       string `bun:"service_code,nullzero"`
+	Center        string `bun:"center_code,nullzero"`
+	VisitID       string `bun:"visit_id"`
+	Operator      string `bun:"operator,nullzero"`
+	APIKeyID      int64  `bun:"api_key_id,nullzero"`
+	CreatedUS     int64  `bun:"created_us"`
+	ExpiresUS     int64  `bun:"expires_us"`
+	UsedUS        int64  `bun:"used_us,nullzero"`
+}
+
+// Expired reports whether the invitation can no longer be used at now.
+func (inv *Invitation) Expired(now time.Time) bool { return us(now) >= inv.ExpiresUS }
+
+// invitationToken derives the token from a server secret so the same visit gets the same link again,
+// while only the token's hash is stored.
+func invitationToken(secret []byte, agency, visitID string, createdUS int64) string {
+	m := hmac.New(sha256.New, secret)
+	m.Write([]byte(agency + "\x00" + visitID + "\x00" + time.UnixMicro(createdUS).UTC().Format(time.RFC3339Nano)))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18]) // 144 bits
+}
+
+// tokenSecret returns the per-installation secret behind invitation tokens, creating it once.
+func (s *Store) tokenSecret(ctx context.Context, db bun.IDB) ([]byte, error) {
+	fresh := hex.EncodeToString([]byte(newSecret("", 32)))
+	if _, err := db.NewInsert().Model(&metaRow{Key: "token_secret", Value: fresh}).On("CONFLICT (key) DO NOTHING").Exec(ctx); err != nil {
+		return nil, err
+	}
+	var v string
+	if err := db.NewSelect().Model((*metaRow)(nil)).Column("value").Where("key = 'token_secret'").Scan(ctx, &v); err != nil {
+		return nil, err
+	}
+	return []byte(v), nil
+}

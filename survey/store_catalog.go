@@ -1,0 +1,347 @@
+package survey
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+
+	"github.com/uptrace/bun"
+)
+
+// Index is a loaded catalog with lookups. It is shared read-only between requests.
+type Index struct {
+	Catalog
+	Rev      string
+	agency   map[string]*Agency
+	service  map[string]*Service
+	center   map[string]*Center
+	group    map[string]*Group
+	surveys  map[string]map[int]*Survey
+	newest   map[string]int
+	keys     []string // every question key, in order of first appearance (CSV columns)
+	keyTypes map[string]string
+}
+
+func newIndex(c Catalog, rev string) *Index {
+	c.Sort()
+	ix := &Index{Catalog: c, Rev: rev, agency: map[string]*Agency{}, service: map[string]*Service{},
+		center: map[string]*Center{}, group: map[string]*Group{}, surveys: map[string]map[int]*Survey{},
+		newest: map[string]int{}, keyTypes: map[string]string{}}
+	for i := range ix.Groups {
+		ix.group[ix.Groups[i].Code] = &ix.Groups[i]
+	}
+	for i := range ix.Agencies {
+		ix.agency[ix.Agencies[i].Code] = &ix.Agencies[i]
+	}
+	for i := range ix.Services {
+		ix.service[ix.Services[i].Code] = &ix.Services[i]
+	}
+	for i := range ix.Centers {
+		ix.center[ix.Centers[i].Code] = &ix.Centers[i]
+	}
+	for i := range ix.Surveys {
+		sv := &ix.Surveys[i]
+		if ix.surveys[sv.Code] == nil {
+			ix.surveys[sv.Code] = map[int]*Survey{}
+		}
+		ix.surveys[sv.Code][sv.Version] = sv
+		if sv.Version > ix.newest[sv.Code] {
+			ix.newest[sv.Code] = sv.Version
+		}
+		for _, q := range sv.Questions {
+			if _, ok := ix.keyTypes[q.Key]; !ok {
+				ix.keys = append(ix.keys, q.Key)
+				ix.keyTypes[q.Key] = q.Type
+			}
+		}
+	}
+	return ix
+}
+
+// Agency looks up an agency by code.
+func (ix *Index) Agency(code string) (*Agency, bool) { a, ok := ix.agency[code]; return a, ok }
+
+// Service looks up a service by code.
+func (ix *Index) Service(code string) (*Service, bool) { a, ok := ix.service[code]; return a, ok }
+
+// Center looks up a centre by code.
+func (ix *Index) Center(code string) (*Center, bool) { a, ok := ix.center[code]; return a, ok }
+
+// Group looks up a peer group by code.
+func (ix *Index) Group(code string) (*Group, bool) { a, ok := ix.group[code]; return a, ok }
+
+// Hosts reports whether centre c hosts agency a.
+func (ix *Index) Hosts(c, a string) bool {
+	ce, ok := ix.center[c]
+	if !ok {
+		return false
+	}
+	for _, x := range ce.Agencies {
+		if x == a {
+			return true
+		}
+	}
+	return false
+}
+
+// Survey returns a version of a survey; version 0 means the newest.
+func (ix *Index) Survey(code string, version int) (*Survey, bool) {
+	if version == 0 {
+		version = ix.newest[code]
+	}
+	s, ok := ix.surveys[code][version]
+	return s, ok
+}
+
+// QuestionKeys lists every question key of every survey version, in a stable order (the CSV q.* columns).
+func (ix *Index) QuestionKeys() []string { return ix.keys }
+
+// ServicesOf lists the services of one agency.
+func (ix *Index) ServicesOf(agency string) []Service {
+	var out []Service
+	for _, s := range ix.Services {
+		if s.Agency == agency {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+type surveyRow struct {
+	bun.BaseModel `bun:"table:surveys"`
+	Code          string `bun:"code,pk"`
+	Version       int    `bun:"version,pk"`
+	Definition    string `bun:"definition"`
+	CreatedUS     int64  `bun:"created_us"`
+}
+
+type groupRow struct {
+	bun.BaseModel `bun:"table:peer_groups"`
+	Group
+}
+type agencyRow struct {
+	bun.BaseModel `bun:"table:agencies"`
+	Agency
+}
+type serviceRow struct {
+	bun.BaseModel `bun:"table:services"`
+	Service
+}
+type centerRow struct {
+	bun.BaseModel `bun:"table:centers"`
+	Center
+}
+type centerAgencyRow struct {
+	bun.BaseModel `bun:"table:center_agencies"`
+	Center        string `bun:"center_code,pk"`
+	Agency        string `bun:"agency_code,pk"`
+}
+
+type metaRow struct {
+	bun.BaseModel `bun:"table:meta"`
+	Key           string `bun:"key,pk"`
+	Value         string `bun:"value"`
+}
+
+// Index returns the current catalog, cached until any instance changes it (the meta catalog_rev).
+func (s *Store) Index(ctx context.Context) (*Index, error) {
+	var rev string
+	err := s.db.NewSelect().Model((*metaRow)(nil)).Column("value").Where("key = 'catalog_rev'").Scan(ctx, &rev)
+	if err != nil && !isNoRows(err) {
+		return nil, err
+	}
+	s.catMu.Lock()
+	defer s.catMu.Unlock()
+	if s.cat != nil && s.catRev == rev {
+		return s.cat, nil
+	}
+	c, err := loadCatalog(ctx, s.db)
+	if err != nil {
+		return nil, err
+	}
+	s.cat, s.catRev = newIndex(c, rev), rev
+	return s.cat, nil
+}
+
+func loadCatalog(ctx context.Context, db bun.IDB) (Catalog, error) {
+	var c Catalog
+	var groups []groupRow
+	var agencies []agencyRow
+	var services []serviceRow
+	var centers []centerRow
+	var hosts []centerAgencyRow
+	var surveys []surveyRow
+	for _, q := range []struct {
+		dst   any
+		order string
+	}{{&groups, "code"}, {&agencies, "code"}, {&services, "code"}, {&centers, "code"},
+		{&hosts, "center_code, agency_code"}, {&surveys, "code, version"}} {
+		if err := db.NewSelect().Model(q.dst).OrderExpr(q.order).Scan(ctx); err != nil && !isNoRows(err) {
+			return c, err
+		}
+	}
+	for _, g := range groups {
+		c.Groups = append(c.Groups, g.Group)
+	}
+	for _, a := range agencies {
+		c.Agencies = append(c.Agencies, a.Agency)
+	}
+	for _, sv := range services {
+		c.Services = append(c.Services, sv.Service)
+	}
+	byCenter := map[string][]string{}
+	for _, h := range hosts {
+		byCenter[h.Center] = append(byCenter[h.Center], h.Agency)
+	}
+	for _, ce := range centers {
+		ce.Center.Agencies = byCenter[ce.Code]
+		c.Centers = append(c.Centers, ce.Center)
+	}
+	for _, sr := range surveys {
+		var sv Survey
+		if err := json.Unmarshal([]byte(sr.Definition), &sv); err != nil {
+			return c, fmt.Errorf("survey %s v%d: stored definition is corrupt: %w", sr.Code, sr.Version, err)
+		}
+		sv.Code, sv.Version = sr.Code, sr.Version
+		c.Surveys = append(c.Surveys, sv)
+	}
+	return c, nil
+}
+
+// Catalog returns the stored catalog, sorted by code.
+func (s *Store) Catalog(ctx context.Context) (Catalog, error) {
+	c, err := loadCatalog(ctx, s.db)
+	c.Sort()
+	return c, err
+}
+
+// ApplyResult counts what ApplyCatalog changed.
+type ApplyResult struct {
+	Created, Updated, Unchanged int
+}
+
+func (r ApplyResult) String() string {
+	return fmt.Sprintf("%d created, %d updated, %d unchanged", r.Created, r.Updated, r.Unchanged)
+}
+
+// ApplyCatalog creates or updates every entry of c; it never deletes. It is idempotent. A changed survey
+// under a version that a response already uses is refused: publish a new version instead.
+func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error) {
+	var res ApplyResult
+	err := s.inTx(ctx, func(tx bun.Tx) error {
+		old, err := loadCatalog(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := c.Validate(&old); err != nil {
+			return err
+		}
+		ix := newIndex(old, "")
+		count := func(existed bool, same bool) {
+			switch {
+			case !existed:
+				res.Created++
+			case same:
+				res.Unchanged++
+			default:
+				res.Updated++
+			}
+		}
+		for _, sv := range c.Surveys {
+			def, _ := json.Marshal(Survey{Primary: sv.Primary, Questions: sv.Questions})
+			prev, existed := ix.Survey(sv.Code, sv.Version)
+			if existed && sv.Version == 0 {
+				existed = false
+			}
+			same := existed && reflect.DeepEqual(normSurvey(*prev), normSurvey(sv))
+			count(existed, same)
+			if same {
+				continue
+			}
+			if existed {
+				used, err := tx.NewSelect().Table("responses").
+					Where("survey_code = ? AND survey_version = ?", sv.Code, sv.Version).Exists(ctx)
+				if err != nil {
+					return err
+				}
+				if used {
+					return FieldError("surveys", "survey %q version %d is already used by responses and cannot change; publish version %d instead",
+						sv.Code, sv.Version, ix.newest[sv.Code]+1)
+				}
+			}
+			row := &surveyRow{Code: sv.Code, Version: sv.Version, Definition: string(def), CreatedUS: us(s.now())}
+			if _, err := tx.NewInsert().Model(row).On("CONFLICT (code, version) DO UPDATE").
+				Set("definition = EXCLUDED.definition").Exec(ctx); err != nil {
+				return err
+			}
+		}
+		for _, g := range c.Groups {
+			prev, existed := ix.Group(g.Code)
+			count(existed, existed && *prev == g)
+			if _, err := tx.NewInsert().Model(&groupRow{Group: g}).On("CONFLICT (code) DO UPDATE").
+				Set("name = EXCLUDED.name").Exec(ctx); err != nil {
+				return err
+			}
+		}
+		for _, a := range c.Agencies {
+			prev, existed := ix.Agency(a.Code)
+			count(existed, existed && *prev == a)
+			if _, err := tx.NewInsert().Model(&agencyRow{Agency: a}).On("CONFLICT (code) DO UPDATE").
+				Set("name = EXCLUDED.name, group_code = EXCLUDED.group_code, survey_code = EXCLUDED.survey_code").Exec(ctx); err != nil {
+				return err
+			}
+		}
+		for _, sv := range c.Services {
+			prev, existed := ix.Service(sv.Code)
+			count(existed, existed && *prev == sv)
+			if _, err := tx.NewInsert().Model(&serviceRow{Service: sv}).On("CONFLICT (code) DO UPDATE").
+				Set("name = EXCLUDED.name, agency_code = EXCLUDED.agency_code").Exec(ctx); err != nil {
+				return err
+			}
+		}
+		for _, ce := range c.Centers {
+			prev, existed := ix.Center(ce.Code)
+			same := existed && prev.Name == ce.Name
+			for _, a := range ce.Agencies {
+				if !ix.Hosts(ce.Code, a) {
+					same = false
+				}
+			}
+			count(existed, same)
+			if _, err := tx.NewInsert().Model(&centerRow{Center: ce}).On("CONFLICT (code) DO UPDATE").
+				Set("name = EXCLUDED.name").Exec(ctx); err != nil {
+				return err
+			}
+			for _, a := range ce.Agencies {
+				if _, err := tx.NewInsert().Model(&centerAgencyRow{Center: ce.Code, Agency: a}).
+					On("CONFLICT DO NOTHING").Exec(ctx); err != nil {
+					return err
+				}
+			}
+		}
+		return bumpCatalogRev(ctx, tx)
+	})
+	return res, err
+}
+
+func normSurvey(s Survey) Survey {
+	b, _ := json.Marshal(s)
+	var out Survey
+	json.Unmarshal(b, &out)
+	return out
+}
+
+// bumpCatalogRev tells every instance's cache that the catalog changed.
+func bumpCatalogRev(ctx context.Context, tx bun.IDB) error {
+	var rev string
+	err := tx.NewSelect().Model((*metaRow)(nil)).Column("value").Where("key = 'catalog_rev'").Scan(ctx, &rev)
+	if err != nil && !isNoRows(err) {
+		return err
+	}
+	n, _ := strconv.Atoi(rev)
+	_, err = tx.NewInsert().Model(&metaRow{Key: "catalog_rev", Value: strconv.Itoa(n + 1)}).
+		On("CONFLICT (key) DO UPDATE").Set("value = EXCLUDED.value").Exec(ctx)
+	return err
+}

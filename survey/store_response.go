@@ -1,0 +1,253 @@
+package survey
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Credential says who submits: exactly one of the fields is set (a link submission carries its token in the body).
+type Credential struct {
+	Kiosk  *Kiosk
+	APIKey *APIKey
+}
+
+// Submit validates and stores one response. created is false for an idempotent replay (same id, same content),
+// which returns the first answer. The response is committed before Submit returns.
+func (s *Store) Submit(ctx context.Context, sub *Submission, cred Credential) (res Result, created bool, err error) {
+	ix, err := s.Index(ctx)
+	if err != nil {
+		return res, false, err
+	}
+	now := s.now()
+	var t Target
+	switch {
+	case sub.Token != "":
+		if cred.Kiosk != nil {
+			return res, false, FieldError("token", "a kiosk cannot submit with an invitation token")
+		}
+		inv, err := s.InvitationByToken(ctx, sub.Token)
+		if err != nil {
+			return res, false, err
+		}
+		t = Target{Channel: ChannelLink, InvitationID: inv.ID, Invitation: inv}
+	case cred.Kiosk != nil:
+		t = Target{Channel: ChannelKiosk, KioskID: cred.Kiosk.ID, KioskCenter: cred.Kiosk.Center, KioskAgency: cred.Kiosk.Agency}
+	case cred.APIKey != nil:
+		t = Target{Channel: ChannelAPI}
+	default:
+		return res, false, Errorf(CodeUnauthorized, "", "a kiosk token, an API key or an invitation token is required")
+	}
+	r, err := ix.Prepare(sub, t, now)
+	if err != nil {
+		return res, false, err
+	}
+	err = s.inTx(ctx, func(tx bun.Tx) error {
+		if prev, err := responseByID(ctx, tx, r.ID); err != nil {
+			return err
+		} else if prev != nil {
+			return replay(prev, r)
+		}
+		if t.Invitation != nil {
+			if err := useInvitation(ctx, tx, t.Invitation, now); err != nil {
+				return err
+			}
+		}
+		if t.KioskID != 0 {
+			if err := s.applyBurstRule(ctx, tx, r); err != nil {
+				return err
+			}
+		}
+		_, err := tx.NewInsert().Model(r).Exec(ctx)
+		return err
+	})
+	if rp, ok := err.(replayed); ok {
+		return rp.res, false, nil
+	}
+	if isUniqueViolation(err) {
+		// Another request stored the same id between our check and insert: answer as a replay would.
+		prev, err2 := responseByID(ctx, s.db, r.ID)
+		if err2 != nil || prev == nil {
+			return res, false, err
+		}
+		if rp, ok := replay(prev, r).(replayed); ok {
+			return rp.res, false, nil
+		}
+		return res, false, replay(prev, r)
+	}
+	if err != nil {
+		return res, false, err
+	}
+	return ResultOf(r), true, nil
+}
+
+// replayed carries the first answer out of the transaction (rolling it back: nothing to write).
+type replayed struct{ res Result }
+
+func (replayed) Error() string { return "replayed" }
+
+func replay(prev, r *Response) error {
+	if prev.ContentHash != r.ContentHash {
+		return Errorf(CodeIDConflict, "id", "a different response with id %s is already stored", r.ID)
+	}
+	return replayed{ResultOf(prev)}
+}
+
+func responseByID(ctx context.Context, db bun.IDB, id string) (*Response, error) {
+	r := new(Response)
+	err := db.NewSelect().Model(r).Where("id = ?", id).Scan(ctx)
+	if isNoRows(err) {
+		return nil, nil
+	}
+	return r, err
+}
+
+// applyBurstRule excludes a kiosk submission made sooner than the burst window after the kiosk's previous one
+// (by submitted_at, so a queue drained after an outage keeps its real spacing). Touching the kiosk row first
+// serialises one kiosk's submissions across instances.
+func (s *Store) applyBurstRule(ctx context.Context, tx bun.Tx, r *Response) error {
+	if _, err := tx.NewUpdate().Table("kiosks").Set("last_submit_us = ?", r.ReceivedUS).
+		Where("id = ?", r.KioskID).Exec(ctx); err != nil {
+		return err
+	}
+	if s.burst <= 0 {
+		return nil
+	}
+	var prev []int64
+	err := tx.NewSelect().Table("responses").Column("submitted_us").
+		Where("kiosk_id = ? AND submitted_us <= ?", r.KioskID, r.SubmittedUS).
+		Order("submitted_us DESC").Limit(1).Scan(ctx, &prev)
+	if err != nil && !isNoRows(err) {
+		return err
+	}
+	if len(prev) == 1 && r.SubmittedUS-prev[0] < s.burst.Microseconds() {
+		r.Status, r.Reason = StatusExcluded, ReasonBurst
+	}
+	return nil
+}
+
+func useInvitation(ctx context.Context, tx bun.Tx, inv *Invitation, now time.Time) error {
+	res, err := tx.NewUpdate().Model((*Invitation)(nil)).Set("used_us = ?", us(now)).
+		Where("id = ? AND used_us IS NULL", inv.ID).Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return Errorf(CodeTokenUsed, "token", "this link has already been used to rate the visit")
+	}
+	return nil
+}
+
+// InvitationByToken finds a usable invitation: unknown → not_found, used → token_used, expired → token_expired.
+func (s *Store) InvitationByToken(ctx context.Context, token string) (*Invitation, error) {
+	inv, err := s.LookupInvitation(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	if inv.UsedUS != 0 {
+		return inv, Errorf(CodeTokenUsed, "token", "this link has already been used to rate the visit")
+	}
+	if inv.Expired(s.now()) {
+		return inv, Errorf(CodeTokenExpired, "token", "this link has expired")
+	}
+	return inv, nil
+}
+
+// LookupInvitation finds an invitation by token whatever its state.
+func (s *Store) LookupInvitation(ctx context.Context, token string) (*Invitation, error) {
+	if token == "" || len(token) > 100 || strings.ContainsAny(token, "/?#") {
+		return nil, Errorf(CodeNotFound, "token", "unknown link")
+	}
+	inv := new(Invitation)
+	err := s.db.NewSelect().Model(inv).Where("token_hash = ?", HashSecret(token)).Scan(ctx)
+	if isNoRows(err) {
+		return nil, Errorf(CodeNotFound, "token", "unknown link")
+	}
+	return inv, err
+}
+
+// InvitationRequest is the body of POST /api/v1/invitations.
+type InvitationRequest struct {
+	Agency    string `json:"agency"`
+	Service   string `json:"service"`
+	Center    string `json:"center"`
+	VisitID   string `json:"visit_id"`
+	Operator  string `json:"operator"`
+	ExpiresIn *int64 `json:"expires_in"`
+}
+
+// Invitation lifetimes (seconds).
+const (
+	DefaultInvitationTTL = 7 * 24 * 3600
+	MaxInvitationTTL     = 30 * 24 * 3600
+)
+
+// CreateInvitation issues (or, for the same agency and visit_id, returns again) the one-time link of a visit.
+func (s *Store) CreateInvitation(ctx context.Context, req InvitationRequest, key *APIKey) (inv *Invitation, token string, created bool, err error) {
+	ix, err := s.Index(ctx)
+	if err != nil {
+		return nil, "", false, err
+	}
+	if req.Agency == "" {
+		return nil, "", false, FieldError("agency", "agency is required")
+	}
+	if _, ok := ix.Agency(req.Agency); !ok {
+		return nil, "", false, Errorf(CodeUnknownAgency, "agency", "unknown agency %q", truncate(req.Agency, 64))
+	}
+	if req.Service != "" {
+		sv, ok := ix.Service(req.Service)
+		if !ok || sv.Agency != req.Agency {
+			return nil, "", false, FieldError("service", "service %q is not a service of agency %q", truncate(req.Service, 64), req.Agency)
+		}
+	}
+	if req.Center != "" && !ix.Hosts(req.Center, req.Agency) {
+		return nil, "", false, FieldError("center", "centre %q does not host agency %q", truncate(req.Center, 64), req.Agency)
+	}
+	req.VisitID = strings.TrimSpace(req.VisitID)
+	if req.VisitID == "" || len(req.VisitID) > 100 {
+		return nil, "", false, FieldError("visit_id", "visit_id is required (at most 100 characters)")
+	}
+	if len(req.Operator) > 200 {
+		return nil, "", false, FieldError("operator", "operator is at most 200 characters")
+	}
+	ttl := int64(DefaultInvitationTTL)
+	if req.ExpiresIn != nil {
+		ttl = *req.ExpiresIn
+		if ttl < 60 || ttl > MaxInvitationTTL {
+			return nil, "", false, FieldError("expires_in", "expires_in must be between 60 and %d seconds", MaxInvitationTTL)
+		}
+	}
+	now := s.now()
+	err = s.inTx(ctx, func(tx bun.Tx) error {
+		secret, err := s.tokenSecret(ctx, tx)
+		if err != nil {
+			return err
+		}
+		existing := new(Invitation)
+		err = tx.NewSelect().Model(existing).Where("agency_code = ? AND visit_id = ?", req.Agency, req.VisitID).Scan(ctx)
+		if err == nil {
+			inv, token = existing, invitationToken(secret, existing.Agency, existing.VisitID, existing.CreatedUS)
+			return nil
+		}
+		if !isNoRows(err) {
+			return err
+		}
+		inv = &Invitation{Agency: req.Agency, Service: req.Service, Center: req.Center, VisitID: req.VisitID,
+			Operator: req.Operator, CreatedUS: us(now), ExpiresUS: us(now.Add(time.Duration(ttl) * time.Second))}
+		if key != nil {
+			inv.APIKeyID = key.ID
+		}
+		token = invitationToken(secret, inv.Agency, inv.VisitID, inv.CreatedUS)
+		inv.TokenHash = HashSecret(token)
+		created = true
+		_, err = tx.NewInsert().Model(inv).Exec(ctx)
+		return err
+	})
+	if isUniqueViolation(err) {
+		// A concurrent request created the same visit's invitation: return that one.
+		return s.CreateInvitation(ctx, req, key)
+	}
+	return inv, token, created, err
+}

@@ -1,0 +1,79 @@
+// Package web is Qiymət's HTTP surface: the JSON API, the kiosk app, link pages and the dashboard.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/qiymet/qiymet/scoring"
+	"github.com/qiymet/qiymet/survey"
+)
+
+// Config wires a Server.
+type Config struct {
+	Store    *survey.Store
+	BaseURL  string
+	Location *time.Location
+	Scoring  scoring.Config
+	Logger   *slog.Logger
+	Registry *prometheus.Registry // nil: a fresh one
+	// RateScale multiplies every rate limit (tests set it high to measure other things).
+	RateScale float64
+}
+
+// Server holds the dependencies of every handler.
+type Server struct {
+	store   *survey.Store
+	baseURL string
+	loc     *time.Location
+	scoring scoring.Config
+	log     *slog.Logger
+	reg     *prometheus.Registry
+	metrics *metrics
+	limits  *limiters
+	router  *mux.Router
+	handler http.Handler
+}
+
+// New builds the server and its routes.
+func New(c Config) *Server {
+	s := &Server{store: c.Store, baseURL: c.BaseURL, loc: c.Location, scoring: c.Scoring, log: c.Logger, reg: c.Registry}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.reg == nil {
+		s.reg = prometheus.NewRegistry()
+	}
+	if s.loc == nil {
+		s.loc = time.UTC
+	}
+	if c.RateScale <= 0 {
+		c.RateScale = 1
+	}
+	s.metrics = newMetrics(s.reg)
+	s.limits = newLimiters(c.RateScale)
+	s.router = mux.NewRouter()
+	s.routes()
+	// Wrap the whole router: router.Use would skip 404/405 answers.
+	s.handler = s.recoverPanics(s.logRequests(s.securityHeaders(s.router)))
+	return s
+}
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Registry exposes the Prometheus registry (for the process's own collectors).
+func (s *Server) Registry() *prometheus.Registry { return s.reg }
+
+// withVars bridges mux.Vars into r.PathValue so handlers use the standard accessor.
+func withVars(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range mux.Vars(r) {
+			r.SetPathValue(k, v)
+		}
+		h(w, r)
+	}
+}
