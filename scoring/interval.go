@@ -1,6 +1,9 @@
 package scoring
 
-import "math"
+import (
+	"math"
+	"sync"
+)
 
 // WilsonZ is the z of the 95% Wilson interval, as fixed by CONTRACT §6.
 const WilsonZ = 1.959964
@@ -45,8 +48,18 @@ func TQuantile975(df int) float64 {
 	case df > tSeriesMax:
 		return tCornishFisher(float64(df))
 	}
-	return tSolve(df)
+	return tTable()[df]
 }
+
+// tTable holds the solved quantiles for df ≤ tSeriesMax, computed once on
+// first use (well under a millisecond), since every Estimate needs one.
+var tTable = sync.OnceValue(func() *[tSeriesMax + 1]float64 {
+	var t [tSeriesMax + 1]float64
+	for df := 3; df <= tSeriesMax; df++ {
+		t[df] = tSolve(df)
+	}
+	return &t
+})
 
 // tCornishFisher is the asymptotic expansion of the t quantile in powers of
 // 1/ν around the normal quantile (Abramowitz & Stegun 26.7.5).

@@ -102,28 +102,38 @@ func newRow(agency, group string, e Estimate, pooledIndex float64, cfg Config) R
 // as published (rounded to 2 decimals): two agencies shown with the same
 // figure must not be ranked apart by an invisible third decimal.
 func rankRows(rows []Row) {
-	slices.SortFunc(rows, func(a, b Row) int {
-		if a.Ranked != b.Ranked {
-			if a.Ranked {
+	// Round once per row, not once per comparison.
+	type keyed struct {
+		key float64 // Round2(Adjusted) when ranked, else Round2(Index)
+		row Row
+	}
+	ks := make([]keyed, len(rows))
+	for i, r := range rows {
+		v := r.Index
+		if r.Ranked {
+			v = r.Adjusted
+		}
+		ks[i] = keyed{Round2(v), r}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if a.row.Ranked != b.row.Ranked {
+			if a.row.Ranked {
 				return -1
 			}
 			return 1
 		}
-		av, bv := a.Index, b.Index
-		if a.Ranked {
-			av, bv = a.Adjusted, b.Adjusted
-		}
-		if c := cmp.Compare(Round2(bv), Round2(av)); c != 0 {
+		if c := cmp.Compare(b.key, a.key); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.Agency, b.Agency)
+		return cmp.Compare(a.row.Agency, b.row.Agency)
 	})
-	for i := range rows {
+	for i, k := range ks {
+		rows[i] = k.row
 		switch {
-		case !rows[i].Ranked:
+		case !k.row.Ranked:
 			rows[i].Rank = 0
-		case i > 0 && Round2(rows[i].Adjusted) == Round2(rows[i-1].Adjusted):
-			rows[i].Rank = rows[i-1].Rank
+		case i > 0 && k.key == ks[i-1].key:
+			rows[i].Rank = i
 		default:
 			rows[i].Rank = i + 1
 		}

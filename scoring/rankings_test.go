@@ -202,6 +202,11 @@ func BenchmarkRankings(b *testing.B) {
 	}
 	// 100 agencies in 3 groups; the strongest agency of each group stays 1st,
 	// so every call looks back the full 40 quarters.
+	names := make([]string, 100)
+	for i := range names {
+		names[i] = fmt.Sprintf("agency-%03d", i)
+	}
+	groups := []string{"group-0", "group-1", "group-2"}
 	statsFor := func(q Period) []Unit {
 		drift := float64(MonthIndex(q.Start, baku) % 7)
 		units := make([]Unit, 0, 100)
@@ -209,8 +214,8 @@ func BenchmarkRankings(b *testing.B) {
 			n := int64(10 + (i*37)%400)
 			mean := 60 + float64(i%33) + drift/10
 			units = append(units, Unit{
-				Agency: fmt.Sprintf("agency-%03d", i),
-				Group:  fmt.Sprintf("group-%d", i%3),
+				Agency: names[i],
+				Group:  groups[i%3],
 				Stats:  Stats{N: n, SumR: float64(n) * mean, SumR2: float64(n) * (mean*mean + 225), NTop2: n * 3 / 4},
 			})
 		}

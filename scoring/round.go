@@ -24,13 +24,22 @@ func Round2(x float64) float64 {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return x
 	}
-	// "d.ddddddddddde±XX": roundDigits digits in all.
-	s := strconv.FormatFloat(math.Abs(x), 'e', roundDigits-1, 64)
-	mant, exp := s[:roundDigits+1], s[roundDigits+2:]
-	m, err1 := strconv.ParseInt(mant[:1]+mant[2:], 10, 64)
-	e, err2 := strconv.Atoi(exp)
-	if err1 != nil || err2 != nil {
-		return x // cannot happen for a finite float
+	// "d.ddddddddddde±XX": roundDigits significant digits, then the exponent.
+	var buf [32]byte
+	s := strconv.AppendFloat(buf[:0], math.Abs(x), 'e', roundDigits-1, 64)
+	var m int64
+	i := 0
+	for ; s[i] != 'e'; i++ {
+		if s[i] != '.' {
+			m = m*10 + int64(s[i]-'0')
+		}
+	}
+	e := 0
+	for _, c := range s[i+2:] {
+		e = e*10 + int(c-'0')
+	}
+	if s[i+1] == '-' {
+		e = -e
 	}
 	// |x| = m · 10^(e-(roundDigits-1)); we want q = round(|x|·100) = round(m / 10^shift).
 	shift := roundDigits - 3 - e

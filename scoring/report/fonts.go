@@ -91,7 +91,9 @@ func containsRune(rs []rune, r rune) bool {
 	return false
 }
 
-// fallbacks replace common typographic characters that Noto Sans lacks.
+// fallbacks replace common typographic characters that Noto Sans lacks, and
+// drop invisible ones that would otherwise be drawn (a soft hyphen has a
+// visible glyph) or have none.
 var fallbacks = map[rune]string{
 	'\u2212': "-",  // minus sign
 	'\u2264': "<=", // less-than or equal
@@ -101,6 +103,11 @@ var fallbacks = map[rune]string{
 	'\u2248': "~",
 	'\u00ad': "", // soft hyphen
 	'\u200b': "", // zero-width space
+	'\u200c': "", // zero-width non-joiner
+	'\u200d': "", // zero-width joiner
+	'\u200e': "", // left-to-right mark
+	'\u200f': "", // right-to-left mark
+	'\u2060': "", // word joiner
 	'\ufeff': "", // byte order mark
 }
 
@@ -118,7 +125,7 @@ func sanitize(s string) string {
 		if r < 0x80 && r >= 0x20 && r != 0x7f {
 			continue
 		}
-		if unicode.IsControl(r) || !c.has(r) {
+		if _, drop := fallbacks[r]; drop || unicode.IsControl(r) || !c.has(r) {
 			clean = false
 			break
 		}
@@ -131,11 +138,11 @@ func sanitize(s string) string {
 		switch {
 		case unicode.IsControl(r):
 			b.WriteByte(' ')
-		case c.has(r):
-			b.WriteRune(r)
 		default:
 			if f, ok := fallbacks[r]; ok {
 				b.WriteString(f)
+			} else if c.has(r) {
+				b.WriteRune(r)
 			} else {
 				b.WriteByte('?')
 			}
