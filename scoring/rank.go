@@ -133,7 +133,7 @@ func rankRows(rows []Row) {
 		case !k.row.Ranked:
 			rows[i].Rank = 0
 		case i > 0 && k.key == ks[i-1].key:
-			rows[i].Rank = i
+			rows[i].Rank = rows[i-1].Rank
 		default:
 			rows[i].Rank = i + 1
 		}

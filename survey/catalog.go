@@ -3,9 +3,9 @@ package survey
 import (
 	"fmt"
 	"io"
-	"strings"
 	"regexp"
 	"sort"
+	"strings"
 	"unicode/utf8"
 )
 

@@ -7,7 +7,10 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 )
 
-var nanFloat = math.NaN()
+var (
+	nanFloat = math.NaN()
+	plotBg   = rgb{250, 251, 252}
+)
 
 // xOf maps an index on the 0–100 scale to a position in [x, x+w].
 func xOf(v, x, w float64) float64 { return x + clamp(v, 0, 100)/100*w }
@@ -184,7 +187,9 @@ func niceRange(lo, hi float64) (float64, float64, float64) {
 	return lo, hi, step
 }
 
-func (d *doc) trendChart(pts []TrendPoint, h float64) {
+// trendChart draws the trend of pts in a box of height h and reports whether
+// there was any data to draw.
+func (d *doc) trendChart(pts []TrendPoint, h float64) bool {
 	l := d.l
 	d.ensure(h)
 	top := d.y
@@ -209,7 +214,7 @@ func (d *doc) trendChart(pts []TrendPoint, h float64) {
 		}
 	}
 
-	d.rect(x0, plotTop, w, plotH, rgb{250, 251, 252})
+	d.rect(x0, plotTop, w, plotH, plotBg)
 	if valid == 0 {
 		d.drawColor(colRule)
 		d.pdf.SetLineWidth(0.2)
@@ -218,7 +223,7 @@ func (d *doc) trendChart(pts []TrendPoint, h float64) {
 		d.color(colMuted)
 		d.textIn(x0, plotTop, w, plotH, l.t("no_trend"), "C")
 		d.y = top + h
-		return
+		return false
 	}
 	lo, hi, step := niceRange(lo, hi)
 	yOf := func(v float64) float64 { return plotBot - (clamp(v, lo, hi)-lo)/(hi-lo)*plotH }
@@ -290,11 +295,16 @@ func (d *doc) trendChart(pts []TrendPoint, h float64) {
 			s := l.num(p.Index, 2)
 			d.setFont(i == n-1, 7)
 			d.color(colInk)
-			ly := cy - 2.2
+			// The value sits above the CI band (or below it when there is
+			// no room at the top), so it never hides the band.
+			ly := math.Min(cy-2.2, yOf(bandValue(p.CIHigh, p.Index))-1.2)
 			if ly-2.5 < plotTop {
-				ly = cy + 4.2
+				ly = math.Max(cy+4.2, yOf(bandValue(p.CILow, p.Index))+3.4)
 			}
-			d.text(cx-d.textW(s)/2, ly, s)
+			// A light plate keeps the value readable over the line and band.
+			tw := d.textW(s)
+			d.rect(cx-tw/2-0.6, ly-2.3, tw+1.2, 2.9, plotBg)
+			d.text(cx-tw/2, ly, s)
 		}
 		d.setFont(i == n-1, 7)
 		if ok(i) {
@@ -308,6 +318,7 @@ func (d *doc) trendChart(pts []TrendPoint, h float64) {
 		d.textIn(cx-slot/2+0.5, plotBot+5.3, slot-1, 3.5, "n = "+l.integer(max(p.N, 0)), "C")
 	}
 	d.y = top + h
+	return true
 }
 
 // bandValue falls back to the index when a CI bound is missing.

@@ -15,6 +15,9 @@ var Languages = []string{"az", "en", "ru"}
 // {name}. Every language must define the same keys (tested).
 var messages = map[string]map[string]string{
 	"en": {
+		"groups_h":             "Groups",
+		"col_group":            "Group",
+		"col_ranked":           "Agencies ranked",
 		"title":                "Public Service Satisfaction Index",
 		"subtitle":             "Period report",
 		"period":               "Period",
@@ -106,12 +109,13 @@ var messages = map[string]map[string]string{
 		"excl_none":            "No responses were excluded in this period.",
 		"reason_burst":         "Burst: sent sooner than the minimum interval after the previous submission from the same kiosk",
 		"total":                "Total",
-		"formula_item_scale":   "scale",
-		"formula_yes_no":       "yes: 100; no: 0",
-		"formula_where_clip":   "clipped to [0, 100]",
+		"formula_yes_no":       "s(yes) = 100,   s(no) = 0",
 		"formula_wilson_label": "Wilson interval:",
 	},
 	"az": {
+		"groups_h":             "Qruplar",
+		"col_group":            "Qrup",
+		"col_ranked":           "Reytinqdəki qurumlar",
 		"title":                "Dövlət xidmətlərindən məmnunluq indeksi",
 		"subtitle":             "Dövr üzrə hesabat",
 		"period":               "Dövr",
@@ -203,12 +207,13 @@ var messages = map[string]map[string]string{
 		"excl_none":            "Bu dövrdə heç bir cavab kənarlaşdırılmayıb.",
 		"reason_burst":         "Sıx göndəriş (burst): eyni kioskdan əvvəlki göndərişdən minimum intervaldan tez göndərilib",
 		"total":                "Cəmi",
-		"formula_item_scale":   "şkala",
-		"formula_yes_no":       "bəli: 100; xeyr: 0",
-		"formula_where_clip":   "[0, 100] ilə məhdudlaşdırılır",
+		"formula_yes_no":       "s(bəli) = 100,   s(xeyr) = 0",
 		"formula_wilson_label": "Uilson intervalı:",
 	},
 	"ru": {
+		"groups_h":             "Группы",
+		"col_group":            "Группа",
+		"col_ranked":           "Ведомств в рейтинге",
 		"title":                "Индекс удовлетворённости государственными услугами",
 		"subtitle":             "Отчёт за период",
 		"period":               "Период",
@@ -304,9 +309,7 @@ var messages = map[string]map[string]string{
 		"excl_none":            "В этом периоде исключённых ответов нет.",
 		"reason_burst":         "Частая отправка (burst): отправлен раньше минимального интервала после предыдущего ответа с того же киоска",
 		"total":                "Итого",
-		"formula_item_scale":   "шкала",
-		"formula_yes_no":       "да: 100; нет: 0",
-		"formula_where_clip":   "с ограничением отрезком [0, 100]",
+		"formula_yes_no":       "s(да) = 100,   s(нет) = 0",
 		"formula_wilson_label": "Интервал Уилсона:",
 	},
 }
@@ -448,6 +451,16 @@ func (l loc) num(x float64, d int) string {
 	}
 	if neg {
 		s = "-" + s
+	}
+	return s
+}
+
+// numTrim is num with up to 2 decimals and no trailing zeros: 25, 12,5.
+func (l loc) numTrim(x float64) string {
+	s := l.num(x, 2)
+	if i := strings.LastIndex(s, l.dec); i >= 0 && s != "—" {
+		s = strings.TrimRight(s, "0")
+		s = strings.TrimSuffix(s, l.dec)
 	}
 	return s
 }

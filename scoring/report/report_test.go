@@ -377,7 +377,7 @@ func TestEdgeCases(t *testing.T) {
 			"no-groups":              {"No group has counted responses in this period.", "No responses were excluded in this period."},
 			"no-trend":               {"No data for the trend.", "No data."},
 			"all-insufficient":       {"No agency reached min_n = 30 counted responses.", "not ranked (n < 30)", "No responses were excluded in this period."},
-			"group-filter-shrinkage": {"Regional ASAN service centres", "Adjusted index", "In this report m = 25.00.", "manual"},
+			"group-filter-shrinkage": {"Regional ASAN service centres", "Adjusted index", "In this report m = 25.", "manual"},
 		} {
 			text := pdfText(t, render(t, in[name]))
 			for _, want := range wants {

@@ -112,6 +112,37 @@ func (d *doc) summary() {
 	d.paraW(colX, colW, l.t("min_n_note", "min_n", strconv.FormatInt(in.MinN, 10)), false, 8.5, colMuted)
 	d.y = boxTop + boxH + 8
 
+	if len(in.Groups) > 0 {
+		d.heading(l.t("groups_h"), 14, 20)
+		d.y += 1
+		rows := make([][]cell, 0, len(in.Groups))
+		for _, g := range in.Groups {
+			ranked := 0
+			for _, r := range g.Rows {
+				if r.ranked() {
+					ranked++
+				}
+			}
+			rows = append(rows, []cell{
+				{text: g.Name},
+				{text: l.num(g.Figure.Index, 2), bold: true},
+				{text: l.ci(g.Figure.CILow, g.Figure.CIHigh)},
+				{text: l.integer(g.Figure.N)},
+				{text: strconv.Itoa(ranked) + " / " + strconv.Itoa(len(g.Rows))},
+			})
+		}
+		d.table(table{cols: []column{
+			{title: l.t("col_group"), w: 84, align: "L", wrap: true},
+			{title: l.t("col_index"), w: 20, align: "R"},
+			{title: l.t("ci_short", "conf", d.conf), w: 30, align: "C"},
+			{title: l.t("col_n"), w: 20, align: "R"},
+			{title: l.t("col_ranked"), w: 26, align: "R"},
+		}, size: 9, continued: func() {
+			d.heading(l.t("groups_h")+" "+l.t("continued"), 11, 16)
+		}}, rows)
+		d.y += 6
+	}
+
 	d.heading(l.t("leaders"), 14, 20)
 	d.y += 2
 	if len(in.Groups) == 0 {
@@ -344,15 +375,16 @@ func (d *doc) agency(a AgencySection) {
 	}
 	d.heading(l.tn("trend_title", k, "k", strconv.FormatInt(k, 10)), 11.5, 64)
 	d.y += 1
-	d.trendChart(a.Trend, 58)
-	d.setFont(false, 7.5)
-	d.color(colMuted)
-	d.para(l.t("trend_note", "conf", d.conf), false, 7.5, colMuted)
+	if d.trendChart(a.Trend, 58) {
+		d.para(l.t("trend_note", "conf", d.conf), false, 7.5, colMuted)
+	}
 	d.y += 3
 
 	d.breakdown(l.t("by_question"), l.t("col_question"), a.ByQuestion, a)
-	d.para(l.t("question_note"), false, 7.5, colMuted)
-	d.y += 2
+	if len(a.ByQuestion) > 0 {
+		d.para(l.t("question_note"), false, 7.5, colMuted)
+		d.y += 2
+	}
 	d.breakdown(l.t("by_service"), l.t("col_service"), a.ByService, a)
 	channels := make([]BreakdownRow, len(a.ByChannel))
 	for i, c := range a.ByChannel {
@@ -417,7 +449,7 @@ func (d *doc) keyFigures(a AgencySection, r Row, any bool) {
 		boxes[3].sub = l.ci(r.CSATLow, r.CSATHigh)
 	}
 	gap := 2.0
-	widths := []float64{40, 30, 24, 26, 27.5, 22.5}
+	widths := []float64{34, 40, 22, 28, 25, 23}
 	sum := 0.0
 	for _, w := range widths {
 		sum += w
@@ -425,7 +457,18 @@ func (d *doc) keyFigures(a AgencySection, r Row, any bool) {
 	for i := range widths {
 		widths[i] *= (contentW - gap*float64(len(widths)-1)) / sum
 	}
-	h := 21.0
+	// Labels may take two lines (e.g. "Δ previous period" in a narrow box);
+	// all boxes then share the taller layout.
+	const labelLH = 3.1
+	d.setFont(false, 7.5)
+	labels := make([][]string, len(boxes))
+	labelLines := 1
+	for i, b := range boxes {
+		labels[i] = d.wrap(b.label, widths[i]-4, 2)
+		labelLines = max(labelLines, len(labels[i]))
+	}
+	valueTop := 1.5 + float64(labelLines)*labelLH
+	h := valueTop + 15
 	d.ensure(h)
 	x := marginL
 	for i, b := range boxes {
@@ -433,7 +476,9 @@ func (d *doc) keyFigures(a AgencySection, r Row, any bool) {
 		d.rect(x, d.y, w, h, colHeadFill)
 		d.setFont(false, 7.5)
 		d.color(colMuted)
-		d.textIn(x+2, d.y+1.5, w-4, 4, b.label, "L")
+		for j, line := range labels[i] {
+			d.textIn(x+2, d.y+1.5+float64(j)*labelLH, w-4, labelLH, line, "L")
+		}
 		big := 15.0
 		if i == 1 && !r.ranked() {
 			big = 10
@@ -444,13 +489,13 @@ func (d *doc) keyFigures(a AgencySection, r Row, any bool) {
 			d.setFont(true, big)
 		}
 		d.color(colPrimary)
-		d.textIn(x+2, d.y+6, w-4, 8, b.value, "L")
+		d.textIn(x+2, d.y+valueTop, w-4, 8, b.value, "L")
 		if b.sub != "" {
 			d.setFont(false, 7)
 			d.color(colMuted)
 			lines := d.wrap(b.sub, w-4, 2)
 			for j, line := range lines {
-				d.textIn(x+2, d.y+14+float64(j)*3, w-4, 3, line, "L")
+				d.textIn(x+2, d.y+valueTop+8+float64(j)*3, w-4, 3, line, "L")
 			}
 		}
 		x += w + gap
@@ -512,7 +557,7 @@ func (d *doc) methodology() {
 		qs = qs[:len(qs)-1]
 	}
 	z := l.num(1.959964, 6)
-	m := l.num(in.PriorWeight, 2)
+	m := l.numTrim(in.PriorWeight)
 	example := l.streakPhrase(1, 4)
 
 	sec := func(h string, body string, formulas ...string) {
@@ -524,7 +569,8 @@ func (d *doc) methodology() {
 		d.y += 2.5
 	}
 	sec(l.t("meth_item_h"), l.t("meth_item"),
-		"s = 100 · (v – min) / (max – min)")
+		"s = 100 · (v – min) / (max – min)",
+		l.t("formula_yes_no"))
 	d.y -= 2.5
 	d.para(l.t("meth_item2"), false, 9, colInk)
 	d.y += 2.5
@@ -533,10 +579,10 @@ func (d *doc) methodology() {
 	sec(l.t("meth_index_h"), l.t("meth_index"),
 		"I = (R_{1} + R_{2} + … + R_{n}) / n")
 	sec(l.t("meth_ci_h"), l.t("meth_ci", "conf", d.conf),
-		"I ± t_{"+qs+"; n – 1} · s_{R} / \\sqrt{n}")
+		"I ± t_{"+qs+"; n – 1} · s_{R} / \\sqrt{n},   s_{R} = \\sqrt{Σ_{j} (R_{j} – I)^{2} / (n – 1)}")
 	sec(l.t("meth_csat_h"), l.t("meth_csat", "z", z),
 		"CSAT = 100 · k / n",
-		"(p + z^{2} / 2n ± z · \\sqrt{p(1 – p) / n + z^{2} / 4n^{2}}) / (1 + z^{2} / n)")
+		l.t("formula_wilson_label")+"   100 · (p + z^{2} / (2n) ± z · \\sqrt{p(1 – p) / n + z^{2} / (4n^{2})}) / (1 + z^{2} / n)")
 	sec(l.t("meth_adj_h"), l.t("meth_adj", "m", m),
 		"A = (m · C + n · I) / (m + n)")
 	sec(l.t("meth_rank_h"), l.t("meth_rank", "min_n", minN))

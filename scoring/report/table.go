@@ -1,6 +1,9 @@
 package report
 
-import "math"
+import (
+	"math"
+	"strings"
+)
 
 // column of a table.
 type column struct {
@@ -15,7 +18,7 @@ type cell struct {
 	text  string
 	bold  bool
 	muted bool
-	note  string                      // optional second line in a smaller muted font
+	note  string                     // optional second line in a smaller muted font
 	draw  func(x, top, w, h float64) // optional custom drawing inside the cell box
 }
 
@@ -46,8 +49,19 @@ func (d *doc) table(t table, rows [][]cell) {
 	d.setFont(true, headSize)
 	headLH := d.lineH()
 	heads := make([][]string, len(t.cols))
+	headSizes := make([]float64, len(t.cols))
 	headLines := 1
 	for i, c := range t.cols {
+		// A narrow column gets a smaller header font rather than a word
+		// broken in the middle ("Мест-о").
+		size := headSize
+		for ; size > 5.5; size -= 0.25 {
+			d.setFont(true, size)
+			if d.longestWord(c.title) <= c.w-2*cellPadX {
+				break
+			}
+		}
+		headSizes[i] = size
 		heads[i] = d.wrap(c.title, c.w-2*cellPadX, maxCellLines)
 		headLines = max(headLines, len(heads[i]))
 	}
@@ -68,10 +82,10 @@ func (d *doc) table(t table, rows [][]cell) {
 			return
 		}
 		d.rect(marginL, d.y, contentW, headH, colHeadFill)
-		d.setFont(true, headSize)
 		d.color(colPrimary)
 		x := marginL
 		for i, c := range t.cols {
+			d.setFont(true, headSizes[i])
 			// Bottom-align header lines so short titles sit on the same
 			// baseline as the last line of long ones.
 			top := d.y + cellPadY + float64(headLines-len(heads[i]))*headLH
@@ -167,4 +181,14 @@ func (d *doc) table(t table, rows [][]cell) {
 		d.y += p.h
 	}
 	d.y += 2
+}
+
+// longestWord is the width of the widest space-separated word of s in the
+// current font.
+func (d *doc) longestWord(s string) float64 {
+	w := 0.0
+	for _, word := range strings.Fields(s) {
+		w = math.Max(w, d.textW(word))
+	}
+	return w
 }
