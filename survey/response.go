@@ -132,7 +132,25 @@ func checkText(body []byte) error {
 	if bytes.IndexByte(body, 0) >= 0 {
 		return Errorf(CodeInvalidJSON, "", "the body contains a NUL byte")
 	}
+	if bytes.Contains(body, []byte(`\u0000`)) && jsonHasNUL(body) {
+		return Errorf(CodeInvalidJSON, "", "the body contains a NUL character (\\u0000)")
+	}
 	return nil
+}
+
+// jsonHasNUL reports whether any string of the JSON text, object keys included, decodes to one with a NUL.
+// Malformed JSON answers false: the decoder reports it.
+func jsonHasNUL(body []byte) bool {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		if s, ok := tok.(string); ok && strings.ContainsRune(s, 0) {
+			return true
+		}
+	}
 }
 
 // decodeStrict decodes one JSON object into dst, mapping errors to the contract's codes.

@@ -29,7 +29,9 @@ func (s *Store) Submit(ctx context.Context, sub *Submission, cred Credential) (r
 			return res, false, FieldError("token", "a kiosk cannot submit with an invitation token")
 		}
 		inv, err := s.InvitationByToken(ctx, sub.Token)
-		if err != nil {
+		// A used token may still be an idempotent retry of the submission that used it (same id): the
+		// transaction below answers that with the first result, and anything else with token_used.
+		if err != nil && !(ErrorCode(err) == CodeTokenUsed && sub.ID != "" && inv != nil) {
 			return res, false, err
 		}
 		t = Target{Channel: ChannelLink, InvitationID: inv.ID, Invitation: inv}

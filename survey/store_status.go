@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-var reasonRE = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+var statusReasonRE = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
 
 // SetStatus excludes a response (status "excluded" with a reason such as "test" or "duplicate") or counts it
 // again (status "counted", reason ""). The database triggers queue the change for the roll-up, so the
@@ -23,8 +23,8 @@ func (s *Store) SetStatus(ctx context.Context, id, status, reason string) error 
 			return FieldError("reason", "a counted response has no reason")
 		}
 	case StatusExcluded:
-		if !reasonRE.MatchString(reason) {
-			return FieldError("reason", "an exclusion needs a reason code matching ^[a-z][a-z0-9_]{0,31}$, e.g. test")
+		if !statusReasonRE.MatchString(reason) {
+			return FieldError("reason", "an exclusion needs a reason code matching ^[a-z][a-z0-9_-]{0,31}$, e.g. test")
 		}
 	default:
 		return FieldError("status", "status must be counted or excluded")

@@ -36,6 +36,7 @@ type Server struct {
 	limits  *limiters
 	router  *mux.Router
 	handler http.Handler
+	dash    *dashState // dashboard: CSRF guard, cookie policy, assets
 }
 
 // New builds the server and its routes.
@@ -55,6 +56,7 @@ func New(c Config) *Server {
 	}
 	s.metrics = newMetrics(s.reg)
 	s.limits = newLimiters(c.RateScale)
+	s.dash = newDash(c.BaseURL)
 	s.router = mux.NewRouter()
 	s.routes()
 	// Wrap the whole router: router.Use would skip 404/405 answers.

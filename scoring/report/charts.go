@@ -49,6 +49,12 @@ func (d *doc) barGroup(g Group) {
 	w := contentW - barLabelW - 2 - barValueW
 	axisH := 5.0
 
+	// Keep a group's chart on one page when it fits on a fresh one.
+	d.setFont(true, 11.5)
+	total := float64(len(d.wrap(g.Name, contentW, 0)))*d.lineH() + axisH + float64(len(g.Rows))*barRowH
+	if d.y+total > bottomY && marginTop+total <= bottomY {
+		d.newPage()
+	}
 	d.heading(g.Name, 11.5, axisH+barRowH*2)
 	segTop := 0.0
 	axis := func() {

@@ -292,8 +292,13 @@ func (d *doc) paraW(x, w float64, s string, bold bool, size float64, c rgb) {
 // heading draws a section heading; keep reserves room for what must follow
 // it on the same page.
 func (d *doc) heading(s string, size float64, keep float64) {
+	d.headingMax(s, size, keep, 0)
+}
+
+// headingMax is heading with at most maxLines lines (0 = no limit).
+func (d *doc) headingMax(s string, size float64, keep float64, maxLines int) {
 	d.setFont(true, size)
-	lines := d.wrap(s, contentW, 0)
+	lines := d.wrap(s, contentW, maxLines)
 	lh := d.lineH()
 	d.ensure(float64(len(lines))*lh + keep)
 	d.color(colPrimary)

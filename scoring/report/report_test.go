@@ -465,3 +465,25 @@ func BenchmarkReport100Agencies(b *testing.B) {
 	}
 	b.ReportMetric(float64(size), "pdf-bytes")
 }
+
+// TestWriteSamples writes the sample, edge-case and 100-agency reports to
+// $REPORT_SAMPLES_DIR for looking at them (e.g. with pdftoppm); it is
+// skipped when the variable is unset.
+func TestWriteSamples(t *testing.T) {
+	dir := os.Getenv("REPORT_SAMPLES_DIR")
+	if dir == "" {
+		t.Skip("REPORT_SAMPLES_DIR not set")
+	}
+	for _, lang := range Languages {
+		all := map[string]Input{"sample": sampleInput(lang), "large": syntheticInput(lang, 100)}
+		for name, in := range edgeInputs(lang) {
+			all[name] = in
+		}
+		for name, in := range all {
+			path := filepath.Join(dir, name+"_"+lang+".pdf")
+			if err := os.WriteFile(path, render(t, in), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}

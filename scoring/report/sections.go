@@ -87,10 +87,10 @@ func (d *doc) summary() {
 	d.text(marginL+6, boxTop+8, l.t("overall_index"))
 	d.setFont(true, 30)
 	d.color(colPrimary)
-	d.text(marginL+6, boxTop+22, l.num(in.Overall.Index, 2))
+	d.text(marginL+6, boxTop+22, d.figIndex(in.Overall))
 	d.setFont(false, 9)
 	d.color(colMuted)
-	d.text(marginL+6, boxTop+29, l.t("ci_short", "conf", d.conf)+": "+l.ci(in.Overall.CILow, in.Overall.CIHigh))
+	d.text(marginL+6, boxTop+29, l.t("ci_short", "conf", d.conf)+": "+d.figCI(in.Overall))
 
 	colX := marginL + 80
 	colW := contentW - 80 - 6
@@ -125,8 +125,8 @@ func (d *doc) summary() {
 			}
 			rows = append(rows, []cell{
 				{text: g.Name},
-				{text: l.num(g.Figure.Index, 2), bold: true},
-				{text: l.ci(g.Figure.CILow, g.Figure.CIHigh)},
+				{text: d.figIndex(g.Figure), bold: true},
+				{text: d.figCI(g.Figure)},
 				{text: l.integer(g.Figure.N)},
 				{text: strconv.Itoa(ranked) + " / " + strconv.Itoa(len(g.Rows))},
 			})
@@ -167,8 +167,7 @@ func (d *doc) summaryGroup(g Group) {
 	}
 	d.setFont(false, 8.5)
 	d.color(colMuted)
-	d.text(marginL, d.baseline(d.y, d.lineH()), d.fit(l.t("group_index")+": "+l.num(g.Figure.Index, 2)+
-		" ("+l.t("ci_short", "conf", d.conf)+" "+l.ci(g.Figure.CILow, g.Figure.CIHigh)+") · n = "+l.integer(g.Figure.N), contentW))
+	d.text(marginL, d.baseline(d.y, d.lineH()), d.fit(d.groupLine(g), contentW))
 	d.y += d.lineH() + 1
 
 	leaders := 0
@@ -183,6 +182,29 @@ func (d *doc) summaryGroup(g Group) {
 		d.paraW(marginL+5, contentW-5, l.t("no_ranked", "min_n", strconv.FormatInt(d.in.MinN, 10)), false, 9.5, colMuted)
 	}
 	d.y += 4
+}
+
+// groupLine is "Group index: 90.11 (95% CI 89.74–90.48) · n = 8,970".
+func (d *doc) groupLine(g Group) string {
+	l := d.l
+	return l.t("group_index") + ": " + d.figIndex(g.Figure) +
+		" (" + l.t("ci_short", "conf", d.conf) + " " + d.figCI(g.Figure) + ") · n = " + l.integer(g.Figure.N)
+}
+
+// figIndex and figCI print a figure's index and CI, or a dash when it has
+// no responses.
+func (d *doc) figIndex(f Figure) string {
+	if f.N <= 0 {
+		return "—"
+	}
+	return d.l.num(f.Index, 2)
+}
+
+func (d *doc) figCI(f Figure) string {
+	if f.N <= 0 {
+		return "—"
+	}
+	return d.l.ci(f.CILow, f.CIHigh)
 }
 
 // leaderLine draws "• Name — 1st for the 4th time in a row ........ 92.78".
@@ -239,10 +261,13 @@ func (d *doc) groupTable(g Group) {
 	d.bookmark(g.Name, 1)
 	d.setFont(false, 8.5)
 	d.color(colMuted)
-	d.text(marginL, d.baseline(d.y, d.lineH()), d.fit(l.t("group_index")+": "+l.num(g.Figure.Index, 2)+
-		" ("+l.t("ci_short", "conf", d.conf)+" "+l.ci(g.Figure.CILow, g.Figure.CIHigh)+") · n = "+l.integer(g.Figure.N), contentW))
+	d.text(marginL, d.baseline(d.y, d.lineH()), d.fit(d.groupLine(g), contentW))
 	d.y += d.lineH() + 1.5
 
+	if len(g.Rows) == 0 {
+		d.para(l.t("no_data"), false, 9, colMuted)
+		return
+	}
 	shrink := d.in.PriorWeight > 0
 	nameW := 56.0
 	if shrink {
@@ -348,7 +373,7 @@ func (d *doc) agencies() {
 
 func (d *doc) agency(a AgencySection) {
 	l := d.l
-	d.heading(a.Name, 16, 60)
+	d.headingMax(a.Name, 16, 60, 3)
 	d.setFont(false, 9)
 	d.color(colMuted)
 	sub := a.GroupName
@@ -526,8 +551,8 @@ func (d *doc) breakdown(title, nameCol string, rows []BreakdownRow, a AgencySect
 		muted := r.N < d.in.MinN
 		cells = append(cells, []cell{
 			{text: r.Name, muted: muted},
-			{text: l.num(r.Index, 2), bold: !muted, muted: muted},
-			{text: l.ci(r.CILow, r.CIHigh), muted: muted},
+			{text: d.figIndex(r.Figure), bold: !muted, muted: muted},
+			{text: d.figCI(r.Figure), muted: muted},
 			{text: l.integer(r.N), muted: muted},
 			{draw: func(x, top, w, h float64) { d.miniBar(x+2, top+cellPadY+0.6, w-4, 2.6, r.Figure, muted) }},
 		})

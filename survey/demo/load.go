@@ -1,0 +1,157 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/qiymet/qiymet/survey"
+	"github.com/uptrace/bun"
+)
+
+// Password is the fixed, documented password of every demo user. It is deliberate: `make run` prints the
+// demo login every time, and the demo database holds synthetic data only.
+const Password = "qiymet-demo-2026"
+
+// User is one demo account.
+type User struct {
+	Email, Role, Agency string
+}
+
+// Users are the demo accounts: one per role; the manager runs the State Migration Service.
+var Users = []User{
+	{"admin@qiymet.demo", survey.RoleAdmin, ""},
+	{"analyst@qiymet.demo", survey.RoleAnalyst, ""},
+	{"manager@qiymet.demo", survey.RoleManager, "migration"},
+}
+
+// kioskSites are the tablets registered by the demo (historic responses carry no kiosk id).
+var kioskSites = []struct{ center, name string }{
+	{"baku-1", "Bakı 1 — çıxış planşeti 1"},
+	{"baku-1", "Bakı 1 — çıxış planşeti 2"},
+	{"baku-2", "Bakı 2 — çıxış planşeti"},
+	{"ganja", "Gəncə — çıxış planşeti"},
+	{"sumqayit", "Sumqayıt — çıxış planşeti"},
+}
+
+// ErrNotEmpty is returned by Load when the database already holds responses: loading again would double them.
+var ErrNotEmpty = errors.New("demo: the database already holds responses")
+
+// Result tells what Load did.
+type Result struct {
+	Summary
+	Catalog survey.ApplyResult
+	Kiosks  int // kiosks registered
+	Users   int // demo users created (existing ones are kept as they are)
+}
+
+// ResponseCount is the number of stored responses, counted or not.
+func ResponseCount(ctx context.Context, s *survey.Store) (int64, error) {
+	n, err := s.DB().NewSelect().Table("responses").Count(ctx)
+	return int64(n), err
+}
+
+// Load puts the demo into an empty database: catalog, kiosks, responses up to the store's clock (rolled up
+// into the cells) and the demo users. progress, if not nil, hears after each stored chunk.
+func Load(ctx context.Context, s *survey.Store, opt Options, progress func(done, total int)) (Result, error) {
+	var res Result
+	if n, err := ResponseCount(ctx, s); err != nil {
+		return res, err
+	} else if n > 0 {
+		return res, fmt.Errorf("%w (%d)", ErrNotEmpty, n)
+	}
+	var err error
+	if res.Catalog, err = s.ApplyCatalog(ctx, Catalog()); err != nil {
+		return res, fmt.Errorf("demo catalog: %w", err)
+	}
+	if res.Kiosks, err = addKiosks(ctx, s); err != nil {
+		return res, err
+	}
+	ix, err := s.Index(ctx)
+	if err != nil {
+		return res, err
+	}
+	opt.Now, opt.Location = s.Now(), s.Location()
+	opt.defaults()
+	done := 0
+	res.Summary, err = Generate(ix, opt, func(rows []*survey.Response) error {
+		if _, err := s.BulkInsert(ctx, rows); err != nil {
+			return fmt.Errorf("demo responses: %w", err)
+		}
+		done += len(rows)
+		if progress != nil {
+			progress(done, opt.Responses)
+		}
+		return nil
+	})
+	if err != nil {
+		return res, err
+	}
+	if _, err := s.Rollup(ctx); err != nil {
+		return res, fmt.Errorf("demo roll-up: %w", err)
+	}
+	res.Users, err = addUsers(ctx, s)
+	return res, err
+}
+
+// addKiosks registers the demo tablets unless the database has kiosks already.
+func addKiosks(ctx context.Context, s *survey.Store) (int, error) {
+	n, err := s.DB().NewSelect().Model((*survey.Kiosk)(nil)).Count(ctx)
+	if err != nil || n > 0 {
+		return 0, err
+	}
+	for _, k := range kioskSites {
+		if _, _, err := s.AddKiosk(ctx, k.center, k.name, ""); err != nil {
+			return 0, fmt.Errorf("demo kiosk %q: %w", k.name, err)
+		}
+	}
+	return len(kioskSites), nil
+}
+
+// addUsers creates the demo users that do not exist yet.
+func addUsers(ctx context.Context, s *survey.Store) (int, error) {
+	have, err := ExistingUsers(ctx, s)
+	if err != nil {
+		return 0, err
+	}
+	exists := map[string]bool{}
+	for _, u := range have {
+		exists[u.Email] = true
+	}
+	created := 0
+	for _, u := range Users {
+		if exists[u.Email] {
+			continue
+		}
+		if _, err := s.AddUser(ctx, u.Email, Password, u.Role, u.Agency); err != nil {
+			return created, fmt.Errorf("demo user %s: %w", u.Email, err)
+		}
+		created++
+	}
+	return created, nil
+}
+
+// ExistingUsers lists the demo users present in the database, in the order of Users.
+func ExistingUsers(ctx context.Context, s *survey.Store) ([]User, error) {
+	emails := make([]string, len(Users))
+	for i, u := range Users {
+		emails[i] = u.Email
+	}
+	var found []string
+	err := s.DB().NewSelect().Model((*survey.User)(nil)).Column("email").
+		Where("email IN (?)", bun.In(emails)).Scan(ctx, &found)
+	if err != nil {
+		return nil, err
+	}
+	in := map[string]bool{}
+	for _, e := range found {
+		in[e] = true
+	}
+	var out []User
+	for _, u := range Users {
+		if in[u.Email] {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}

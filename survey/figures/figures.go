@@ -1,0 +1,189 @@
+// Package figures turns the additive cells of the store into the published figures: ranking tables with
+// previous rank, change and streaks, breakdowns, trends and exclusion counts (CONTRACT §4, §6).
+//
+// Every figure is a sum of cells: a ranking reads agg_month once for every month it needs (the period, the
+// previous one, the previous year and up to scoring.MaxStreak periods back for streaks) and answers
+// scoring.Rankings from memory; custom ranges read agg_day. Percentages are rounded with scoring.Round2
+// only here, when they are output.
+package figures
+
+import (
+	"errors"
+	"net/url"
+	"time"
+
+	"github.com/qiymet/qiymet/scoring"
+	"github.com/qiymet/qiymet/survey"
+)
+
+// Figures computes published figures from a store's cells.
+type Figures struct {
+	store *survey.Store
+	cfg   scoring.Config
+	loc   *time.Location
+}
+
+// New wires Figures to a store and a methodology.
+func New(store *survey.Store, cfg scoring.Config) *Figures {
+	return &Figures{store: store, cfg: cfg, loc: store.Location()}
+}
+
+// Config is the methodology in use.
+func (f *Figures) Config() scoring.Config { return f.cfg }
+
+// Location is the zone in which periods begin (QIYMET_TIMEZONE).
+func (f *Figures) Location() *time.Location { return f.loc }
+
+// Period reads the period of a query: period=YYYY|YYYY-H1|YYYY-Q3|YYYY-MM, or from=YYYY-MM-DD&to=YYYY-MM-DD.
+// A missing or malformed one is an invalid_field error naming "period", "from" or "to".
+func (f *Figures) Period(q url.Values) (scoring.Period, error) {
+	var (
+		p   scoring.Period
+		err error
+	)
+	switch {
+	case q.Has("period") && (q.Has("from") || q.Has("to")):
+		return p, survey.FieldError("period", "give either period or from and to, not both")
+	case q.Has("period"):
+		p, err = scoring.ParsePeriod(q.Get("period"), f.loc)
+	case q.Has("from") || q.Has("to"):
+		if !q.Has("from") {
+			return p, survey.FieldError("from", "from is required with to (YYYY-MM-DD)")
+		}
+		if !q.Has("to") {
+			return p, survey.FieldError("to", "to is required with from (YYYY-MM-DD)")
+		}
+		p, err = scoring.ParseRange(q.Get("from"), q.Get("to"), f.loc)
+	default:
+		return p, survey.FieldError("period", "period is required: YYYY, YYYY-H1|H2, YYYY-Q1..Q4, YYYY-MM, or from=YYYY-MM-DD&to=YYYY-MM-DD")
+	}
+	if err != nil {
+		var pe *scoring.PeriodError
+		if errors.As(err, &pe) {
+			return scoring.Period{}, survey.FieldError(pe.Field, "%s", pe.Error())
+		}
+		return scoring.Period{}, survey.FieldError("period", "%s", err.Error())
+	}
+	return p, nil
+}
+
+// PeriodInfo is a period as published: its label and its boundaries in QIYMET_TIMEZONE, RFC 3339.
+type PeriodInfo struct {
+	Label string `json:"label"`
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// InfoOf publishes a period.
+func InfoOf(p scoring.Period) PeriodInfo {
+	return PeriodInfo{Label: p.Label, Start: p.Start.Format(time.RFC3339), End: p.End.Format(time.RFC3339)}
+}
+
+// Methodology is what a table was computed with.
+type Methodology struct {
+	MinN        int64   `json:"min_n"`
+	Confidence  float64 `json:"confidence"`
+	PriorWeight float64 `json:"prior_weight"`
+}
+
+// Rankings is GET /api/v1/rankings (CONTRACT §4). Every percentage is already rounded to 2 decimals.
+type Rankings struct {
+	Period      PeriodInfo     `json:"period"`
+	Methodology Methodology    `json:"methodology"`
+	Groups      []GroupRanking `json:"groups"`
+
+	P scoring.Period `json:"-"` // the period itself, for callers that go on computing
+}
+
+// GroupRanking is one peer group's table.
+type GroupRanking struct {
+	Group string       `json:"group"`
+	Name  string       `json:"name"`
+	Index float64      `json:"index"`
+	N     int64        `json:"n"`
+	Rows  []RankingRow `json:"rows"`
+}
+
+// RankingRow is one agency's line.
+type RankingRow struct {
+	Rank         *int    `json:"rank"` // nil when insufficient
+	Agency       string  `json:"agency"`
+	Name         string  `json:"name"`
+	Index        float64 `json:"index"`
+	CILow        float64 `json:"ci_low"`
+	CIHigh       float64 `json:"ci_high"`
+	Adjusted     float64 `json:"adjusted"`
+	N            int64   `json:"n"`
+	CSAT         float64 `json:"csat"`
+	CSATLow      float64 `json:"csat_low"`
+	CSATHigh     float64 `json:"csat_high"`
+	PreviousRank *int    `json:"previous_rank"`
+	Change       Change  `json:"change"`
+	Streak       int     `json:"streak"`
+	Status       string  `json:"status"` // "ranked" or "insufficient"
+}
+
+// Change is the index change in percentage points; nil where either side has n < min_n.
+type Change struct {
+	PreviousPeriod *float64 `json:"previous_period"`
+	PreviousYear   *float64 `json:"previous_year"`
+}
+
+// Breakdown is GET /api/v1/agencies/{code}/breakdown (CONTRACT §4).
+type Breakdown struct {
+	Agency string         `json:"agency"`
+	Period PeriodInfo     `json:"period"`
+	By     string         `json:"by"`
+	Rows   []BreakdownRow `json:"rows"`
+}
+
+// BreakdownRow is one service, centre, channel, question or month.
+type BreakdownRow struct {
+	Key    string  `json:"key"`
+	Name   string  `json:"name"`
+	Index  float64 `json:"index"`
+	CILow  float64 `json:"ci_low"`
+	CIHigh float64 `json:"ci_high"`
+	N      int64   `json:"n"`
+}
+
+// Breakdown dimensions.
+const (
+	ByService  = "service"
+	ByCenter   = "center"
+	ByChannel  = "channel"
+	ByQuestion = "question"
+	ByMonth    = "month"
+)
+
+// ValidBy reports whether by is a breakdown dimension.
+func ValidBy(by string) bool {
+	switch by {
+	case ByService, ByCenter, ByChannel, ByQuestion, ByMonth:
+		return true
+	}
+	return false
+}
+
+// TrendPoint is one period of an agency's trend. N == 0 means no counted responses (the figures are 0 then).
+type TrendPoint struct {
+	Label  string  `json:"label"`
+	Index  float64 `json:"index"`
+	CILow  float64 `json:"ci_low"`
+	CIHigh float64 `json:"ci_high"`
+	N      int64   `json:"n"`
+	CSAT   float64 `json:"csat"`
+
+	P scoring.Period `json:"-"`
+}
+
+// checkLang validates an output language; "" means az.
+func checkLang(lang string) (string, error) {
+	if lang == "" {
+		return "az", nil
+	}
+	if !survey.ValidLang(lang) {
+		return "", survey.FieldError("lang", "lang must be az, en or ru")
+	}
+	return lang, nil
+}

@@ -1,0 +1,207 @@
+package figures
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/qiymet/qiymet/scoring"
+	"github.com/qiymet/qiymet/survey"
+)
+
+// cell is one agency's sums in one month (whole-month periods) or one day (custom ranges).
+type cell struct {
+	key    int // month index or day key
+	agency string
+	stats  scoring.Stats
+}
+
+// span is a half-open range of month indexes or day keys.
+type span struct{ from, to int }
+
+func (s span) has(k int) bool { return k >= s.from && k < s.to }
+
+// monthSpan is p's months; ok is false for periods that are not whole months (custom ranges).
+func monthSpan(p scoring.Period) (span, bool) {
+	a, b, ok := p.MonthRange()
+	return span{a, b}, ok
+}
+
+func daySpan(p scoring.Period) span {
+	a, b := p.DayRange()
+	return span{a, b}
+}
+
+// Rankings is P's ranking table per group (CONTRACT §4), with previous rank, change and streaks. group ""
+// means every group; an unknown group is not_found; lang "" is az.
+func (f *Figures) Rankings(ctx context.Context, p scoring.Period, group, lang string) (*Rankings, error) {
+	lang, err := checkLang(lang)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := f.store.Rollup(ctx); err != nil {
+		return nil, err
+	}
+	ix, err := f.store.Index(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if group != "" {
+		if _, ok := ix.Group(group); !ok {
+			return nil, survey.Errorf(survey.CodeNotFound, "group", "no peer group %q", group)
+		}
+	}
+	groupOf := func(agency string) (string, bool) {
+		a, ok := ix.Agency(agency)
+		if !ok || (group != "" && a.Group != group) {
+			return "", false
+		}
+		return a.Group, true
+	}
+
+	var statsFor func(scoring.Period) []scoring.Unit
+	if _, whole := monthSpan(p); whole {
+		statsFor, err = f.monthly(ctx, p, groupOf)
+	} else {
+		statsFor, err = f.daily(ctx, p, groupOf)
+	}
+	if err != nil {
+		return nil, err
+	}
+	groups := scoring.Rankings(p, statsFor, f.cfg)
+	return f.publish(ix, p, groups, lang), nil
+}
+
+// periodsNeeded are the periods scoring.Rankings may ask for.
+func periodsNeeded(p scoring.Period) []scoring.Period {
+	ps := []scoring.Period{p, p.Previous(), p.PreviousYear()}
+	if p.Kind != scoring.Custom {
+		for k := 2; k < scoring.MaxStreak; k++ {
+			ps = append(ps, p.Back(k))
+		}
+	}
+	return ps
+}
+
+// monthly reads, in one query, agg_month for every month any needed period covers, and serves each period
+// from memory.
+func (f *Figures) monthly(ctx context.Context, p scoring.Period, groupOf func(string) (string, bool)) (func(scoring.Period) []scoring.Unit, error) {
+	all := span{}
+	for i, q := range periodsNeeded(p) {
+		s, _ := monthSpan(q)
+		if i == 0 || s.from < all.from {
+			all.from = s.from
+		}
+		all.to = max(all.to, s.to)
+	}
+	cells, err := f.query(ctx, `SELECT month, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_month
+		WHERE month >= ? AND month < ? AND n > 0`, all.from, all.to)
+	if err != nil {
+		return nil, err
+	}
+	byMonth := map[int][]cell{}
+	for _, c := range cells {
+		byMonth[c.key] = append(byMonth[c.key], c)
+	}
+	return func(q scoring.Period) []scoring.Unit {
+		s, _ := monthSpan(q)
+		var units []scoring.Unit
+		for m := s.from; m <= s.to; m++ {
+			for _, c := range byMonth[m] {
+				if g, ok := groupOf(c.agency); ok {
+					units = append(units, scoring.Unit{Agency: c.agency, Group: g, Stats: c.stats})
+				}
+			}
+		}
+		return units
+	}, nil
+}
+
+// daily serves a custom range, its previous range and its previous year from agg_day, summed per day and
+// agency by the database, in one query.
+func (f *Figures) daily(ctx context.Context, p scoring.Period, groupOf func(string) (string, bool)) (func(scoring.Period) []scoring.Unit, error) {
+	cur, prev, year := daySpan(p), daySpan(p.Previous()), daySpan(p.PreviousYear())
+	// The previous range ends where p starts, so [prev.from, cur.to) is one contiguous range.
+	cells, err := f.query(ctx, `SELECT day, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT) FROM agg_day
+		WHERE (day >= ? AND day < ?) OR (day >= ? AND day < ?)
+		GROUP BY day, agency_code`, min(prev.from, cur.from), cur.to, year.from, year.to)
+	if err != nil {
+		return nil, err
+	}
+	return func(q scoring.Period) []scoring.Unit {
+		s := daySpan(q)
+		var units []scoring.Unit
+		for _, c := range cells {
+			if !s.has(c.key) {
+				continue
+			}
+			if g, ok := groupOf(c.agency); ok {
+				units = append(units, scoring.Unit{Agency: c.agency, Group: g, Stats: c.stats})
+			}
+		}
+		return units
+	}, nil
+}
+
+// query scans (key, agency, n, Σr, Σr², n_top2) rows.
+func (f *Figures) query(ctx context.Context, q string, args ...any) ([]cell, error) {
+	rows, err := f.store.DB().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []cell
+	for rows.Next() {
+		var c cell
+		var sumR, sumR2 sql.NullFloat64
+		if err := rows.Scan(&c.key, &c.agency, &c.stats.N, &sumR, &sumR2, &c.stats.NTop2); err != nil {
+			return nil, err
+		}
+		c.stats.SumR, c.stats.SumR2 = sumR.Float64, sumR2.Float64
+		if c.stats.N > 0 {
+			out = append(out, c)
+		}
+	}
+	return out, rows.Err()
+}
+
+// publish rounds and names scoring's tables.
+func (f *Figures) publish(ix *survey.Index, p scoring.Period, groups []scoring.Group, lang string) *Rankings {
+	out := &Rankings{
+		Period:      InfoOf(p),
+		Methodology: Methodology{MinN: f.cfg.MinN, Confidence: 0.95, PriorWeight: f.cfg.PriorWeight},
+		Groups:      make([]GroupRanking, 0, len(groups)),
+		P:           p,
+	}
+	r2 := scoring.Round2
+	for _, g := range groups {
+		gr := GroupRanking{Group: g.Group, Name: g.Group, Index: r2(g.Index), N: g.N, Rows: make([]RankingRow, 0, len(g.Rows))}
+		if gg, ok := ix.Group(g.Group); ok {
+			gr.Name = gg.Name.Get(lang)
+		}
+		for _, r := range g.Rows {
+			row := RankingRow{
+				Agency: r.Agency, Name: r.Agency,
+				Index: r2(r.Index), CILow: r2(r.CILow), CIHigh: r2(r.CIHigh), Adjusted: r2(r.Adjusted), N: r.N,
+				CSAT: r2(r.CSAT), CSATLow: r2(r.CSATLow), CSATHigh: r2(r.CSATHigh),
+				PreviousRank: r.PreviousRank, Streak: r.Streak, Status: r.Status(),
+				Change: Change{PreviousPeriod: round2p(r.ChangePrev), PreviousYear: round2p(r.ChangeYear)},
+			}
+			if r.Ranked {
+				row.Rank = new(r.Rank)
+			}
+			if a, ok := ix.Agency(r.Agency); ok {
+				row.Name = a.Name.Get(lang)
+			}
+			gr.Rows = append(gr.Rows, row)
+		}
+		out.Groups = append(out.Groups, gr)
+	}
+	return out
+}
+
+func round2p(v *float64) *float64 {
+	if v == nil {
+		return nil
+	}
+	return new(scoring.Round2(*v))
+}

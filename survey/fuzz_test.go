@@ -1,0 +1,124 @@
+package survey
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// contractCodes are the error codes a client may see (CONTRACT §4).
+var contractCodes = map[string]bool{
+	CodeInvalidJSON: true, CodeInvalidField: true, CodeUnknownAgency: true, CodeUnauthorized: true,
+	CodeForbidden: true, CodeNotFound: true, CodeTokenUsed: true, CodeIDConflict: true, CodeTokenExpired: true,
+	CodePayloadTooLarge: true, CodeRateLimited: true, CodeUnavailable: true,
+}
+
+func checkContractError(t *testing.T, err error) {
+	t.Helper()
+	e, ok := err.(*Error)
+	if !ok {
+		t.Fatalf("error is %T, not *survey.Error: %v", err, err)
+	}
+	if !contractCodes[e.Code] {
+		t.Fatalf("code %q is not a contract code: %v", e.Code, e)
+	}
+	if e.Message == "" || strings.ContainsAny(e.Message, "\n\r") {
+		t.Fatalf("message must be one non-empty line: %q", e.Message)
+	}
+}
+
+// FuzzDecodeSubmission: any body either becomes a sound response row or a contract error; never a panic.
+func FuzzDecodeSubmission(f *testing.F) {
+	seeds := []string{
+		`{"id":"1b4e28ba-2fa1-4d2e-8a3c-5f2d9b1c7e01","agency":"migration","service":"temp-residence","center":"baku-1","answers":{"overall":5,"waiting":4,"resolved":true},"comment":"Tez və nəzakətli.","lang":"az","submitted_at":"2025-08-14T10:21:07+04:00"}`,
+		`{"agency":"migration","answers":{"overall":1,"courtesy":5}}`,
+		`{"agency":"justice","center":"ganja","answers":{"overall":3}}`,
+		`{"agency":"migration","answers":{"overall":4.5}}`,
+		`{"agency":"migration","answers":{"overall":"5"}}`,
+		`{"agency":"migration","answers":{"overall":1e0}}`,
+		`{"agency":"migration","answers":{"overall":99999999999}}`,
+		`{"agency":5,"answers":{"overall":5}}`,
+		`{"agency":"migration","answers":{"overall":5},"x":1}`,
+		`{"agency":"migration","answers":{"overall":5},"comment":"a\u0000b"}`,
+		`{"agency":"migration","answers":{"overall":5,"comment":"'; DROP TABLE responses;--"}}`,
+		`{"agency":"migration","answers":{"overall":5},"comment":"<script>alert(1)</script>\u202e😀"}`,
+		`{"agency":"migration","answers":{"overall":5},"survey":"visit","survey_version":1,"lang":"ru"}`,
+		`{"agency":"migration","answers":{"overall":5},"submitted_at":"2025-08-14T10:21:07.123456789+04:00"}`,
+		`{"agency":"migration","answers":{"overall":[[[[[[]]]]]]}}`,
+		`{"agency":"migration","answers":null}`,
+		`[]`, `null`, `"x"`, ``, `{`, `{}{}`, "{\"agency\":\"\xff\"}", "{\"a\":\"\x00\"}",
+	}
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	ix := testIndex(f)
+	now := time.Date(2025, 8, 14, 6, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, body []byte) {
+		for _, tg := range []Target{{Channel: ChannelAPI}, {Channel: ChannelKiosk, KioskID: 1, KioskCenter: "baku-1"}} {
+			r, err := decodeAndPrepare(ix, body, tg, now)
+			if err != nil {
+				checkContractError(t, err)
+				continue
+			}
+			if math.IsNaN(r.Score) || r.Score < 0 || r.Score > 100 {
+				t.Fatalf("R out of range: %v", r.Score)
+			}
+			if !uuidRE.MatchString(r.ID) || r.Agency == "" || r.Survey == "" || r.SurveyVersion < 1 || !ValidLang(r.Lang) {
+				t.Fatalf("unsound row: %+v", r)
+			}
+			var answers map[string]any
+			if err := json.Unmarshal([]byte(r.Answers), &answers); err != nil {
+				t.Fatalf("answers are not JSON: %q", r.Answers)
+			}
+			if strings.ContainsRune(r.Comment+r.Answers, 0) {
+				t.Fatalf("a NUL got through: %q %q", r.Comment, r.Answers)
+			}
+		}
+	})
+}
+
+// FuzzDecodeCatalog: any catalog file either decodes to one that validates (or only lacks stored references),
+// or is refused with one clear contract error; never a panic.
+func FuzzDecodeCatalog(f *testing.F) {
+	good, err := os.ReadFile("../testdata/catalog.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	for _, s := range []string{
+		`{}`,
+		`{"groups":[{"code":"a","name":{"az":"A"}}]}`,
+		`{"agencies":[{"code":"x","group":"nope","survey":"visit","name":{"az":"X"}}]}`,
+		`{"surveys":[{"code":"s","version":1,"primary":"q","questions":[{"key":"q","type":"scale","min":1,"max":2,"text":{"az":"Q"}}]}]}`,
+		`{"surveys":[{"code":"s","version":1,"primary":"q","questions":[{"key":"q","type":"text","weight":1,"text":{"az":"Q"}}]}]}`,
+		`{"surveys":[{"code":"s","version":1,"primary":"q","questions":[{"key":"q","type":"scale","min":1,"max":5,"weight":-1,"text":{"az":"Q"}}]}]}`,
+		`{"groups":[{"code":"A B","name":{"az":"A"}}]}`,
+		`{"groups":[{"code":"a","name":{"en":"A"}}]}`,
+		`{"groups":[{"code":"a","name":{"az":"A"}},{"code":"a","name":{"az":"A"}}]}`,
+		`{"groups":"x"}`, `[]`, `null`, ``, `{"groups":[{"code":"a","name":{"az":"A\u0000"}}]}`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		c, err := DecodeCatalog(strings.NewReader(string(body)))
+		if err != nil {
+			checkContractError(t, err)
+			return
+		}
+		if err := c.Validate(nil); err != nil {
+			checkContractError(t, err)
+		}
+		_ = newIndex(*c, "fuzz") // must not panic
+		// What decoded re-encodes to a file that decodes again.
+		raw, err := json.Marshal(c)
+		if err != nil {
+			t.Fatalf("re-encode: %v", err)
+		}
+		if _, err := DecodeCatalog(strings.NewReader(string(raw))); err != nil {
+			t.Fatalf("re-encoded catalog refused: %v\n%s", err, raw)
+		}
+	})
+}

@@ -1,0 +1,329 @@
+package survey
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/binary"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/uptrace/bun"
+)
+
+// ImportOptions tune Store.Import; the zero value is fine.
+type ImportOptions struct {
+	// OnError, when set, sees every bad line as it is found (the CLI prints them all).
+	OnError func(LineError)
+	// Progress, when set, is called now and then with the phase ("checking", "storing") and rows done.
+	Progress func(phase string, rows int64)
+}
+
+// ImportResult counts what an import did.
+type ImportResult struct {
+	Rows     int64 // data rows in the file
+	Inserted int64 // rows stored
+	Skipped  int64 // rows whose id was already stored (or repeated in the file)
+}
+
+// ImportError is an import that stored nothing because some lines are invalid.
+type ImportError struct {
+	Lines []LineError // the first maxKeptLineErrors, in file order
+	Count int         // how many lines are invalid in all
+}
+
+const maxKeptLineErrors = 1000
+
+func (e *ImportError) Error() string {
+	if e.Count == 1 {
+		return "1 invalid line; nothing was imported"
+	}
+	return fmt.Sprintf("%d invalid lines; nothing was imported", e.Count)
+}
+
+// seenRow is what the first pass remembers per id: enough to tell a repeat from a conflict, in 16 bytes.
+type seenRow struct {
+	hash uint64
+	line uint32
+}
+
+// Import stores the §5 CSV in src all-or-nothing. A first pass validates every row exactly like the API
+// (historic: no time window) and lists every bad line; only a clean file is read again and stored, in one
+// transaction with multi-row inserts. Rows whose id is already stored are skipped, so re-importing is a no-op.
+// Memory stays flat apart from ~40 bytes per row for the duplicate-id check. The cells are rolled up after.
+func (s *Store) Import(ctx context.Context, src io.ReadSeeker, opt ImportOptions) (ImportResult, error) {
+	var res ImportResult
+	ix, err := s.Index(ctx)
+	if err != nil {
+		return res, err
+	}
+	now := s.now() // the receive time of every row: both passes must build identical rows
+	t0 := time.Now()
+	defer func() { fmt.Fprintln(os.Stderr, "TIMING total", time.Since(t0)) }()
+	seen, err := s.importCheck(ctx, ix, src, now, opt, &res)
+	fmt.Fprintln(os.Stderr, "TIMING check", time.Since(t0))
+	if err != nil {
+		return res, err
+	}
+	if _, err := src.Seek(0, io.SeekStart); err != nil {
+		return res, fmt.Errorf("import: cannot read the file again: %w", err)
+	}
+	err = s.inTx(ctx, func(tx bun.Tx) error {
+		res.Inserted, err = s.importStore(ctx, tx, ix, src, now, seen, opt)
+		return err
+	})
+	if err != nil {
+		res.Inserted = 0
+		return res, err
+	}
+	res.Skipped = res.Rows - res.Inserted
+	fmt.Fprintln(os.Stderr, "TIMING stored", time.Since(t0))
+	if _, err := s.Rollup(ctx); err != nil {
+		return res, fmt.Errorf("import: stored, but updating the index cells failed (they catch up on the next roll-up): %w", err)
+	}
+	return res, nil
+}
+
+// importCheck is the first pass: header, every row, duplicate ids.
+func (s *Store) importCheck(ctx context.Context, ix *Index, src io.Reader, now time.Time, opt ImportOptions, res *ImportResult) (map[[16]byte]seenRow, error) {
+	ie := &ImportError{}
+	bad := func(e LineError) {
+		ie.Count++
+		if len(ie.Lines) < maxKeptLineErrors {
+			ie.Lines = append(ie.Lines, e)
+		}
+		if opt.OnError != nil {
+			opt.OnError(e)
+		}
+	}
+	in := newCSVSource(src)
+	header, _, err := in.next()
+	if err == io.EOF {
+		bad(LineError{Line: 1, Message: "the file is empty; expected a header row: " + strings.Join(CSVColumns, ",") + ",q.…"})
+		return nil, ie
+	}
+	if le, ok := err.(*LineError); ok {
+		bad(*le)
+		return nil, ie
+	}
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	layout, herrs := ix.parseCSVHeader(header)
+	if len(herrs) > 0 {
+		for _, e := range herrs {
+			bad(e)
+		}
+		return nil, ie
+	}
+	seen := map[[16]byte]seenRow{}
+	for {
+		rec, line, err := in.next()
+		if err == io.EOF {
+			break
+		}
+		if le, ok := err.(*LineError); ok {
+			res.Rows++
+			bad(*le)
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("import: %w", err)
+		}
+		res.Rows++
+		if res.Rows%50_000 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+			if opt.Progress != nil {
+				opt.Progress("checking", res.Rows)
+			}
+		}
+		r, le := ix.decodeRow(layout, rec, line, now)
+		if le != nil {
+			bad(*le)
+			continue
+		}
+		id := uuid.MustParse(r.ID)
+		h := rowHash(r)
+		if prev, dup := seen[id]; dup {
+			if prev.hash != h {
+				bad(LineError{Line: line, Column: "id", Message: fmt.Sprintf("id %s is also on line %d with other content", r.ID, prev.line)})
+			}
+			continue
+		}
+		seen[id] = seenRow{hash: h, line: uint32(line)}
+	}
+	if ie.Count > 0 {
+		return nil, ie
+	}
+	return seen, nil
+}
+
+// rowHash covers everything a row stores, so two rows with one id are either the same response or a conflict.
+func rowHash(r *Response) uint64 {
+	sum := sha256.Sum256([]byte(r.ContentHash + "\x00" + r.Channel + "\x00" + r.Status + "\x00" + r.Reason))
+	return binary.LittleEndian.Uint64(sum[:8])
+}
+
+// importStore is the second pass: rebuild each (now known good) row and insert in batches.
+func (s *Store) importStore(ctx context.Context, tx bun.Tx, ix *Index, src io.Reader, now time.Time, seen map[[16]byte]seenRow, opt ImportOptions) (int64, error) {
+	in := newCSVSource(src)
+	header, _, err := in.next()
+	if err != nil {
+		return 0, fmt.Errorf("import: the file changed while importing: %w", err)
+	}
+	layout, herrs := ix.parseCSVHeader(header)
+	if len(herrs) > 0 {
+		return 0, errors.New("import: the file changed while importing")
+	}
+	var inserted, done int64
+	batch := make([]*Response, 0, importChunk)
+	flush := func() error {
+		n, err := s.insertBatch(ctx, tx, batch)
+		inserted += n
+		batch = batch[:0]
+		return err
+	}
+	for {
+		rec, line, err := in.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return 0, fmt.Errorf("import: the file changed while importing: %w", err)
+		}
+		r, le := ix.decodeRow(layout, rec, line, now)
+		if le != nil {
+			return 0, fmt.Errorf("import: the file changed while importing: %s", le)
+		}
+		if first := seen[uuid.MustParse(r.ID)]; first.line != uint32(line) {
+			continue // a repeat of an earlier line
+		}
+		batch = append(batch, r)
+		if len(batch) == importChunk {
+			if err := flush(); err != nil {
+				return 0, err
+			}
+		}
+		if done++; done%50_000 == 0 && opt.Progress != nil {
+			opt.Progress("storing", done)
+		}
+	}
+	if len(batch) > 0 {
+		if err := flush(); err != nil {
+			return 0, err
+		}
+	}
+	return inserted, nil
+}
+
+// ExportFilter selects the responses to export; zero values select everything.
+type ExportFilter struct {
+	From, To time.Time // submitted_at in [From, To)
+	Agency   string
+}
+
+// ParseExportFilter reads the inclusive YYYY-MM-DD dates of the CLI and API as midnights in loc.
+func ParseExportFilter(from, to, agency string, loc *time.Location) (ExportFilter, error) {
+	f := ExportFilter{Agency: strings.TrimSpace(agency)}
+	day := func(field, v string) (time.Time, error) {
+		t, err := time.ParseInLocation("2006-01-02", strings.TrimSpace(v), loc)
+		if err != nil || t.Year() < 2000 || t.Year() > 2100 {
+			return t, FieldError(field, "%s must be a date YYYY-MM-DD between 2000 and 2100, got %q", field, truncate(v, 20))
+		}
+		return t, nil
+	}
+	var err error
+	if from != "" {
+		if f.From, err = day("from", from); err != nil {
+			return f, err
+		}
+	}
+	if to != "" {
+		var t time.Time
+		if t, err = day("to", to); err != nil {
+			return f, err
+		}
+		f.To = t.AddDate(0, 0, 1) // the whole last day
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
+		return f, FieldError("to", "to is before from")
+	}
+	return f, nil
+}
+
+// exportPage rows are read per query: keyset paging by seq keeps memory flat whatever the size.
+const exportPage = 2000
+
+// Export writes the responses matching f as §5 CSV (header first), oldest stored first, and returns how many.
+// An unknown agency is an error before anything is written.
+func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64, error) {
+	ix, err := s.Index(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if f.Agency != "" {
+		if _, ok := ix.Agency(f.Agency); !ok {
+			return 0, Errorf(CodeUnknownAgency, "agency", "unknown agency %q", truncate(f.Agency, 64))
+		}
+	}
+	var db bun.IDB = s.db
+	if s.dialect == "pg" {
+		// One snapshot: rows committed meanwhile with a lower seq would otherwise slip between pages. (SQLite
+		// commits one writer at a time in seq order, and a transaction there would take the write lock.)
+		tx, err := s.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+		if err != nil {
+			return 0, err
+		}
+		defer tx.Rollback()
+		db = tx
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true // RFC 4180
+	header := ix.CSVHeader()
+	if err := cw.Write(header); err != nil {
+		return 0, err
+	}
+	rec := make([]string, len(header))
+	var n, after int64
+	for {
+		var page []Response
+		q := db.NewSelect().Model(&page).Where("seq > ?", after).OrderExpr("seq").Limit(exportPage)
+		if f.Agency != "" {
+			q.Where("agency_code = ?", f.Agency)
+		}
+		if !f.From.IsZero() {
+			q.Where("submitted_us >= ?", us(f.From))
+		}
+		if !f.To.IsZero() {
+			q.Where("submitted_us < ?", us(f.To))
+		}
+		if err := q.Scan(ctx); err != nil && !isNoRows(err) {
+			return n, err
+		}
+		for i := range page {
+			if err := ix.encodeRow(&page[i], s.loc, rec); err != nil {
+				return n, err
+			}
+			if err := cw.Write(rec); err != nil {
+				return n, err
+			}
+			n++
+		}
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return n, err
+		}
+		if len(page) < exportPage {
+			return n, nil
+		}
+		after = page[len(page)-1].Seq
+	}
+}

@@ -1,0 +1,212 @@
+package survey
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/uptrace/bun"
+)
+
+// Kiosk enrolment: an admin registers a kiosk and hands the tablet a one-time pairing code (as a URL or a QR
+// code); the tablet exchanges it for a fresh device token. Codes carry 256 bits, are stored only as hashes,
+// expire after PairingTTL and work once.
+
+// PairingTTL is how long an enrolment code stays valid.
+const PairingTTL = 24 * time.Hour
+
+const pairingPrefix = "qp_"
+
+// Heartbeat limits.
+const (
+	maxAppVersionLen = 40
+	maxQueueLen      = 1_000_000
+)
+
+// BurstWindow is QIYMET_BURST_SECONDS: kiosks show it to staff and space their own submissions by it.
+func (s *Store) BurstWindow() time.Duration { return s.burst }
+
+// NewPairingCode issues a one-time enrolment code for a live kiosk, replacing any earlier unused code.
+func (s *Store) NewPairingCode(ctx context.Context, kioskID int64) (string, error) {
+	code := newSecret(pairingPrefix, 32)
+	res, err := s.db.NewUpdate().Model((*Kiosk)(nil)).
+		Set("pairing_hash = ?", HashSecret(code)).
+		Set("pairing_expires_us = ?", us(s.now().Add(PairingTTL))).
+		Where("id = ? AND revoked_us IS NULL", kioskID).Exec(ctx)
+	if err != nil {
+		return "", err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return "", Errorf(CodeNotFound, "kiosk", "no live kiosk with id %d", kioskID)
+	}
+	return code, nil
+}
+
+// PairKiosk exchanges an enrolment code for a new device token. The kiosk's previous token stops working
+// (the tablet that enrols becomes the kiosk), and the code cannot be used again. An unknown, used or revoked
+// code is not_found; an expired one token_expired.
+func (s *Store) PairKiosk(ctx context.Context, code string) (*Kiosk, string, error) {
+	code = strings.TrimSpace(code)
+	if !strings.HasPrefix(code, pairingPrefix) || len(code) > 100 {
+		return nil, "", Errorf(CodeNotFound, "code", "unknown or already used enrolment code")
+	}
+	hash := HashSecret(code)
+	now := s.now()
+	var k *Kiosk
+	token := newSecret(kioskPrefix, 32)
+	err := s.inTx(ctx, func(tx bun.Tx) error {
+		k = new(Kiosk)
+		err := tx.NewSelect().Model(k).Where("pairing_hash = ?", hash).Where("revoked_us IS NULL").Scan(ctx)
+		if isNoRows(err) {
+			return Errorf(CodeNotFound, "code", "unknown or already used enrolment code")
+		}
+		if err != nil {
+			return err
+		}
+		if us(now) >= k.PairingExpiresUS {
+			return Errorf(CodeTokenExpired, "code", "this enrolment code has expired; ask an administrator for a new one")
+		}
+		res, err := tx.NewUpdate().Model((*Kiosk)(nil)).
+			Set("token_hash = ?", HashSecret(token)).
+			Set("pairing_hash = NULL").
+			Set("pairing_expires_us = NULL").
+			Where("id = ? AND pairing_hash = ?", k.ID, hash).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return Errorf(CodeNotFound, "code", "unknown or already used enrolment code")
+		}
+		k.TokenHash, k.PairingHash, k.PairingExpiresUS = HashSecret(token), "", 0
+		return nil
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return k, token, nil
+}
+
+// Heartbeat records that a kiosk is alive, which app version it runs and how many ratings wait in its queue.
+func (s *Store) Heartbeat(ctx context.Context, kioskID int64, version string, queueLen int64) error {
+	version = strings.TrimSpace(version)
+	if version == "" || len(version) > maxAppVersionLen {
+		return FieldError("version", "version must be 1 to %d characters", maxAppVersionLen)
+	}
+	for _, r := range version {
+		if r > unicode.MaxASCII || !unicode.IsPrint(r) {
+			return FieldError("version", "version must be printable ASCII")
+		}
+	}
+	if queueLen < 0 || queueLen > maxQueueLen {
+		return FieldError("queue_length", "queue_length must be between 0 and %d", maxQueueLen)
+	}
+	res, err := s.db.NewUpdate().Model((*Kiosk)(nil)).
+		Set("last_seen_us = ?", us(s.now())).
+		Set("app_version = ?", version).
+		Set("queue_len = ?", queueLen).
+		Where("id = ? AND revoked_us IS NULL", kioskID).Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return Errorf(CodeUnauthorized, "", "unknown or revoked kiosk")
+	}
+	return nil
+}
+
+// ListKiosks returns every kiosk, revoked ones included, by id (for the admin pages).
+func (s *Store) ListKiosks(ctx context.Context) ([]Kiosk, error) {
+	var ks []Kiosk
+	err := s.db.NewSelect().Model(&ks).OrderExpr("id").Scan(ctx)
+	if isNoRows(err) {
+		err = nil
+	}
+	return ks, err
+}
+
+// KioskByID returns one kiosk, revoked or not.
+func (s *Store) KioskByID(ctx context.Context, id int64) (*Kiosk, error) {
+	k := new(Kiosk)
+	err := s.db.NewSelect().Model(k).Where("id = ?", id).Scan(ctx)
+	if isNoRows(err) {
+		return nil, Errorf(CodeNotFound, "kiosk", "no kiosk with id %d", id)
+	}
+	return k, err
+}
+
+// RevokeKiosk stops a kiosk's token and any pending enrolment code at once. Revoking twice is fine.
+func (s *Store) RevokeKiosk(ctx context.Context, id int64) error {
+	res, err := s.db.NewUpdate().Model((*Kiosk)(nil)).
+		Set("revoked_us = COALESCE(revoked_us, ?)", us(s.now())).
+		Set("pairing_hash = NULL").
+		Set("pairing_expires_us = NULL").
+		Where("id = ?", id).Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return Errorf(CodeNotFound, "kiosk", "no kiosk with id %d", id)
+	}
+	return nil
+}
+
+// KioskSetup is what a kiosk needs to run: its centre, the agencies it rates and each one's newest survey
+// version, with every text in az, en and ru (missing languages filled from az).
+type KioskSetup struct {
+	Center   KioskCenter   `json:"center"`
+	Agencies []KioskAgency `json:"agencies"`
+}
+
+// KioskCenter names the kiosk's centre.
+type KioskCenter struct {
+	Code string `json:"code"`
+	Name Names  `json:"name"`
+}
+
+// KioskAgency is one agency a kiosk rates, with the survey version it asks.
+type KioskAgency struct {
+	Code   string `json:"code"`
+	Name   Names  `json:"name"`
+	Survey Survey `json:"survey"`
+}
+
+// KioskSetup builds the configuration of kiosk k from the current catalog.
+func (s *Store) KioskSetup(ctx context.Context, k *Kiosk) (*KioskSetup, error) {
+	ix, err := s.Index(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ce, ok := ix.Center(k.Center)
+	if !ok {
+		return nil, Errorf(CodeNotFound, "center", "the kiosk's centre %q no longer exists", k.Center)
+	}
+	out := &KioskSetup{Center: KioskCenter{Code: ce.Code, Name: fullNames(ce.Name)}, Agencies: []KioskAgency{}}
+	codes := ce.Agencies
+	if k.Agency != "" {
+		codes = []string{k.Agency}
+	}
+	for _, code := range codes {
+		ag, ok := ix.Agency(code)
+		if !ok || !ix.Hosts(ce.Code, code) {
+			continue
+		}
+		sv, ok := ix.Survey(ag.Survey, 0)
+		if !ok {
+			continue
+		}
+		cp := *sv
+		cp.Questions = make([]Question, len(sv.Questions))
+		for i, q := range sv.Questions {
+			q.Text = fullNames(q.Text)
+			cp.Questions[i] = q
+		}
+		out.Agencies = append(out.Agencies, KioskAgency{Code: ag.Code, Name: fullNames(ag.Name), Survey: cp})
+	}
+	return out, nil
+}
+
+// fullNames fills missing languages from az, so clients never need the fallback rule.
+func fullNames(n Names) Names {
+	return Names{AZ: n.AZ, EN: n.Get("en"), RU: n.Get("ru")}
+}

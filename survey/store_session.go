@@ -1,0 +1,168 @@
+package survey
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/uptrace/bun"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Session lifetimes: a session ends 12 h after sign-in at the latest, or after 2 h without a request.
+const (
+	SessionTTL  = 12 * time.Hour
+	SessionIdle = 2 * time.Hour
+	// touchEvery limits last_seen writes to one per minute per session, so page views stay read-only.
+	touchEvery = time.Minute
+	sessPrefix = "qs_"
+)
+
+// Lock-out: after MaxFailedLogins wrong passwords in a row the account refuses every sign-in for LockDuration.
+const (
+	MaxFailedLogins = 5
+	LockDuration    = 15 * time.Minute
+)
+
+// Session is a signed-in browser. Only the token's hash is stored.
+type Session struct {
+	bun.BaseModel `bun:"table:sessions"`
+	TokenHash     string `bun:"token_hash,pk"`
+	UserID        int64  `bun:"user_id"`
+	CreatedUS     int64  `bun:"created_us"`
+	ExpiresUS     int64  `bun:"expires_us"`
+	LastSeenUS    int64  `bun:"last_seen_us"`
+}
+
+// ErrLockedOut is returned by Login while an account is locked after repeated failures.
+var ErrLockedOut = Errorf(CodeRateLimited, "", "too many failed sign-ins; try again later")
+
+// errBadLogin is one message for unknown email and wrong password, so sign-in does not reveal accounts.
+func errBadLogin() error { return Errorf(CodeUnauthorized, "", "wrong email or password") }
+
+// dummyHash keeps the time of a sign-in with an unknown email equal to one with a wrong password.
+// Built lazily so importing the package costs no bcrypt run.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("qiymet-no-such-user"), BcryptCost)
+	return h
+})
+
+// Login checks email and password. Failures are counted per account; the fifth in a row locks it.
+// A locked account is refused even with the right password, without running bcrypt.
+func (s *Store) Login(ctx context.Context, email, password string) (*User, error) {
+	u := new(User)
+	err := s.db.NewSelect().Model(u).Where("email = ?", NormalizeEmail(email)).Scan(ctx)
+	if isNoRows(err) {
+		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
+		return nil, errBadLogin()
+	}
+	if err != nil {
+		return nil, err
+	}
+	now := us(s.now())
+	if u.LockedUntilUS > now {
+		return nil, ErrLockedOut
+	}
+	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || u.DisabledUS != 0 {
+		// One statement so concurrent failures cannot lose a count; the lock resets the counter.
+		_, err := s.db.NewUpdate().Model((*User)(nil)).
+			Set("locked_until_us = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until_us END", MaxFailedLogins, now+LockDuration.Microseconds()).
+			Set("failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END", MaxFailedLogins).
+			Where("id = ?", u.ID).Exec(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return nil, errBadLogin()
+	}
+	if u.FailedLogins != 0 || u.LockedUntilUS != 0 {
+		if _, err := s.db.NewUpdate().Model((*User)(nil)).Set("failed_logins = 0").Set("locked_until_us = NULL").
+			Where("id = ?", u.ID).Exec(ctx); err != nil {
+			return nil, err
+		}
+		u.FailedLogins, u.LockedUntilUS = 0, 0
+	}
+	return u, nil
+}
+
+// CreateSession starts a session for the user and returns its token (for the cookie; never stored).
+func (s *Store) CreateSession(ctx context.Context, userID int64) (string, *Session, error) {
+	token := newSecret(sessPrefix, 32)
+	now := us(s.now())
+	sess := &Session{TokenHash: HashSecret(token), UserID: userID, CreatedUS: now,
+		ExpiresUS: now + SessionTTL.Microseconds(), LastSeenUS: now}
+	if _, err := s.db.NewInsert().Model(sess).Exec(ctx); err != nil {
+		return "", nil, err
+	}
+	return token, sess, nil
+}
+
+// SessionUser returns the live session of token and its user. An expired, idle, revoked or unknown session,
+// or a disabled user, is unauthorized.
+func (s *Store) SessionUser(ctx context.Context, token string) (*User, *Session, error) {
+	if !strings.HasPrefix(token, sessPrefix) {
+		return nil, nil, Errorf(CodeUnauthorized, "", "not signed in")
+	}
+	sess := new(Session)
+	err := s.db.NewSelect().Model(sess).Where("token_hash = ?", HashSecret(token)).Scan(ctx)
+	if isNoRows(err) {
+		return nil, nil, Errorf(CodeUnauthorized, "", "not signed in")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	now := us(s.now())
+	if now >= sess.ExpiresUS || now >= sess.LastSeenUS+SessionIdle.Microseconds() {
+		s.db.NewDelete().Model((*Session)(nil)).Where("token_hash = ?", sess.TokenHash).Exec(ctx)
+		return nil, nil, Errorf(CodeUnauthorized, "", "the session has expired; sign in again")
+	}
+	u := new(User)
+	err = s.db.NewSelect().Model(u).Where("id = ?", sess.UserID).Scan(ctx)
+	if isNoRows(err) || (err == nil && u.DisabledUS != 0) {
+		return nil, nil, Errorf(CodeUnauthorized, "", "not signed in")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	if now-sess.LastSeenUS >= touchEvery.Microseconds() {
+		if _, err := s.db.NewUpdate().Model((*Session)(nil)).Set("last_seen_us = ?", now).
+			Where("token_hash = ?", sess.TokenHash).Exec(ctx); err != nil {
+			return nil, nil, err
+		}
+		sess.LastSeenUS = now
+	}
+	return u, sess, nil
+}
+
+// RevokeSession ends the session of token (sign-out). Unknown tokens are not an error.
+func (s *Store) RevokeSession(ctx context.Context, token string) error {
+	_, err := s.db.NewDelete().Model((*Session)(nil)).Where("token_hash = ?", HashSecret(token)).Exec(ctx)
+	return err
+}
+
+// RevokeUserSessions ends every session of a user (password change, role change, disabling).
+func (s *Store) RevokeUserSessions(ctx context.Context, userID int64) (int64, error) {
+	res, err := s.db.NewDelete().Model((*Session)(nil)).Where("user_id = ?", userID).Exec(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// PruneSessions deletes expired and idle sessions; lookups already refuse them, this only reclaims space.
+func (s *Store) PruneSessions(ctx context.Context) (int64, error) {
+	now := us(s.now())
+	res, err := s.db.NewDelete().Model((*Session)(nil)).
+		Where("expires_us <= ? OR last_seen_us <= ?", now, now-SessionIdle.Microseconds()).Exec(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// CountSessions is the number of stored sessions of a user (for the users page and tests).
+func (s *Store) CountSessions(ctx context.Context, userID int64) (int64, error) {
+	return s.db.NewSelect().Model((*Session)(nil)).Where("user_id = ?", userID).Count(ctx)
+}

@@ -1,0 +1,278 @@
+package survey
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/uptrace/bun"
+)
+
+// verifyTolerance bounds the difference between a stored sum and its recount, relative to the larger of
+// 1 and the sum: cells accumulate additions and subtractions in another order than a recount does.
+const verifyTolerance = 1e-6
+
+// VerifyCells recounts agg_day, agg_month and agg_answer from the raw responses (status 'counted'),
+// streaming them in Go, and compares them with the stored cells plus the changes still waiting in
+// agg_pending: counts must match exactly, sums within 1e-6 (relative to max(1, |sum|)). It reads one
+// consistent snapshot, so it may run while others write. A nil error means the cells are exact.
+func (s *Store) VerifyCells(ctx context.Context) error { return s.verifyCells(ctx, "") }
+
+// VerifyCellsOf is VerifyCells restricted to one agency: a cheap sample of a large database.
+func (s *Store) VerifyCellsOf(ctx context.Context, agency string) error {
+	if agency == "" {
+		return FieldError("agency", "agency is required")
+	}
+	return s.verifyCells(ctx, agency)
+}
+
+// tally is one cell's counts as recounted or as stored.
+type tally struct {
+	n, top2     int64
+	sumR, sumR2 float64
+}
+
+type verifyDayKey struct {
+	day                              int64
+	agency, service, center, channel string
+}
+
+type verifyMonthKey struct {
+	month  int64
+	agency string
+}
+
+type verifyAnswerKey struct {
+	day            int64
+	agency, survey string
+	version        int64
+	question       string
+	value          int64
+}
+
+type cellSet struct {
+	day    map[verifyDayKey]*tally
+	month  map[verifyMonthKey]*tally
+	answer map[verifyAnswerKey]*tally
+}
+
+func newCellSet() *cellSet {
+	return &cellSet{day: map[verifyDayKey]*tally{}, month: map[verifyMonthKey]*tally{}, answer: map[verifyAnswerKey]*tally{}}
+}
+
+func bump[K comparable](m map[K]*tally, k K, sign int64, r float64, top2 bool, withR bool) {
+	t := m[k]
+	if t == nil {
+		t = &tally{}
+		m[k] = t
+	}
+	t.n += sign
+	if withR {
+		t.sumR += float64(sign) * r
+		t.sumR2 += float64(sign) * r * r
+		if top2 {
+			t.top2 += sign
+		}
+	}
+}
+
+func (s *Store) verifyCells(ctx context.Context, agency string) error {
+	opts := &sql.TxOptions{}
+	if s.dialect == "pg" {
+		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	}
+	return s.db.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
+		var zone string
+		err := tx.NewSelect().Model((*metaRow)(nil)).Column("value").Where("key = 'agg_timezone'").Scan(ctx, &zone)
+		if err != nil && !isNoRows(err) {
+			return err
+		}
+		if zone != "" && zone != s.loc.String() {
+			return fmt.Errorf("verify cells: the cells were built for zone %s, not %s; roll up first", zone, s.loc)
+		}
+		where, args := "", []any{}
+		if agency != "" {
+			where, args = " AND r.agency_code = ?", []any{agency}
+		}
+		want := newCellSet()
+		if err := s.streamResponses(ctx, tx, want, `SELECT 1, `+responseCols+` FROM responses AS r
+			WHERE r.status = 'counted'`+where, args...); err != nil {
+			return fmt.Errorf("verify cells: recount: %w", err)
+		}
+		got := newCellSet()
+		if err := s.streamResponses(ctx, tx, got, `SELECT p.sign, `+responseCols+` FROM agg_pending AS p
+			JOIN responses AS r ON r.seq = p.response_seq WHERE 1 = 1`+where, args...); err != nil {
+			return fmt.Errorf("verify cells: pending: %w", err)
+		}
+		if err := readCells(ctx, tx, got, agency); err != nil {
+			return fmt.Errorf("verify cells: read cells: %w", err)
+		}
+		var diffs []string
+		diffs = compareCells(diffs, "agg_day", want.day, got.day)
+		diffs = compareCells(diffs, "agg_month", want.month, got.month)
+		diffs = compareCells(diffs, "agg_answer", want.answer, got.answer)
+		if len(diffs) > 0 {
+			sort.Strings(diffs)
+			shown := diffs[:min(len(diffs), 8)]
+			return fmt.Errorf("verify cells: %d cells differ from a recount of the responses: %s", len(diffs), strings.Join(shown, "; "))
+		}
+		return nil
+	})
+}
+
+const responseCols = `r.submitted_us, r.agency_code, COALESCE(r.service_code, ''), COALESCE(r.center_code, ''), r.channel,
+	r.survey_code, r.survey_version, r.answers, r.score, r.top2`
+
+// streamResponses adds sign × every selected response to c, row by row (flat memory in the rows).
+func (s *Store) streamResponses(ctx context.Context, tx bun.Tx, c *cellSet, query string, args ...any) error {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			sign, submitted, version                        int64
+			agency, service, center, channel, code, answers string
+			score                                           float64
+			top2                                            bool
+		)
+		if err := rows.Scan(&sign, &submitted, &agency, &service, &center, &channel, &code, &version, &answers, &score, &top2); err != nil {
+			return err
+		}
+		t := fromUS(submitted, s.loc)
+		y, m, d := t.Date()
+		day := int64(y*10000 + int(m)*100 + d)
+		month := int64(y*12 + int(m) - 1)
+		bump(c.day, verifyDayKey{day, agency, service, center, channel}, sign, score, top2, true)
+		bump(c.month, verifyMonthKey{month, agency}, sign, score, top2, true)
+		dec := json.NewDecoder(bytes.NewReader([]byte(answers)))
+		dec.UseNumber()
+		var vals map[string]any
+		if err := dec.Decode(&vals); err != nil {
+			return fmt.Errorf("response answers %q: %w", answers, err)
+		}
+		for q, v := range vals {
+			var value int64
+			switch x := v.(type) {
+			case json.Number:
+				n, err := x.Int64()
+				if err != nil {
+					return fmt.Errorf("response answer %s=%s is not an integer", q, x)
+				}
+				value = n
+			case bool:
+				if x {
+					value = 1
+				}
+			default: // text answers are never scored
+				continue
+			}
+			bump(c.answer, verifyAnswerKey{day, agency, code, version, q, value}, sign, 0, false, false)
+		}
+	}
+	return rows.Err()
+}
+
+// readCells adds the stored cells to c.
+func readCells(ctx context.Context, tx bun.Tx, c *cellSet, agency string) error {
+	where, args := "", []any{}
+	if agency != "" {
+		where, args = " WHERE agency_code = ?", []any{agency}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT day, agency_code, service_code, center_code, channel, n, sum_r, sum_r2, n_top2 FROM agg_day`+where, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var k verifyDayKey
+		var t tally
+		if err := rows.Scan(&k.day, &k.agency, &k.service, &k.center, &k.channel, &t.n, &t.sumR, &t.sumR2, &t.top2); err != nil {
+			rows.Close()
+			return err
+		}
+		addTally(c.day, k, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT month, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_month`+where, args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var k verifyMonthKey
+		var t tally
+		if err := rows.Scan(&k.month, &k.agency, &t.n, &t.sumR, &t.sumR2, &t.top2); err != nil {
+			rows.Close()
+			return err
+		}
+		addTally(c.month, k, t)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT day, agency_code, survey_code, survey_version, question, value, n FROM agg_answer`+where, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k verifyAnswerKey
+		var t tally
+		if err := rows.Scan(&k.day, &k.agency, &k.survey, &k.version, &k.question, &k.value, &t.n); err != nil {
+			return err
+		}
+		addTally(c.answer, k, t)
+	}
+	return rows.Err()
+}
+
+func addTally[K comparable](m map[K]*tally, k K, t tally) {
+	x := m[k]
+	if x == nil {
+		x = &tally{}
+		m[k] = x
+	}
+	x.n += t.n
+	x.top2 += t.top2
+	x.sumR += t.sumR
+	x.sumR2 += t.sumR2
+}
+
+// compareCells lists the keys whose tallies differ; a missing cell equals an all-zero one.
+func compareCells[K comparable](diffs []string, table string, want, got map[K]*tally) []string {
+	zero := &tally{}
+	check := func(k K, w, g *tally) {
+		if w == nil {
+			w = zero
+		}
+		if g == nil {
+			g = zero
+		}
+		if w.n != g.n || w.top2 != g.top2 || !near(w.sumR, g.sumR) || !near(w.sumR2, g.sumR2) {
+			diffs = append(diffs, fmt.Sprintf("%s %v: recount n=%d top2=%d Σr=%g Σr²=%g, cells n=%d top2=%d Σr=%g Σr²=%g",
+				table, k, w.n, w.top2, w.sumR, w.sumR2, g.n, g.top2, g.sumR, g.sumR2))
+		}
+	}
+	for k, w := range want {
+		check(k, w, got[k])
+	}
+	for k, g := range got {
+		if _, ok := want[k]; !ok {
+			check(k, nil, g)
+		}
+	}
+	return diffs
+}
+
+func near(a, b float64) bool {
+	return math.Abs(a-b) <= verifyTolerance*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
+}

@@ -1,0 +1,241 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/qiymet/qiymet/survey"
+)
+
+// Administration pages (admin only, enforced by requireRole in routes.go). Every change is a POST form
+// (checked for cross-origin forgery); one-time secrets (API keys, passwords, enrolment codes) are shown once
+// on the answer page and never again.
+
+// adminNotice is the outcome of a POST shown above the page: a message, and maybe a secret shown once.
+type adminNotice struct {
+	Error   string
+	Message string
+	Secret  string
+}
+
+// formID reads the {id} path value.
+func formID(r *http.Request) (int64, bool) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	return id, err == nil && id > 0
+}
+
+// parseForm bounds the body and parses it.
+func parseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseForm(); err != nil {
+		return survey.Errorf(survey.CodePayloadTooLarge, "", "the form is too large")
+	}
+	return nil
+}
+
+// errText is a domain error's message for a notice (internal errors are not shown).
+func (s *Server) errText(r *http.Request, v *view, err error) (string, bool) {
+	if e, ok := survey.AsError(err); ok {
+		return e.Message, true
+	}
+	s.log.Error("admin", "path", r.URL.Path, "err", err)
+	return v.T("dash.err.internal"), false
+}
+
+func (v *view) when(usec int64) string {
+	if usec == 0 {
+		return "—"
+	}
+	return time.UnixMicro(usec).In(v.loc()).Format("2006-01-02 15:04")
+}
+
+// loc is the zone pages show times in.
+func (v *view) loc() *time.Location {
+	if v.zone == nil {
+		return time.UTC
+	}
+	return v.zone
+}
+
+// ---- users ----
+
+type usersData struct {
+	Notice   adminNotice
+	Users    []userRow
+	Agencies []option
+	Roles    []option
+}
+
+type userRow struct {
+	ID                   int64
+	Email, Role, Agency  string
+	Disabled, Locked, Me bool
+	Created              string
+}
+
+type option struct {
+	Value, Label string
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, v *view) {
+	s.renderUsers(w, r, v, http.StatusOK, adminNotice{})
+}
+
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, v *view, status int, n adminNotice) {
+	ctx := r.Context()
+	users, err := s.store.ListUsers(ctx)
+	if err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	ix, err := s.store.Index(ctx)
+	if err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	d := usersData{Notice: n}
+	for _, a := range ix.Agencies {
+		d.Agencies = append(d.Agencies, option{a.Code, v.Name(a.Name)})
+	}
+	for _, role := range []string{survey.RoleAdmin, survey.RoleAnalyst, survey.RoleManager} {
+		d.Roles = append(d.Roles, option{role, v.T("dash.role." + role)})
+	}
+	now := s.store.Now().UnixMicro()
+	for _, u := range users {
+		d.Users = append(d.Users, userRow{ID: u.ID, Email: u.Email, Role: u.Role, Agency: u.Agency,
+			Disabled: u.DisabledUS != 0, Locked: u.LockedUntilUS > now, Me: u.ID == v.P.User.ID, Created: v.when(u.CreatedUS)})
+	}
+	v.Title, v.Nav = v.T("dash.admin.users"), "users"
+	s.render(w, r, v, status, "admin_users", d)
+}
+
+// addUser creates a user; an empty password is generated and shown once.
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request, v *view) {
+	if err := parseForm(w, r, 16<<10); err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	pw := r.PostFormValue("password")
+	generated := pw == ""
+	if generated {
+		pw = survey.GeneratePassword()
+	}
+	role := r.PostFormValue("role")
+	agency := r.PostFormValue("agency")
+	if role != survey.RoleManager {
+		agency = ""
+	}
+	u, err := s.store.AddUser(r.Context(), r.PostFormValue("email"), pw, role, agency)
+	if err != nil {
+		msg, _ := s.errText(r, v, err)
+		s.renderUsers(w, r, v, statusOf(survey.ErrorCode(err)), adminNotice{Error: msg})
+		return
+	}
+	n := adminNotice{Message: v.T("dash.users.created", u.Email)}
+	if generated {
+		n.Secret = pw
+	}
+	s.renderUsers(w, r, v, http.StatusOK, n)
+}
+
+// editUser changes role, agency, disabled, or resets the password. Admins cannot demote or disable
+// themselves, so the last admin cannot lock everyone out by accident.
+func (s *Server) editUser(w http.ResponseWriter, r *http.Request, v *view) {
+	id, ok := formID(r)
+	if !ok {
+		s.pageStatus(w, r, v, http.StatusNotFound, "dash.err.notfound")
+		return
+	}
+	if err := parseForm(w, r, 16<<10); err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	var up survey.UserUpdate
+	var n adminNotice
+	switch r.PostFormValue("action") {
+	case "reset":
+		pw := survey.GeneratePassword()
+		up.Password = &pw
+		n.Secret = pw
+	default:
+		role, agency := r.PostFormValue("role"), r.PostFormValue("agency")
+		disabled := r.PostFormValue("disabled") == "on"
+		if id == v.P.User.ID && (role != survey.RoleAdmin || disabled) {
+			s.renderUsers(w, r, v, http.StatusUnprocessableEntity, adminNotice{Error: v.T("dash.users.self")})
+			return
+		}
+		up = survey.UserUpdate{Role: &role, Agency: &agency, Disabled: &disabled}
+	}
+	u, err := s.store.UpdateUser(r.Context(), id, up)
+	if err != nil {
+		msg, _ := s.errText(r, v, err)
+		s.renderUsers(w, r, v, statusOf(survey.ErrorCode(err)), adminNotice{Error: msg})
+		return
+	}
+	n.Message = v.T("dash.users.saved", u.Email)
+	s.renderUsers(w, r, v, http.StatusOK, n)
+}
+
+// ---- API keys ----
+
+type keysData struct {
+	Notice adminNotice
+	Keys   []keyRow
+}
+
+type keyRow struct {
+	ID                      int64
+	Name, Created, LastUsed string
+	Revoked                 bool
+}
+
+func (s *Server) apiKeysPage(w http.ResponseWriter, r *http.Request, v *view) {
+	s.renderKeys(w, r, v, http.StatusOK, adminNotice{})
+}
+
+func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, v *view, status int, n adminNotice) {
+	keys, err := s.store.ListAPIKeys(r.Context())
+	if err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	d := keysData{Notice: n}
+	for _, k := range keys {
+		d.Keys = append(d.Keys, keyRow{ID: k.ID, Name: k.Name, Created: v.when(k.CreatedUS), LastUsed: v.when(k.LastUsedUS),
+			Revoked: k.RevokedUS != 0})
+	}
+	v.Title, v.Nav = v.T("dash.admin.apikeys"), "apikeys"
+	s.render(w, r, v, status, "admin_apikeys", d)
+}
+
+func (s *Server) addAPIKey(w http.ResponseWriter, r *http.Request, v *view) {
+	if err := parseForm(w, r, 16<<10); err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	k, key, err := s.store.AddAPIKey(r.Context(), r.PostFormValue("name"))
+	if err != nil {
+		msg, _ := s.errText(r, v, err)
+		s.renderKeys(w, r, v, statusOf(survey.ErrorCode(err)), adminNotice{Error: msg})
+		return
+	}
+	s.renderKeys(w, r, v, http.StatusOK, adminNotice{Message: v.T("dash.keys.created", k.Name), Secret: key})
+}
+
+func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request, v *view) {
+	id, ok := formID(r)
+	if !ok {
+		s.pageStatus(w, r, v, http.StatusNotFound, "dash.err.notfound")
+		return
+	}
+	if err := s.store.RevokeAPIKey(r.Context(), id); err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/apikeys", http.StatusSeeOther)
+}
+
+// trimmed is a form value without surrounding spaces.
+func trimmed(r *http.Request, k string) string { return strings.TrimSpace(r.PostFormValue(k)) }

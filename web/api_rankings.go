@@ -1,0 +1,61 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/qiymet/qiymet/survey"
+	"github.com/qiymet/qiymet/survey/figures"
+)
+
+// figures computes published figures with the server's methodology (stateless and cheap to build).
+func (s *Server) figures() *figures.Figures { return figures.New(s.store, s.scoring) }
+
+// getRankings is GET /api/v1/rankings?period=P[&group=G][&lang=L] (CONTRACT §4).
+func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.requireAPIKey(w, r); !ok { // credential
+		return
+	}
+	f := s.figures()
+	q := r.URL.Query()
+	p, err := f.Period(q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	group := q.Get("group")
+	if q.Has("group") && !survey.ValidCode(group) {
+		s.writeError(w, r, survey.Errorf(survey.CodeNotFound, "group", "no peer group %q", group))
+		return
+	}
+	res, err := f.Rankings(r.Context(), p, group, q.Get("lang"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// getBreakdown is GET /api/v1/agencies/{code}/breakdown?period=P&by=…[&lang=L] (CONTRACT §4).
+func (s *Server) getBreakdown(w http.ResponseWriter, r *http.Request) {
+	if _, ok := s.requireAPIKey(w, r); !ok { // credential (a manager may only see their own agency)
+		return
+	}
+	f := s.figures()
+	q := r.URL.Query()
+	code := r.PathValue("code")
+	if !survey.ValidCode(code) {
+		s.writeError(w, r, survey.Errorf(survey.CodeNotFound, "agency", "no agency %q", code))
+		return
+	}
+	p, err := f.Period(q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	res, err := f.Breakdown(r.Context(), code, p, q.Get("by"), q.Get("lang"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}

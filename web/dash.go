@@ -1,0 +1,191 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/qiymet/qiymet/scoring"
+	"github.com/qiymet/qiymet/survey"
+	"github.com/qiymet/qiymet/web/i18n"
+)
+
+// Dashboard templates and assets are embedded and parsed once, at start.
+//
+//go:embed templates/dash static/dash
+var dashFS embed.FS
+
+// dashPages are the page templates; each is parsed together with the layout into its own set.
+var dashPages = []string{"login", "error", "rankings", "agency", "admin_kiosks", "admin_users", "admin_apikeys", "admin_catalog"}
+
+var dashTemplates = parseDash()
+
+// dashFuncs are the few helpers templates need beyond the view's methods.
+var dashFuncs = template.FuncMap{
+	// rowctx passes the view along with a row into a sub-template.
+	"rowctx":  func(v *view, row rankRow) map[string]any { return map[string]any{"V": v, "Row": row} },
+	"periodq": func(p scoring.Period) template.URL { return template.URL(periodQuery(p)) },
+	"int64":   func(n int) int64 { return int64(n) },
+	"notice": func(v *view, n adminNotice) map[string]string {
+		return map[string]string{"Error": n.Error, "Message": n.Message, "Secret": n.Secret, "SecretLabel": v.T("dash.secret.once")}
+	},
+}
+
+func parseDash() map[string]*template.Template {
+	base := template.Must(template.New("layout.html").Funcs(dashFuncs).ParseFS(dashFS, "templates/dash/layout.html"))
+	out := map[string]*template.Template{}
+	for _, p := range dashPages {
+		out[p] = template.Must(template.Must(base.Clone()).ParseFS(dashFS, "templates/dash/"+p+".html"))
+	}
+	return out
+}
+
+// dashState is what the dashboard adds to a Server.
+type dashState struct {
+	csrf   *http.CrossOriginProtection
+	secure bool // cookies get Secure when the public base URL is https
+	static http.Handler
+}
+
+func newDash(baseURL string) *dashState {
+	d := &dashState{csrf: http.NewCrossOriginProtection(), secure: strings.HasPrefix(baseURL, "https://")}
+	// Behind a proxy the Host header may differ from the public origin: trust the configured base URL.
+	if u, err := url.Parse(baseURL); err == nil && u.Scheme != "" && u.Host != "" {
+		d.csrf.AddTrustedOrigin(u.Scheme + "://" + u.Host)
+	}
+	d.csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "cross-origin request refused", http.StatusForbidden)
+	}))
+	sub, _ := fs.Sub(dashFS, "static/dash")
+	d.static = http.StripPrefix("/static/dash/", http.FileServerFS(sub))
+	return d
+}
+
+// serveDashStatic serves the dashboard's CSS and JS (cacheable for an hour; file names are stable).
+func (s *Server) serveDashStatic(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	s.dash.static.ServeHTTP(w, r)
+}
+
+// view is what every page template sees: the reader, their language and helpers.
+type view struct {
+	P     *Principal
+	Lang  string
+	Title string
+	Nav   string // the active menu entry
+	Path  string // the request path, for language links
+	query url.Values
+	zone  *time.Location
+	Data  any
+}
+
+func (s *Server) newView(w http.ResponseWriter, r *http.Request, p *Principal) *view {
+	lang := i18n.Negotiate(r)
+	// ?lang= is the switcher: remember the choice.
+	if q := r.URL.Query().Get("lang"); i18n.Valid(q) {
+		setLangCookie(w, q, s.dash.secure)
+	} else if p != nil && p.User != nil && p.User.Lang != "" && i18n.Valid(p.User.Lang) {
+		if _, err := r.Cookie(i18n.CookieName); err != nil {
+			lang = p.User.Lang
+		}
+	}
+	return &view{P: p, Lang: lang, Path: r.URL.Path, query: r.URL.Query(), zone: s.loc}
+}
+
+// T is the message key in the page's language.
+func (v *view) T(key string, args ...any) string { return i18n.T(v.Lang, key, args...) }
+
+// Num formats a percentage or index with 2 decimals the way the language writes it (92,78 in az and ru).
+func (v *view) Num(x float64) string { return i18n.Number(v.Lang, x, 2) }
+
+// Num1 formats with one decimal (chart labels).
+func (v *view) Num1(x float64) string { return i18n.Number(v.Lang, x, 1) }
+
+// Int formats a count.
+func (v *view) Int(n int64) string { return i18n.Int(v.Lang, n) }
+
+// Name picks a catalog name in the page's language.
+func (v *view) Name(n survey.Names) string { return n.Get(v.Lang) }
+
+// LangLink is one entry of the language switcher.
+type LangLink struct {
+	Code, Label, Href string
+	Current           bool
+}
+
+// Langs links the same page, query kept, in each language.
+func (v *view) Langs() []LangLink {
+	labels := map[string]string{"az": "AZ", "en": "EN", "ru": "RU"}
+	var out []LangLink
+	for _, l := range i18n.Langs {
+		q := url.Values{}
+		for k, vs := range v.query {
+			q[k] = vs
+		}
+		q.Set("lang", l)
+		out = append(out, LangLink{Code: l, Label: labels[l], Href: v.Path + "?" + q.Encode(), Current: l == v.Lang})
+	}
+	return out
+}
+
+// render executes a page into a buffer first, so a template error never leaves half a page behind.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, v *view, status int, page string, data any) {
+	v.Data = data
+	var buf bytes.Buffer
+	if err := dashTemplates[page].ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		s.log.Error("render", "page", page, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Language", v.Lang)
+	h.Set("Vary", "Cookie, Accept-Language")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// pageStatus shows an error page with a message key.
+func (s *Server) pageStatus(w http.ResponseWriter, r *http.Request, v *view, status int, key string) {
+	if v == nil {
+		v = s.newView(w, r, nil)
+	}
+	v.Title = v.T(key)
+	s.render(w, r, v, status, "error", v.T(key))
+}
+
+// pageError maps a domain error to an error page with the status of the one mapping in errors.go.
+func (s *Server) pageError(w http.ResponseWriter, r *http.Request, v *view, err error) {
+	e, ok := survey.AsError(err)
+	if !ok {
+		if survey.IsUnavailable(err) || r.Context().Err() != nil {
+			w.Header().Set("Retry-After", "5")
+			s.pageStatus(w, r, v, http.StatusServiceUnavailable, "dash.err.unavailable")
+			return
+		}
+		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.pageStatus(w, r, v, http.StatusInternalServerError, "dash.err.internal")
+		return
+	}
+	status := statusOf(e.Code)
+	key := "dash.err.invalid"
+	switch status {
+	case http.StatusNotFound:
+		key = "dash.err.notfound"
+	case http.StatusForbidden:
+		key = "dash.err.forbidden"
+	case http.StatusUnauthorized:
+		key = "dash.err.unauthorized"
+	}
+	if v == nil {
+		v = s.newView(w, r, nil)
+	}
+	v.Title = v.T(key)
+	s.render(w, r, v, status, "error", v.T(key)+" "+e.Message)
+}

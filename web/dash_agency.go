@@ -1,0 +1,270 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/qiymet/qiymet/scoring"
+	"github.com/qiymet/qiymet/survey"
+	"github.com/qiymet/qiymet/survey/figures"
+)
+
+// commentsPerPage keeps the agency page small however many comments a quarter has.
+const commentsPerPage = 25
+
+// agencyData is the agency page: headline figures, trend, breakdowns, comments, CSV link.
+type agencyData struct {
+	Code, Name, Group string
+	Picker            *periodPicker
+	Row               *rankRow // nil when the agency has no counted responses in the period
+	Status            string
+	Trend             template.HTML
+	TrendRows         []trendRow
+	Breakdowns        []breakdownView
+	Excluded          []excludedView
+	Comments          []commentView
+	CommentsTotal     int
+	Search            string
+	PrevPage          string
+	NextPage          string
+	PageInfo          string
+	CSV               string
+}
+
+type trendRow struct {
+	Label, Index, CI string
+	N                int64
+}
+
+type breakdownView struct {
+	By, Title string
+	Chart     template.HTML
+	Rows      []breakdownRow
+}
+
+type breakdownRow struct {
+	Name, Index, CI string
+	N               int64
+}
+
+type excludedView struct {
+	Reason string
+	N      int64
+}
+
+type commentView struct {
+	When, Text, Score, Meta string
+	Answers                 []string
+	Excluded                bool
+}
+
+// trendLength is how many periods of the page's kind the trend shows.
+func trendLength(k scoring.Kind) int {
+	if k == scoring.Month {
+		return 12
+	}
+	return 8
+}
+
+func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
+	code := r.PathValue("code")
+	ix, err := s.store.Index(r.Context())
+	if err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	ag, ok := ix.Agency(code)
+	if !ok {
+		s.pageStatus(w, r, v, http.StatusNotFound, "dash.err.notfound")
+		return
+	}
+	if !v.P.CanSeeAgency(code) {
+		s.pageStatus(w, r, v, http.StatusForbidden, "dash.err.forbidden")
+		return
+	}
+	pk, err := s.pickPeriod(r)
+	if err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	p, ctx, f := pk.P, r.Context(), s.figures()
+	d := agencyData{Code: code, Name: v.Name(ag.Name), Picker: pk}
+	if g, ok := ix.Group(ag.Group); ok {
+		d.Group = v.Name(g.Name)
+	}
+	v.Title, v.Nav = d.Name+" · "+p.Label, "rankings"
+
+	rk, err := f.Rankings(ctx, p, ag.Group, v.Lang)
+	if err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	for gi, g := range rk.Groups {
+		rg := v.rankGroup(gi, g, periodQuery(p))
+		for _, rows := range [][]rankRow{rg.Ranked, rg.Insufficient} {
+			for i := range rows {
+				if rows[i].Agency == code {
+					d.Row = &rows[i]
+				}
+			}
+		}
+		for _, row := range g.Rows {
+			if row.Agency == code {
+				d.Status = row.Status
+			}
+		}
+	}
+
+	trend, err := f.Trend(ctx, code, p, trendLength(p.Kind))
+	if err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	var pts []trendPt
+	for _, t := range trend {
+		pts = append(pts, trendPt{Label: t.Label, V: t.Index, Lo: t.CILow, Hi: t.CIHigh, N: t.N,
+			Title: t.Label + ": " + v.Num(t.Index) + " (" + v.Num(t.CILow) + "–" + v.Num(t.CIHigh) + "), n = " + v.Int(t.N)})
+		tr := trendRow{Label: t.Label, Index: "—", CI: "—", N: t.N}
+		if t.N > 0 {
+			tr.Index, tr.CI = v.Num(t.Index), v.Num(t.CILow)+"–"+v.Num(t.CIHigh)
+		}
+		d.TrendRows = append(d.TrendRows, tr)
+	}
+	d.Trend = trendChart("trend", v.T("dash.chart.trend.title", d.Name), v.T("dash.chart.trend.desc", len(trend)), pts,
+		func(x float64) string { return v.Num1(x) })
+
+	for _, by := range []string{figures.ByQuestion, figures.ByService, figures.ByCenter, figures.ByChannel} {
+		b, err := f.Breakdown(ctx, code, p, by, v.Lang)
+		if err != nil {
+			s.pageError(w, r, v, err)
+			return
+		}
+		d.Breakdowns = append(d.Breakdowns, v.breakdown(b))
+	}
+
+	ex, err := f.Excluded(ctx, p, code)
+	if err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	for _, reason := range []string{survey.ReasonBurst, ""} {
+		if n := ex[reason]; n > 0 {
+			d.Excluded = append(d.Excluded, excludedView{Reason: v.reasonName(reason), N: n})
+		}
+	}
+
+	if err := s.agencyComments(r, v, ix, ag, p, &d); err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	csv := url.Values{"agency": {code}, "from": {p.Start.Format(time.DateOnly)},
+		"to": {p.End.AddDate(0, 0, -1).Format(time.DateOnly)}}
+	d.CSV = "/api/v1/responses.csv?" + csv.Encode()
+	s.render(w, r, v, http.StatusOK, "agency", d)
+}
+
+func (v *view) reasonName(reason string) string {
+	if reason == survey.ReasonBurst {
+		return v.T("dash.reason.burst")
+	}
+	return v.T("dash.reason.other")
+}
+
+func (v *view) breakdown(b *figures.Breakdown) breakdownView {
+	bv := breakdownView{By: b.By, Title: v.T("dash.by." + b.By)}
+	var bars []bar
+	var lows []float64
+	for _, row := range b.Rows {
+		name := row.Name
+		if b.By == figures.ByChannel {
+			name = v.T("dash.channel." + row.Key)
+		}
+		bv.Rows = append(bv.Rows, breakdownRow{Name: name, Index: v.Num(row.Index), CI: v.Num(row.CILow) + "–" + v.Num(row.CIHigh), N: row.N})
+		bars = append(bars, bar{Label: name, Full: fmt.Sprintf("%s: %s (n = %s)", name, v.Num(row.Index), v.Int(row.N)),
+			Value: v.Num(row.Index), V: row.Index, Lo: row.CILow, Hi: row.CIHigh, HasCI: true})
+		lows = append(lows, row.CILow)
+	}
+	if len(bars) > 0 {
+		d0, _ := ciDomain(lows)
+		bv.Chart = barChart("by-"+b.By, bv.Title, v.T("dash.chart.by.desc"), bars, d0, func(x float64) string { return v.Num1(x) })
+	}
+	return bv
+}
+
+// agencyComments fills one page of the period's comments, filtered by ?q= (Azerbaijani-aware folding).
+func (s *Server) agencyComments(r *http.Request, v *view, ix *survey.Index, ag *survey.Agency, p scoring.Period, d *agencyData) error {
+	q := r.URL.Query()
+	d.Search = q.Get("q")
+	if len(d.Search) > 200 {
+		d.Search = d.Search[:200]
+	}
+	page, _ := strconv.Atoi(q.Get("page"))
+	page = max(page, 1)
+	cs, total, err := s.store.Comments(r.Context(), ag.Code, p.Start, p.End, d.Search, commentsPerPage, (page-1)*commentsPerPage)
+	if err != nil {
+		return err
+	}
+	d.CommentsTotal = total
+	sv, _ := ix.Survey(ag.Survey, 0)
+	for _, c := range cs {
+		cv := commentView{When: c.SubmittedAt.Format("2006-01-02 15:04"), Text: c.Text, Score: v.Num(c.Score),
+			Excluded: c.Status == survey.StatusExcluded, Meta: v.T("dash.channel." + c.Channel)}
+		if svc, ok := ix.Service(c.Service); ok {
+			cv.Meta += " · " + v.Name(svc.Name)
+		}
+		if ce, ok := ix.Center(c.Center); ok {
+			cv.Meta += " · " + v.Name(ce.Name)
+		}
+		cv.Answers = v.answers(sv, c.Answers)
+		d.Comments = append(d.Comments, cv)
+	}
+	link := func(n int) string {
+		l := url.Values{}
+		for k, vs := range q {
+			l[k] = vs
+		}
+		l.Set("page", strconv.Itoa(n))
+		return "?" + l.Encode() + "#comments"
+	}
+	if page > 1 {
+		d.PrevPage = link(page - 1)
+	}
+	if page*commentsPerPage < total {
+		d.NextPage = link(page + 1)
+	}
+	if total > 0 {
+		last := min(page*commentsPerPage, total)
+		d.PageInfo = v.T("dash.comments.range", (page-1)*commentsPerPage+1, last, total)
+	}
+	return nil
+}
+
+// answers lists the rated answers of a comment in survey order ("Waiting time: 4/5", "Resolved: yes").
+func (v *view) answers(sv *survey.Survey, a map[string]any) []string {
+	if sv == nil {
+		return nil
+	}
+	var out []string
+	for _, qu := range sv.Questions {
+		val, ok := a[qu.Key]
+		if !ok {
+			continue
+		}
+		text := v.Name(qu.Text)
+		switch qu.Type {
+		case survey.TypeScale:
+			if n, ok := val.(float64); ok {
+				out = append(out, fmt.Sprintf("%s: %d/%d", text, int(n), qu.Max))
+			}
+		case survey.TypeYesNo:
+			if b, ok := val.(bool); ok {
+				out = append(out, text+": "+v.T(map[bool]string{true: "dash.yes", false: "dash.no"}[b]))
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,26 @@
+// Qiymət dashboard: the little JavaScript the pages use. Everything works without it.
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  // Period picker: show the date fields only for a custom range; submit at once for a calendar period.
+  var form = document.getElementById("period-form");
+  if (form) {
+    var sel = form.querySelector("select[name=period]");
+    form.classList.add("js");
+    var sync = function () { form.classList.toggle("is-custom", sel.value === "custom"); };
+    sync();
+    sel.addEventListener("change", function () {
+      sync();
+      if (sel.value !== "custom") {
+        form.querySelector("input[name=from]").value = "";
+        form.querySelector("input[name=to]").value = "";
+        form.submit();
+      }
+    });
+  }
+  // Destructive actions ask first.
+  document.querySelectorAll("form.confirm").forEach(function (f) {
+    f.addEventListener("submit", function (e) {
+      if (!window.confirm(f.getAttribute("data-confirm"))) { e.preventDefault(); }
+    });
+  });
+});
