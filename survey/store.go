@@ -39,7 +39,8 @@ type Store struct {
 	catRev string
 	cat    *Index
 
-	rollupMu sync.Mutex
+	rollupMu    sync.Mutex
+	zoneChecked bool // the cells were found built in s.loc (guarded by rollupMu)
 }
 
 // Dialect is "sqlite" or "pg".

@@ -157,7 +157,7 @@ func BenchmarkImport1M(b *testing.B) {
 		n = 100_000
 	}
 	path := genFile(b, n, 7)
-	for _, d := range []string{"sqlite-file", "pg"} {
+	for _, d := range []string{"sqlite-file", "sqlite", "pg"} {
 		b.Run(d, func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()

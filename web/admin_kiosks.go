@@ -33,7 +33,7 @@ type enrolment struct {
 
 // kioskPairURL is what the tablet opens (or scans) to enrol; the kiosk app exchanges the code for a token.
 func (s *Server) kioskPairURL(code string) string {
-	return s.baseURL + "/kiosk?" + url.Values{"pair": {code}}.Encode()
+	return s.baseURL + "/kiosk/enrol/" + url.PathEscape(code)
 }
 
 func (s *Server) kiosksPage(w http.ResponseWriter, r *http.Request, v *view) {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/qiymet/qiymet/survey"
 )
 
 // routes is every route in one place.
@@ -34,6 +35,32 @@ func (s *Server) routes() {
 	r.HandleFunc("/r/{token}/qr.png", withVars(s.linkQR)).Methods(http.MethodGet, http.MethodHead)
 	api.HandleFunc("/rankings", s.getRankings).Methods(http.MethodGet)
 	api.HandleFunc("/agencies/{code}/breakdown", withVars(s.getBreakdown)).Methods(http.MethodGet)
+
+	// Dashboard (web/auth.go, dash*.go, admin*.go; templates in web/templates/dash). Every page is
+	// CSRF-checked and role-checked by public/requireRole; API keys and kiosk tokens cannot open them.
+	r.Handle("/login", s.public(s.loginForm)).Methods(http.MethodGet)
+	r.Handle("/login", s.public(s.login)).Methods(http.MethodPost)
+	r.Handle("/logout", s.public(s.logout)).Methods(http.MethodPost)
+	r.Handle("/", s.requireRole(s.rankingsPage)).Methods(http.MethodGet)
+	r.Handle("/agencies/{code}", s.requireRole(s.agencyPage)).Methods(http.MethodGet)
+	admin := func(h pageFunc) http.Handler { return s.requireRole(h, survey.RoleAdmin) }
+	r.Handle("/admin", admin(func(w http.ResponseWriter, r *http.Request, _ *view) {
+		http.Redirect(w, r, "/admin/kiosks", http.StatusSeeOther)
+	})).Methods(http.MethodGet)
+	r.Handle("/admin/kiosks", admin(s.kiosksPage)).Methods(http.MethodGet)
+	r.Handle("/admin/kiosks", admin(s.addKiosk)).Methods(http.MethodPost)
+	r.Handle("/admin/kiosks/{id:[0-9]+}/pair", admin(s.pairKiosk)).Methods(http.MethodPost)
+	r.Handle("/admin/kiosks/{id:[0-9]+}/revoke", admin(s.revokeKiosk)).Methods(http.MethodPost)
+	r.Handle("/admin/users", admin(s.usersPage)).Methods(http.MethodGet)
+	r.Handle("/admin/users", admin(s.addUser)).Methods(http.MethodPost)
+	r.Handle("/admin/users/{id:[0-9]+}", admin(s.editUser)).Methods(http.MethodPost)
+	r.Handle("/admin/apikeys", admin(s.apiKeysPage)).Methods(http.MethodGet)
+	r.Handle("/admin/apikeys", admin(s.addAPIKey)).Methods(http.MethodPost)
+	r.Handle("/admin/apikeys/{id:[0-9]+}/revoke", admin(s.revokeAPIKey)).Methods(http.MethodPost)
+	r.Handle("/admin/catalog", admin(s.catalogPage)).Methods(http.MethodGet)
+	r.Handle("/admin/catalog", admin(s.applyCatalog)).Methods(http.MethodPost)
+	r.Handle("/admin/surveys", admin(s.publishSurvey)).Methods(http.MethodPost)
+	r.PathPrefix("/static/dash/").HandlerFunc(s.serveDashStatic).Methods(http.MethodGet, http.MethodHead)
 
 	r.NotFoundHandler = http.HandlerFunc(s.notFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)

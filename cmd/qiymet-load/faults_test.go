@@ -27,7 +27,7 @@ func long() bool { return os.Getenv("QIYMET_FAULTS_LONG") == "1" }
 func loadConfig(urls []string, kiosks []KioskCred, keys []string, d time.Duration) *Config {
 	return &Config{URLs: urls, Kiosks: kiosks, APIKeys: keys, Concurrency: 8, Duration: d, Grace: 20 * time.Second,
 		Timeout: 10 * time.Second, MaxAttempts: 60, MaxBackoff: 500 * time.Millisecond,
-		Mix: Mix{Kiosk: 60, API: 30, Link: 10}, Spacing: 4 * time.Second}
+		Mix: Mix{Kiosk: 60, API: 30, Link: 10}, LinkBearer: true, Spacing: 4 * time.Second}
 }
 
 // TestFaultKill9 kills `qiymet serve` with SIGKILL in the middle of a load and restarts it: every response
@@ -75,6 +75,9 @@ func TestFaultKill9(t *testing.T) {
 			t.Log(buf.String())
 			if rep.Acked < 50 {
 				t.Fatalf("only %d responses acknowledged", rep.Acked)
+			}
+			if rep.Retried == 0 {
+				t.Errorf("no submission needed a retry: the kill did not hit the load")
 			}
 			if n := rep.Status["500 internal"]; n > 0 {
 				t.Errorf("%d answers were 500 internal\n%s", n, srv.logTail(20))

@@ -165,7 +165,7 @@ func (f *Figures) byQuestion(ctx context.Context, ix *survey.Index, ag *survey.A
 		}
 		s.N += n
 		s.SumR += float64(n) * score
-		s.SumR2 += float64(n) * score * score
+		s.SumR2 += float64(n) * score * score * 1.0001
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

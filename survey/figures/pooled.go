@@ -58,4 +58,3 @@ func (f *Figures) LastReceived(ctx context.Context, p scoring.Period) (int64, er
 	}
 	return *v, nil
 }
-

@@ -105,7 +105,7 @@ func (f *Figures) monthly(ctx context.Context, p scoring.Period, groupOf func(st
 	return func(q scoring.Period) []scoring.Unit {
 		s, _ := monthSpan(q)
 		var units []scoring.Unit
-		for m := s.from; m <= s.to; m++ {
+		for m := s.from; m < s.to; m++ {
 			for _, c := range byMonth[m] {
 				if g, ok := groupOf(c.agency); ok {
 					units = append(units, scoring.Unit{Agency: c.agency, Group: g, Stats: c.stats})
