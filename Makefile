@@ -36,9 +36,23 @@ test-fuzz:
 lint:
 	$(GO) vet $(PKGS)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
+	@test -x bin/staticcheck -a -x bin/govulncheck || GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@latest golang.org/x/vuln/cmd/govulncheck@latest
+	./bin/staticcheck $(PKGS)
+	./bin/govulncheck $(PKGS)
 
+# Fault tests, long forms (the short ones run in `make test`): kill -9 mid-load, PostgreSQL stopped mid-load
+# (QIYMET_FAULTS_PG=1), two instances on one database. BENCH=1 adds the ingest benchmark (pgbench).
+faults:
+	bash .ci/faults/run.sh
+
+# Rankings over 10M responses on PostgreSQL and SQLite vs a GROUP BY over the raw rows; writes BENCHMARKS.md.
+# The databases (PostgreSQL qiymet_bench, /tmp/qiymet-bench.db) are built on first use and then reused.
+BENCHFLAGS ?=
 bench:
-	@echo "benchmarks: see BENCHMARKS.md"
+	$(GO) test -count=1 -timeout 3h -v -run '^TestBenchReport$$' ./survey/figures/ -qiymet.bench -qiymet.bench.out=$(CURDIR)/BENCHMARKS.md $(BENCHFLAGS)
+	$(GO) test -count=1 -timeout 1h -run '^$$' -bench '^BenchmarkRankings$$' -benchtime 200x ./survey/figures/ -qiymet.bench $(BENCHFLAGS) | tee /tmp/qiymet-bench-go.txt
+	$(GO) test -count=1 -timeout 1h -run '^$$' -bench '^BenchmarkGroupByRankings$$' -benchtime 3x ./survey/figures/ -qiymet.bench $(BENCHFLAGS) | tee -a /tmp/qiymet-bench-go.txt
+	{ echo; echo '```'; grep -E '^(Benchmark|goos|goarch|cpu|pkg)' /tmp/qiymet-bench-go.txt; echo '```'; } >> $(CURDIR)/BENCHMARKS.md
 
 clean:
 	rm -rf bin

@@ -310,9 +310,10 @@ type csvSource struct {
 	r    *csv.Reader
 	bom  int64
 	rows int
+	last int // first line of the last record read
 }
 
-var errRecordTooLong = fmt.Errorf("a record is longer than %d bytes", maxCSVRecordBytes)
+var errRecordTooLong = errors.New("record too long")
 
 type limitedReader struct {
 	r           io.Reader
@@ -356,12 +357,12 @@ func (s *csvSource) next() ([]string, int, error) {
 		if s.r.InputOffset() == before {
 			return nil, 0, fmt.Errorf("line %d: %v", pe.StartLine, pe.Err)
 		}
+		s.last = pe.StartLine
 		return nil, pe.StartLine, &LineError{Line: pe.StartLine, Message: "malformed CSV: " + pe.Err.Error()}
 	}
 	if err != nil {
 		if errors.Is(err, errRecordTooLong) {
-			line, _ := s.r.FieldPos(0)
-			return nil, 0, fmt.Errorf("after line %d: %w; stopping", max(line, 1), errRecordTooLong)
+			return nil, 0, fmt.Errorf("the record after line %d is longer than %d bytes; stopping", s.last, maxCSVRecordBytes)
 		}
 		return nil, 0, err
 	}
@@ -370,5 +371,6 @@ func (s *csvSource) next() ([]string, int, error) {
 		return nil, 0, fmt.Errorf("the file has more than %d rows; split it", MaxImportRows)
 	}
 	line, _ := s.r.FieldPos(0)
+	s.last = line
 	return rec, line, nil
 }

@@ -2,8 +2,11 @@ package survey
 
 import (
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"net"
 	"strings"
+	"syscall"
 
 	"github.com/uptrace/bun/driver/pgdriver"
 )
@@ -33,10 +36,15 @@ func IsUnavailable(err error) bool {
 	}
 	msg := err.Error()
 	for _, s := range []string{"connection refused", "broken pipe", "connection reset", "i/o timeout", "EOF",
-		"database is locked", "SQLITE_BUSY", "bad connection", "no such host", "context deadline exceeded"} {
+		"database is locked", "SQLITE_BUSY", "bad connection", "no such host", "context deadline exceeded", "database is closed"} {
 		if strings.Contains(msg, s) {
 			return true
 		}
 	}
-	return errors.Is(err, sql.ErrConnDone)
+	// Any transport failure on the way to the database (dial or read/write: timeouts, unreachable networks,
+	// closed sockets) is an outage, not a bug.
+	var opErr *net.OpError
+	return errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, net.ErrClosed) ||
+		errors.As(err, &opErr) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ETIMEDOUT) ||
+		errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH)
 }

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -21,7 +20,8 @@ import (
 type ImportOptions struct {
 	// OnError, when set, sees every bad line as it is found (the CLI prints them all).
 	OnError func(LineError)
-	// Progress, when set, is called now and then with the phase ("checking", "storing") and rows done.
+	// Progress, when set, is called now and then with the phase ("checking", "storing", "rolling up") and
+	// the rows done so far.
 	Progress func(phase string, rows int64)
 }
 
@@ -64,12 +64,12 @@ func (s *Store) Import(ctx context.Context, src io.ReadSeeker, opt ImportOptions
 		return res, err
 	}
 	now := s.now() // the receive time of every row: both passes must build identical rows
-	t0 := time.Now()
-	defer func() { fmt.Fprintln(os.Stderr, "TIMING total", time.Since(t0)) }()
 	seen, err := s.importCheck(ctx, ix, src, now, opt, &res)
-	fmt.Fprintln(os.Stderr, "TIMING check", time.Since(t0))
 	if err != nil {
 		return res, err
+	}
+	if opt.Progress != nil {
+		opt.Progress("storing", 0)
 	}
 	if _, err := src.Seek(0, io.SeekStart); err != nil {
 		return res, fmt.Errorf("import: cannot read the file again: %w", err)
@@ -83,7 +83,9 @@ func (s *Store) Import(ctx context.Context, src io.ReadSeeker, opt ImportOptions
 		return res, err
 	}
 	res.Skipped = res.Rows - res.Inserted
-	fmt.Fprintln(os.Stderr, "TIMING stored", time.Since(t0))
+	if opt.Progress != nil {
+		opt.Progress("rolling up", res.Inserted)
+	}
 	if _, err := s.Rollup(ctx); err != nil {
 		return res, fmt.Errorf("import: stored, but updating the index cells failed (they catch up on the next roll-up): %w", err)
 	}

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -151,31 +153,376 @@ func cells(t testing.TB, s *survey.Store) ([]survey.DayCell, []survey.MonthCell,
 
 func round6(v float64) float64 { return float64(int64(v*1e6+0.5)) / 1e6 }
 
+// BenchmarkImport1M imports one generated file of 1M rows (100k with -short) into a fresh database and reports
+// the seconds of each phase: checking (first pass), storing (second pass, one transaction) and the roll-up.
 func BenchmarkImport1M(b *testing.B) {
 	n := 1_000_000
 	if testing.Short() {
 		n = 100_000
 	}
 	path := genFile(b, n, 7)
-	for _, d := range []string{"sqlite-file", "sqlite", "pg"} {
+	for _, d := range []string{"sqlite-file", "pg"} {
 		b.Run(d, func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				s := storetest.New(b, d, survey.Options{})
 				loadTestCatalog(b, s)
+				f, err := os.Open(path)
+				if err != nil {
+					b.Fatal(err)
+				}
 				b.StartTimer()
 				start := time.Now()
-				res, err := importFile(b, s, path)
+				phases := map[string]time.Time{}
+				res, err := s.Import(context.Background(), f, survey.ImportOptions{Progress: func(phase string, _ int64) {
+					if _, ok := phases[phase]; !ok {
+						phases[phase] = time.Now()
+					}
+				}})
+				end := time.Now()
+				f.Close()
 				if err != nil {
 					b.Fatal(err)
 				}
 				if res.Inserted != int64(n) {
 					b.Fatalf("inserted %d of %d", res.Inserted, n)
 				}
-				b.ReportMetric(float64(n)/time.Since(start).Seconds(), "rows/s")
+				b.ReportMetric(phases["storing"].Sub(start).Seconds(), "check-s")
+				b.ReportMetric(phases["rolling up"].Sub(phases["storing"]).Seconds(), "store-s")
+				b.ReportMetric(end.Sub(phases["rolling up"]).Seconds(), "rollup-s")
+				b.ReportMetric(float64(n)/end.Sub(start).Seconds(), "rows/s")
 			}
 		})
 	}
 }
 
-var _ = reflect.DeepEqual
+
+// TestCSVRoundTrip: export A, import into an empty B with the same catalog, export B: the same bytes, the same
+// cells; importing again changes nothing.
+func TestCSVRoundTrip(t *testing.T) {
+	clock := storetest.NewClock(time.Date(2025, 8, 14, 6, 0, 0, 0, time.UTC))
+	opts := survey.Options{Now: clock.Now, Burst: 3 * time.Second}
+	storetest.Each(t, opts, func(t *testing.T, a *survey.Store) {
+		ctx := context.Background()
+		loadTestCatalog(t, a)
+		// Responses the API stored: a kiosk one, a burst-excluded one, one without submitted_at, one with a
+		// text answer and a multi-line comment.
+		k, _, err := a.AddKiosk(ctx, "baku-1", "Exit 1", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, _, err := a.AddAPIKey(ctx, "queue")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, body := range []string{
+			`{"agency":"migration","service":"temp-residence","answers":{"overall":5,"waiting":4,"resolved":true},"comment":"Tez və nəzakətli.","submitted_at":"2025-08-14T10:00:00.25+04:00"}`,
+			`{"agency":"migration","answers":{"overall":1},"comment":"=HYPERLINK(\"x\")"}`,
+			`{"agency":"justice","center":"baku-1","answers":{"overall":3,"resolved":false,"comment":"Sətir 1\nСтрока 2, \"quoted\""},"lang":"ru"}`,
+		} {
+			sub, err := survey.DecodeSubmission([]byte(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cred := survey.Credential{Kiosk: k}
+			if i == 2 {
+				cred = survey.Credential{APIKey: key}
+			}
+			if _, _, err := a.Submit(ctx, sub, cred); err != nil {
+				t.Fatalf("submit %d: %v", i, err)
+			}
+			clock.Advance(time.Second)
+		}
+		if _, err := importFile(t, a, genFile(t, 400, 1)); err != nil {
+			t.Fatal(err)
+		}
+		exportA := exportString(t, a, survey.ExportFilter{})
+		if got := strings.Count(exportA, "\r\n"); got < 404 {
+			t.Fatalf("export of A has %d CRLF line ends, want at least 404", got)
+		}
+		if !strings.Contains(exportA, ",excluded,burst,") || !strings.Contains(exportA, `"=HYPERLINK(""x"")"`) {
+			t.Fatalf("export lacks the excluded row or the verbatim formula-like comment:\n%.600s", exportA)
+		}
+
+		b := storetest.New(t, a.Dialect(), opts)
+		loadTestCatalog(t, b)
+		res, err := importString(t, b, exportA)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Rows != 403 || res.Inserted != 403 || res.Skipped != 0 {
+			t.Fatalf("import into B: %+v", res)
+		}
+		exportB := exportString(t, b, survey.ExportFilter{})
+		if exportA != exportB {
+			t.Fatalf("exports differ:\nA: %.800s\nB: %.800s", exportA, exportB)
+		}
+		if _, err := a.Rollup(ctx); err != nil {
+			t.Fatal(err)
+		}
+		dA, mA, aA := cells(t, a)
+		dB, mB, aB := cells(t, b)
+		if len(dA) == 0 || !reflect.DeepEqual(dA, dB) || !reflect.DeepEqual(mA, mB) || !reflect.DeepEqual(aA, aB) {
+			t.Fatalf("cells differ: day %d vs %d, month %d vs %d, answer %d vs %d", len(dA), len(dB), len(mA), len(mB), len(aA), len(aB))
+		}
+		var scoresA, scoresB []float64
+		for _, x := range []struct {
+			s   *survey.Store
+			dst *[]float64
+		}{{a, &scoresA}, {b, &scoresB}} {
+			if err := x.s.DB().NewSelect().Table("responses").Column("score").Order("seq").Scan(ctx, x.dst); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !reflect.DeepEqual(scoresA, scoresB) {
+			t.Fatal("response scores differ between A and B")
+		}
+
+		again, err := importString(t, b, exportA)
+		if err != nil || again.Inserted != 0 || again.Skipped != 403 {
+			t.Fatalf("re-import: %+v %v", again, err)
+		}
+		if n := countStored(t, b); n != 403 {
+			t.Fatalf("re-import stored rows: %d", n)
+		}
+		if exportString(t, b, survey.ExportFilter{}) != exportA {
+			t.Fatal("re-import changed the export")
+		}
+	})
+}
+
+// TestImportDefaults: columns in any order, and the defaults of §5 for what is missing.
+func TestImportDefaults(t *testing.T) {
+	clock := storetest.NewClock(time.Date(2025, 8, 14, 6, 0, 0, 0, time.UTC))
+	storetest.Each(t, survey.Options{Now: clock.Now}, func(t *testing.T, s *survey.Store) {
+		loadTestCatalog(t, s)
+		data := "\ufeffq.resolved, agency ,status,q.overall,submitted_at\n" +
+			"true,migration,,5,2099-12-31T23:59:59Z\n" +
+			"false,justice,excluded,2,\n" +
+			",property,counted,4,2000-01-01T00:00:00+04:00\n"
+		res, err := importString(t, s, data)
+		if err != nil || res.Inserted != 3 {
+			t.Fatalf("import: %+v %v", res, err)
+		}
+		out := exportString(t, s, survey.ExportFilter{})
+		lines := strings.Split(strings.TrimSuffix(out, "\r\n"), "\r\n")
+		if lines[0] != genHeader || len(lines) != 4 {
+			t.Fatalf("export:\n%s", out)
+		}
+		want := []string{
+			",2100-01-01T03:59:59+04:00,migration,,,api,visit,1,az,counted,,,5,,true,,",
+			",2025-08-14T10:00:00+04:00,justice,,,api,visit,1,az,excluded,manual,,2,,false,,",
+			",2000-01-01T00:00:00+04:00,property,,,api,visit,1,az,counted,,,4,,,,",
+		}
+		for i, w := range want {
+			id, rest, _ := strings.Cut(lines[i+1], ",")
+			if len(id) != 36 || id[14] != '5' {
+				t.Errorf("row %d: want a generated (v5) id, got %q", i+1, id)
+			}
+			if ","+rest != w {
+				t.Errorf("row %d:\n got %s\nwant %s", i+1, ","+rest, w)
+			}
+		}
+		// Generated ids depend on line and content only: the same file again is a no-op.
+		again, err := importString(t, s, data)
+		if err != nil || again.Inserted != 0 || again.Skipped != 3 {
+			t.Fatalf("re-import: %+v %v", again, err)
+		}
+	})
+}
+
+// TestImportRejectsBadFiles: every bad line is listed with its reason and nothing is stored.
+func TestImportRejectsBadFiles(t *testing.T) {
+	const id1 = "1b4e28ba-2fa1-4d2e-8a3c-5f2d9b1c7e01"
+	big := strings.Repeat("x", survey.MaxCSVFieldBytes+1)
+	cases := []struct {
+		name, data string
+		want       []string // the listed lines, in order
+	}{
+		{"out of range answers", "agency,q.overall,q.waiting,q.resolved\nmigration,5,,\nmigration,6,,\nmigration,4,0,\nmigration,3,,yes\nmigration,2.5,,\n",
+			[]string{"line 3: q.overall: must be an integer from 1 to 5", "line 4: q.waiting: must be an integer from 1 to 5",
+				"line 5: q.resolved: must be true or false", "line 6: q.overall: must be an integer from 1 to 5"}},
+		{"required answer missing", "agency,q.overall,q.waiting\nmigration,,3\n", []string{"line 2: q.overall: is required"}},
+		{"unknown agency", "agency,q.overall\nnope,5\n", []string{`line 2: agency: unknown agency "nope"`}},
+		{"service of another agency", "agency,service,q.overall\nmigration,notary,5\n",
+			[]string{`line 2: service: service "notary" does not belong to agency "migration"`}},
+		{"years outside 2000-2100", "agency,submitted_at,q.overall\nmigration,1999-12-31T19:59:59Z,5\nmigration,2101-01-01T00:00:00Z,5\nmigration,yesterday,5\n",
+			[]string{"line 2: submitted_at: submitted_at is out of range", "line 3: submitted_at: submitted_at is out of range",
+				"line 4: submitted_at: submitted_at must be an RFC 3339 time, e.g. 2025-08-14T10:21:07+04:00"}},
+		{"bare quote", "agency,q.overall,comment\nmigration,5,say \"hi\"\nmigration,4,ok\n",
+			[]string{`line 2: malformed CSV: bare " in non-quoted-field`}},
+		{"ragged rows", "agency,q.overall\nmigration\nmigration,5,extra\nmigration,5\n",
+			[]string{"line 2: has 1 fields; the header has 2", "line 3: has 3 fields; the header has 2"}},
+		{"invalid UTF-8", "agency,q.overall,comment\nmigration,5,caf\xe9\n", []string{"line 2: comment: not valid UTF-8"}},
+		{"NUL byte", "agency,q.overall,comment\nmigration,5,a\x00b\n", []string{"line 2: comment: contains a NUL byte"}},
+		{"huge field", "agency,q.overall,comment\nmigration,5," + big + "\n", []string{"line 2: comment: longer than 10000 bytes"}},
+		{"comment too long", "agency,q.overall,comment\nmigration,5," + strings.Repeat("ə", 2001) + "\n",
+			[]string{"line 2: comment: comment is 2001 characters; at most 2000"}},
+		{"line numbers count quoted newlines", "agency,q.overall,comment\nmigration,5,\"two\nlines\"\nmigration,9,x\n",
+			[]string{"line 4: q.overall: must be an integer from 1 to 5"}},
+		{"duplicate column", "agency,q.overall,agency\nmigration,5,migration\n", []string{"line 1: agency: duplicate column"}},
+		{"unknown columns", "agency,q.overall,foo,q.nope\nmigration,5,1,2\n",
+			[]string{"line 1: foo: unknown column", "line 1: q.nope: unknown column"}},
+		{"no agency column", "q.overall\n5\n", []string{"line 1: agency: the required column is missing"}},
+		{"empty file", "", []string{"line 1: the file is empty"}},
+		{"same id, other content", "id,agency,q.overall\n" + id1 + ",migration,5\n" + id1 + ",migration,4\n",
+			[]string{"line 3: id: id " + id1 + " is also on line 2 with other content"}},
+		{"bad id", "id,agency,q.overall\nnot-a-uuid,migration,5\n", []string{"line 2: id: id must be a UUID"}},
+		{"status, reason, channel, lang, version", "agency,q.overall,status,reason,channel,lang,survey_version\n" +
+			"migration,5,deleted,,,,\nmigration,5,counted,burst,,,\nmigration,5,excluded,Bad Reason,,,\n" +
+			"migration,5,,,sms,,\nmigration,5,,,,de,\nmigration,5,,,,,9\nmigration,5,,,,,x\n",
+			[]string{"line 2: status: must be counted or excluded", "line 3: reason: only an excluded response has a reason",
+				"line 4: reason: must be a short code", "line 5: channel: must be kiosk, link or api",
+				"line 6: lang: lang must be az, en or ru", `line 7: survey_version: survey "visit" has no version 9`,
+				"line 8: survey_version: must be a whole number from 1"}},
+	}
+	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
+		loadTestCatalog(t, s)
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				var seen []string
+				_, err := s.Import(context.Background(), strings.NewReader(c.data), survey.ImportOptions{
+					OnError: func(e survey.LineError) { seen = append(seen, e.String()) }})
+				var ie *survey.ImportError
+				if !errors.As(err, &ie) {
+					t.Fatalf("want an ImportError, got %v", err)
+				}
+				if ie.Count != len(c.want) || len(seen) != len(c.want) || len(ie.Lines) != len(c.want) {
+					t.Fatalf("got %d errors %q, want %q", ie.Count, seen, c.want)
+				}
+				for i, w := range c.want {
+					if !strings.HasPrefix(seen[i], w) || ie.Lines[i].String() != seen[i] {
+						t.Errorf("error %d: got %q, want prefix %q", i, seen[i], w)
+					}
+				}
+				if n := countStored(t, s); n != 0 {
+					t.Fatalf("%d rows stored from a bad file", n)
+				}
+			})
+		}
+		t.Run("record over 1 MiB stops the import", func(t *testing.T) {
+			data := "agency,q.overall,comment\nmigration,5,\"" + strings.Repeat("x\n", 600_000) + "\"\n"
+			_, err := importString(t, s, data)
+			var ie *survey.ImportError
+			if err == nil || errors.As(err, &ie) || !strings.Contains(err.Error(), "the record after line 1 is longer than 1048576 bytes") {
+				t.Fatalf("got %v", err)
+			}
+			if n := countStored(t, s); n != 0 {
+				t.Fatalf("%d rows stored", n)
+			}
+		})
+		t.Run("same id, same content is one row", func(t *testing.T) {
+			data := "id,agency,q.overall\n" + id1 + ",migration,5\n" + id1 + ",migration,5\n"
+			res, err := importString(t, s, data)
+			if err != nil || res.Rows != 2 || res.Inserted != 1 || res.Skipped != 1 || countStored(t, s) != 1 {
+				t.Fatalf("got %+v %v", res, err)
+			}
+		})
+	})
+}
+
+// TestExportFilters: inclusive days as midnights in the store's zone, one agency, paging past one page.
+func TestExportFilters(t *testing.T) {
+	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
+		loadTestCatalog(t, s)
+		data := "id,agency,submitted_at,q.overall\n" +
+			"00000000-0000-4000-8000-00000000000a,migration,2025-03-31T23:59:59.999999+04:00,5\n" +
+			"00000000-0000-4000-8000-00000000000b,migration,2025-03-31T20:00:00Z,4\n" +
+			"00000000-0000-4000-8000-00000000000c,justice,2025-04-30T23:59:59+04:00,3\n" +
+			"00000000-0000-4000-8000-00000000000d,migration,2025-05-01T00:00:00+04:00,2\n"
+		if _, err := importString(t, s, data); err != nil {
+			t.Fatal(err)
+		}
+		ids := func(f survey.ExportFilter) string {
+			var out []string
+			for _, line := range strings.Split(exportString(t, s, f), "\r\n")[1:] {
+				if line != "" {
+					out = append(out, line[35:36])
+				}
+			}
+			return strings.Join(out, "")
+		}
+		parse := func(from, to, agency string) survey.ExportFilter {
+			f, err := survey.ParseExportFilter(from, to, agency, s.Location())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+		for _, c := range []struct{ from, to, agency, want string }{
+			{"", "", "", "abcd"},
+			{"2025-04-01", "2025-04-30", "", "bc"},
+			{"2025-04-01", "2025-04-30", "migration", "b"},
+			{"", "2025-03-31", "", "a"},
+			{"2025-05-01", "", "migration", "d"},
+			{"2025-04-30", "2025-04-30", "", "c"},
+			{"2026-01-01", "", "", ""},
+		} {
+			if got := ids(parse(c.from, c.to, c.agency)); got != c.want {
+				t.Errorf("from %q to %q agency %q: got %q, want %q", c.from, c.to, c.agency, got, c.want)
+			}
+		}
+		if out := exportString(t, s, parse("", "2025-03-31", "")); !strings.Contains(out, ",2025-03-31T23:59:59.999999+04:00,") {
+			t.Errorf("sub-second time not kept in the zone of the store: %s", out)
+		}
+		if _, err := s.Export(context.Background(), io.Discard, survey.ExportFilter{Agency: "nope"}); survey.ErrorCode(err) != survey.CodeUnknownAgency {
+			t.Errorf("unknown agency: %v", err)
+		}
+		for _, c := range [][2]string{{"2025-13-01", ""}, {"", "31.03.2025"}, {"2025-04-02", "2025-04-01"}, {"1999-12-31", ""}} {
+			if _, err := survey.ParseExportFilter(c[0], c[1], "", s.Location()); survey.ErrorCode(err) != survey.CodeInvalidField {
+				t.Errorf("from %q to %q: want invalid_field, got %v", c[0], c[1], err)
+			}
+		}
+		// More rows than one export page, in stored order.
+		if _, err := importFile(t, s, genFile(t, 2100, 3)); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSuffix(exportString(t, s, survey.ExportFilter{}), "\r\n"), "\r\n")
+		var want []string
+		if err := s.DB().NewSelect().Table("responses").Column("id").Order("seq").Scan(context.Background(), &want); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, l := range lines[1:] {
+			if l[0] != '"' && len(l) > 36 && l[36] == ',' {
+				got = append(got, l[:36])
+			}
+		}
+		if len(want) != 2104 || !reflect.DeepEqual(got, want) {
+			t.Fatalf("export has %d ids, stored %d (or in another order)", len(got), len(want))
+		}
+	})
+}
+
+// TestBulkInsertSkipKeepsRows: on PostgreSQL a skipped row must not shift RETURNING values into other rows.
+func TestBulkInsertSkipKeepsRows(t *testing.T) {
+	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
+		loadTestCatalog(t, s)
+		ix, err := s.Index(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		prep := func(id, service, comment string) *survey.Response {
+			sub := &survey.Submission{ID: id, Agency: "migration", Service: service, Comment: comment,
+				Answers: map[string]json.RawMessage{"overall": json.RawMessage("5")}}
+			r, err := ix.Prepare(sub, survey.Target{Channel: survey.ChannelAPI, Historic: true}, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		first := prep("00000000-0000-4000-8000-000000000001", "", "")
+		if n, err := s.BulkInsert(context.Background(), []*survey.Response{first}); err != nil || n != 1 {
+			t.Fatalf("first insert: %d %v", n, err)
+		}
+		again := prep("00000000-0000-4000-8000-000000000001", "", "")
+		second := prep("00000000-0000-4000-8000-000000000002", "temp-residence", "kept")
+		n, err := s.BulkInsert(context.Background(), []*survey.Response{again, second})
+		if err != nil || n != 1 {
+			t.Fatalf("second insert: %d %v", n, err)
+		}
+		if again.Service != "" || again.Comment != "" || second.Service != "temp-residence" || second.Comment != "kept" {
+			t.Fatalf("rows changed by the insert: %+v / %+v", again, second)
+		}
+	})
+}

@@ -12,7 +12,7 @@ func (s *Server) figures() *figures.Figures { return figures.New(s.store, s.scor
 
 // getRankings is GET /api/v1/rankings?period=P[&group=G][&lang=L] (CONTRACT §4).
 func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireAPIKey(w, r); !ok { // credential
+	if _, ok := s.reader(w, r); !ok { // an API key or a signed-in session (web/auth.go)
 		return
 	}
 	f := s.figures()
@@ -37,7 +37,8 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) {
 
 // getBreakdown is GET /api/v1/agencies/{code}/breakdown?period=P&by=…[&lang=L] (CONTRACT §4).
 func (s *Server) getBreakdown(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.requireAPIKey(w, r); !ok { // credential (a manager may only see their own agency)
+	p, ok := s.reader(w, r) // an API key or a signed-in session (web/auth.go)
+	if !ok {
 		return
 	}
 	f := s.figures()
@@ -47,12 +48,15 @@ func (s *Server) getBreakdown(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, survey.Errorf(survey.CodeNotFound, "agency", "no agency %q", code))
 		return
 	}
-	p, err := f.Period(q)
+	if s.forbidAgency(w, r, p, code) { // a manager reads only their own agency: 403 forbidden
+		return
+	}
+	period, err := f.Period(q)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	res, err := f.Breakdown(r.Context(), code, p, q.Get("by"), q.Get("lang"))
+	res, err := f.Breakdown(r.Context(), code, period, q.Get("by"), q.Get("lang"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gorilla/mux"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/web/i18n"
 )
@@ -200,13 +201,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, v *view) {
 	if old, err := r.Cookie(sessionCookie); err == nil {
 		s.store.RevokeSession(r.Context(), old.Value)
 	}
-	token, sess, err := s.store.CreateSession(r.Context(), u.ID)
+	token, _, err := s.store.CreateSession(r.Context(), u.ID)
 	if err != nil {
 		s.pageError(w, r, v, err)
 		return
 	}
+	// A browser-session cookie: the server enforces the 12 h / 2 h idle limits, and an Expires computed from
+	// the server's clock would be wrong on a client whose clock is off.
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: s.dash.secure, Expires: time.UnixMicro(sess.ExpiresUS)})
+		SameSite: http.SameSiteLaxMode, Secure: s.dash.secure})
 	if u.Lang != "" && i18n.Valid(u.Lang) {
 		setLangCookie(w, u.Lang, s.dash.secure)
 	}
@@ -229,4 +232,31 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, v *view) {
 func setLangCookie(w http.ResponseWriter, lang string, secure bool) {
 	http.SetCookie(w, &http.Cookie{Name: i18n.CookieName, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
 		SameSite: http.SameSiteLaxMode, Secure: secure})
+}
+
+// Route is one registered route: its path template and methods.
+type Route struct {
+	Path    string
+	Methods []string
+}
+
+// Routes lists every registered route, so the role × route test can prove that none goes unchecked.
+func (s *Server) Routes() []Route {
+	var out []Route
+	s.router.Walk(func(rt *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		path, err := rt.GetPathTemplate()
+		if err != nil {
+			return nil
+		}
+		methods, err := rt.GetMethods()
+		if err != nil { // a subrouter's prefix, not a route
+			return nil
+		}
+		if rx, _ := rt.GetPathRegexp(); strings.HasSuffix(path, "/") && !strings.HasSuffix(rx, "$") {
+			path += "*" // a PathPrefix
+		}
+		out = append(out, Route{Path: path, Methods: methods})
+		return nil
+	})
+	return out
 }

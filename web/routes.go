@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/qiymet/qiymet/survey"
 )
@@ -14,7 +15,8 @@ func (s *Server) routes() {
 	r.HandleFunc("/readyz", s.readyz).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})).Methods(http.MethodGet)
 
-	api := r.PathPrefix("/api/v1").Subrouter()
+	// Not a mux Subrouter: mux 1.8.1 subrouters lose a method mismatch (405) when a later route shares the prefix.
+	api := prefixed{r, "/api/v1"}
 	api.HandleFunc("/responses", s.postResponse).Methods(http.MethodPost)
 	api.HandleFunc("/invitations", s.postInvitation).Methods(http.MethodPost)
 	api.HandleFunc("/kiosk/pair", s.postKioskPair).Methods(http.MethodPost)
@@ -65,3 +67,15 @@ func (s *Server) routes() {
 	r.NotFoundHandler = http.HandlerFunc(s.notFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
 }
+
+// prefixed registers routes under a path prefix on the root router.
+type prefixed struct {
+	r      *mux.Router
+	prefix string
+}
+
+func (p prefixed) HandleFunc(path string, f func(http.ResponseWriter, *http.Request)) *mux.Route {
+	return p.r.HandleFunc(p.prefix+path, f)
+}
+
+func (p prefixed) Handle(path string, h http.Handler) *mux.Route { return p.r.Handle(p.prefix+path, h) }

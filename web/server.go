@@ -4,6 +4,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -41,7 +42,7 @@ type Server struct {
 
 // New builds the server and its routes.
 func New(c Config) *Server {
-	s := &Server{store: c.Store, baseURL: c.BaseURL, loc: c.Location, scoring: c.Scoring, log: c.Logger, reg: c.Registry}
+	s := &Server{store: c.Store, baseURL: strings.TrimRight(c.BaseURL, "/"), loc: c.Location, scoring: c.Scoring, log: c.Logger, reg: c.Registry}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

@@ -3,19 +3,24 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql/driver"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/storetest"
 )
 
@@ -146,11 +151,14 @@ func TestFaultPostgresRestart(t *testing.T) {
 			}
 		})
 	}
-	t.Cleanup(start) // ALWAYS start it again, even when the test fails below
+	t.Cleanup(start)                                // ALWAYS start it again, even when the test fails below
+	safety := time.AfterFunc(12*time.Second, start) // and even when this goroutine is stuck
+	defer safety.Stop()
 
 	// While it is down: a direct probe must get 503 unavailable with Retry-After quickly (not 500, not a hang).
 	time.Sleep(time.Second)
 	probe := probeSubmit(t, srv.url, keys[0])
+	probes := []string{probe.id}
 	if probe.status != http.StatusServiceUnavailable || probe.code != "unavailable" || probe.retryAfter == "" {
 		t.Errorf("with PostgreSQL down: got %d %q Retry-After %q, want 503 unavailable with Retry-After", probe.status, probe.code, probe.retryAfter)
 	}
@@ -160,14 +168,16 @@ func TestFaultPostgresRestart(t *testing.T) {
 	if r := getStatus(srv.url + "/readyz"); r != http.StatusServiceUnavailable {
 		t.Errorf("/readyz with PostgreSQL down: %d, want 503", r)
 	}
-	time.Sleep(max(0, 7*time.Second-time.Since(stopped)))
+	time.Sleep(max(0, 5*time.Second-time.Since(stopped)))
 	start()
 	t.Logf("PostgreSQL down for %v", time.Since(stopped).Round(100*time.Millisecond))
 
 	// Recovery by itself: a fresh submission succeeds within 15 s of the restart, without restarting qiymet.
 	recovered := false
 	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		if p := probeSubmit(t, srv.url, keys[0]); p.status == http.StatusCreated {
+		p := probeSubmit(t, srv.url, keys[0])
+		probes = append(probes, p.id)
+		if p.status == http.StatusCreated {
 			recovered = true
 			break
 		}
@@ -199,10 +209,11 @@ func TestFaultPostgresRestart(t *testing.T) {
 		t.Errorf("%d submissions were never acknowledged: %v", rep.Failed, rep.Failures)
 	}
 	srv.kill()
-	checkNoLoss(t, rep, dbIDs(t, dsn), "database")
+	checkNoLoss(t, rep, dbIDs(t, dsn), "database", probes...)
 }
 
 type probeResult struct {
+	id         string
 	status     int
 	code       string
 	retryAfter string
@@ -212,8 +223,11 @@ type probeResult struct {
 // probeSubmit posts one API response with a fresh id.
 func probeSubmit(t *testing.T, base, key string) probeResult {
 	t.Helper()
-	b := mustJSON(body{ID: uuid.NewString(), Agency: "migration", Answers: map[string]any{"overall": 4}, Lang: "az"})
-	return post(base+"/api/v1/responses", key, b)
+	id := uuid.NewString()
+	b := mustJSON(body{ID: id, Agency: "migration", Answers: map[string]any{"overall": 4}, Lang: "az"})
+	r := post(base+"/api/v1/responses", key, b)
+	r.id = id
+	return r
 }
 
 func post(url, bearer string, payload []byte) probeResult {
@@ -359,6 +373,7 @@ func TestFaultTwoInstances(t *testing.T) {
 	})
 
 	t.Run("load-and-rankings", func(t *testing.T) {
+		before := dbIDs(t, dsn) // the subtests above stored these
 		cfg := loadConfig(urls, kiosks, keys, 4*time.Second)
 		rep, err := Load(context.Background(), cfg)
 		if err != nil {
@@ -370,7 +385,7 @@ func TestFaultTwoInstances(t *testing.T) {
 		if rep.Failed > 0 || rep.Acked == 0 {
 			t.Errorf("load over two instances: %d failed, %d acknowledged: %v", rep.Failed, rep.Acked, rep.Failures)
 		}
-		checkNoLoss(t, rep, dbIDs(t, dsn), "database")
+		checkNoLoss(t, rep, dbIDs(t, dsn), "database", before...)
 		compareRankings(t, a, b, keys[0], dsn)
 	})
 	for _, p := range []*proc{a, b} {
@@ -444,4 +459,66 @@ func compareRankings(t *testing.T, a, b *proc, key, dsn string) {
 		}
 	}
 	t.Errorf("rankings differ between instances:\n%s\n---\n%s", ra, rb)
+}
+
+// TestFaultUnavailableErrors feeds survey.IsUnavailable the errors real outages produce (a refused dial, a
+// backend terminated by the server, a pool closed under a request) so each becomes 503 unavailable, not 500.
+func TestFaultUnavailableErrors(t *testing.T) {
+	ctx := context.Background()
+	t.Run("refused", func(t *testing.T) {
+		_, err := survey.Open(ctx, "postgres://postgres@"+freeAddr(t)+"/x?sslmode=disable", survey.Options{})
+		if err == nil || !survey.IsUnavailable(err) {
+			t.Errorf("dial to a closed port: IsUnavailable(%v) = false", err)
+		}
+	})
+	t.Run("terminated-backend", func(t *testing.T) {
+		dsn := storetest.DSN(t, "pg")
+		s, err := survey.Open(ctx, dsn, survey.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		conn, err := s.DB().Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		var pid int
+		if err := conn.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+			t.Fatal(err)
+		}
+		admin, err := survey.Open(ctx, dsn, survey.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer admin.Close()
+		if _, err := admin.DB().ExecContext(ctx, "SELECT pg_terminate_backend(?)", pid); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(100 * time.Millisecond)
+		var one int
+		err = conn.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+		if err == nil || !survey.IsUnavailable(err) {
+			t.Errorf("query on a terminated backend: IsUnavailable(%v) = false", err)
+		}
+	})
+	t.Run("transport", func(t *testing.T) {
+		for _, err := range []error{
+			fmt.Errorf("read: %w", net.ErrClosed),
+			&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ETIMEDOUT},
+			&net.OpError{Op: "dial", Net: "tcp", Err: syscall.EHOSTUNREACH},
+			&net.OpError{Op: "read", Net: "tcp", Err: syscall.ENETUNREACH},
+			fmt.Errorf("tx: %w", driver.ErrBadConn),
+			fmt.Errorf("scan: %w", io.ErrUnexpectedEOF),
+		} {
+			if !survey.IsUnavailable(err) {
+				t.Errorf("IsUnavailable(%v) = false", err)
+			}
+		}
+		for _, err := range []error{errors.New("pq: syntax error"), errors.New("UNIQUE constraint failed")} {
+			if survey.IsUnavailable(err) {
+				t.Errorf("IsUnavailable(%v) = true for a bug", err)
+			}
+		}
+	})
 }

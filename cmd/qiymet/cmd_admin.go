@@ -105,7 +105,7 @@ func (e *env) catalogExport(args []string) error {
 
 func (e *env) kioskAdd(args []string) error {
 	var center, name, agency string
-	_, s, _, err := e.setup("kiosk add", args, func(fs *flag.FlagSet) {
+	c, s, _, err := e.setup("kiosk add", args, func(fs *flag.FlagSet) {
 		fs.StringVar(&center, "center", "", "centre code (required)")
 		fs.StringVar(&name, "name", "", "kiosk name (required)")
 		fs.StringVar(&agency, "agency", "", "bind the kiosk to one agency the centre hosts")
@@ -122,6 +122,12 @@ func (e *env) kioskAdd(args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "kiosk %d %q registered in centre %s\ndevice token (shown once): %s\n", k.ID, k.Name, k.Center, token)
+	// The tablet enrols by opening this URL (or its QR code); that replaces the token above with its own.
+	code, err := s.NewPairingCode(e.ctx, k.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "enrolment URL (one use, valid 24 h): %s/kiosk/enrol/%s\n", c.BaseURL, code)
 	return nil
 }
 

@@ -73,18 +73,7 @@ func Load(ctx context.Context, s *survey.Store, opt Options, progress func(done,
 	}
 	opt.Now, opt.Location = s.Now(), s.Location()
 	opt.defaults()
-	done := 0
-	res.Summary, err = Generate(ix, opt, func(rows []*survey.Response) error {
-		if _, err := s.BulkInsert(ctx, rows); err != nil {
-			return fmt.Errorf("demo responses: %w", err)
-		}
-		done += len(rows)
-		if progress != nil {
-			progress(done, opt.Responses)
-		}
-		return nil
-	})
-	if err != nil {
+	if res.Summary, err = store(ctx, s, ix, opt, progress); err != nil {
 		return res, err
 	}
 	if _, err := s.Rollup(ctx); err != nil {
@@ -92,6 +81,49 @@ func Load(ctx context.Context, s *survey.Store, opt Options, progress func(done,
 	}
 	res.Users, err = addUsers(ctx, s)
 	return res, err
+}
+
+var errStopped = errors.New("demo: generation stopped")
+
+// store generates and inserts the responses as a pipeline: the next chunk is drawn while the database
+// writes the previous one.
+func store(ctx context.Context, s *survey.Store, ix *survey.Index, opt Options, progress func(done, total int)) (Summary, error) {
+	chunks := make(chan []*survey.Response, 1)
+	stop := make(chan struct{})
+	var sum Summary
+	var genErr error
+	go func() {
+		defer close(chunks)
+		sum, genErr = Generate(ix, opt, func(rows []*survey.Response) error {
+			select {
+			case chunks <- rows:
+				return nil
+			case <-stop:
+				return errStopped
+			}
+		})
+	}()
+	var insErr error
+	done := 0
+	for rows := range chunks {
+		if insErr != nil {
+			continue
+		}
+		if _, err := s.BulkInsert(ctx, rows); err != nil {
+			insErr = fmt.Errorf("demo responses: %w", err)
+			close(stop)
+			continue
+		}
+		done += len(rows)
+		if progress != nil {
+			progress(done, opt.Responses)
+		}
+	}
+	// chunks is closed only after Generate returned, so sum and genErr are settled here.
+	if insErr != nil {
+		return sum, insErr
+	}
+	return sum, genErr
 }
 
 // addKiosks registers the demo tablets unless the database has kiosks already.

@@ -27,7 +27,7 @@ func (f *Figures) Breakdown(ctx context.Context, agency string, p scoring.Period
 	if !ok {
 		return nil, survey.Errorf(survey.CodeNotFound, "agency", "no agency %q", agency)
 	}
-	if _, err := f.store.Rollup(ctx); err != nil {
+	if err := f.rollup(ctx); err != nil {
 		return nil, err
 	}
 	out := &Breakdown{Agency: ag.Code, Period: InfoOf(p), By: by, Rows: []BreakdownRow{}}
@@ -165,7 +165,7 @@ func (f *Figures) byQuestion(ctx context.Context, ix *survey.Index, ag *survey.A
 		}
 		s.N += n
 		s.SumR += float64(n) * score
-		s.SumR2 += float64(n) * score * score * 1.0001
+		s.SumR2 += float64(n) * score * score
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -9,7 +9,7 @@ import (
 // Pooled is the estimate over every counted response of p, per peer group and overall (key ""), pooling
 // all agencies' responses as CONTRACT §6 defines a group's index. Unrounded.
 func (f *Figures) Pooled(ctx context.Context, p scoring.Period) (map[string]scoring.Estimate, error) {
-	if _, err := f.store.Rollup(ctx); err != nil {
+	if err := f.rollup(ctx); err != nil {
 		return nil, err
 	}
 	ix, err := f.store.Index(ctx)

@@ -3,6 +3,8 @@ package figures
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"strings"
 
 	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/survey"
@@ -38,7 +40,7 @@ func (f *Figures) Rankings(ctx context.Context, p scoring.Period, group, lang st
 	if err != nil {
 		return nil, err
 	}
-	if _, err := f.store.Rollup(ctx); err != nil {
+	if err := f.rollup(ctx); err != nil {
 		return nil, err
 	}
 	ix, err := f.store.Index(ctx)
@@ -116,30 +118,69 @@ func (f *Figures) monthly(ctx context.Context, p scoring.Period, groupOf func(st
 	}, nil
 }
 
-// daily serves a custom range, its previous range and its previous year from agg_day, summed per day and
-// agency by the database, in one query.
+// daily serves a custom range, its previous range and its previous year in one query: per range and
+// agency, agg_month for the whole months inside the range plus agg_day for the days at its edges.
 func (f *Figures) daily(ctx context.Context, p scoring.Period, groupOf func(string) (string, bool)) (func(scoring.Period) []scoring.Unit, error) {
-	cur, prev, year := daySpan(p), daySpan(p.Previous()), daySpan(p.PreviousYear())
-	// The previous range ends where p starts, so [prev.from, cur.to) is one contiguous range.
-	cells, err := f.query(ctx, `SELECT day, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT) FROM agg_day
-		WHERE (day >= ? AND day < ?) OR (day >= ? AND day < ?)
-		GROUP BY day, agency_code`, min(prev.from, cur.from), cur.to, year.from, year.to)
+	periods := []scoring.Period{p, p.Previous(), p.PreviousYear()}
+	var parts []string
+	var args []any
+	for i, q := range periods {
+		months, days := splitDays(daySpan(q))
+		if months.to > months.from {
+			parts = append(parts, fmt.Sprintf(`SELECT %d, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT)
+				FROM agg_month WHERE month >= ? AND month < ? GROUP BY agency_code`, i))
+			args = append(args, months.from, months.to)
+		}
+		for _, d := range days {
+			parts = append(parts, fmt.Sprintf(`SELECT %d, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT)
+				FROM agg_day WHERE day >= ? AND day < ? GROUP BY agency_code`, i))
+			args = append(args, d.from, d.to)
+		}
+	}
+	cells, err := f.query(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
 		return nil, err
 	}
 	return func(q scoring.Period) []scoring.Unit {
-		s := daySpan(q)
 		var units []scoring.Unit
-		for _, c := range cells {
-			if !s.has(c.key) {
+		for i, pp := range periods {
+			if pp.Label != q.Label {
 				continue
 			}
-			if g, ok := groupOf(c.agency); ok {
-				units = append(units, scoring.Unit{Agency: c.agency, Group: g, Stats: c.stats})
+			for _, c := range cells {
+				if c.key != i {
+					continue
+				}
+				if g, ok := groupOf(c.agency); ok {
+					units = append(units, scoring.Unit{Agency: c.agency, Group: g, Stats: c.stats})
+				}
 			}
+			break
 		}
 		return units
 	}, nil
+}
+
+// splitDays splits a range of day keys into the whole months inside it and the day ranges left at its
+// edges.
+func splitDays(d span) (months span, days []span) {
+	monthOf := func(day int) int { return (day/10000)*12 + (day/100)%100 - 1 }
+	firstDay := func(month int) int { return (month/12)*10000 + (month%12+1)*100 + 1 }
+	months.from = monthOf(d.from)
+	if d.from%100 != 1 {
+		months.from++
+	}
+	months.to = monthOf(d.to) // the month holding the exclusive end is never whole
+	if months.from >= months.to {
+		return span{}, []span{d}
+	}
+	if a := firstDay(months.from); d.from < a {
+		days = append(days, span{d.from, a})
+	}
+	if b := firstDay(months.to); b < d.to {
+		days = append(days, span{b, d.to})
+	}
+	return months, days
 }
 
 // query scans (key, agency, n, Σr, Σr², n_top2) rows.
@@ -204,4 +245,19 @@ func round2p(v *float64) *float64 {
 		return nil
 	}
 	return new(scoring.Round2(*v))
+}
+
+// rollup folds pending changes into the cells so the figures include everything committed. The common
+// case, nothing pending and cells built for our zone, costs one round trip instead of a roll-up
+// transaction.
+func (f *Figures) rollup(ctx context.Context) error {
+	var pending int64
+	var zone sql.NullString
+	err := f.store.DB().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM agg_pending LIMIT 1) AS p),
+		(SELECT value FROM meta WHERE key = 'agg_timezone')`).Scan(&pending, &zone)
+	if err == nil && pending == 0 && zone.Valid && zone.String == f.loc.String() {
+		return nil
+	}
+	_, err = f.store.Rollup(ctx)
+	return err
 }

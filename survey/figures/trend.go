@@ -20,7 +20,7 @@ func (f *Figures) Trend(ctx context.Context, agency string, p scoring.Period, n 
 	if _, ok := ix.Agency(agency); !ok {
 		return nil, survey.Errorf(survey.CodeNotFound, "agency", "no agency %q", agency)
 	}
-	if _, err := f.store.Rollup(ctx); err != nil {
+	if err := f.rollup(ctx); err != nil {
 		return nil, err
 	}
 	periods := make([]scoring.Period, n)

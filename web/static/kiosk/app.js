@@ -227,7 +227,7 @@
     state.screen = screen;
     clearTimeout(timers.reset);
     screenEl.textContent = '';
-    screenEl.className = 'screen ' + screen;
+    screenEl.className = 'screen s-' + screen;
     screenEl.dataset.screen = screen;
     var h = el('h1', { id: 'heading', tabindex: '-1' });
     screenEl.appendChild(h);

@@ -1,0 +1,163 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"maps"
+	"net"
+	"net/http"
+	"os"
+	"runtime/pprof"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/qiymet/qiymet/scoring"
+	"github.com/qiymet/qiymet/survey"
+	"github.com/qiymet/qiymet/survey/storetest"
+	"github.com/qiymet/qiymet/web"
+	"github.com/uptrace/bun"
+)
+
+// TestIngestProfile runs the ingest load against an in-process server (the same web and survey code as
+// `qiymet serve`) on a fresh PostgreSQL database and writes a CPU profile, to see where a submission's time
+// goes. Only on request: QIYMET_PROFILE=cpu.pprof [QIYMET_PROFILE_DIALECT=pg|sqlite-file] [QIYMET_PROFILE_MIX=…].
+//
+//	go tool pprof -top -focus 'qiymet/(web|survey)' cpu.pprof
+func TestIngestProfile(t *testing.T) {
+	out := os.Getenv("QIYMET_PROFILE")
+	if out == "" {
+		t.Skip("set QIYMET_PROFILE=FILE to profile the ingest path")
+	}
+	dialect := os.Getenv("QIYMET_PROFILE_DIALECT")
+	if dialect == "" {
+		dialect = "pg"
+	}
+	dsn := storetest.DSN(t, dialect)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := survey.Open(ctx, dsn, survey.Options{Location: storetest.Baku, Burst: 3 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open("../../testdata/catalog.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := survey.DecodeCatalog(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApplyCatalog(ctx, *cat); err != nil {
+		t.Fatal(err)
+	}
+	kk, keys, err := provisionStore(ctx, s, 256, 16)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kiosks, _ := parseKiosks(strings.Join(kk, ","))
+	qs := &queryStats{by: map[string]*qstat{}}
+	s.DB().AddQueryHook(qs)
+	srv := web.New(web.Config{Store: s, BaseURL: "http://127.0.0.1", Location: storetest.Baku,
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Scoring: scoring.Config{MinN: 30}})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	defer hs.Close()
+	go func() { // the roll-up of serve
+		for ctx.Err() == nil {
+			s.Rollup(ctx)
+			time.Sleep(time.Second)
+		}
+	}()
+
+	cfg := loadConfig([]string{"http://" + ln.Addr().String()}, kiosks, keys, 10*time.Second)
+	cfg.Concurrency = 32
+	if m := os.Getenv("QIYMET_PROFILE_MIX"); m != "" {
+		if cfg.Mix, err = parseMix(m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pf, err := os.Create(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pf.Close()
+	if err := pprof.StartCPUProfile(pf); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := Load(ctx, cfg)
+	pprof.StopCPUProfile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	rep.Print(&buf)
+	qs.print(&buf, rep.Acked)
+	t.Log(buf.String())
+}
+
+// queryStats adds up the database statements and their wall time, by kind: the round trips of one submission.
+type queryStats struct {
+	mu sync.Mutex
+	by map[string]*qstat
+}
+
+type qstat struct {
+	n int
+	d time.Duration
+}
+
+func (q *queryStats) BeforeQuery(ctx context.Context, _ *bun.QueryEvent) context.Context { return ctx }
+
+func (q *queryStats) AfterQuery(_ context.Context, e *bun.QueryEvent) {
+	words := strings.Fields(e.Query)
+	key := e.Operation()
+	for i, w := range words {
+		if (w == "FROM" || w == "INTO" || w == "UPDATE") && i+1 < len(words) {
+			key += " " + strings.Trim(words[i+1], `"`)
+			break
+		}
+	}
+	d := time.Since(e.StartTime)
+	q.mu.Lock()
+	st := q.by[key]
+	if st == nil {
+		st = &qstat{}
+		q.by[key] = st
+	}
+	st.n++
+	st.d += d
+	q.mu.Unlock()
+}
+
+func (q *queryStats) print(w io.Writer, acked int) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	keys := slices.Sorted(maps.Keys(q.by))
+	fmt.Fprintf(w, "  database statements per acknowledged submission (wall time, all clients):\n")
+	var n int
+	var d time.Duration
+	for _, k := range keys {
+		st := q.by[k]
+		n += st.n
+		d += st.d
+		fmt.Fprintf(w, "    %-40s %6d  %.2f/sub  mean %.2f ms\n", k, st.n, float64(st.n)/float64(max(acked, 1)),
+			float64(st.d.Microseconds())/1000/float64(st.n))
+	}
+	fmt.Fprintf(w, "    %-40s %6d  %.2f/sub  mean %.2f ms\n", "total", n, float64(n)/float64(max(acked, 1)),
+		float64(d.Microseconds())/1000/float64(max(n, 1)))
+}

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/qiymet/qiymet/survey"
+)
+
+// importCSV is `qiymet import FILE.csv` (CONTRACT §2, §5): all-or-nothing, every bad line listed on stderr.
+func (e *env) importCSV(args []string) error {
+	_, s, pos, err := e.setup("import", args, nil, 1)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	f, cleanup, err := e.openImportFile(pos[0])
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+
+	errOut := bufio.NewWriter(e.stderr)
+	defer errOut.Flush()
+	opt := survey.ImportOptions{OnError: func(le survey.LineError) { fmt.Fprintln(errOut, le.String()) }}
+	if isTerminal(e.stderr) {
+		opt.Progress = func(phase string, rows int64) { fmt.Fprintf(errOut, "\r\033[K%s: %d rows", phase, rows); errOut.Flush() }
+	}
+	res, err := s.Import(e.ctx, f, opt)
+	if opt.Progress != nil {
+		fmt.Fprint(errOut, "\r\033[K")
+	}
+	if err != nil {
+		var ie *survey.ImportError
+		if errors.As(err, &ie) {
+			return fmt.Errorf("import %s: %w", pos[0], err)
+		}
+		return fmt.Errorf("import %s: %w; nothing was imported", pos[0], err)
+	}
+	fmt.Fprintf(e.stdout, "imported %d responses from %d rows (%d already stored, skipped)\n", res.Inserted, res.Rows, res.Skipped)
+	return nil
+}
+
+// openImportFile opens the file to import; "-" spools stdin to a temporary file, since the import reads twice.
+func (e *env) openImportFile(path string) (*os.File, func(), error) {
+	if path != "-" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			f.Close()
+			return nil, nil, fmt.Errorf("import: %s is a directory", path)
+		}
+		return f, func() { f.Close() }, nil
+	}
+	tmp, err := os.CreateTemp("", "qiymet-import-*.csv")
+	if err != nil {
+		return nil, nil, err
+	}
+	cleanup := func() { tmp.Close(); os.Remove(tmp.Name()) }
+	if _, err := io.Copy(tmp, e.stdin); err != nil {
+		cleanup()
+		return nil, nil, fmt.Errorf("import: reading stdin: %w", err)
+	}
+	return tmp, cleanup, nil
+}
+
+// exportCSV is `qiymet export [--from D] [--to D] [--agency CODE]`: §5 CSV on stdout, streamed.
+func (e *env) exportCSV(args []string) error {
+	var from, to, agency string
+	_, s, _, err := e.setup("export", args, func(fs *flag.FlagSet) {
+		fs.StringVar(&from, "from", "", "first day, YYYY-MM-DD (in QIYMET_TIMEZONE)")
+		fs.StringVar(&to, "to", "", "last day, YYYY-MM-DD, included")
+		fs.StringVar(&agency, "agency", "", "only this agency")
+	}, 0)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	f, err := survey.ParseExportFilter(from, to, agency, s.Location())
+	if err != nil {
+		if de, ok := survey.AsError(err); ok {
+			return usagef("export: %s", de.Message)
+		}
+		return err
+	}
+	out := bufio.NewWriterSize(e.stdout, 64<<10)
+	if _, err := s.Export(e.ctx, out, f); err != nil {
+		if de, ok := survey.AsError(err); ok {
+			return fmt.Errorf("export: %s", de.Message)
+		}
+		return fmt.Errorf("export: %w", err)
+	}
+	return out.Flush()
+}
+
+// isTerminal reports whether w is a character device (progress lines would only garble a log file).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

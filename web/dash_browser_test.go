@@ -1,0 +1,161 @@
+package web_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/qiymet/qiymet/web/browsertest"
+)
+
+// dashDo runs browser steps with a bound each, naming the step when it fails.
+func dashDo(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action) {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Run(c, actions...); err != nil {
+		var url string
+		chromedp.Run(ctx, chromedp.Location(&url))
+		t.Fatalf("%s (at %s): %v", what, url, err)
+	}
+}
+
+// TestDashboardInBrowser: sign in, change the period, switch language, open an agency, search comments,
+// download the CSV, administer, sign out, in headless Chromium, with screenshots in /tmp/qiymet-screenshots.
+func TestDashboardInBrowser(t *testing.T) {
+	e := newDashEnv(t, "sqlite", 0, "http://127.0.0.1")
+	ctx := browsertest.New(t)
+	var text, loc string
+
+	dashDo(t, ctx, "open the dashboard signed out",
+		chromedp.Navigate(e.URL+"/?lang=az"),
+		chromedp.WaitVisible("#email", chromedp.ByID),
+		chromedp.Location(&loc))
+	if !strings.Contains(loc, "/login?next=") {
+		t.Fatalf("not sent to sign-in: %s", loc)
+	}
+	browsertest.Screenshot(t, ctx, "dash-login")
+
+	dashDo(t, ctx, "sign in",
+		chromedp.SendKeys("#email", e.Users["managerA"], chromedp.ByID),
+		chromedp.SendKeys("#password", testPassword, chromedp.ByID),
+		chromedp.Submit("#password", chromedp.ByID),
+		chromedp.WaitVisible("table.rank", chromedp.ByQuery),
+		chromedp.Text("h1", &text, chromedp.ByQuery))
+	if !strings.Contains(text, "2025-Q3") || !strings.Contains(text, "Reytinq") {
+		t.Fatalf("rankings heading: %q", text)
+	}
+	dashDo(t, ctx, "read the index", chromedp.Text(`tr[data-agency="migration"] td.strong`, &text, chromedp.ByQuery))
+	if !strings.Contains(text, ",") {
+		t.Fatalf("az number format: %q", text)
+	}
+	browsertest.Screenshot(t, ctx, "dash-rankings-az")
+
+	// The picker submits by itself when a calendar period is chosen (dash.js).
+	dashDo(t, ctx, "change the period",
+		chromedp.SetValue("#period", "2025-Q2", chromedp.ByID),
+		chromedp.Evaluate(`document.getElementById("period").dispatchEvent(new Event("change"))`, nil),
+		chromedp.WaitVisible(`//h1[contains(., "2025-Q2")]`, chromedp.BySearch),
+		chromedp.Location(&loc))
+	if !strings.Contains(loc, "period=2025-Q2") {
+		t.Fatalf("period not in the URL: %s", loc)
+	}
+	dashDo(t, ctx, "custom range fields show only for a custom range",
+		chromedp.SetValue("#period", "custom", chromedp.ByID),
+		chromedp.Evaluate(`document.getElementById("period").dispatchEvent(new Event("change"))`, nil),
+		chromedp.WaitVisible("#from", chromedp.ByID))
+
+	dashDo(t, ctx, "back to Q3 and switch to English",
+		chromedp.Navigate(e.URL+"/?period=2025-Q3"),
+		chromedp.WaitVisible("table.rank", chromedp.ByQuery),
+		chromedp.Click(`a[hreflang="en"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`//h1[contains(., "Rankings")]`, chromedp.BySearch),
+		chromedp.Text(`tr[data-agency="migration"] td.strong`, &text, chromedp.ByQuery))
+	if !strings.Contains(text, ".") {
+		t.Fatalf("en number format: %q", text)
+	}
+	browsertest.Screenshot(t, ctx, "dash-rankings-en")
+	// The choice is remembered without ?lang=.
+	dashDo(t, ctx, "language remembered",
+		chromedp.Navigate(e.URL+"/?period=2025-Q3"),
+		chromedp.WaitVisible(`//h1[contains(., "Rankings")]`, chromedp.BySearch))
+
+	dashDo(t, ctx, "open the agency",
+		chromedp.Click(`tr[data-agency="migration"] a`, chromedp.ByQuery),
+		chromedp.WaitVisible("svg.trend", chromedp.ByQuery),
+		chromedp.Text("h1", &text, chromedp.ByQuery))
+	if !strings.Contains(text, "State Migration Service") {
+		t.Fatalf("agency heading: %q", text)
+	}
+	browsertest.Screenshot(t, ctx, "dash-agency-en")
+
+	dashDo(t, ctx, "search comments",
+		chromedp.SendKeys("#q", "İŞ", chromedp.ByID),
+		chromedp.Submit("#q", chromedp.ByID),
+		chromedp.WaitVisible(`//h2[@id="h-comments"]`, chromedp.BySearch),
+		chromedp.Text("ol.comments", &text, chromedp.ByQuery))
+	if !strings.Contains(text, "İŞ tez həll olundu") || strings.Contains(text, "Növbə") {
+		t.Fatalf("comment search: %q", text)
+	}
+
+	if hasRoute(e, "GET", "/api/v1/responses.csv") {
+		var res string
+		dashDo(t, ctx, "download the CSV with the session",
+			chromedp.Evaluate(`fetch(document.getElementById("csv").href).then(r => r.text().then(b => r.status + "\n" + b.split("\n")[0]))`, &res,
+				func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+		if !strings.HasPrefix(res, "200\nid,submitted_at,agency") {
+			t.Fatalf("CSV download: %q", res)
+		}
+	} else {
+		t.Log("GET /api/v1/responses.csv is not registered yet: CSV download step skipped")
+	}
+
+	// Another agency's page is refused.
+	dashDo(t, ctx, "another agency",
+		chromedp.Navigate(e.URL+"/agencies/justice"),
+		chromedp.Text("h1", &text, chromedp.ByQuery))
+	if !strings.Contains(text, "access") {
+		t.Fatalf("other agency: %q", text)
+	}
+
+	dashDo(t, ctx, "sign out",
+		chromedp.Navigate(e.URL+"/"),
+		chromedp.WaitVisible("#signout", chromedp.ByID),
+		chromedp.Click("#signout", chromedp.ByID),
+		chromedp.WaitVisible("#email", chromedp.ByID),
+		chromedp.Navigate(e.URL+"/"),
+		chromedp.WaitVisible("#email", chromedp.ByID))
+
+	// Administration as admin, and a tablet-sized window.
+	dashDo(t, ctx, "sign in as admin and register a kiosk",
+		chromedp.SendKeys("#email", e.Users["admin"], chromedp.ByID),
+		chromedp.SendKeys("#password", testPassword, chromedp.ByID),
+		chromedp.Submit("#password", chromedp.ByID),
+		chromedp.WaitVisible("table.rank", chromedp.ByQuery),
+		chromedp.Navigate(e.URL+"/admin/kiosks?lang=ru"),
+		chromedp.SendKeys("#k-name", "Выход 2", chromedp.ByID),
+		chromedp.Submit("#k-name", chromedp.ByID),
+		chromedp.WaitVisible(".enrol img", chromedp.ByQuery))
+	browsertest.Screenshot(t, ctx, "dash-admin-kiosks-ru")
+	dashDo(t, ctx, "users page", chromedp.Navigate(e.URL+"/admin/users"), chromedp.WaitVisible("table", chromedp.ByQuery))
+	browsertest.Screenshot(t, ctx, "dash-admin-users-ru")
+	dashDo(t, ctx, "tablet",
+		chromedp.EmulateViewport(820, 1180),
+		chromedp.Navigate(e.URL+"/agencies/migration?period=2025-Q3&lang=az"),
+		chromedp.WaitVisible("svg.trend", chromedp.ByQuery))
+	browsertest.Screenshot(t, ctx, "dash-agency-tablet-az")
+}
+
+func hasRoute(e *dashEnv, method, path string) bool {
+	for _, r := range e.Server.Routes() {
+		for _, m := range r.Methods {
+			if m == method && r.Path == path {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,337 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/draw"
+	"image/jpeg"
+	"image/png"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+	"github.com/qiymet/qiymet/web"
+	"github.com/qiymet/qiymet/web/browsertest"
+)
+
+// stoppable serves h on a fixed loopback address that can be taken down and brought back, like a server that
+// restarts or a network that drops.
+type stoppable struct {
+	t    *testing.T
+	h    http.Handler
+	addr string
+	hs   *http.Server
+}
+
+func startStoppable(t *testing.T, h http.Handler) *stoppable {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &stoppable{t: t, h: h, addr: ln.Addr().String()}
+	s.serve(ln)
+	t.Cleanup(func() { s.stop() })
+	return s
+}
+
+func (s *stoppable) URL() string { return "http://" + s.addr }
+
+func (s *stoppable) serve(ln net.Listener) {
+	s.hs = &http.Server{Handler: s.h, ReadHeaderTimeout: 5 * time.Second}
+	go s.hs.Serve(ln)
+}
+
+func (s *stoppable) stop() {
+	if s.hs != nil {
+		s.hs.Close()
+		s.hs = nil
+	}
+}
+
+func (s *stoppable) start() {
+	var ln net.Listener
+	var err error
+	for i := 0; i < 50; i++ {
+		if ln, err = net.Listen("tcp", s.addr); err == nil {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil {
+		s.t.Fatalf("restart on %s: %v", s.addr, err)
+	}
+	s.serve(ln)
+}
+
+// kioskDo runs browser actions with a bound on each step, failing the test with what it was doing.
+func kioskDo(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action) {
+	t.Helper()
+	c, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Run(c, actions...); err != nil {
+		var dump string
+		chromedp.Run(ctx, chromedp.Evaluate(`document.body ? document.body.innerText : ''`, &dump))
+		t.Fatalf("%s: %v\npage: %s", what, err, dump)
+	}
+}
+
+func screenIs(name string) chromedp.Action {
+	return chromedp.WaitVisible(`#screen[data-screen="`+name+`"]`, chromedp.ByQuery)
+}
+
+func jsInt(t *testing.T, ctx context.Context, expr string) int {
+	t.Helper()
+	var n int
+	kioskDo(t, ctx, "evaluate "+expr, chromedp.Evaluate(expr, &n))
+	return n
+}
+
+const queueLen = `JSON.parse(localStorage.getItem('qiymet.queue') || '[]').length`
+
+// waitFor polls a JavaScript condition until it holds.
+func waitFor(t *testing.T, ctx context.Context, what, expr string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		var ok bool
+		kioskDo(t, ctx, what, chromedp.Evaluate(expr, &ok))
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			var dump string
+			chromedp.Run(ctx, chromedp.Evaluate(`document.body.innerText`, &dump))
+			t.Fatalf("%s: not within %v\npage: %s", what, within, dump)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// tap touches the middle of the element like a finger would.
+func tap(sel string) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		var box []float64
+		if err := chromedp.Evaluate(fmt.Sprintf(`(function(){var e=document.querySelector(%q);e.scrollIntoView({block:'center'});var r=e.getBoundingClientRect();return [r.left+r.width/2,r.top+r.height/2]})()`, sel), &box).Do(ctx); err != nil {
+			return err
+		}
+		p := []*input.TouchPoint{{X: box[0], Y: box[1]}}
+		if err := input.DispatchTouchEvent(input.TouchStart, p).Do(ctx); err != nil {
+			return err
+		}
+		return input.DispatchTouchEvent(input.TouchEnd, []*input.TouchPoint{}).Do(ctx)
+	})
+}
+
+// press focuses an element and presses Enter on it, like a keyboard user.
+func press(sel string) chromedp.Action {
+	return chromedp.Tasks{chromedp.Focus(sel, chromedp.ByQuery), chromedp.KeyEvent("\r")}
+}
+
+func TestKioskBrowser(t *testing.T) {
+	defer web.SetKioskTiming(3, 2, 60, 2)()
+	env := newTestEnv(t, "sqlite")
+	srv := startStoppable(t, env.Server)
+	ctx := newBrowser(t)
+	bg := context.Background()
+
+	// Not enrolled yet.
+	kioskDo(t, ctx, "open the app", chromedp.Navigate(srv.URL()+"/kiosk/"), screenIs("notenrolled"))
+	shot(t, ctx, "kiosk-notenrolled-az")
+
+	// Enrol with a one-time URL; a second use of the same URL fails with a clear message.
+	code, err := env.Store.NewPairingCode(bg, env.Kiosk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kioskDo(t, ctx, "enrol", chromedp.Navigate(srv.URL()+"/kiosk/enrol/"+code), screenIs("attract"))
+	var loc string
+	kioskDo(t, ctx, "location", chromedp.Evaluate(`location.pathname`, &loc))
+	if loc != "/kiosk/" {
+		t.Fatalf("after enrolment the tablet is at %s", loc)
+	}
+	// The heartbeat reports the app.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		ks, err := env.Store.ListKiosks(bg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ks[0].LastSeenUS != 0 {
+			if ks[0].AppVersion != "1.0.0" || ks[0].QueueLen != 0 {
+				t.Fatalf("heartbeat stored %+v", ks[0])
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no heartbeat stored")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+
+	// One rating per language, with screenshots of every screen.
+	for _, lang := range []string{"az", "en", "ru"} {
+		kioskDo(t, ctx, "language "+lang, chromedp.Click(`button[data-lang="`+lang+`"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`html[lang="`+lang+`"] #start`, chromedp.ByQuery))
+		shot(t, ctx, "kiosk-attract-"+lang)
+		kioskDo(t, ctx, "start", chromedp.Click(`#start`, chromedp.ByQuery), screenIs("agency"))
+		shot(t, ctx, "kiosk-agency-"+lang)
+		kioskDo(t, ctx, "agency", chromedp.Click(`button[data-agency="migration"]`, chromedp.ByQuery), screenIs("primary"))
+		shot(t, ctx, "kiosk-smileys-"+lang)
+		var names []string
+		kioskDo(t, ctx, "smiley names", chromedp.Evaluate(`Array.from(document.querySelectorAll('.smiley')).map(b => b.textContent.trim())`, &names))
+		want := map[string]string{"az": "Çox pis,Pis,Orta,Yaxşı,Əla", "en": "Very bad,Bad,Okay,Good,Excellent",
+			"ru": "Очень плохо,Плохо,Нормально,Хорошо,Отлично"}[lang]
+		if strings.Join(names, ",") != want {
+			t.Fatalf("%s smiley names %v", lang, names)
+		}
+		kioskDo(t, ctx, "smiley", chromedp.Click(`.smiley[data-value="5"]`, chromedp.ByQuery), screenIs("followup"))
+		kioskDo(t, ctx, "follow-ups",
+			chromedp.Click(`button[data-key="waiting"][data-value="4"]`, chromedp.ByQuery),
+			chromedp.Click(`button[data-key="resolved"][data-value="true"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`button[data-key="resolved"][data-value="true"][aria-pressed="true"]`, chromedp.ByQuery))
+		shot(t, ctx, "kiosk-followups-"+lang)
+		kioskDo(t, ctx, "send", chromedp.Click(`#send`, chromedp.ByQuery), screenIs("thanks"))
+		shot(t, ctx, "kiosk-thanks-"+lang)
+		// It resets by itself, back in Azerbaijani.
+		kioskDo(t, ctx, "reset", screenIs("attract"), chromedp.WaitVisible(`html[lang="az"]`, chromedp.ByQuery))
+	}
+	waitFor(t, ctx, "queue drained", queueLen+` === 0`, 10*time.Second)
+	if n := env.countResponses(t); n != 3 {
+		t.Fatalf("%d responses after three ratings, want 3", n)
+	}
+	var rows []struct {
+		Lang    string `bun:"lang"`
+		Answers string `bun:"answers"`
+		Channel string `bun:"channel"`
+		Center  string `bun:"center_code"`
+		KioskID int64  `bun:"kiosk_id"`
+	}
+	if err := env.Store.DB().NewSelect().Table("responses").Column("lang", "answers", "channel", "center_code", "kiosk_id").
+		OrderExpr("submitted_us").Scan(bg, &rows); err != nil {
+		t.Fatal(err)
+	}
+	for i, lang := range []string{"az", "en", "ru"} {
+		r := rows[i]
+		if r.Lang != lang || r.Answers != `{"overall":5,"resolved":true,"waiting":4}` || r.Channel != "kiosk" || r.Center != "baku-1" || r.KioskID != env.Kiosk.ID {
+			t.Fatalf("response %d: %+v", i, r)
+		}
+	}
+
+	// Idle: a citizen who walks away mid-way leaves nothing behind on the screen; a rating begun is kept.
+	kioskDo(t, ctx, "idle on agency", chromedp.Click(`#start`, chromedp.ByQuery), screenIs("agency"))
+	kioskDo(t, ctx, "idle reset", screenIs("attract"))
+	kioskDo(t, ctx, "half rating", chromedp.Click(`#start`, chromedp.ByQuery), screenIs("agency"),
+		chromedp.Click(`button[data-agency="justice"]`, chromedp.ByQuery), screenIs("primary"),
+		chromedp.Click(`.smiley[data-value="2"]`, chromedp.ByQuery), screenIs("followup"))
+	kioskDo(t, ctx, "idle reset on follow-ups", screenIs("attract"))
+	waitFor(t, ctx, "queue drained", queueLen+` === 0`, 10*time.Second)
+	if n := env.countResponses(t); n != 4 {
+		t.Fatalf("%d responses, want 4 (the abandoned rating is kept)", n)
+	}
+	before := env.countResponses(t)
+
+	// Offline: the server goes away; three more ratings by touch, keyboard and mouse go into the queue.
+	srv.stop()
+	kioskDo(t, ctx, "touch rating", tap(`#start`), screenIs("agency"), tap(`button[data-agency="property"]`), screenIs("primary"),
+		tap(`.smiley[data-value="1"]`), screenIs("followup"), tap(`#skip`), screenIs("thanks"), screenIs("attract"))
+	kioskDo(t, ctx, "keyboard rating", press(`#start`), screenIs("agency"), press(`button[data-agency="migration"]`), screenIs("primary"),
+		press(`.smiley[data-value="3"]`), screenIs("followup"), press(`button[data-key="resolved"][data-value="false"]`),
+		press(`#send`), screenIs("thanks"), screenIs("attract"))
+	kioskDo(t, ctx, "mouse rating", chromedp.Click(`#start`, chromedp.ByQuery), screenIs("agency"),
+		chromedp.Click(`button[data-agency="migration"]`, chromedp.ByQuery), screenIs("primary"),
+		chromedp.Click(`.smiley[data-value="4"]`, chromedp.ByQuery), screenIs("followup"),
+		chromedp.Click(`#send`, chromedp.ByQuery), screenIs("thanks"), screenIs("attract"))
+	waitFor(t, ctx, "offline indicator", `document.querySelector('#staff').dataset.online === 'false' && document.querySelector('#staff').dataset.pending === '3'`, 10*time.Second)
+	for _, lang := range []string{"az", "en", "ru"} {
+		kioskDo(t, ctx, "language "+lang, chromedp.Click(`button[data-lang="`+lang+`"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`html[lang="`+lang+`"] #start`, chromedp.ByQuery))
+		var staff string
+		kioskDo(t, ctx, "staff text", chromedp.Text(`#staff`, &staff, chromedp.ByQuery))
+		want := map[string]string{"az": "Oflayn · Növbədə: 3", "en": "Offline · Queued: 3", "ru": "Нет связи · В очереди: 3"}[lang]
+		if !strings.Contains(staff, want) {
+			t.Fatalf("staff indicator %q, want %q", staff, want)
+		}
+		shot(t, ctx, "kiosk-offline-"+lang)
+	}
+	if n := env.countResponses(t); n != before {
+		t.Fatalf("stored %d while offline", n-before)
+	}
+
+	// The server is back but the tablet's requests are still blocked; the queue survives a reload.
+	kioskDo(t, ctx, "block", network.Enable(), network.SetBlockedURLs([]string{"*/api/v1/responses*"}))
+	srv.start()
+	kioskDo(t, ctx, "reload", chromedp.Reload(), screenIs("attract"))
+	if n := jsInt(t, ctx, queueLen); n != 3 {
+		t.Fatalf("after a reload the queue holds %d, want 3", n)
+	}
+	time.Sleep(1500 * time.Millisecond) // a few blocked attempts
+	if n := env.countResponses(t); n != before {
+		t.Fatalf("stored %d while blocked", n-before)
+	}
+	// Unblocked: the queue drains by itself, exactly three more responses, none twice.
+	kioskDo(t, ctx, "unblock", network.SetBlockedURLs([]string{}))
+	waitFor(t, ctx, "queue drained after the outage", queueLen+` === 0 && document.querySelector('#staff').dataset.online === 'true'`, 20*time.Second)
+	time.Sleep(500 * time.Millisecond)
+	if n := env.countResponses(t); n != before+3 {
+		t.Fatalf("%d more responses after the outage, want exactly 3", n-before)
+	}
+	var got []string
+	if err := env.Store.DB().NewSelect().Table("responses").Column("answers").Where("seq > (SELECT MAX(seq) - 3 FROM responses)").
+		OrderExpr("submitted_us").Scan(bg, &got); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got, " ") != `{"overall":1} {"overall":3,"resolved":false} {"overall":4}` {
+		t.Fatalf("queued answers stored as %v", got)
+	}
+}
+
+// shot saves a screenshot through browsertest and makes sure the file really is a PNG (FullScreenshot with a
+// quality below 100 yields JPEG bytes), so every image viewer opens it.
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	path := browsertest.Screenshot(t, ctx, name)
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.HasPrefix(raw, []byte("\x89PNG")) {
+		return
+	}
+	img, err := jpeg.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	rgba := image.NewRGBA(img.Bounds())
+	draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, rgba); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// newBrowser starts Chromium with a profile directory removed only after the browser is gone (Chromium may
+// still be writing to it for a moment after it is told to stop).
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "qiymet-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for i := 0; i < 20 && os.RemoveAll(dir) != nil; i++ {
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	return browsertest.New(t, chromedp.UserDataDir(dir))
+}
