@@ -5,12 +5,14 @@ package survey
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"regexp"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -339,7 +341,6 @@ func newCSVSource(r io.Reader) *csvSource {
 	}
 	src.r = csv.NewReader(br)
 	src.r.FieldsPerRecord = -1 // ragged rows are reported per line, not as a fatal error
-	src.r.ReuseRecord = true
 	return src
 }
 
@@ -373,4 +374,93 @@ func (s *csvSource) next() ([]string, int, error) {
 	line, _ := s.r.FieldPos(0)
 	s.last = line
 	return rec, line, nil
+}
+
+// decodedRow is one data record after decodeRow: a row or the reason it is bad.
+type decodedRow struct {
+	line int
+	rec  []string
+	r    *Response
+	bad  *LineError
+}
+
+type rowChunk struct {
+	rows  []decodedRow
+	fatal error // a reader error after rows: the file ends here
+	done  chan struct{}
+}
+
+const decodeChunkRows = 256
+
+// decodeRows reads every data record of src and validates them on all cores, handing them to fn in file
+// order. fn's error, a fatal reader error or ctx's cancellation stops it.
+func (ix *Index) decodeRows(ctx context.Context, src *csvSource, layout *csvLayout, now time.Time, fn func(d *decodedRow) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := max(runtime.GOMAXPROCS(0), 1)
+	work := make(chan *rowChunk)
+	ordered := make(chan *rowChunk, 2*workers) // bounds the chunks in flight: memory stays flat
+	go func() {
+		defer close(ordered)
+		defer close(work)
+		for {
+			c := &rowChunk{done: make(chan struct{})}
+			for len(c.rows) < decodeChunkRows {
+				rec, line, err := src.next()
+				if err == io.EOF {
+					break
+				}
+				var le *LineError
+				if errors.As(err, &le) {
+					c.rows = append(c.rows, decodedRow{line: line, bad: le})
+					continue
+				}
+				if err != nil {
+					c.fatal = err
+					break
+				}
+				c.rows = append(c.rows, decodedRow{line: line, rec: rec})
+			}
+			last := len(c.rows) < decodeChunkRows
+			for _, ch := range []chan *rowChunk{ordered, work} {
+				select {
+				case ch <- c:
+				case <-ctx.Done():
+					return
+				}
+			}
+			if last {
+				return
+			}
+		}
+	}()
+	for range workers {
+		go func() {
+			for c := range work {
+				for i := range c.rows {
+					d := &c.rows[i]
+					if d.bad == nil {
+						d.r, d.bad = ix.decodeRow(layout, d.rec, d.line, now)
+					}
+				}
+				close(c.done)
+			}
+		}()
+	}
+	for c := range ordered {
+		select {
+		case <-c.done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		for i := range c.rows {
+			if err := fn(&c.rows[i]); err != nil {
+				return err
+			}
+		}
+		if c.fatal != nil {
+			return c.fatal
+		}
+	}
+	return ctx.Err()
 }

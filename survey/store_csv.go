@@ -125,42 +125,28 @@ func (s *Store) importCheck(ctx context.Context, ix *Index, src io.Reader, now t
 		return nil, ie
 	}
 	seen := map[[16]byte]seenRow{}
-	for {
-		rec, line, err := in.next()
-		if err == io.EOF {
-			break
-		}
-		if le, ok := err.(*LineError); ok {
-			res.Rows++
-			bad(*le)
-			continue
-		}
-		if err != nil {
-			return nil, fmt.Errorf("import: %w", err)
-		}
+	err = ix.decodeRows(ctx, in, layout, now, func(d *decodedRow) error {
 		res.Rows++
-		if res.Rows%50_000 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-			if opt.Progress != nil {
-				opt.Progress("checking", res.Rows)
-			}
+		if res.Rows%50_000 == 0 && opt.Progress != nil {
+			opt.Progress("checking", res.Rows)
 		}
-		r, le := ix.decodeRow(layout, rec, line, now)
-		if le != nil {
-			bad(*le)
-			continue
+		if d.bad != nil {
+			bad(*d.bad)
+			return nil
 		}
-		id := uuid.MustParse(r.ID)
-		h := rowHash(r)
+		id := uuid.MustParse(d.r.ID)
+		h := rowHash(d.r)
 		if prev, dup := seen[id]; dup {
 			if prev.hash != h {
-				bad(LineError{Line: line, Column: "id", Message: fmt.Sprintf("id %s is also on line %d with other content", r.ID, prev.line)})
+				bad(LineError{Line: d.line, Column: "id", Message: fmt.Sprintf("id %s is also on line %d with other content", d.r.ID, prev.line)})
 			}
-			continue
+			return nil
 		}
-		seen[id] = seenRow{hash: h, line: uint32(line)}
+		seen[id] = seenRow{hash: h, line: uint32(d.line)}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
 	}
 	if ie.Count > 0 {
 		return nil, ie
@@ -193,37 +179,30 @@ func (s *Store) importStore(ctx context.Context, tx bun.Tx, ix *Index, src io.Re
 		batch = batch[:0]
 		return err
 	}
-	for {
-		rec, line, err := in.next()
-		if err == io.EOF {
-			break
+	err = ix.decodeRows(ctx, in, layout, now, func(d *decodedRow) error {
+		if d.bad != nil {
+			return fmt.Errorf("import: the file changed while importing: %s", d.bad)
 		}
-		if err != nil {
-			return 0, fmt.Errorf("import: the file changed while importing: %w", err)
+		first, ok := seen[uuid.MustParse(d.r.ID)]
+		if !ok {
+			return fmt.Errorf("import: the file changed while importing (line %d is new)", d.line)
 		}
-		r, le := ix.decodeRow(layout, rec, line, now)
-		if le != nil {
-			return 0, fmt.Errorf("import: the file changed while importing: %s", le)
+		if first.line != uint32(d.line) {
+			return nil // a repeat of an earlier line
 		}
-		if first := seen[uuid.MustParse(r.ID)]; first.line != uint32(line) {
-			continue // a repeat of an earlier line
-		}
-		batch = append(batch, r)
-		if len(batch) == importChunk {
-			if err := flush(); err != nil {
-				return 0, err
-			}
-		}
+		batch = append(batch, d.r)
 		if done++; done%50_000 == 0 && opt.Progress != nil {
 			opt.Progress("storing", done)
 		}
-	}
-	if len(batch) > 0 {
-		if err := flush(); err != nil {
-			return 0, err
+		if len(batch) == importChunk {
+			return flush()
 		}
+		return nil
+	})
+	if err == nil && len(batch) > 0 {
+		err = flush()
 	}
-	return inserted, nil
+	return inserted, err
 }
 
 // ExportFilter selects the responses to export; zero values select everything.

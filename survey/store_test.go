@@ -648,6 +648,57 @@ func TestInvitations(t *testing.T) {
 				}
 			})
 		}
+		// Concurrency: one visit's invitation is created once; one token is used once.
+		const workers = 6
+		var wg sync.WaitGroup
+		tokens := make([]string, workers)
+		createdN := make([]bool, workers)
+		errs := make([]error, workers)
+		for i := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, tokens[i], createdN[i], errs[i] = s.CreateInvitation(ctx, survey.InvitationRequest{Agency: "property", VisitID: "C-1"}, api.APIKey)
+			}()
+		}
+		wg.Wait()
+		nCreated := 0
+		for i := range workers {
+			if errs[i] != nil || tokens[i] != tokens[0] {
+				t.Fatalf("concurrent create %d: %v (same token %v)", i, errs[i], tokens[i] == tokens[0])
+			}
+			if createdN[i] {
+				nCreated++
+			}
+		}
+		if nCreated != 1 {
+			t.Fatalf("%d concurrent creations of one visit's invitation", nCreated)
+		}
+		before := countRows(t, s, "responses")
+		codes := make([]string, workers)
+		for i := range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				_, created, err := submit(t, s, `{"token":"`+tokens[0]+`","answers":{"overall":4}}`, survey.Credential{})
+				codes[i] = survey.ErrorCode(err)
+				if err == nil && created {
+					codes[i] = "created"
+				}
+			}()
+		}
+		wg.Wait()
+		tally := map[string]int{}
+		for _, c := range codes {
+			tally[c]++
+		}
+		if tally["created"] != 1 || tally[survey.CodeTokenUsed] != workers-1 {
+			t.Fatalf("concurrent use of one token: %v", tally)
+		}
+		if n := countRows(t, s, "responses"); n != before+1 {
+			t.Fatalf("rows %d → %d", before, n)
+		}
+
 		// A kiosk cannot use an invitation token.
 		k, _, _ := s.AddKiosk(ctx, "baku-1", "Exit", "")
 		_, _, err = submit(t, s, `{"token":"`+token3+`","answers":{"overall":5}}`, survey.Credential{Kiosk: k})

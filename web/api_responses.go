@@ -15,8 +15,9 @@ func (s *Server) credential(r *http.Request) (survey.Credential, bool, error) {
 	if h == "" {
 		return survey.Credential{}, false, nil
 	}
-	token, ok := strings.CutPrefix(h, "Bearer ")
-	if !ok || token == "" {
+	// The scheme is case-insensitive (RFC 9110 §11.1).
+	scheme, token, ok := strings.Cut(h, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
 		return survey.Credential{}, true, survey.Errorf(survey.CodeUnauthorized, "", "use Authorization: Bearer <kiosk token or API key>")
 	}
 	token = strings.TrimSpace(token)

@@ -395,3 +395,37 @@ func TestHealthReadyMetrics(t *testing.T) {
 		t.Fatalf("submit after close: %d %s", sr.Status, sr.Body)
 	}
 }
+
+func TestBearerScheme(t *testing.T) {
+	env := newTestEnvWith(t, "sqlite", testEnvOptions{Burst: -1})
+	cases := []struct {
+		name, header string
+		status       int
+	}{
+		{"canonical", "Bearer " + env.APIKey, 201},
+		{"lower-case scheme", "bearer " + env.APIKey, 201},
+		{"upper-case scheme", "BEARER " + env.KioskToken, 201},
+		{"padded token", "Bearer   " + env.APIKey + " ", 201},
+		{"other scheme", "Token " + env.APIKey, 401},
+		{"scheme only", "Bearer", 401},
+		{"token only", env.APIKey, 401},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			before := env.countResponses(t)
+			req, _ := http.NewRequest(http.MethodPost, env.URL+"/api/v1/responses", strings.NewReader(`{"agency":"migration","answers":{"overall":5}}`))
+			req.Header.Set("Authorization", c.header)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != c.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, c.status)
+			}
+			if want := before + map[bool]int64{true: 1, false: 0}[c.status == 201]; env.countResponses(t) != want {
+				t.Fatalf("rows %d, want %d", env.countResponses(t), want)
+			}
+		})
+	}
+}

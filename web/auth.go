@@ -201,6 +201,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, v *view) {
 	if old, err := r.Cookie(sessionCookie); err == nil {
 		s.store.RevokeSession(r.Context(), old.Value)
 	}
+	// Sign-ins are rare: a good moment to reclaim expired sessions (lookups refuse them anyway).
+	if _, err := s.store.PruneSessions(r.Context()); err != nil {
+		s.log.Warn("prune sessions", "err", err)
+	}
 	token, _, err := s.store.CreateSession(r.Context(), u.ID)
 	if err != nil {
 		s.pageError(w, r, v, err)

@@ -190,7 +190,7 @@ func (v *view) breakdown(b *figures.Breakdown) breakdownView {
 	}
 	if len(bars) > 0 {
 		d0, _ := ciDomain(lows)
-		bv.Chart = barChart("by-"+b.By, bv.Title, v.T("dash.chart.by.desc"), bars, d0, func(x float64) string { return v.Num1(x) })
+		bv.Chart = barChart("by-"+b.By, bv.Title, v.T("dash.chart.by.desc"), bars, d0, 480, 170, func(x float64) string { return v.Num1(x) })
 	}
 	return bv
 }

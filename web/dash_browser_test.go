@@ -56,16 +56,16 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	// The picker submits by itself when a calendar period is chosen (dash.js).
 	dashDo(t, ctx, "change the period",
-		chromedp.SetValue("#period", "2025-Q2", chromedp.ByID),
-		chromedp.Evaluate(`document.getElementById("period").dispatchEvent(new Event("change"))`, nil),
+		chromedp.WaitVisible("#period", chromedp.ByID),
+		chromedp.Evaluate(`(s => { s.value = "2025-Q2"; s.dispatchEvent(new Event("change")); })(document.getElementById("period"))`, nil),
 		chromedp.WaitVisible(`//h1[contains(., "2025-Q2")]`, chromedp.BySearch),
 		chromedp.Location(&loc))
 	if !strings.Contains(loc, "period=2025-Q2") {
 		t.Fatalf("period not in the URL: %s", loc)
 	}
 	dashDo(t, ctx, "custom range fields show only for a custom range",
-		chromedp.SetValue("#period", "custom", chromedp.ByID),
-		chromedp.Evaluate(`document.getElementById("period").dispatchEvent(new Event("change"))`, nil),
+		chromedp.WaitVisible("#period", chromedp.ByID),
+		chromedp.Evaluate(`(s => { s.value = "custom"; s.dispatchEvent(new Event("change")); })(document.getElementById("period"))`, nil),
 		chromedp.WaitVisible("#from", chromedp.ByID))
 
 	dashDo(t, ctx, "back to Q3 and switch to English",

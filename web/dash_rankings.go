@@ -117,10 +117,14 @@ func (v *view) rankGroup(gi int, g figures.GroupRanking, pq string) rankGroup {
 		} else {
 			out.Insufficient = append(out.Insufficient, rr)
 		}
-		bars = append(bars, bar{Label: rr.Rank + ". " + row.Name, Full: row.Name + ": " + rr.Index + " (" + rr.CI + ")",
+		label := row.Name
+		if row.Rank != nil {
+			label = rr.Rank + ". " + row.Name
+		}
+		bars = append(bars, bar{Label: label, Full: row.Name + ": " + rr.Index + " (" + rr.CI + ")",
 			Value: rr.Index, V: row.Index, Lo: row.CILow, Hi: row.CIHigh, HasCI: true, Muted: row.Status != "ranked"})
 	}
 	out.Chart = barChart("bars-"+strconv.Itoa(gi), v.T("dash.chart.bars.title", g.Name),
-		v.T("dash.chart.bars.desc"), bars, d0, func(x float64) string { return v.Num1(x) })
+		v.T("dash.chart.bars.desc"), bars, d0, 720, 250, func(x float64) string { return v.Num1(x) })
 	return out
 }

@@ -12,11 +12,14 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/input"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/qiymet/qiymet/web"
 	"github.com/qiymet/qiymet/web/browsertest"
@@ -140,6 +143,7 @@ func TestKioskBrowser(t *testing.T) {
 	env := newTestEnv(t, "sqlite")
 	srv := startStoppable(t, env.Server)
 	ctx := newBrowser(t)
+	checkErrors := watchErrors(t, ctx)
 	bg := context.Background()
 
 	// Not enrolled yet.
@@ -291,6 +295,18 @@ func TestKioskBrowser(t *testing.T) {
 	if strings.Join(got, " ") != `{"overall":1} {"overall":3,"resolved":false} {"overall":4}` {
 		t.Fatalf("queued answers stored as %v", got)
 	}
+
+	// An enrolment URL works once: opened again, it says so and leaves the enrolled tablet alone.
+	kioskDo(t, ctx, "used enrolment code", chromedp.Navigate(srv.URL()+"/kiosk/enrol/"+code),
+		chromedp.WaitVisible(`#status:not(:empty)`, chromedp.ByQuery))
+	var msg string
+	kioskDo(t, ctx, "message", chromedp.Text(`#status`, &msg, chromedp.ByQuery))
+	if !strings.Contains(msg, "already been used") && !strings.Contains(msg, "artıq istifadə olunub") && !strings.Contains(msg, "уже использован") {
+		t.Fatalf("used enrolment code: %q", msg)
+	}
+	shot(t, ctx, "kiosk-enrol-used")
+	kioskDo(t, ctx, "back to the app", chromedp.Navigate(srv.URL()+"/kiosk/"), screenIs("attract"))
+	checkErrors()
 }
 
 // shot saves a screenshot through browsertest and makes sure the file really is a PNG (FullScreenshot with a
@@ -334,4 +350,41 @@ func newBrowser(t *testing.T) context.Context {
 		}
 	})
 	return browsertest.New(t, chromedp.UserDataDir(dir))
+}
+
+// watchErrors collects the page's script errors and console/security errors (CSP violations among them);
+// the returned check fails the test if there were any.
+func watchErrors(t *testing.T, ctx context.Context) (check func()) {
+	t.Helper()
+	var mu sync.Mutex
+	var errs []string
+	chromedp.ListenTarget(ctx, func(ev any) {
+		mu.Lock()
+		defer mu.Unlock()
+		switch e := ev.(type) {
+		case *cdplog.EventEntryAdded:
+			// Failed requests are expected while the server is down or blocked; anything else is a bug.
+			if e.Entry.Level == cdplog.LevelError && e.Entry.Source != cdplog.SourceNetwork {
+				errs = append(errs, string(e.Entry.Source)+": "+e.Entry.Text)
+			}
+		case *runtime.EventExceptionThrown:
+			errs = append(errs, "exception: "+e.ExceptionDetails.Text+" "+exceptionText(e.ExceptionDetails))
+		}
+	})
+	kioskDo(t, ctx, "enable logs", cdplog.Enable(), runtime.Enable())
+	return func() {
+		t.Helper()
+		mu.Lock()
+		defer mu.Unlock()
+		if len(errs) > 0 {
+			t.Fatalf("the page reported errors: %v", errs)
+		}
+	}
+}
+
+func exceptionText(d *runtime.ExceptionDetails) string {
+	if d.Exception != nil {
+		return d.Exception.Description
+	}
+	return ""
 }

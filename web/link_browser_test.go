@@ -1,8 +1,10 @@
 package web_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +15,7 @@ import (
 func TestLinkBrowser(t *testing.T) {
 	env := newTestEnv(t, "sqlite")
 	ctx := newBrowser(t)
+	checkErrors := watchErrors(t, ctx)
 	// Mobile first: a phone-sized window.
 	kioskDo(t, ctx, "phone viewport", chromedp.EmulateViewport(390, 844))
 
@@ -33,7 +36,14 @@ func TestLinkBrowser(t *testing.T) {
 		if pageLang != lang || bestName != w.best {
 			t.Fatalf("%s: lang %q, best smiley named %q", lang, pageLang, bestName)
 		}
+		noOverflow(t, ctx, lang+" at 390 px")
 		shot(t, ctx, "link-form-"+lang)
+		// Reflow: 320 px wide (WCAG 1.4.10) and the narrowest side-by-side layout.
+		for _, width := range []int64{320, 420, 600} {
+			kioskDo(t, ctx, "resize", chromedp.EmulateViewport(width, 844))
+			noOverflow(t, ctx, lang+" at "+strconv.FormatInt(width, 10)+" px")
+		}
+		kioskDo(t, ctx, "resize", chromedp.EmulateViewport(390, 844))
 
 		// Sent empty: the error summary names the question, in the page's language.
 		var errText string
@@ -116,4 +126,24 @@ func TestLinkBrowser(t *testing.T) {
 	kioskDo(t, ctx, "desktop", chromedp.EmulateViewport(1280, 900), chromedp.Navigate(env.URL+"/r/"+tok+"?lang=az"),
 		chromedp.WaitVisible(`form`, chromedp.ByQuery))
 	shot(t, ctx, "link-form-desktop-az")
+	checkErrors()
+}
+
+// noOverflow fails when the page scrolls sideways or an option's label does not fit its box.
+func noOverflow(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	var bad []string
+	kioskDo(t, ctx, "overflow "+what, chromedp.Evaluate(`(function(){
+		var out = [];
+		if (document.documentElement.scrollWidth > window.innerWidth) out.push('page ' + document.documentElement.scrollWidth);
+		document.querySelectorAll('.option label, .send, .langs a').forEach(function (e) {
+			if (e.scrollWidth > e.clientWidth + 1) out.push(e.textContent.trim() + ' ' + e.scrollWidth + '>' + e.clientWidth);
+			var r = e.getBoundingClientRect();
+			if (r.height < 44) out.push(e.textContent.trim() + ' only ' + r.height + ' px high');
+		});
+		return out;
+	})()`, &bad))
+	if len(bad) > 0 {
+		t.Fatalf("%s: overflow or small targets: %v", what, bad)
+	}
 }

@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	api := prefixed{r, "/api/v1"}
 	api.HandleFunc("/responses", s.postResponse).Methods(http.MethodPost)
 	api.HandleFunc("/invitations", s.postInvitation).Methods(http.MethodPost)
+	api.HandleFunc("/responses.csv", s.getResponsesCSV).Methods(http.MethodGet)
 	api.HandleFunc("/kiosk/pair", s.postKioskPair).Methods(http.MethodPost)
 	api.HandleFunc("/kiosk/config", s.getKioskConfig).Methods(http.MethodGet)
 	api.HandleFunc("/kiosk/heartbeat", s.postKioskHeartbeat).Methods(http.MethodPost)

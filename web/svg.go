@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -80,8 +81,11 @@ type bar struct {
 
 // barChart draws horizontal bars on [d0, 100] with CI whiskers; long labels are shortened (the full name
 // is in the bar's <title>).
-func barChart(id, title, desc string, bars []bar, d0 float64, tickLabel func(float64) string) template.HTML {
-	const w, labelW, rowH, barH, top = 720.0, 250.0, 24.0, 14.0, 6.0
+// w is the drawing's width in user units and labelW the part kept for names: a chart in a half-width card
+// gets a smaller viewBox so its text stays readable when scaled.
+func barChart(id, title, desc string, bars []bar, d0, w, labelW float64, tickLabel func(float64) string) template.HTML {
+	const rowH, barH, top = 24.0, 14.0, 6.0
+	maxRunes := int(labelW / 7)
 	x0, x1 := labelW+8, w-60
 	sc := scale{d0, 100, x0, x1}
 	h := top + float64(len(bars))*rowH + 24
@@ -94,8 +98,8 @@ func barChart(id, title, desc string, bars []bar, d0 float64, tickLabel func(flo
 	for i, b := range bars {
 		y := top + float64(i)*rowH
 		label := b.Label
-		if utf8.RuneCountInString(label) > 34 {
-			label = string([]rune(label)[:33]) + "…"
+		if utf8.RuneCountInString(label) > maxRunes {
+			label = string([]rune(label)[:maxRunes-1]) + "…"
 		}
 		xe := sc.at(b.V)
 		right := xe
@@ -132,7 +136,7 @@ type trendPt struct {
 // trendChart draws the index as a line with its CI as a band, over the periods in order. Periods without
 // responses break the line and the band.
 func trendChart(id, title, desc string, pts []trendPt, tickLabel func(float64) string) template.HTML {
-	const w, h, left, right, top, bottom = 720.0, 260.0, 48.0, 16.0, 10.0, 30.0
+	const w, h, left, right, top, bottom = 720.0, 260.0, 48.0, 34.0, 10.0, 30.0
 	lo, hi := 100.0, 0.0
 	for _, p := range pts {
 		if p.N > 0 {
@@ -157,6 +161,14 @@ func trendChart(id, title, desc string, pts []trendPt, tickLabel func(float64) s
 	var points []pt
 	var upper, lower, line []string
 	flush := func() {
+		if len(line) == 1 { // a lone period: its interval as a narrow band, so the CI still shows
+			x := strings.Split(upper[0], ",")[0]
+			xv, _ := strconv.ParseFloat(x, 64)
+			yu, yl := strings.Split(upper[0], ",")[1], strings.Split(lower[0], ",")[1]
+			bands = append(bands, f1(xv-4)+","+yu+" "+f1(xv+4)+","+yu+" "+f1(xv+4)+","+yl+" "+f1(xv-4)+","+yl)
+			upper, lower, line = nil, nil, nil
+			return
+		}
 		if len(line) > 0 {
 			poly := append([]string{}, upper...)
 			for i := len(lower) - 1; i >= 0; i-- {

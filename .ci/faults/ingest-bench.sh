@@ -83,6 +83,7 @@ sq_rate=$(py_field "$work/sqlite.json" throughput_per_s)
 bench_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.txt" | head -1)
 ratio=$(python3 -c "print(f'{$pg_rate/$bench_tps:.2f}')")
 echo
+echo "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go version | cut -d' ' -f3), mix $MIX"
 echo "| measure | rate/s | p50 ms | p95 ms | p99 ms | server peak RSS |"
 echo "|---|---|---|---|---|---|"
 printf "| qiymet, PostgreSQL, %s clients | %.0f | %s | %s | %s | %s |\n" "$CLIENTS" "$pg_rate" \

@@ -122,6 +122,7 @@ func TestCatalogCommands(t *testing.T) {
 				{"typo field", `"primary": "overall"`, `primery`},
 				{"not JSON", `{`, `JSON`},
 			}
+			envBad := cliEnv(t, d) // every case is refused, so it stays empty throughout
 			for _, c := range cases {
 				t.Run(c.name, func(t *testing.T) {
 					bad := string(want)
@@ -140,7 +141,6 @@ func TestCatalogCommands(t *testing.T) {
 					}
 					p := filepath.Join(t.TempDir(), "bad.json")
 					os.WriteFile(p, []byte(bad), 0o600)
-					envBad := cliEnv(t, d)
 					r := cliRun(t, envBad, "", "catalog", "apply", p)
 					if r.Err == nil || r.usage() {
 						t.Fatalf("want a runtime error, got %v", r.Err)

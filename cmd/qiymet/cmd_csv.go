@@ -67,6 +67,10 @@ func (e *env) openImportFile(path string) (*os.File, func(), error) {
 		cleanup()
 		return nil, nil, fmt.Errorf("import: reading stdin: %w", err)
 	}
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		cleanup()
+		return nil, nil, err
+	}
 	return tmp, cleanup, nil
 }
 

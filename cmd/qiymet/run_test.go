@@ -237,3 +237,24 @@ func TestServeRefusesBusyAddress(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestFlagsOverrideEnvironment(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "q.db")
+	cases := []struct {
+		name string
+		env  map[string]string
+		args []string
+	}{
+		{"db flag over bad env", map[string]string{"QIYMET_DB": "mysql://nope"}, []string{"migrate", "--db", db}},
+		{"min-n flag over bad env", map[string]string{"QIYMET_DB": db, "QIYMET_MIN_N": "lots"}, []string{"migrate", "--min-n", "5"}},
+		{"timezone flag over bad env", map[string]string{"QIYMET_DB": db, "QIYMET_TIMEZONE": "Nowhere/City"}, []string{"migrate", "--timezone", "Europe/Moscow"}},
+		{"flag after positional", map[string]string{"QIYMET_DB": "mysql://nope"}, []string{"migrate", "up", "--db", db}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if r := cliRun(t, c.env, "", c.args...); r.Err != nil || !strings.Contains(r.Stdout, "up to date") {
+				t.Fatalf("%v %q", r.Err, r.Stdout)
+			}
+		})
+	}
+}

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/qiymet/qiymet/survey"
 )
 
@@ -110,11 +109,33 @@ type generator struct {
 	rng       *rand.Rand
 	start     time.Time // midnight, opt.Years before now
 	span      float64   // seconds from start to now
-	hostedBy  map[string][]centerDef
-	switchAt  map[string]float64 // x at which an agency's kiosks move to survey version 2
+	hostedBy  map[string]hosting
+	switchAt  map[string]float64 // x at which an agency's responses move to survey version 2
 	shocks    map[[2]int]float64 // per (agency, quarter) quality wobble, so quarters are not a smooth line
 	agencyIdx map[string]int
 }
+
+// hosting lists the centres of one agency with their visitor weights.
+type hosting struct {
+	centers []centerDef
+	weights []float64
+	sum     float64
+}
+
+// serviceWeights[k] weighs the services of an agency that has k: the first service is its busiest.
+var serviceWeights = func() (out [6]struct {
+	weights []float64
+	sum     float64
+}) {
+	for k := 1; k < len(out); k++ {
+		for i := 0; i < k; i++ {
+			w := 1 / math.Pow(float64(i+1), 0.7)
+			out[k].weights = append(out[k].weights, w)
+			out[k].sum += w
+		}
+	}
+	return out
+}()
 
 func newGenerator(ix *survey.Index, opt Options) (*generator, error) {
 	for _, a := range agencies {
@@ -130,16 +151,20 @@ func newGenerator(ix *survey.Index, opt Options) (*generator, error) {
 	now := opt.Now.In(opt.Location)
 	y, m, d := now.AddDate(-opt.Years, 0, 0).Date()
 	g := &generator{ix: ix, opt: opt, rng: rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15)),
-		start: time.Date(y, m, d, 0, 0, 0, 0, opt.Location), hostedBy: map[string][]centerDef{},
+		start: time.Date(y, m, d, 0, 0, 0, 0, opt.Location), hostedBy: map[string]hosting{},
 		switchAt: map[string]float64{}, shocks: map[[2]int]float64{}, agencyIdx: map[string]int{}}
 	g.span = now.Sub(g.start).Seconds()
 	for i, a := range agencies {
 		g.agencyIdx[a.code] = i
+		var h hosting
 		for _, c := range centers {
 			if c.hosts(a.code) {
-				g.hostedBy[a.code] = append(g.hostedBy[a.code], c)
+				h.centers = append(h.centers, c)
+				h.weights = append(h.weights, c.size)
+				h.sum += c.size
 			}
 		}
+		g.hostedBy[a.code] = h
 		// the rollout of version 2 takes about two months around the middle of the window
 		g.switchAt[a.code] = 0.5 + 0.06*(hashUnit(opt.Seed, a.code, 0)-0.5)
 	}
@@ -154,7 +179,7 @@ func hashUnit(seed uint64, name string, k int) float64 {
 	return float64(h.Sum64()>>11) / (1 << 53)
 }
 
-// shock is a small quality deviation of an agency in one quarter (−0.06…0.06, roughly normal).
+// shock is a small quality deviation of an agency in one quarter (−0.09…0.09, triangular).
 func (g *generator) shock(agency string, quarter int) float64 {
 	k := [2]int{g.agencyIdx[agency], quarter}
 	if v, ok := g.shocks[k]; ok {
@@ -182,8 +207,9 @@ func (g *generator) days(out func(*survey.Response) error) error {
 		load := dayLoad(d) * (0.85 + 0.3*x) // the network grows ~35% over three years
 		if today := now.Sub(d).Hours(); today < close {
 			// today: only the hours already past
+			full := close - open
 			close = math.Max(open, today)
-			load *= (close - open) / (18 - open)
+			load *= (close - open) / full
 		}
 		if load <= 0 || close <= open {
 			continue
@@ -253,114 +279,4 @@ func (g *generator) day(d time.Time, open, close float64, count int, out func(*s
 		}
 	}
 	return nil
-}
-
-// response draws one visit's rating of agency a at time at.
-func (g *generator) response(a agencyDef, d, at time.Time, x float64, quarter int) (*survey.Response, error) {
-	rng := g.rng
-	p := profiles[a.code]
-	cs := g.hostedBy[a.code]
-	cw := make([]float64, len(cs))
-	sumC := 0.0
-	for i, c := range cs {
-		cw[i] = c.size
-		sumC += c.size
-	}
-	ce := cs[pick(rng, cw, sumC)]
-	sw := make([]float64, len(a.services))
-	sumS := 0.0
-	for i := range sw {
-		sw[i] = 1 / math.Pow(float64(i+1), 0.7) // the first service of each agency is its busiest
-		sumS += sw[i]
-	}
-	sv := a.services[pick(rng, sw, sumS)]
-	channel := survey.ChannelAPI
-	u := rng.Float64()
-	for _, c := range channelMix {
-		if u < c.share {
-			channel = c.name
-			break
-		}
-		u -= c.share
-	}
-	lang := drawLang(rng, ce.code)
-	version := 1
-	if x >= g.switchAt[a.code] {
-		version = 2
-	}
-	hour := float64(at.Hour()) + float64(at.Minute())/60
-	q := p.quality(x) + g.shock(a.code, quarter) + centerQuality[ce.code] + serviceQuality[sv.code]
-	ans := drawAnswers(rng, q, busy(hour, d.Weekday()), p.waitOffset, version == 2, channel == survey.ChannelKiosk)
-	sub := &survey.Submission{ID: g.uuid(), Agency: a.code, Service: sv.code, Center: ce.code, Survey: SurveyCode,
-		SurveyVersion: version, Answers: ans.raw(), Lang: lang, SubmittedAt: at.Format(time.RFC3339)}
-	t := toneOf(ans.overall)
-	if rng.Float64() < commentChance(t) {
-		list := comments[lang][t]
-		sub.Comment = list[rng.IntN(len(list))]
-	}
-	// links and integrations reach the server a moment after the citizen pressed send
-	delay := time.Duration(rng.IntN(3)) * time.Second
-	if channel != survey.ChannelKiosk {
-		delay += time.Duration(1+rng.IntN(5)) * time.Second
-	}
-	return g.ix.Prepare(sub, survey.Target{Channel: channel, Historic: true}, at.Add(delay))
-}
-
-// burst is a second kiosk tap one or two seconds after prev: stored, but excluded from every figure.
-func (g *generator) burst(prev *survey.Response, at time.Time) (*survey.Response, error) {
-	at = at.Add(time.Duration(1+g.rng.IntN(2)) * time.Second)
-	ans := answerSet{overall: 1 + g.rng.IntN(5)}
-	sub := &survey.Submission{ID: g.uuid(), Agency: prev.Agency, Service: prev.Service, Center: prev.Center,
-		Survey: prev.Survey, SurveyVersion: prev.SurveyVersion, Answers: ans.raw(), Lang: prev.Lang,
-		SubmittedAt: at.Format(time.RFC3339)}
-	r, err := g.ix.Prepare(sub, survey.Target{Channel: survey.ChannelKiosk, Historic: true}, at)
-	if err != nil {
-		return nil, err
-	}
-	r.Status, r.Reason = survey.StatusExcluded, survey.ReasonBurst
-	return r, nil
-}
-
-// uuid draws a version-4 UUID from the seeded stream (uuid.New would make runs differ).
-func (g *generator) uuid() string {
-	var u uuid.UUID
-	a, b := g.rng.Uint64(), g.rng.Uint64()
-	for i := 0; i < 8; i++ {
-		u[i], u[8+i] = byte(a>>(8*i)), byte(b>>(8*i))
-	}
-	u[6] = u[6]&0x0f | 0x40
-	u[8] = u[8]&0x3f | 0x80
-	return u.String()
-}
-
-// drawLang: Azerbaijani first; Russian is commoner in Baku, English rare everywhere.
-func drawLang(rng *rand.Rand, center string) string {
-	ru := 0.12
-	if len(center) > 5 && center[:5] == "baku-" {
-		ru = 0.24
-	}
-	switch u := rng.Float64(); {
-	case u < ru:
-		return "ru"
-	case u < ru+0.06:
-		return "en"
-	}
-	return "az"
-}
-
-// pick draws an index with probability weights[i]/sum.
-func pick(rng *rand.Rand, weights []float64, sum float64) int {
-	u := rng.Float64() * sum
-	for i, w := range weights {
-		if u < w {
-			return i
-		}
-		u -= w
-	}
-	for i := len(weights) - 1; i >= 0; i-- {
-		if weights[i] > 0 {
-			return i
-		}
-	}
-	return 0
 }

@@ -99,3 +99,21 @@ func TestLoadSameClockSameRows(t *testing.T) {
 		t.Errorf("SQLite and PostgreSQL hold different demo rows: %s vs %s", sums[0], sums[1])
 	}
 }
+
+// A cancelled load stops the generator too and reports the cancellation.
+func TestLoadCancelled(t *testing.T) {
+	s := storetest.New(t, "sqlite", survey.Options{Now: storetest.NewClock(testNow).Now})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	chunks := 0
+	_, err := Load(ctx, s, Options{Responses: 5_000, Chunk: 500}, func(done, total int) {
+		chunks++
+		cancel()
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled load: %v", err)
+	}
+	if chunks != 1 {
+		t.Errorf("%d chunks stored after the cancellation, want 1", chunks)
+	}
+}

@@ -390,7 +390,8 @@ func TestFiguresEqualBruteForceFromRawResponses(t *testing.T) {
 		}
 		queries := []string{"period=2025-Q3", "period=2025-07", "period=2025-09", "period=2025-06", "period=2025-H1",
 			"period=2025-H2", "period=2025", "period=2024", "period=2024-Q3", "from=2025-06-15&to=2025-08-10",
-			"from=2025-07-01&to=2025-07-01", "from=2025-06-30&to=2025-06-30"}
+			"from=2025-07-01&to=2025-07-01", "from=2025-06-30&to=2025-06-30", "from=2025-04-01&to=2025-06-30",
+			"from=2024-12-01&to=2025-01-31"}
 		configs := []scoring.Config{{MinN: 20}, {MinN: 60}, {MinN: 10, PriorWeight: 15}}
 		seen := map[string]bool{}
 		for _, q := range queries {

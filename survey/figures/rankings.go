@@ -1,10 +1,12 @@
 package figures
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/survey"
@@ -40,34 +42,46 @@ func (f *Figures) Rankings(ctx context.Context, p scoring.Period, group, lang st
 	if err != nil {
 		return nil, err
 	}
-	if err := f.rollup(ctx); err != nil {
-		return nil, err
-	}
-	ix, err := f.store.Index(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if group != "" {
-		if _, ok := ix.Group(group); !ok {
-			return nil, survey.Errorf(survey.CodeNotFound, "group", "no peer group %q", group)
-		}
-	}
-	groupOf := func(agency string) (string, bool) {
+	var ix *survey.Index
+	groupOf := func(agency string) (string, bool) { // called only once ix is set
 		a, ok := ix.Agency(agency)
 		if !ok || (group != "" && a.Group != group) {
 			return "", false
 		}
 		return a.Group, true
 	}
-
-	var statsFor func(scoring.Period) []scoring.Unit
-	if _, whole := monthSpan(p); whole {
-		statsFor, err = f.monthly(ctx, p, groupOf)
-	} else {
-		statsFor, err = f.daily(ctx, p, groupOf)
+	load := func() (func(scoring.Period) []scoring.Unit, error) {
+		if p.Kind != scoring.Custom { // every period the table needs is whole months
+			return f.monthly(ctx, p, groupOf)
+		}
+		return f.daily(ctx, p, groupOf)
 	}
-	if err != nil {
+	// The catalog, the freshness check and the cells are independent reads: one round trip of latency.
+	var (
+		wg                       sync.WaitGroup
+		fresh                    bool
+		ixErr, freshErr, loadErr error
+		statsFor                 func(scoring.Period) []scoring.Unit
+	)
+	wg.Go(func() { ix, ixErr = f.store.Index(ctx) })
+	wg.Go(func() { fresh, freshErr = f.fresh(ctx) })
+	statsFor, loadErr = load()
+	wg.Wait()
+	if err := cmp.Or(ixErr, freshErr, loadErr); err != nil {
 		return nil, err
+	}
+	if !fresh { // changes were pending: fold them in and read again
+		if _, err := f.store.Rollup(ctx); err != nil {
+			return nil, err
+		}
+		if statsFor, err = load(); err != nil {
+			return nil, err
+		}
+	}
+	if group != "" {
+		if _, ok := ix.Group(group); !ok {
+			return nil, survey.Errorf(survey.CodeNotFound, "group", "no peer group %q", group)
+		}
 	}
 	groups := scoring.Rankings(p, statsFor, f.cfg)
 	return f.publish(ix, p, groups, lang), nil
@@ -84,8 +98,9 @@ func periodsNeeded(p scoring.Period) []scoring.Period {
 	return ps
 }
 
-// monthly reads, in one query, agg_month for every month any needed period covers, and serves each period
-// from memory.
+// monthly reads, in one query, agg_month for every month any needed period covers, summed by the
+// database per period of p's kind and agency (periods of a kind start at month indexes that are multiples
+// of its length), and serves each period from memory.
 func (f *Figures) monthly(ctx context.Context, p scoring.Period, groupOf func(string) (string, bool)) (func(scoring.Period) []scoring.Unit, error) {
 	all := span{}
 	for i, q := range periodsNeeded(p) {
@@ -95,23 +110,25 @@ func (f *Figures) monthly(ctx context.Context, p scoring.Period, groupOf func(st
 		}
 		all.to = max(all.to, s.to)
 	}
-	cells, err := f.query(ctx, `SELECT month, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_month
-		WHERE month >= ? AND month < ? AND n > 0`, all.from, all.to)
+	cur, _ := monthSpan(p)
+	k := cur.to - cur.from
+	all.from = max(all.from, 0) // month indexes of years before 0 never hold data
+	cells, err := f.query(ctx, fmt.Sprintf(`SELECT month / %d, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2),
+		CAST(SUM(n_top2) AS BIGINT) FROM agg_month WHERE month >= ? AND month < ? AND n > 0 GROUP BY month / %d, agency_code`, k, k),
+		all.from, all.to)
 	if err != nil {
 		return nil, err
 	}
-	byMonth := map[int][]cell{}
+	byBucket := map[int][]cell{}
 	for _, c := range cells {
-		byMonth[c.key] = append(byMonth[c.key], c)
+		byBucket[c.key] = append(byBucket[c.key], c)
 	}
 	return func(q scoring.Period) []scoring.Unit {
 		s, _ := monthSpan(q)
 		var units []scoring.Unit
-		for m := s.from; m < s.to; m++ {
-			for _, c := range byMonth[m] {
-				if g, ok := groupOf(c.agency); ok {
-					units = append(units, scoring.Unit{Agency: c.agency, Group: g, Stats: c.stats})
-				}
+		for _, c := range byBucket[s.from/k] {
+			if g, ok := groupOf(c.agency); ok {
+				units = append(units, scoring.Unit{Agency: c.agency, Group: g, Stats: c.stats})
 			}
 		}
 		return units
@@ -251,13 +268,19 @@ func round2p(v *float64) *float64 {
 // case, nothing pending and cells built for our zone, costs one round trip instead of a roll-up
 // transaction.
 func (f *Figures) rollup(ctx context.Context) error {
+	fresh, err := f.fresh(ctx)
+	if err != nil || fresh {
+		return err
+	}
+	_, err = f.store.Rollup(ctx)
+	return err
+}
+
+// fresh reports whether the cells are current: nothing pending and built for our zone.
+func (f *Figures) fresh(ctx context.Context) (bool, error) {
 	var pending int64
 	var zone sql.NullString
 	err := f.store.DB().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM agg_pending LIMIT 1) AS p),
 		(SELECT value FROM meta WHERE key = 'agg_timezone')`).Scan(&pending, &zone)
-	if err == nil && pending == 0 && zone.Valid && zone.String == f.loc.String() {
-		return nil
-	}
-	_, err = f.store.Rollup(ctx)
-	return err
+	return pending == 0 && zone.Valid && zone.String == f.loc.String(), err
 }

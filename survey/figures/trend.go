@@ -30,7 +30,7 @@ func (f *Figures) Trend(ctx context.Context, agency string, p scoring.Period, n 
 	first := periods[0]
 	var cells []cell
 	whole := false
-	if m, ok := monthSpan(p); ok {
+	if m, ok := monthSpan(p); ok && p.Kind != scoring.Custom { // a custom range's earlier ranges need not be whole months
 		whole = true
 		m0, _ := monthSpan(first)
 		cells, err = f.query(ctx, `SELECT month, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_month
