@@ -167,7 +167,7 @@ func (ix *Index) decodeRow(l *csvLayout, rec []string, line int, now time.Time) 
 		return nil, &LineError{Line: line, Column: col, Message: fmt.Sprintf(format, args...)}
 	}
 	if len(rec) != len(l.names) {
-		return fail("", "has %d fields; the header has %d", len(rec), len(l.names))
+		return fail("", "has %s; the header has %d", plural(len(rec), "field"), len(l.names))
 	}
 	for pos, v := range rec {
 		if msg := checkCell(v); msg != "" {
@@ -243,6 +243,13 @@ func (ix *Index) decodeRow(l *csvLayout, rec []string, line int, now time.Time) 
 		r.Reason = reason
 	}
 	return r, nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return strconv.Itoa(n) + " " + word + "s"
 }
 
 // answerJSON turns a cell into the JSON value the API would have received; anything that is not a clean

@@ -228,3 +228,12 @@ func FoldAZ(s string) string {
 	// A Caser keeps state, so each call gets its own.
 	return cases.Lower(language.Azerbaijani).String(norm.NFC.String(s))
 }
+
+// SetUserLang remembers a user's dashboard language, so it follows them to another device.
+func (s *Store) SetUserLang(ctx context.Context, id int64, lang string) error {
+	if !ValidLang(lang) {
+		return FieldError("lang", "lang must be az, en or ru")
+	}
+	_, err := s.db.NewUpdate().Model((*User)(nil)).Set("lang = ?", lang).Where("id = ?", id).Exec(ctx)
+	return err
+}

@@ -75,6 +75,18 @@ func (s *Store) Import(ctx context.Context, src io.ReadSeeker, opt ImportOptions
 		return res, fmt.Errorf("import: cannot read the file again: %w", err)
 	}
 	err = s.inTx(ctx, func(tx bun.Tx) error {
+		if s.dialect == "sqlite" {
+			// The random-id unique index touches pages all over the file: a bigger page cache saves a read
+			// per row, and statement journals in memory save a write per statement. Both are per connection:
+			// reset them before the connection goes back to the pool.
+			for _, p := range []string{"PRAGMA cache_size = -131072", "PRAGMA temp_store = MEMORY"} {
+				if _, err := tx.ExecContext(ctx, p); err != nil {
+					return err
+				}
+			}
+			defer tx.ExecContext(ctx, "PRAGMA temp_store = DEFAULT")
+			defer tx.ExecContext(ctx, "PRAGMA cache_size = -2000")
+		}
 		res.Inserted, err = s.importStore(ctx, tx, ix, src, now, seen, opt)
 		return err
 	})

@@ -286,6 +286,16 @@ func TestKioskRateLimit(t *testing.T) {
 	if code, _ := errorOf(t, limited.JSON()); code != "rate_limited" {
 		t.Fatalf("code %s", code)
 	}
+	// Refused requests do not dig the hole deeper: the wait stays about one token's interval (4 s here).
+	for range 15 {
+		r := env.do(t, http.MethodPost, "/api/v1/responses", env.KioskToken, `{"agency":"migration","answers":{"overall":5}}`)
+		if r.Status != http.StatusTooManyRequests {
+			t.Fatalf("status %d while limited", r.Status)
+		}
+		if ra, _ := strconv.Atoi(r.Header.Get("Retry-After")); ra < 1 || ra > 5 {
+			t.Fatalf("Retry-After grew to %d after refused requests", ra)
+		}
+	}
 	if n := env.countResponses(t); n != int64(created) {
 		t.Fatalf("%d rows for %d accepted submissions", n, created)
 	}
@@ -308,6 +318,8 @@ func TestRoutingAndHeaders(t *testing.T) {
 		{"PUT responses", http.MethodPut, "/api/v1/responses", 405, ""},
 		{"DELETE invitations", http.MethodDelete, "/api/v1/invitations", 405, ""},
 		{"POST healthz", http.MethodPost, "/healthz", 405, ""},
+		{"POST rankings", http.MethodPost, "/api/v1/rankings", 405, ""},
+		{"PUT link", http.MethodPut, "/r/abcdef", 405, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -89,6 +89,12 @@ func (s *Server) newView(w http.ResponseWriter, r *http.Request, p *Principal) *
 	// ?lang= is the switcher: remember the choice.
 	if q := r.URL.Query().Get("lang"); i18n.Valid(q) {
 		setLangCookie(w, q, s.dash.secure)
+		if p != nil && p.User != nil && p.User.Lang != q {
+			if err := s.store.SetUserLang(r.Context(), p.User.ID, q); err != nil {
+				s.log.Warn("remember language", "err", err)
+			}
+			p.User.Lang = q
+		}
 	} else if p != nil && p.User != nil && p.User.Lang != "" && i18n.Valid(p.User.Lang) {
 		if _, err := r.Cookie(i18n.CookieName); err != nil {
 			lang = p.User.Lang

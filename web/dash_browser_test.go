@@ -142,6 +142,8 @@ func TestDashboardInBrowser(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "dash-admin-kiosks-ru")
 	dashDo(t, ctx, "users page", chromedp.Navigate(e.URL+"/admin/users"), chromedp.WaitVisible("table", chromedp.ByQuery))
 	browsertest.Screenshot(t, ctx, "dash-admin-users-ru")
+	dashDo(t, ctx, "catalog page", chromedp.Navigate(e.URL+"/admin/catalog?lang=en"), chromedp.WaitVisible("#catalog-json", chromedp.ByID))
+	browsertest.Screenshot(t, ctx, "dash-admin-catalog-en")
 	dashDo(t, ctx, "tablet",
 		chromedp.EmulateViewport(820, 1180),
 		chromedp.Navigate(e.URL+"/agencies/migration?period=2025-Q3&lang=az"),

@@ -114,6 +114,11 @@ func TestRankingsPage(t *testing.T) {
 		t.Fatalf("remembered language: %v %v", err, resp.Header)
 	}
 	resp.Body.Close()
+	// …and in the account: a fresh sign-in elsewhere gets it back.
+	r = e.page(t, http.MethodPost, "/login", "", url.Values{"email": {e.Users["analyst"]}, "password": {testPassword}})
+	if !strings.Contains(strings.Join(r.Header.Values("Set-Cookie"), ";"), "lang=ru") {
+		t.Fatalf("language not restored at sign-in: %v", r.Header.Values("Set-Cookie"))
+	}
 	// Month, half, year and custom ranges; a malformed period is 422.
 	for _, q := range []string{"period=2025-08", "period=2025-H2", "period=2025", "period=custom&from=2025-07-01&to=2025-09-30"} {
 		if r := e.page(t, http.MethodGet, "/?"+q, analyst, nil); r.Status != 200 {
@@ -300,3 +305,27 @@ func TestAdminPages(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Every dashboard message exists in az, en and ru with the same format verbs, so no language shows a key
+// or a "%!d(MISSING)".
+func TestDashboardMessages(t *testing.T) {
+	verbs := regexp.MustCompile(`%[-+#0-9.]*[a-zA-Z]`)
+	n := 0
+	for _, k := range i18n.Keys() {
+		if !strings.HasPrefix(k, "dash.") {
+			continue
+		}
+		n++
+		m, _ := i18n.Lookup(k)
+		if m.AZ == "" || m.EN == "" || m.RU == "" {
+			t.Errorf("%s: a language is missing: %+v", k, m)
+		}
+		az, en, ru := verbs.FindAllString(m.AZ, -1), verbs.FindAllString(m.EN, -1), verbs.FindAllString(m.RU, -1)
+		if strings.Join(az, " ") != strings.Join(en, " ") || strings.Join(en, " ") != strings.Join(ru, " ") {
+			t.Errorf("%s: format verbs differ: %v %v %v", k, az, en, ru)
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d dashboard messages", n)
+	}
+}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
@@ -185,10 +186,19 @@ func TestKioskBrowser(t *testing.T) {
 		kioskDo(t, ctx, "language "+lang, chromedp.Click(`button[data-lang="`+lang+`"]`, chromedp.ByQuery),
 			chromedp.WaitVisible(`html[lang="`+lang+`"] #start`, chromedp.ByQuery))
 		shot(t, ctx, "kiosk-attract-"+lang)
+		bigTargets(t, ctx, "kiosk-attract-"+lang)
 		kioskDo(t, ctx, "start", chromedp.Click(`#start`, chromedp.ByQuery), screenIs("agency"))
 		shot(t, ctx, "kiosk-agency-"+lang)
+		bigTargets(t, ctx, "kiosk-agency-"+lang)
 		kioskDo(t, ctx, "agency", chromedp.Click(`button[data-agency="migration"]`, chromedp.ByQuery), screenIs("primary"))
 		shot(t, ctx, "kiosk-smileys-"+lang)
+		bigTargets(t, ctx, "kiosk-smileys-"+lang)
+		if lang == "ru" { // the longest words, on a portrait tablet
+			kioskDo(t, ctx, "portrait", chromedp.EmulateViewport(800, 1280))
+			shot(t, ctx, "kiosk-smileys-ru-portrait")
+			bigTargets(t, ctx, "kiosk-smileys-ru-portrait")
+			kioskDo(t, ctx, "landscape", emulation.ClearDeviceMetricsOverride())
+		}
 		var names []string
 		kioskDo(t, ctx, "smiley names", chromedp.Evaluate(`Array.from(document.querySelectorAll('.smiley')).map(b => b.textContent.trim())`, &names))
 		want := map[string]string{"az": "Çox pis,Pis,Orta,Yaxşı,Əla", "en": "Very bad,Bad,Okay,Good,Excellent",
@@ -202,6 +212,7 @@ func TestKioskBrowser(t *testing.T) {
 			chromedp.Click(`button[data-key="resolved"][data-value="true"]`, chromedp.ByQuery),
 			chromedp.WaitVisible(`button[data-key="resolved"][data-value="true"][aria-pressed="true"]`, chromedp.ByQuery))
 		shot(t, ctx, "kiosk-followups-"+lang)
+		bigTargets(t, ctx, "kiosk-followups-"+lang)
 		kioskDo(t, ctx, "send", chromedp.Click(`#send`, chromedp.ByQuery), screenIs("thanks"))
 		shot(t, ctx, "kiosk-thanks-"+lang)
 		// It resets by itself, back in Azerbaijani.
@@ -242,8 +253,11 @@ func TestKioskBrowser(t *testing.T) {
 	}
 	before := env.countResponses(t)
 
-	// Offline: the server goes away; three more ratings by touch, keyboard and mouse go into the queue.
+	// Offline: the server goes away, the tablet even restarts (the service worker keeps the app, localStorage
+	// the configuration); three more ratings by touch, keyboard and mouse go into the queue.
+	waitFor(t, ctx, "service worker in control", `navigator.serviceWorker.controller !== null`, 10*time.Second)
 	srv.stop()
+	kioskDo(t, ctx, "reload with the server down", chromedp.Reload(), screenIs("attract"))
 	kioskDo(t, ctx, "touch rating", tap(`#start`), screenIs("agency"), tap(`button[data-agency="property"]`), screenIs("primary"),
 		tap(`.smiley[data-value="1"]`), screenIs("followup"), tap(`#skip`), screenIs("thanks"), screenIs("attract"))
 	kioskDo(t, ctx, "keyboard rating", press(`#start`), screenIs("agency"), press(`button[data-agency="migration"]`), screenIs("primary"),
@@ -387,4 +401,55 @@ func exceptionText(d *runtime.ExceptionDetails) string {
 		return d.Exception.Description
 	}
 	return ""
+}
+
+// TestKioskClockSkew: a tablet whose clock is two hours fast (and that cannot reach the config endpoint to
+// learn better) gets a 422 for submitted_at; it re-stamps the rating with the server's Date and the rating is
+// stored at the right time rather than lost.
+func TestKioskClockSkew(t *testing.T) {
+	env := newTestEnvWith(t, "sqlite", testEnvOptions{Start: time.Now().UTC()})
+	srv := startStoppable(t, env.Server)
+	ctx := newBrowser(t)
+	code, err := env.Store.NewPairingCode(context.Background(), env.Kiosk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kioskDo(t, ctx, "enrol", chromedp.Navigate(srv.URL()+"/kiosk/enrol/"+code), screenIs("attract"),
+		network.Enable(), network.SetBlockedURLs([]string{"*/api/v1/kiosk/*"}),
+		chromedp.Evaluate(`localStorage.setItem('qiymet.clockOffset', String(2*3600*1000))`, nil),
+		chromedp.Reload(), screenIs("attract"),
+		chromedp.Click(`#start`, chromedp.ByQuery), screenIs("agency"),
+		chromedp.Click(`button[data-agency="migration"]`, chromedp.ByQuery), screenIs("primary"),
+		chromedp.Click(`.smiley[data-value="5"]`, chromedp.ByQuery), screenIs("followup"),
+		chromedp.Click(`#skip`, chromedp.ByQuery), screenIs("thanks"))
+	waitFor(t, ctx, "queue drained", queueLen+` === 0`, 10*time.Second)
+	if n := jsInt(t, ctx, `JSON.parse(localStorage.getItem('qiymet.stats')).dropped || 0`); n != 0 {
+		t.Fatalf("%d ratings dropped", n)
+	}
+	var at int64
+	if err := env.Store.DB().NewSelect().Table("responses").Column("submitted_us").Scan(context.Background(), &at); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(time.UnixMicro(at)); d < -time.Minute || d > time.Minute {
+		t.Fatalf("stored at %v, %v from now", time.UnixMicro(at), d)
+	}
+}
+
+// bigTargets fails when a kiosk control is smaller than 64×64 CSS pixels or its text overflows.
+func bigTargets(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	var bad []string
+	kioskDo(t, ctx, "targets "+what, chromedp.Evaluate(`(function(){
+		var out = [];
+		document.querySelectorAll('#screen button, .langs button').forEach(function (b) {
+			var r = b.getBoundingClientRect();
+			if (r.width < 64 || r.height < 64) out.push(b.textContent.trim() + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));
+			if (b.scrollWidth > b.clientWidth + 1) out.push(b.textContent.trim() + ' overflows');
+		});
+		if (document.documentElement.scrollWidth > window.innerWidth) out.push('page scrolls sideways');
+		return out;
+	})()`, &bad))
+	if len(bad) > 0 {
+		t.Fatalf("%s: small or overflowing targets: %v", what, bad)
+	}
 }

@@ -146,7 +146,7 @@ func (s *Server) renderLink(w http.ResponseWriter, v *linkView, status int) {
 	w.Write(buf.Bytes())
 }
 
-// linkPageOf maps a store error to its page.
+// linkErrorPage answers with the page of a store error: unknown 404, used 409, expired 410, else 503.
 func (s *Server) linkErrorPage(w http.ResponseWriter, r *http.Request, lang, token string, err error) {
 	kind := linkUnavailable
 	switch survey.ErrorCode(err) {

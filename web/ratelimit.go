@@ -51,8 +51,10 @@ func (l *limiter) allow(key string) (ok bool, retryAfter int) {
 	if b.lim.AllowN(now, 1) {
 		return true, 0
 	}
-	wait := b.lim.Reserve().Delay()
-	b.lim.Reserve().Cancel()
+	// Ask how long until a token, then give the reservation back: a refused request must not consume one.
+	res := b.lim.ReserveN(now, 1)
+	wait := res.DelayFrom(now)
+	res.CancelAt(now)
 	return false, int(math.Ceil(wait.Seconds()))
 }
 

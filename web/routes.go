@@ -46,6 +46,7 @@ func (s *Server) routes() {
 	r.Handle("/logout", s.public(s.logout)).Methods(http.MethodPost)
 	r.Handle("/", s.requireRole(s.rankingsPage)).Methods(http.MethodGet)
 	r.Handle("/agencies/{code}", s.requireRole(s.agencyPage)).Methods(http.MethodGet)
+	r.Handle("/reports/{period:[0-9A-Za-z.-]+}.pdf", s.requireRole(s.reportPDF)).Methods(http.MethodGet)
 	admin := func(h pageFunc) http.Handler { return s.requireRole(h, survey.RoleAdmin) }
 	r.Handle("/admin", admin(func(w http.ResponseWriter, r *http.Request, _ *view) {
 		http.Redirect(w, r, "/admin/kiosks", http.StatusSeeOther)

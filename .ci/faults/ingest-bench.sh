@@ -37,6 +37,7 @@ start_server() {
   echo "ingest-bench: server did not start" >&2; tail -20 "$work/serve.log" >&2; exit 1
 }
 stop_server() { kill "$srv_pid"; wait "$srv_pid" 2>/dev/null || true; srv_pid=""; }
+cpu_s() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$srv_pid/stat"; }
 rss() { awk '/^VmHWM|^VmRSS/ {printf "%s %d MB  ", $1, $2/1024}' "/proc/$srv_pid/status"; }
 
 # load LABEL DSN: provision, warm up 3 s, measure DURATION s
@@ -48,10 +49,12 @@ load() {
   # distinct submitted_at windows per run, so the warm-up's kiosk responses never make the measured ones bursts
   "$work/qiymet-load" run --quiet --url "$url" --creds "$work/creds.env" --concurrency "$CLIENTS" --duration 3s \
     --since "$(date -u -d '-6 days' +%FT%TZ)" >/dev/null
-  "$work/qiymet-load" run --quiet --url "$url" --creds "$work/creds.env" --concurrency "$CLIENTS" \
-    --duration "${DURATION}s" --since "$(date -u -d '-3 days' +%FT%TZ)" --mix "$MIX" --json "$work/$label.json" | tee "$work/$label.txt"
+  local cpu0; cpu0=$(cpu_s)
+  /usr/bin/time -f "%U %S" -o "$work/$label.gencpu" "$work/qiymet-load" run --quiet --url "$url" --creds "$work/creds.env" \
+    --concurrency "$CLIENTS" --duration "${DURATION}s" --since "$(date -u -d '-3 days' +%FT%TZ)" --mix "$MIX" \
+    --json "$work/$label.json" | tee "$work/$label.txt"
   echo "server $label: $(rss)"
-  rss >"$work/$label.rss"
+  { rss; awk -v a="$cpu0" -v b="$(cpu_s)" -v d="$DURATION" '{printf "CPU: server %.2f cores, generator %.2f cores", (b-a)/d, ($1+$2)/d}' "$work/$label.gencpu"; } | tee "$work/$label.rss"; echo
   stop_server
 }
 
@@ -72,6 +75,23 @@ VALUES (gen_random_uuid()::text, (extract(epoch FROM clock_timestamp()) * 1e6)::
 SQL
 pgbench -n -h 127.0.0.1 -U postgres -c "$CLIENTS" -j 2 -T "$DURATION" -f "$work/insert.sql" "$db" | tee "$work/pgbench.txt"
 
+echo "== pgbench: the six statements qiymet sends per API submission ($CLIENTS clients, ${DURATION}s): the ceiling of today's design"
+cat >"$work/six.sql" <<'SQL'
+\set score random(0, 100)
+\set r random(1, 2000000000)
+SELECT id, name, key_hash, created_us, revoked_us, last_used_us FROM api_keys WHERE key_hash = md5('x' || :r) AND revoked_us IS NULL;
+SELECT value FROM meta WHERE key = 'catalog_rev';
+BEGIN;
+SELECT seq, id FROM bench_responses WHERE id = 'x' || :r;
+INSERT INTO bench_responses (id, submitted_us, received_us, agency_code, service_code, center_code, channel,
+  survey_code, survey_version, lang, status, comment, answers, score, top2, content_hash)
+VALUES (gen_random_uuid()::text, (extract(epoch FROM clock_timestamp()) * 1e6)::bigint,
+  (extract(epoch FROM clock_timestamp()) * 1e6)::bigint, 'migration', 'temp-residence', 'baku-1', 'api',
+  'visit', 1, 'az', 'counted', NULL, '{"overall":5,"resolved":true,"waiting":4}', :score, true, md5(random()::text));
+COMMIT;
+SQL
+pgbench -n -h 127.0.0.1 -U postgres -c "$CLIENTS" -j 2 -T "$DURATION" -f "$work/six.sql" "$db" | tee "$work/pgbench6.txt"
+
 echo "== qiymet-load → qiymet serve → SQLite file ($CLIENTS clients, ${DURATION}s)"
 load sqlite "sqlite:$work/bench.db"
 
@@ -84,11 +104,12 @@ bench_tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench.txt" | head -1)
 ratio=$(python3 -c "print(f'{$pg_rate/$bench_tps:.2f}')")
 echo
 echo "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go version | cut -d' ' -f3), mix $MIX"
-echo "| measure | rate/s | p50 ms | p95 ms | p99 ms | server peak RSS |"
+echo "| measure | rate/s | p50 ms | p95 ms | p99 ms | server peak RSS, CPU |"
 echo "|---|---|---|---|---|---|"
 printf "| qiymet, PostgreSQL, %s clients | %.0f | %s | %s | %s | %s |\n" "$CLIENTS" "$pg_rate" \
   "$(py_field "$work/pg.json" latency_ms.p50)" "$(py_field "$work/pg.json" latency_ms.p95)" "$(py_field "$work/pg.json" latency_ms.p99)" "$(cat "$work/pg.rss")"
 printf "| pgbench one-row INSERT, %s clients | %.0f | | | | |\n" "$CLIENTS" "$bench_tps"
+printf "| pgbench qiymet's 6 statements (API), %s clients | %.0f | | | | |\n" "$CLIENTS" "$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench6.txt" | head -1)"
 printf "| qiymet, SQLite file, %s clients | %.0f | %s | %s | %s | %s |\n" "$CLIENTS" "$sq_rate" \
   "$(py_field "$work/sqlite.json" latency_ms.p50)" "$(py_field "$work/sqlite.json" latency_ms.p95)" "$(py_field "$work/sqlite.json" latency_ms.p99)" "$(cat "$work/sqlite.rss")"
 echo

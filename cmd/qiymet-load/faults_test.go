@@ -84,6 +84,9 @@ func TestFaultKill9(t *testing.T) {
 			if rep.Retried == 0 {
 				t.Errorf("no submission needed a retry: the kill did not hit the load")
 			}
+			if rep.Ambiguous > 0 {
+				t.Errorf("%d link retries (same id) got 409 token_used instead of the first answer (CONTRACT §4 idempotency)", rep.Ambiguous)
+			}
 			if n := rep.Status["500 internal"]; n > 0 {
 				t.Errorf("%d answers were 500 internal\n%s", n, srv.logTail(20))
 			}
@@ -205,7 +208,7 @@ func TestFaultPostgresRestart(t *testing.T) {
 	if n := srv.logCount(`"internal error"`); n > 0 {
 		t.Errorf("the server logged %d internal errors\n%s", n, srv.logTail(30))
 	}
-	if rep.Failed > 0 {
+	if rep.Failed > 0 || rep.Ambiguous > 0 {
 		t.Errorf("%d submissions were never acknowledged: %v", rep.Failed, rep.Failures)
 	}
 	srv.kill()

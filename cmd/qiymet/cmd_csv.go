@@ -28,7 +28,10 @@ func (e *env) importCSV(args []string) error {
 	defer errOut.Flush()
 	opt := survey.ImportOptions{OnError: func(le survey.LineError) { fmt.Fprintln(errOut, le.String()) }}
 	if isTerminal(e.stderr) {
-		opt.Progress = func(phase string, rows int64) { fmt.Fprintf(errOut, "\r\033[K%s: %d rows", phase, rows); errOut.Flush() }
+		opt.Progress = func(phase string, rows int64) {
+			fmt.Fprintf(errOut, "\r\033[K%s: %d rows", phase, rows)
+			errOut.Flush()
+		}
 	}
 	res, err := s.Import(e.ctx, f, opt)
 	if opt.Progress != nil {

@@ -43,6 +43,9 @@ func (e *env) demo(args []string) error {
 	start := time.Now()
 	res, err := demo.Load(e.ctx, s, demo.Options{Responses: responses}, func(done, total int) {
 		fmt.Fprintf(e.stderr, "demo: %d/%d responses stored\n", done, total)
+		if done == total {
+			fmt.Fprintln(e.stderr, "demo: rolling the responses up into the daily cells…")
+		}
 	})
 	if errors.Is(err, demo.ErrNotEmpty) {
 		return fmt.Errorf("demo: responses arrived while loading; the demo loads only into an empty database")

@@ -67,6 +67,10 @@ func Load(ctx context.Context, s *survey.Store, opt Options, progress func(done,
 	if res.Kiosks, err = addKiosks(ctx, s); err != nil {
 		return res, err
 	}
+	// Users first: if the load is interrupted, `demo --if-empty` still prints a login that works.
+	if res.Users, err = addUsers(ctx, s); err != nil {
+		return res, err
+	}
 	ix, err := s.Index(ctx)
 	if err != nil {
 		return res, err
@@ -79,8 +83,7 @@ func Load(ctx context.Context, s *survey.Store, opt Options, progress func(done,
 	if _, err := s.Rollup(ctx); err != nil {
 		return res, fmt.Errorf("demo roll-up: %w", err)
 	}
-	res.Users, err = addUsers(ctx, s)
-	return res, err
+	return res, nil
 }
 
 var errStopped = errors.New("demo: generation stopped")

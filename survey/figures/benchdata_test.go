@@ -230,7 +230,7 @@ func generate(ctx context.Context, s *survey.Store, db *sql.DB, n int64) error {
 		'{"courtesy":' || c || ',"overall":' || o || ',"resolved":' || CASE WHEN r = 1 THEN 'true' ELSE 'false' END ||
 			CASE WHEN w IS NULL THEN '' ELSE ',"waiting":' || w END || '}',
 		score, %s, 'bench'
-	FROM bench_src ORDER BY i`, hexID, map[bool]string{true: "lpad(a::text, 3, '0')", false: "substr('00' || a, -3, 3)"}[pg], top2)
+	FROM bench_src`, hexID, map[bool]string{true: "lpad(a::text, 3, '0')", false: "substr('00' || a, -3, 3)"}[pg], top2)
 	month := "(day / 10000) * 12 + (day / 100) % 100 - 1"
 	top2n := "CASE WHEN o >= 4 THEN 1 ELSE 0 END"
 	cells := []string{
@@ -239,9 +239,8 @@ func generate(ctx context.Context, s *survey.Store, db *sql.DB, n int64) error {
 		FROM bench_src WHERE excluded = 0 GROUP BY day, a, COALESCE(service, ''), COALESCE(center, ''), channel`,
 			map[bool]string{true: "lpad(a::text, 3, '0')", false: "substr('00' || a, -3, 3)"}[pg], top2n),
 		fmt.Sprintf(`INSERT INTO agg_month (month, agency_code, n, sum_r, sum_r2, n_top2)
-		SELECT %[3]s, 'ag-' || %[1]s, COUNT(*), SUM(score), SUM(score * score), SUM(%[2]s)
-		FROM bench_src WHERE excluded = 0 GROUP BY %[3]s, a`,
-			map[bool]string{true: "lpad(a::text, 3, '0')", false: "substr('00' || a, -3, 3)"}[pg], top2n, month),
+		SELECT %s, agency_code, SUM(n), SUM(sum_r), SUM(sum_r2), SUM(n_top2) FROM agg_day GROUP BY %s, agency_code`,
+			month, month),
 	}
 	for _, q := range []struct{ key, expr, where string }{
 		{"overall", "o", ""}, {"waiting", "w", " AND w IS NOT NULL"}, {"resolved", "r", ""}, {"courtesy", "c", ""},
@@ -304,7 +303,7 @@ func generate(ctx context.Context, s *survey.Store, db *sql.DB, n int64) error {
 	}
 	defer conn.Close()
 	if !pg {
-		for _, p := range []string{"PRAGMA synchronous = OFF", "PRAGMA cache_size = -1000000", "PRAGMA temp_store = MEMORY"} {
+		for _, p := range []string{"PRAGMA synchronous = OFF", "PRAGMA cache_size = -262144"} {
 			if _, err := conn.ExecContext(ctx, p); err != nil {
 				return err
 			}

@@ -134,6 +134,8 @@ func init() {
 			"Could not reach the server. Check the network and try again.",
 			"Не удалось связаться с сервером. Проверьте сеть и повторите попытку.",
 		},
-		"kiosk.enrol.retry": {"Yenidən cəhd edin", "Try again", "Повторить"},
+		"kiosk.enrol.retry":  {"Yenidən cəhd edin", "Try again", "Повторить"},
+		"kiosk.enrol.failed": {"Qeydiyyat alınmadı", "Enrolment failed", "Регистрация не удалась"},
+		"kiosk.enrol.open":   {"Tətbiqi açın", "Open the app", "Открыть приложение"},
 	})
 }

@@ -84,6 +84,7 @@ func init() {
 		"dash.excluded":            {"Sayılmayan cavablar:", "Excluded responses:", "Исключённые ответы:"},
 		"dash.reason.burst":        {"çox tez-tez (köşk)", "too frequent (kiosk)", "слишком часто (киоск)"},
 		"dash.reason.other":        {"digər", "other", "прочие"},
+		"dash.report":              {"Dövr hesabatı (PDF)", "Period report (PDF)", "Отчёт за период (PDF)"},
 		"dash.csv":                 {"Cavabları CSV kimi yüklə", "Download responses as CSV", "Скачать ответы в CSV"},
 		"dash.trend":               {"Dinamika", "Trend", "Динамика"},
 		"dash.chart.trend.title":   {"%s: indeksin dinamikası", "%s: index trend", "%s: динамика индекса"},

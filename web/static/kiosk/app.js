@@ -7,7 +7,7 @@
   var APP_VERSION = '1.0.0';
   var K = {
     token: 'qiymet.token', config: 'qiymet.config', strings: 'qiymet.strings',
-    queue: 'qiymet.queue', draft: 'qiymet.draft', stats: 'qiymet.stats'
+    queue: 'qiymet.queue', draft: 'qiymet.draft', stats: 'qiymet.stats', offset: 'qiymet.clockOffset'
   };
   var LANGS = ['az', 'en', 'ru'];
   var SVG = 'http://www.w3.org/2000/svg';
@@ -19,7 +19,9 @@
   };
   var timers = { idle: null, reset: null, drain: null, heartbeat: null, refresh: null };
   var drain = { running: false, backoff: 0 };
-  var clockOffset = 0; // server time − tablet time, ms
+  // Server time − tablet time (ms), kept across restarts: a tablet that boots while the server is down still
+  // stamps its ratings in the server's time.
+  var clockOffset = Number(localStorage.getItem('qiymet.clockOffset')) || 0;
 
   var screenEl = document.getElementById('screen');
   var staffEl = document.getElementById('staff');
@@ -84,7 +86,10 @@
   function serverNow() { return new Date(Date.now() + clockOffset); }
   function syncClock(serverTime) {
     var st = Date.parse(serverTime);
-    if (!isNaN(st)) clockOffset = st - Date.now();
+    if (!isNaN(st)) {
+      clockOffset = st - Date.now();
+      localStorage.setItem(K.offset, String(clockOffset));
+    }
   }
   function request(method, path, body, timeoutMs) {
     var ctl = new AbortController();
@@ -168,16 +173,38 @@
         setOnline(true);
         return retryLater(ra);
       }
+      if (res.status === 422 && !item.rebased) {
+        return res.json().catch(function () { return {}; }).then(function (b) {
+          if (b && b.error && b.error.field === 'submitted_at' && rebase(item, res.headers.get('Date'))) return runDrain();
+          drop(item);
+        });
+      }
       // Any other 4xx can never succeed: drop it (and count it) rather than block the queue forever.
-      removeFromQueue(item.id);
-      var s2 = stats(); s2.dropped = (s2.dropped || 0) + 1; save(K.stats, s2);
-      setOnline(true);
-      return runDrain();
+      drop(item);
     }).catch(function () {
       drain.running = false;
       setOnline(false);
       retryLater(0);
     });
+  }
+  // rebase fixes a rating stamped by a tablet clock the server finds wrong (it was not stored, so changing it
+  // is safe): the tap time plus the offset measured now, keeping the spacing between queued ratings.
+  function rebase(item, dateHeader) {
+    var server = Date.parse(dateHeader || '');
+    if (isNaN(server) || !item.tap) return false;
+    syncClock(new Date(server).toISOString());
+    var at = item.tap + clockOffset;
+    if (at > server + 60000 || at < server - 29 * 24 * 3600 * 1000) return false;
+    item.body.submitted_at = new Date(at).toISOString();
+    item.rebased = true;
+    save(K.queue, queue().map(function (x) { return x.id === item.id ? item : x; }));
+    return true;
+  }
+  function drop(item) {
+    removeFromQueue(item.id);
+    var s2 = stats(); s2.dropped = (s2.dropped || 0) + 1; save(K.stats, s2);
+    setOnline(true);
+    runDrain();
   }
 
   // ---------- the rating in progress ----------
@@ -187,7 +214,7 @@
     var answers = {};
     answers[sv.primary] = value;
     var draft = {
-      id: uuid(), body: {
+      id: uuid(), tap: Date.now(), body: {
         id: '', agency: a.code, survey: sv.code, survey_version: sv.version, answers: answers,
         lang: state.lang, submitted_at: serverNow().toISOString()
       }
@@ -477,6 +504,10 @@
         runDrain();
       });
     });
+  }
+  // Offline start-up after a reboot (only where browsers allow service workers: https or localhost).
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('/kiosk/sw.js', { scope: '/kiosk/' }).catch(function () {});
   }
   window.addEventListener('online', function () { setOnline(true); clearTimeout(timers.drain); timers.drain = null; runDrain(); });
   window.addEventListener('offline', function () { setOnline(false); });

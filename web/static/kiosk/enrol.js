@@ -9,6 +9,7 @@
   var heading = document.getElementById('heading');
   var status = document.getElementById('status');
   var retry = document.getElementById('retry');
+  var open = document.getElementById('open');
   var code = decodeURIComponent(location.pathname.replace(/^\/kiosk\/enrol\//, ''));
 
   function t(key) { return (strings[lang] && strings[lang][key]) || key; }
@@ -19,6 +20,9 @@
     status.textContent = body;
     retry.hidden = !canRetry;
     retry.textContent = t('kiosk.enrol.retry');
+    // A tablet enrolled before keeps working: offer its app.
+    open.hidden = canRetry || !localStorage.getItem(KEY_TOKEN) || title === t('kiosk.enrol.working');
+    open.textContent = t('kiosk.enrol.open');
     heading.focus();
   }
 
@@ -36,12 +40,12 @@
           location.replace('/kiosk/');
           return;
         }
-        if (res.status === 404) return show(t('kiosk.notenrolled.title'), t('kiosk.enrol.notfound'), false);
-        if (res.status === 410) return show(t('kiosk.notenrolled.title'), t('kiosk.enrol.expired'), false);
-        show(t('kiosk.notenrolled.title'), t('kiosk.enrol.network'), true);
+        if (res.status === 404) return show(t('kiosk.enrol.failed'), t('kiosk.enrol.notfound'), false);
+        if (res.status === 410) return show(t('kiosk.enrol.failed'), t('kiosk.enrol.expired'), false);
+        show(t('kiosk.enrol.failed'), t('kiosk.enrol.network'), true);
       });
     }).catch(function () {
-      show(t('kiosk.notenrolled.title'), t('kiosk.enrol.network'), true);
+      show(t('kiosk.enrol.failed'), t('kiosk.enrol.network'), true);
     });
   }
 

@@ -1,0 +1,60 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+
+	"github.com/qiymet/qiymet/scoring"
+	"github.com/qiymet/qiymet/survey"
+	"github.com/qiymet/qiymet/survey/periodreport"
+	"github.com/qiymet/qiymet/web/i18n"
+)
+
+// reportSlots bounds concurrent PDF builds: each takes a few hundred milliseconds of CPU.
+var reportSlots = make(chan struct{}, 2)
+
+// reportPDF is GET /reports/{period}.pdf?lang=&group=: the period report. Admins and analysts get the full
+// edition; a manager gets the rankings with only their own agency's section.
+func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request, v *view) {
+	p, err := scoring.ParseLabel(r.PathValue("period"), s.loc)
+	if err != nil {
+		s.pageError(w, r, v, survey.FieldError("period", "%v", err))
+		return
+	}
+	lang := r.URL.Query().Get("lang")
+	if lang == "" {
+		lang = v.Lang
+	}
+	if !i18n.Valid(lang) {
+		s.pageError(w, r, v, survey.FieldError("lang", "lang must be az, en or ru"))
+		return
+	}
+	o := periodreport.Options{Lang: lang, Group: r.URL.Query().Get("group")}
+	if v.P.Role() == survey.RoleManager {
+		o.Agency = v.P.User.Agency
+	}
+	select {
+	case reportSlots <- struct{}{}:
+		defer func() { <-reportSlots }()
+	case <-r.Context().Done():
+		return
+	}
+	var buf bytes.Buffer
+	if err := periodreport.Write(r.Context(), &buf, s.figures(), p, o); err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	name := "qiymet-" + p.Label + "-" + lang
+	if o.Group != "" {
+		name += "-" + o.Group
+	}
+	if o.Agency != "" {
+		name += "-" + o.Agency
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.pdf"`)
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.Header().Set("Cache-Control", "private, no-store")
+	w.Write(buf.Bytes())
+}
