@@ -2,6 +2,9 @@ package survey
 
 import (
 	"context"
+	"database/sql"
+	"strconv"
+	"strings"
 
 	"github.com/uptrace/bun"
 )
@@ -51,7 +54,97 @@ func insertResponses(ctx context.Context, db bun.IDB, rows []*Response) (int64, 
 	return n, err
 }
 
-// insertBatch stores one import batch inside the import's transaction.
-func (s *Store) insertBatch(ctx context.Context, tx bun.Tx, rows []*Response) (int64, error) {
-	return insertResponses(ctx, tx, rows)
+// responseColumns are the columns an import writes (seq comes from the database).
+var responseColumns = []string{"id", "submitted_us", "received_us", "agency_code", "service_code", "center_code", "channel",
+	"kiosk_id", "invitation_id", "survey_code", "survey_version", "lang", "status", "reason", "comment", "answers", "score",
+	"top2", "content_hash"}
+
+// batchInserter stores import batches with one prepared multi-row INSERT, reused for every full batch: the
+// database parses and plans it once instead of once per batch (bun would inline every value into new SQL).
+type batchInserter struct {
+	tx      bun.Tx
+	dialect string
+	full    *sql.Stmt
+	args    []any
+}
+
+func newBatchInserter(tx bun.Tx, dialect string) *batchInserter {
+	return &batchInserter{tx: tx, dialect: dialect, args: make([]any, 0, importChunk*len(responseColumns))}
+}
+
+// insertSQL is INSERT … VALUES (…), … ON CONFLICT (id) DO NOTHING for n rows with the dialect's placeholders.
+func insertSQL(dialect string, n int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO responses (" + strings.Join(responseColumns, ", ") + ") VALUES ")
+	k := 0
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for j := range responseColumns {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			k++
+			if dialect == "pg" {
+				b.WriteString("$" + strconv.Itoa(k))
+			} else {
+				b.WriteByte('?')
+			}
+		}
+		b.WriteByte(')')
+	}
+	b.WriteString(" ON CONFLICT (id) DO NOTHING")
+	return b.String()
+}
+
+// insert stores rows (at most importChunk) and returns how many were new.
+func (bi *batchInserter) insert(ctx context.Context, rows []*Response) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	bi.args = bi.args[:0]
+	for _, r := range rows {
+		// nullzero columns: "" and 0 are stored as NULL, as bun does for the API's inserts.
+		bi.args = append(bi.args, r.ID, r.SubmittedUS, r.ReceivedUS, r.Agency, nullString(r.Service), nullString(r.Center),
+			r.Channel, nullInt(r.KioskID), nullInt(r.InvitationID), r.Survey, int64(r.SurveyVersion), r.Lang, r.Status,
+			nullString(r.Reason), nullString(r.Comment), r.Answers, r.Score, r.Top2, r.ContentHash)
+	}
+	var res sql.Result
+	var err error
+	if len(rows) == importChunk {
+		if bi.full == nil {
+			if bi.full, err = bi.tx.Tx.PrepareContext(ctx, insertSQL(bi.dialect, importChunk)); err != nil {
+				return 0, err
+			}
+		}
+		res, err = bi.full.ExecContext(ctx, bi.args...)
+	} else {
+		res, err = bi.tx.Tx.ExecContext(ctx, insertSQL(bi.dialect, len(rows)), bi.args...)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (bi *batchInserter) close() {
+	if bi.full != nil {
+		bi.full.Close()
+	}
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullInt(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
 }

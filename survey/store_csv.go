@@ -185,8 +185,10 @@ func (s *Store) importStore(ctx context.Context, tx bun.Tx, ix *Index, src io.Re
 	}
 	var inserted, done int64
 	batch := make([]*Response, 0, importChunk)
+	ins := newBatchInserter(tx, s.dialect)
+	defer ins.close()
 	flush := func() error {
-		n, err := s.insertBatch(ctx, tx, batch)
+		n, err := ins.insert(ctx, batch)
 		inserted += n
 		batch = batch[:0]
 		return err

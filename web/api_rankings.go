@@ -23,7 +23,7 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	group := q.Get("group")
-	if q.Has("group") && !survey.ValidCode(group) {
+	if group != "" && !survey.ValidCode(group) {
 		s.writeError(w, r, survey.Errorf(survey.CodeNotFound, "group", "no peer group %q", group))
 		return
 	}

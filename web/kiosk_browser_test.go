@@ -1,16 +1,10 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"image"
-	"image/draw"
-	"image/jpeg"
-	"image/png"
 	"net"
 	"net/http"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -323,48 +317,11 @@ func TestKioskBrowser(t *testing.T) {
 	checkErrors()
 }
 
-// shot saves a screenshot through browsertest and makes sure the file really is a PNG (FullScreenshot with a
-// quality below 100 yields JPEG bytes), so every image viewer opens it.
-func shot(t *testing.T, ctx context.Context, name string) {
-	t.Helper()
-	path := browsertest.Screenshot(t, ctx, name)
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bytes.HasPrefix(raw, []byte("\x89PNG")) {
-		return
-	}
-	img, err := jpeg.Decode(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	rgba := image.NewRGBA(img.Bounds())
-	draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
-	var buf bytes.Buffer
-	if err := png.Encode(&buf, rgba); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
+// shot saves a screenshot (a PNG) for a person to look at.
+func shot(t *testing.T, ctx context.Context, name string) { browsertest.Screenshot(t, ctx, name) }
 
-// newBrowser starts Chromium with a profile directory removed only after the browser is gone (Chromium may
-// still be writing to it for a moment after it is told to stop).
-func newBrowser(t *testing.T) context.Context {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "qiymet-chromium-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		for i := 0; i < 20 && os.RemoveAll(dir) != nil; i++ {
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
-	return browsertest.New(t, chromedp.UserDataDir(dir))
-}
+// newBrowser starts headless Chromium for one test.
+func newBrowser(t *testing.T) context.Context { return browsertest.New(t) }
 
 // watchErrors collects the page's script errors and console/security errors (CSP violations among them);
 // the returned check fails the test if there were any.

@@ -67,6 +67,7 @@ func TestIngestProfile(t *testing.T) {
 	}
 	kiosks, _ := parseKiosks(strings.Join(kk, ","))
 	qs := &queryStats{by: map[string]*qstat{}}
+	//lint:ignore SA1019 WithQueryHook returns a clone, and the store's own *bun.DB is what must be observed
 	s.DB().AddQueryHook(qs)
 	srv := web.New(web.Config{Store: s, BaseURL: "http://127.0.0.1", Location: storetest.Baku,
 		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Scoring: scoring.Config{MinN: 30}})

@@ -46,7 +46,7 @@ func New(t testing.TB, opts ...chromedp.ExecAllocatorOption) context.Context {
 		chromedp.DisableGPU,
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(profileDir(t)),
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
@@ -79,7 +79,8 @@ func ScreenshotDir(t testing.TB) string {
 func Screenshot(t testing.TB, ctx context.Context, name string) string {
 	t.Helper()
 	var buf []byte
-	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&buf, 90)); err != nil {
+	// Quality 100 makes Chromium encode PNG (anything lower is JPEG).
+	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&buf, 100)); err != nil {
 		t.Fatalf("screenshot %s: %v", name, err)
 	}
 	path := filepath.Join(ScreenshotDir(t), name+".png")
@@ -87,4 +88,22 @@ func Screenshot(t testing.TB, ctx context.Context, name string) string {
 		t.Fatal(err)
 	}
 	return path
+}
+
+// profileDir is an empty Chromium profile removed after the test. Not t.TempDir: Chromium may still be
+// writing into it while it exits, and t.TempDir's cleanup then fails the test.
+func profileDir(t testing.TB) string {
+	dir, err := os.MkdirTemp("", "qiymet-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for i := 0; i < 20; i++ {
+			if os.RemoveAll(dir) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	return dir
 }
