@@ -1,9 +1,11 @@
 package survey
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/qiymet/qiymet/scoring"
@@ -214,7 +216,11 @@ func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, mont
 	for _, d := range days {
 		dl = append(dl, d)
 	}
-	sort.Slice(dl, func(i, j int) bool { return fmt.Sprint(*dl[i]) < fmt.Sprint(*dl[j]) })
+	// Any fixed order will do: it only has to be the same in every concurrent roll-up.
+	slices.SortFunc(dl, func(a, b *DayCell) int {
+		return cmp.Or(cmp.Compare(a.Agency, b.Agency), cmp.Compare(a.Day, b.Day), cmp.Compare(a.Service, b.Service),
+			cmp.Compare(a.Center, b.Center), cmp.Compare(a.Channel, b.Channel))
+	})
 	ml := make([]*MonthCell, 0, len(months))
 	for _, m := range months {
 		ml = append(ml, m)
@@ -229,7 +235,10 @@ func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, mont
 	for _, a := range answers {
 		al = append(al, a)
 	}
-	sort.Slice(al, func(i, j int) bool { return fmt.Sprint(*al[i]) < fmt.Sprint(*al[j]) })
+	slices.SortFunc(al, func(a, b *AnswerCell) int {
+		return cmp.Or(cmp.Compare(a.Agency, b.Agency), cmp.Compare(a.Day, b.Day), cmp.Compare(a.Survey, b.Survey),
+			cmp.Compare(a.SurveyVersion, b.SurveyVersion), cmp.Compare(a.Question, b.Question), cmp.Compare(a.Value, b.Value))
+	})
 	const chunk = 500
 	sums := "n = %[1]s.n + EXCLUDED.n, sum_r = %[1]s.sum_r + EXCLUDED.sum_r, sum_r2 = %[1]s.sum_r2 + EXCLUDED.sum_r2, n_top2 = %[1]s.n_top2 + EXCLUDED.n_top2"
 	for i := 0; i < len(dl); i += chunk {
