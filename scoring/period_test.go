@@ -3,6 +3,7 @@ package scoring
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 	_ "time/tzdata"
@@ -332,7 +333,8 @@ func TestKindString(t *testing.T) {
 }
 
 func FuzzParsePeriod(f *testing.F) {
-	for _, s := range []string{"2025", "2025-H2", "2025-Q3", "2025-08", "2100-12", "2000-Q1", "2025-Q5", "2025-13", " 2025", "25", "2024-02"} {
+	for _, s := range []string{"2025", "2025-H2", "2025-Q3", "2025-08", "2100-12", "2000-Q1", "2025-Q5", "2025-13", " 2025", "25", "2024-02",
+		"2025-01-05..2025-02-10", "2024-02-29..2024-02-29", "2000-01-01..2004-12-31", "2025-02-30..2025-03-01"} {
 		f.Add(s)
 	}
 	baku, err := time.LoadLocation("Asia/Baku")
@@ -340,6 +342,35 @@ func FuzzParsePeriod(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		if strings.Contains(s, "..") { // a custom range as it travels: its label
+			p, err := ParseLabel(s, baku)
+			if err != nil {
+				if !errors.Is(err, ErrInvalidPeriod) {
+					t.Fatalf("ParseLabel(%q): error %v does not wrap ErrInvalidPeriod", s, err)
+				}
+				return
+			}
+			if p.Kind != Custom || p.Label != s {
+				t.Fatalf("ParseLabel(%q) accepted a non-canonical form (%v %q)", s, p.Kind, p.Label)
+			}
+			if !p.Start.Before(p.End) || p.Start.Hour() != 0 || p.End.Hour() != 0 {
+				t.Fatalf("%q: bad bounds [%v, %v)", s, p.Start, p.End)
+			}
+			d := p.Days()
+			if d < 1 || d > 366*MaxRangeYears {
+				t.Fatalf("%q: Days() = %d", s, d)
+			}
+			if prev := p.Previous(); !prev.End.Equal(p.Start) || prev.Days() != d || !samePeriod(prev.Back(-1), p) {
+				t.Fatalf("%q: Previous() = %q does not abut", s, prev.Label)
+			}
+			if py := p.PreviousYear(); !py.Start.Before(py.End) || !py.End.Before(p.End) {
+				t.Fatalf("%q: PreviousYear() = %q", s, py.Label)
+			}
+			if !p.Contains(p.Start) || p.Contains(p.End) || !p.Contains(p.End.Add(-time.Nanosecond)) {
+				t.Fatalf("%q: Contains is not [Start, End)", s)
+			}
+			return
+		}
 		p, err := ParsePeriod(s, baku)
 		if err != nil {
 			if !errors.Is(err, ErrInvalidPeriod) {

@@ -232,8 +232,10 @@ func (ix *Index) decodeRow(l *csvLayout, rec []string, line int, now time.Time) 
 		col, msg := "", err.Error()
 		if e, ok := AsError(err); ok {
 			col, msg = csvColumnOf(e.Field), e.Message
-			if key, ok := strings.CutPrefix(col, questionPrefix); ok {
-				msg = strings.TrimPrefix(msg, key+" ")
+			// "line 7: q.overall: must be …" rather than "… q.overall: overall must be …"
+			msg = strings.TrimPrefix(msg, strings.TrimPrefix(col, questionPrefix)+" ")
+			if col == "submitted_at" && msg == "is out of range" {
+				msg = "must be within the years 2000 to 2100"
 			}
 		}
 		return fail(col, "%s", msg)

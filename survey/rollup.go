@@ -138,7 +138,7 @@ func (s *Store) rollupOnce(ctx context.Context) (int, error) {
 		for i, r := range rows {
 			ids[i] = r.ID
 		}
-		if _, err := tx.NewDelete().Table("agg_pending").Where("id IN (?)", bun.In(ids)).Exec(ctx); err != nil {
+		if _, err := tx.NewDelete().Table("agg_pending").Where("id IN (?)", bun.List(ids)).Exec(ctx); err != nil {
 			return err
 		}
 		merged = len(rows)

@@ -360,8 +360,8 @@ func TestImportRejectsBadFiles(t *testing.T) {
 		{"service of another agency", "agency,service,q.overall\nmigration,notary,5\n",
 			[]string{`line 2: service: service "notary" does not belong to agency "migration"`}},
 		{"years outside 2000-2100", "agency,submitted_at,q.overall\nmigration,1999-12-31T19:59:59Z,5\nmigration,2101-01-01T00:00:00Z,5\nmigration,yesterday,5\n",
-			[]string{"line 2: submitted_at: submitted_at is out of range", "line 3: submitted_at: submitted_at is out of range",
-				"line 4: submitted_at: submitted_at must be an RFC 3339 time, e.g. 2025-08-14T10:21:07+04:00"}},
+			[]string{"line 2: submitted_at: must be within the years 2000 to 2100", "line 3: submitted_at: must be within the years 2000 to 2100",
+				"line 4: submitted_at: must be an RFC 3339 time, e.g. 2025-08-14T10:21:07+04:00"}},
 		{"bare quote", "agency,q.overall,comment\nmigration,5,say \"hi\"\nmigration,4,ok\n",
 			[]string{`line 2: malformed CSV: bare " in non-quoted-field`}},
 		{"ragged rows", "agency,q.overall\nmigration\nmigration,5,extra\nmigration,5\n",
@@ -370,7 +370,7 @@ func TestImportRejectsBadFiles(t *testing.T) {
 		{"NUL byte", "agency,q.overall,comment\nmigration,5,a\x00b\n", []string{"line 2: comment: contains a NUL byte"}},
 		{"huge field", "agency,q.overall,comment\nmigration,5," + big + "\n", []string{"line 2: comment: longer than 10000 bytes"}},
 		{"comment too long", "agency,q.overall,comment\nmigration,5," + strings.Repeat("ə", 2001) + "\n",
-			[]string{"line 2: comment: comment is 2001 characters; at most 2000"}},
+			[]string{"line 2: comment: is 2001 characters; at most 2000"}},
 		{"line numbers count quoted newlines", "agency,q.overall,comment\nmigration,5,\"two\nlines\"\nmigration,9,x\n",
 			[]string{"line 4: q.overall: must be an integer from 1 to 5"}},
 		{"duplicate column", "agency,q.overall,agency\nmigration,5,migration\n", []string{"line 1: agency: duplicate column"}},
@@ -380,13 +380,13 @@ func TestImportRejectsBadFiles(t *testing.T) {
 		{"empty file", "", []string{"line 1: the file is empty"}},
 		{"same id, other content", "id,agency,q.overall\n" + id1 + ",migration,5\n" + id1 + ",migration,4\n",
 			[]string{"line 3: id: id " + id1 + " is also on line 2 with other content"}},
-		{"bad id", "id,agency,q.overall\nnot-a-uuid,migration,5\n", []string{"line 2: id: id must be a UUID"}},
+		{"bad id", "id,agency,q.overall\nnot-a-uuid,migration,5\n", []string{"line 2: id: must be a UUID"}},
 		{"status, reason, channel, lang, version", "agency,q.overall,status,reason,channel,lang,survey_version\n" +
 			"migration,5,deleted,,,,\nmigration,5,counted,burst,,,\nmigration,5,excluded,Bad Reason,,,\n" +
 			"migration,5,,,sms,,\nmigration,5,,,,de,\nmigration,5,,,,,9\nmigration,5,,,,,x\n",
 			[]string{"line 2: status: must be counted or excluded", "line 3: reason: only an excluded response has a reason",
 				"line 4: reason: must be a short code", "line 5: channel: must be kiosk, link or api",
-				"line 6: lang: lang must be az, en or ru", `line 7: survey_version: survey "visit" has no version 9`,
+				"line 6: lang: must be az, en or ru", `line 7: survey_version: survey "visit" has no version 9`,
 				"line 8: survey_version: must be a whole number from 1"}},
 	}
 	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -17,6 +18,9 @@ type invitationAnswer struct {
 }
 
 func (s *Server) postInvitation(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), apiDeadline)
+	defer cancel()
+	r = r.WithContext(ctx)
 	key, ok := s.requireAPIKey(w, r)
 	if !ok {
 		return

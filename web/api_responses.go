@@ -1,10 +1,11 @@
 package web
 
 import (
-	"errors"
+	"context"
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/qiymet/qiymet/survey"
 )
@@ -63,7 +64,14 @@ func readBody(r *http.Request, limit int64) ([]byte, error) {
 	return body, nil
 }
 
+// apiDeadline bounds a write request: a database that accepts connections but stalls yields a 503 the
+// client retries (with the same id), never a hung request.
+const apiDeadline = 10 * time.Second
+
 func (s *Server) postResponse(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), apiDeadline)
+	defer cancel()
+	r = r.WithContext(ctx)
 	cred, hasAuth, err := s.credential(r)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -127,5 +135,3 @@ func (s *Server) requireAPIKey(w http.ResponseWriter, r *http.Request) (*survey.
 	}
 	return cred.APIKey, true
 }
-
-var errNoBody = errors.New("no body")

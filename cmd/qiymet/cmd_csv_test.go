@@ -79,7 +79,7 @@ func TestImportExportCommands(t *testing.T) {
 			if r.Err == nil || r.usage() || !strings.Contains(r.Err.Error(), "3 invalid lines; nothing was imported") {
 				t.Fatalf("bad import: %v", r.Err)
 			}
-			wantErr := "line 3: q.overall: must be an integer from 1 to 5\nline 4: agency: unknown agency \"nowhere\"\nline 5: lang: lang must be az, en or ru\n"
+			wantErr := "line 3: q.overall: must be an integer from 1 to 5\nline 4: agency: unknown agency \"nowhere\"\nline 5: lang: must be az, en or ru\n"
 			if r.Stderr != wantErr {
 				t.Fatalf("stderr:\n got %q\nwant %q", r.Stderr, wantErr)
 			}
