@@ -5,7 +5,6 @@ import (
 	"io"
 	"regexp"
 	"sort"
-	"strings"
 	"unicode/utf8"
 )
 
@@ -322,11 +321,37 @@ func DecodeCatalog(r io.Reader) (*Catalog, error) {
 	if err := decodeStrict(body, &c); err != nil {
 		return nil, err
 	}
-	if err := c.Validate(nil); err != nil {
-		// Re-checked against the stored catalog on apply; here only what the file alone can tell.
-		if e, ok := AsError(err); !ok || !strings.Contains(e.Message, "unknown") {
-			return nil, err
-		}
+	// Re-checked against the stored catalog on apply; here only what the file alone can tell: a well-formed
+	// code it refers to but does not define may be stored already. (Matching "unknown" in the first error
+	// instead let later errors through, e.g. an invalid code after an entry with a missing group.)
+	if err := c.Validate(c.references()); err != nil {
+		return nil, err
 	}
 	return &c, nil
+}
+
+// references is a catalog holding every well-formed group, agency and survey code c refers to.
+func (c *Catalog) references() *Catalog {
+	refs := &Catalog{}
+	for _, a := range c.Agencies {
+		if ValidCode(a.Group) {
+			refs.Groups = append(refs.Groups, Group{Code: a.Group})
+		}
+		if ValidCode(a.Survey) {
+			refs.Surveys = append(refs.Surveys, Survey{Code: a.Survey})
+		}
+	}
+	for _, s := range c.Services {
+		if ValidCode(s.Agency) {
+			refs.Agencies = append(refs.Agencies, Agency{Code: s.Agency})
+		}
+	}
+	for _, ce := range c.Centers {
+		for _, a := range ce.Agencies {
+			if ValidCode(a) {
+				refs.Agencies = append(refs.Agencies, Agency{Code: a})
+			}
+		}
+	}
+	return refs
 }

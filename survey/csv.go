@@ -233,7 +233,10 @@ func (ix *Index) decodeRow(l *csvLayout, rec []string, line int, now time.Time) 
 		if e, ok := AsError(err); ok {
 			col, msg = csvColumnOf(e.Field), e.Message
 			// "line 7: q.overall: must be …" rather than "… q.overall: overall must be …"
-			msg = strings.TrimPrefix(msg, strings.TrimPrefix(col, questionPrefix)+" ")
+			if rest, ok := strings.CutPrefix(msg, strings.TrimPrefix(col, questionPrefix)+" "); ok &&
+				(strings.HasPrefix(rest, "must ") || strings.HasPrefix(rest, "is ")) {
+				msg = rest
+			}
 			if col == "submitted_at" && msg == "is out of range" {
 				msg = "must be within the years 2000 to 2100"
 			}

@@ -1,10 +1,13 @@
 package survey
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -200,3 +203,52 @@ func BenchmarkDecodeRow(b *testing.B) {
 		}
 	}
 }
+
+// TestDecodeRowsOrderAndStop: rows validated on all cores still arrive in file order, and stopping early
+// leaves no goroutine behind.
+func TestDecodeRowsOrderAndStop(t *testing.T) {
+	ix := csvIndex(t)
+	var b strings.Builder
+	b.WriteString("agency,q.overall\n")
+	for i := range 3000 {
+		if i%7 == 0 {
+			b.WriteString("migration,9\n") // a bad row every so often
+		} else {
+			b.WriteString("justice,4\n")
+		}
+	}
+	data := b.String()
+	run := func(stopAt int) (int, error) {
+		src := newCSVSource(strings.NewReader(data))
+		hdr, _, _ := src.next()
+		layout, _ := ix.parseCSVHeader(hdr)
+		seen, last := 0, 1
+		err := ix.decodeRows(context.Background(), src, layout, csvTestNow, func(d *decodedRow) error {
+			if d.line != last+1 || (d.bad != nil) != ((d.line-2)%7 == 0) {
+				return fmt.Errorf("line %d after %d (bad %v)", d.line, last, d.bad)
+			}
+			last = d.line
+			if seen++; seen == stopAt {
+				return errStop
+			}
+			return nil
+		})
+		return seen, err
+	}
+	before := runtime.NumGoroutine()
+	if n, err := run(-1); err != nil || n != 3000 {
+		t.Fatalf("full run: %d rows, %v", n, err)
+	}
+	if n, err := run(10); err != errStop || n != 10 {
+		t.Fatalf("early stop: %d rows, %v", n, err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if after := runtime.NumGoroutine(); after > before {
+		t.Fatalf("%d goroutines left behind", after-before)
+	}
+}
+
+var errStop = errors.New("stop")

@@ -258,7 +258,8 @@ func ParseExportFilter(from, to, agency string, loc *time.Location) (ExportFilte
 const exportPage = 2000
 
 // Export writes the responses matching f as §5 CSV (header first), oldest stored first, and returns how many.
-// An unknown agency is an error before anything is written.
+// An unknown agency is an error before anything is written. Cells are written verbatim, also comments that
+// start with = + - @: spreadsheet formula escaping would break the exact export → import round trip of §5.
 func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64, error) {
 	ix, err := s.Index(ctx)
 	if err != nil {

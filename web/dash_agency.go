@@ -5,7 +5,9 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/qiymet/qiymet/scoring"
@@ -98,8 +100,33 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	v.Title, v.Nav = d.Name+" · "+p.Label, "rankings"
 
-	rk, err := f.Rankings(ctx, p, ag.Group, v.Lang)
-	if err != nil {
+	// The page's reads are independent: run them at once (SQLite in WAL mode and PostgreSQL both serve
+	// concurrent readers), so the page costs about its slowest query rather than their sum.
+	var (
+		rk    *figures.Rankings
+		trend []figures.TrendPoint
+		ex    map[string]int64
+	)
+	// By question from figures; by service, centre and channel from one scan of the day cells.
+	bds := make([]*figures.Breakdown, 4)
+	jobs := []func() error{
+		func() (err error) { rk, err = f.Rankings(ctx, p, ag.Group, v.Lang); return err },
+		func() (err error) { trend, err = f.Trend(ctx, code, p, trendLength(p.Kind)); return err },
+		func() (err error) { ex, err = f.Excluded(ctx, p, code); return err },
+		func() error { return s.agencyComments(r, v, ix, ag, p, &d) },
+	}
+	jobs = append(jobs,
+		func() (err error) { bds[0], err = f.Breakdown(ctx, code, p, figures.ByQuestion, v.Lang); return err },
+		func() error {
+			from, to := p.DayRange()
+			cells, err := s.store.AttributeCells(ctx, code, from, to)
+			if err != nil {
+				return err
+			}
+			bds[1], bds[2], bds[3] = attributeBreakdowns(v, ix, cells)
+			return nil
+		})
+	if err := parallel(jobs...); err != nil {
 		s.pageError(w, r, v, err)
 		return
 	}
@@ -119,11 +146,6 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		}
 	}
 
-	trend, err := f.Trend(ctx, code, p, trendLength(p.Kind))
-	if err != nil {
-		s.pageError(w, r, v, err)
-		return
-	}
 	var pts []trendPt
 	for _, t := range trend {
 		pts = append(pts, trendPt{Label: t.Label, V: t.Index, Lo: t.CILow, Hi: t.CIHigh, N: t.N,
@@ -137,19 +159,8 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 	d.Trend = trendChart("trend", v.T("dash.chart.trend.title", d.Name), v.T("dash.chart.trend.desc", len(trend)), pts,
 		func(x float64) string { return v.Num1(x) })
 
-	for _, by := range []string{figures.ByQuestion, figures.ByService, figures.ByCenter, figures.ByChannel} {
-		b, err := f.Breakdown(ctx, code, p, by, v.Lang)
-		if err != nil {
-			s.pageError(w, r, v, err)
-			return
-		}
+	for _, b := range bds {
 		d.Breakdowns = append(d.Breakdowns, v.breakdown(b))
-	}
-
-	ex, err := f.Excluded(ctx, p, code)
-	if err != nil {
-		s.pageError(w, r, v, err)
-		return
 	}
 	for _, reason := range []string{survey.ReasonBurst, ""} {
 		if n := ex[reason]; n > 0 {
@@ -157,14 +168,71 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		}
 	}
 
-	if err := s.agencyComments(r, v, ix, ag, p, &d); err != nil {
-		s.pageError(w, r, v, err)
-		return
-	}
 	csv := url.Values{"agency": {code}, "from": {p.Start.Format(time.DateOnly)},
 		"to": {p.End.AddDate(0, 0, -1).Format(time.DateOnly)}}
 	d.CSV = "/api/v1/responses.csv?" + csv.Encode()
 	s.render(w, r, v, http.StatusOK, "agency", d)
+}
+
+// attributeBreakdowns folds (service, centre, channel) cells into the three breakdowns, shaped and rounded
+// as figures.Breakdown publishes them: rows by key, cells without the attribute left out.
+func attributeBreakdowns(v *view, ix *survey.Index, cells []survey.AttributeCell) (svc, ctr, chn *figures.Breakdown) {
+	fold := func(by string, key func(survey.AttributeCell) string, name func(string) string) *figures.Breakdown {
+		sums := map[string]*scoring.Stats{}
+		var keys []string
+		for _, c := range cells {
+			k := key(c)
+			if k == "" {
+				continue
+			}
+			if sums[k] == nil {
+				sums[k] = &scoring.Stats{}
+				keys = append(keys, k)
+			}
+			sums[k].Add(c.Stats)
+		}
+		slices.Sort(keys)
+		b := &figures.Breakdown{By: by, Rows: []figures.BreakdownRow{}}
+		for _, k := range keys {
+			if sums[k].N == 0 {
+				continue
+			}
+			e := sums[k].Estimate()
+			b.Rows = append(b.Rows, figures.BreakdownRow{Key: k, Name: name(k), Index: scoring.Round2(e.Index),
+				CILow: scoring.Round2(e.CILow), CIHigh: scoring.Round2(e.CIHigh), N: e.N})
+		}
+		return b
+	}
+	svc = fold(figures.ByService, func(c survey.AttributeCell) string { return c.Service }, func(k string) string {
+		if x, ok := ix.Service(k); ok {
+			return v.Name(x.Name)
+		}
+		return k
+	})
+	ctr = fold(figures.ByCenter, func(c survey.AttributeCell) string { return c.Center }, func(k string) string {
+		if x, ok := ix.Center(k); ok {
+			return v.Name(x.Name)
+		}
+		return k
+	})
+	chn = fold(figures.ByChannel, func(c survey.AttributeCell) string { return c.Channel }, func(k string) string { return k })
+	return svc, ctr, chn
+}
+
+// parallel runs fns concurrently and returns the first error (in fns' order).
+func parallel(fns ...func() error) error {
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Go(func() { errs[i] = fn() })
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (v *view) reasonName(reason string) string {

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -160,4 +161,31 @@ func hasRoute(e *dashEnv, method, path string) bool {
 		}
 	}
 	return false
+}
+
+// TestDashboardDemoScreenshots photographs a running demo (QIYMET_DEMO_URL, e.g. after `qiymet demo` and
+// `qiymet serve`) signed in as the demo analyst: realistic names and volumes, for a person to look at.
+func TestDashboardDemoScreenshots(t *testing.T) {
+	base := os.Getenv("QIYMET_DEMO_URL")
+	if base == "" {
+		t.Skip("set QIYMET_DEMO_URL to photograph a running demo")
+	}
+	period := os.Getenv("QIYMET_DEMO_PERIOD")
+	if period == "" {
+		period = "2026-Q3"
+	}
+	ctx := browsertest.New(t)
+	dashDo(t, ctx, "sign in",
+		chromedp.Navigate(base+"/login?lang=az"),
+		chromedp.SendKeys("#email", "analyst@qiymet.demo", chromedp.ByID),
+		chromedp.SendKeys("#password", "qiymet-demo-2026", chromedp.ByID),
+		chromedp.Submit("#password", chromedp.ByID),
+		chromedp.WaitVisible("table.rank", chromedp.ByQuery),
+		chromedp.Navigate(base+"/?period="+period),
+		chromedp.WaitVisible("table.rank", chromedp.ByQuery))
+	browsertest.Screenshot(t, ctx, "demo-rankings-az")
+	dashDo(t, ctx, "agency",
+		chromedp.Navigate(base+"/agencies/migration?period="+period+"&lang=ru"),
+		chromedp.WaitVisible("svg.trend", chromedp.ByQuery))
+	browsertest.Screenshot(t, ctx, "demo-agency-ru")
 }

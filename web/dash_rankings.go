@@ -66,7 +66,7 @@ func (v *view) rankMove(prev, cur *int) delta {
 	case m > 0:
 		return delta{Text: "+" + strconv.Itoa(m), Dir: "up", Label: v.T("dash.rank.up", *prev)}
 	case m < 0:
-		return delta{Text: strconv.Itoa(m), Dir: "down", Label: v.T("dash.rank.down", *prev)}
+		return delta{Text: "−" + strconv.Itoa(-m), Dir: "down", Label: v.T("dash.rank.down", *prev)}
 	}
 	return delta{Text: "=", Dir: "flat", Label: v.T("dash.rank.same")}
 }

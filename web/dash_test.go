@@ -160,6 +160,39 @@ func TestAgencyPage(t *testing.T) {
 			t.Errorf("agency page lacks %q", want)
 		}
 	}
+	// The breakdown tables hold exactly the API's figures (the page folds service, centre and channel from
+	// one scan of the cells; the API asks figures.Breakdown for each).
+	for _, by := range []string{"question", "service", "center", "channel"} {
+		var api struct {
+			Rows []struct {
+				Key    string
+				Name   string
+				Index  float64
+				CILow  float64 `json:"ci_low"`
+				CIHigh float64 `json:"ci_high"`
+				N      int64
+			}
+		}
+		r := e.do(t, http.MethodGet, "/api/v1/agencies/migration/breakdown?lang=en&period=2025-Q3&by="+by, e.APIKey, nil)
+		if err := json.Unmarshal(r.Body, &api); err != nil || len(api.Rows) == 0 {
+			t.Fatalf("api breakdown %s: %s", by, r.Body)
+		}
+		sec := regexp.MustCompile(`(?s)<section aria-labelledby="h-by-` + by + `".*?</section>`).FindString(body)
+		if n := strings.Count(sec, `<tr><th scope="row">`); n != len(api.Rows) {
+			t.Errorf("by %s: %d rows on the page, %d in the API", by, n, len(api.Rows))
+		}
+		for _, row := range api.Rows {
+			name := row.Name
+			if by == "channel" {
+				name = i18n.T("en", "dash.channel."+row.Key)
+			}
+			want := `<th scope="row">` + name + `</th><td class="num">` + i18n.Number("en", row.Index, 2) + `</td><td>` +
+				i18n.Number("en", row.CILow, 2) + "–" + i18n.Number("en", row.CIHigh, 2) + `</td><td class="num">` + i18n.Int("en", row.N) + `</td>`
+			if !strings.Contains(sec, want) {
+				t.Errorf("by %s: page lacks %s", by, want)
+			}
+		}
+	}
 	// Search folds case the Azerbaijani way.
 	for q, want := range map[string][]string{"iş": {"İŞ tez həll olundu"}, "QIZ": {"Qız çox"}, "долго": {"Очень ДОЛГО"}} {
 		r := e.page(t, http.MethodGet, "/agencies/migration?period=2025-Q3&q="+url.QueryEscape(q), mgr, nil)
