@@ -41,6 +41,8 @@ type Store struct {
 
 	rollupMu    sync.Mutex
 	zoneChecked bool // the cells were found built in s.loc (guarded by rollupMu)
+
+	creds credCache
 }
 
 // Dialect is "sqlite" or "pg".

@@ -116,6 +116,7 @@ func (s *Store) ListAPIKeys(ctx context.Context) ([]APIKey, error) {
 
 // RevokeAPIKey revokes a key; revoking twice is a no-op.
 func (s *Store) RevokeAPIKey(ctx context.Context, id int64) error {
+	defer s.ForgetCredentials() // the old credential must stop working here at once
 	res, err := s.db.NewUpdate().Model((*APIKey)(nil)).Set("revoked_us = ?", us(s.now())).
 		Where("id = ?", id).Where("revoked_us IS NULL").Exec(ctx)
 	if err != nil {

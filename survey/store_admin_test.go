@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/survey"
+	"github.com/qiymet/qiymet/survey/figures"
 	"github.com/qiymet/qiymet/survey/storetest"
 )
 
@@ -138,6 +140,18 @@ func TestUsersKeysAndComments(t *testing.T) {
 		}
 		if got, n, _ := s.Comments(ctx, "migration", to, to.AddDate(0, 3, 0), "", 10, 0); n != 0 || len(got) != 0 {
 			t.Fatalf("next quarter has comments: %d", n)
+		}
+
+		// Attribute cells: one scan gives the same sums per channel as the day cells' total.
+		p, _ := scoring.ParsePeriod("2025-Q3", storetest.Baku)
+		fd, td := p.DayRange()
+		cells, err := s.AttributeCells(ctx, "migration", fd, td)
+		if err != nil || len(cells) != 1 || cells[0].Channel != "kiosk" || cells[0].Center != "baku-1" || cells[0].Stats.N != 6 {
+			t.Fatalf("attribute cells: %+v %v", cells, err)
+		}
+		b, err := figures.New(s, scoring.Config{}).Breakdown(ctx, "migration", p, figures.ByChannel, "en")
+		if err != nil || len(b.Rows) != 1 || b.Rows[0].N != cells[0].Stats.N || b.Rows[0].Index != scoring.Round2(cells[0].Stats.Estimate().Index) {
+			t.Fatalf("cells vs figures: %+v %v", b, err)
 		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -82,10 +83,19 @@ func (s *Store) AuthKiosk(ctx context.Context, token string) (*Kiosk, error) {
 	if !strings.HasPrefix(token, kioskPrefix) {
 		return nil, Errorf(CodeUnauthorized, "", "unknown credential")
 	}
+	hash := HashSecret(token)
+	if v, ok := s.creds.get(hash); ok {
+		k := *v.(*Kiosk)
+		return &k, nil
+	}
 	k := new(Kiosk)
-	err := s.db.NewSelect().Model(k).Where("token_hash = ?", HashSecret(token)).Where("revoked_us IS NULL").Scan(ctx)
+	err := s.db.NewSelect().Model(k).Where("token_hash = ?", hash).Where("revoked_us IS NULL").Scan(ctx)
 	if isNoRows(err) {
 		return nil, Errorf(CodeUnauthorized, "", "unknown or revoked kiosk token")
+	}
+	if err == nil {
+		c := *k
+		s.creds.put(hash, &c)
 	}
 	return k, err
 }
@@ -120,12 +130,63 @@ func (s *Store) AuthAPIKey(ctx context.Context, key string) (*APIKey, error) {
 	if !strings.HasPrefix(key, apiKeyPrefix) {
 		return nil, Errorf(CodeUnauthorized, "", "unknown credential")
 	}
+	hash := HashSecret(key)
+	if v, ok := s.creds.get(hash); ok {
+		k := *v.(*APIKey)
+		return &k, nil
+	}
 	k := new(APIKey)
-	err := s.db.NewSelect().Model(k).Where("key_hash = ?", HashSecret(key)).Where("revoked_us IS NULL").Scan(ctx)
+	err := s.db.NewSelect().Model(k).Where("key_hash = ?", hash).Where("revoked_us IS NULL").Scan(ctx)
 	if isNoRows(err) {
 		return nil, Errorf(CodeUnauthorized, "", "unknown or revoked API key")
 	}
+	if err == nil {
+		c := *k
+		s.creds.put(hash, &c)
+	}
 	return k, err
+}
+
+// credCacheTTL is how long a checked kiosk token or API key is trusted without asking the database again:
+// it saves a query on every submission; a revocation takes effect on every instance within this time (at
+// once on the instance that revoked).
+const credCacheTTL = 2 * time.Second
+
+// credCache remembers recently authenticated credentials by hash.
+type credCache struct {
+	mu      sync.Mutex
+	entries map[string]credEntry
+}
+
+type credEntry struct {
+	v     any
+	until time.Time
+}
+
+func (c *credCache) get(hash string) (any, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[hash]
+	if !ok || time.Now().After(e.until) {
+		return nil, false
+	}
+	return e.v, true
+}
+
+func (c *credCache) put(hash string, v any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) > 10_000 {
+		c.entries = map[string]credEntry{}
+	}
+	c.entries[hash] = credEntry{v: v, until: time.Now().Add(credCacheTTL)}
+}
+
+// ForgetCredentials drops every cached credential (after a revocation or a new pairing).
+func (s *Store) ForgetCredentials() {
+	s.creds.mu.Lock()
+	s.creds.entries = nil
+	s.creds.mu.Unlock()
 }
 
 // Invitation is a one-time link issued for one visit.

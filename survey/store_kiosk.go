@@ -47,6 +47,7 @@ func (s *Store) NewPairingCode(ctx context.Context, kioskID int64) (string, erro
 // (the tablet that enrols becomes the kiosk), and the code cannot be used again. An unknown, used or revoked
 // code is not_found; an expired one token_expired.
 func (s *Store) PairKiosk(ctx context.Context, code string) (*Kiosk, string, error) {
+	defer s.ForgetCredentials() // the old credential must stop working here at once
 	code = strings.TrimSpace(code)
 	if !strings.HasPrefix(code, pairingPrefix) || len(code) > 100 {
 		return nil, "", Errorf(CodeNotFound, "code", "unknown or already used enrolment code")
@@ -137,6 +138,7 @@ func (s *Store) KioskByID(ctx context.Context, id int64) (*Kiosk, error) {
 
 // RevokeKiosk stops a kiosk's token and any pending enrolment code at once. Revoking twice is fine.
 func (s *Store) RevokeKiosk(ctx context.Context, id int64) error {
+	defer s.ForgetCredentials() // the old credential must stop working here at once
 	res, err := s.db.NewUpdate().Model((*Kiosk)(nil)).
 		Set("revoked_us = COALESCE(revoked_us, ?)", us(s.now())).
 		Set("pairing_hash = NULL").

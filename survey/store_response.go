@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -46,12 +47,18 @@ func (s *Store) Submit(ctx context.Context, sub *Submission, cred Credential) (r
 	if err != nil {
 		return res, false, err
 	}
-	err = s.inTx(ctx, func(tx bun.Tx) error {
-		if prev, err := responseByID(ctx, tx, r.ID); err != nil {
-			return err
-		} else if prev != nil {
-			return replay(prev, r)
+	if t.Invitation == nil && t.KioskID == 0 {
+		// An API submission is one statement: the unique id decides between a new row and a replay.
+		inserted, err := insertResponse(ctx, s.db, r)
+		if err != nil {
+			return res, false, err
 		}
+		if !inserted {
+			return s.replayOf(ctx, r, err)
+		}
+		return ResultOf(r), true, nil
+	}
+	err = s.inTx(ctx, func(tx bun.Tx) error {
 		if t.Invitation != nil {
 			if err := useInvitation(ctx, tx, t.Invitation, now); err != nil {
 				return err
@@ -62,39 +69,51 @@ func (s *Store) Submit(ctx context.Context, sub *Submission, cred Credential) (r
 				return err
 			}
 		}
-		_, err := tx.NewInsert().Model(r).Exec(ctx)
+		inserted, err := insertResponse(ctx, tx, r)
+		if err == nil && !inserted {
+			return errIDTaken // roll back the invitation's use or the kiosk's touch: this is a replay
+		}
 		return err
 	})
-	if rp, ok := err.(replayed); ok {
-		return rp.res, false, nil
-	}
-	if isUniqueViolation(err) {
-		// Another request stored the same id between our check and insert: answer as a replay would.
-		prev, err2 := responseByID(ctx, s.db, r.ID)
-		if err2 != nil || prev == nil {
-			return res, false, err
-		}
-		if rp, ok := replay(prev, r).(replayed); ok {
-			return rp.res, false, nil
-		}
-		return res, false, replay(prev, r)
-	}
-	if err != nil {
+	switch {
+	case err == errIDTaken || ErrorCode(err) == CodeTokenUsed && sub.ID != "":
+		// A used token may be the idempotent retry of the submission that used it (same id).
+		return s.replayOf(ctx, r, err)
+	case err != nil:
 		return res, false, err
 	}
 	return ResultOf(r), true, nil
 }
 
-// replayed carries the first answer out of the transaction (rolling it back: nothing to write).
-type replayed struct{ res Result }
+var errIDTaken = errors.New("a response with this id exists")
 
-func (replayed) Error() string { return "replayed" }
-
-func replay(prev, r *Response) error {
-	if prev.ContentHash != r.ContentHash {
-		return Errorf(CodeIDConflict, "id", "a different response with id %s is already stored", r.ID)
+// insertResponse inserts r unless its id exists (then inserted is false). No RETURNING: one round trip.
+func insertResponse(ctx context.Context, db bun.IDB, r *Response) (inserted bool, err error) {
+	res, err := db.NewInsert().Model(r).ExcludeColumn("seq").On("CONFLICT (id) DO NOTHING").Returning("NULL").Exec(ctx)
+	if err != nil {
+		return false, err
 	}
-	return replayed{ResultOf(prev)}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// replayOf answers a submission whose id is already stored: the first answer when the content is the same,
+// id_conflict otherwise. Without a stored row it returns cause (e.g. token_used).
+func (s *Store) replayOf(ctx context.Context, r *Response, cause error) (Result, bool, error) {
+	prev, err := responseByID(ctx, s.db, r.ID)
+	if err != nil {
+		return Result{}, false, err
+	}
+	if prev == nil {
+		if cause == nil || cause == errIDTaken {
+			cause = Errorf(CodeUnavailable, "", "the response could not be stored; retry")
+		}
+		return Result{}, false, cause
+	}
+	if prev.ContentHash != r.ContentHash {
+		return Result{}, false, Errorf(CodeIDConflict, "id", "a different response with id %s is already stored", r.ID)
+	}
+	return ResultOf(prev), false, nil
 }
 
 func responseByID(ctx context.Context, db bun.IDB, id string) (*Response, error) {

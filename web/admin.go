@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/qiymet/qiymet/survey"
@@ -155,6 +154,19 @@ func (s *Server) editUser(w http.ResponseWriter, r *http.Request, v *view) {
 	var up survey.UserUpdate
 	var n adminNotice
 	switch r.PostFormValue("action") {
+	case "signout": // end every session of the user, e.g. a lost laptop
+		u, err := s.store.UserByID(r.Context(), id)
+		if err != nil {
+			s.pageError(w, r, v, err)
+			return
+		}
+		n, err := s.store.RevokeUserSessions(r.Context(), id)
+		if err != nil {
+			s.pageError(w, r, v, err)
+			return
+		}
+		s.renderUsers(w, r, v, http.StatusOK, adminNotice{Message: v.T("dash.users.signedout", u.Email, n)})
+		return
 	case "reset":
 		pw := survey.GeneratePassword()
 		up.Password = &pw
@@ -236,6 +248,3 @@ func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	http.Redirect(w, r, "/admin/apikeys", http.StatusSeeOther)
 }
-
-// trimmed is a form value without surrounding spaces.
-func trimmed(r *http.Request, k string) string { return strings.TrimSpace(r.PostFormValue(k)) }

@@ -42,6 +42,15 @@ type delta struct {
 	Text, Dir, Label string
 }
 
+// HTML is the delta as a span: arrow hidden from screen readers, which read the label instead. Written in
+// Go because a rankings page shows three per row.
+func (d delta) HTML() template.HTML {
+	arrow := map[string]string{"up": "▲", "down": "▼"}[d.Dir]
+	e := template.HTMLEscapeString
+	return template.HTML(`<span class="delta ` + e(d.Dir) + `" title="` + e(d.Label) + `"><span aria-hidden="true">` + arrow +
+		`</span> ` + e(d.Text) + `<span class="sr"> ` + e(d.Label) + `</span></span>`)
+}
+
 func (v *view) changeDelta(c *float64) delta {
 	if c == nil {
 		return delta{Text: "—", Label: v.T("dash.change.none")}

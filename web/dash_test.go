@@ -278,6 +278,15 @@ func TestAdminPages(t *testing.T) {
 	if _, err := e.Store.Login(ctx, "new@example.az", secretOf(t, r)); err != nil {
 		t.Fatalf("reset password: %v", err)
 	}
+	// Ending a user's sessions signs them out everywhere.
+	other := e.login(t, e.Users["analyst"])
+	analyst, _ := e.Store.Login(ctx, e.Users["analyst"], testPassword)
+	if r := e.page(t, http.MethodPost, "/admin/users/"+itoa(analyst.ID), admin, url.Values{"action": {"signout"}}); r.Status != 200 {
+		t.Fatalf("end sessions: %d", r.Status)
+	}
+	if r := e.page(t, http.MethodGet, "/", other, nil); r.Status != http.StatusSeeOther {
+		t.Fatalf("session survived: %d", r.Status)
+	}
 	// A bad email is 422 with the reason on the page; an admin cannot demote themselves.
 	if r := e.page(t, http.MethodPost, "/admin/users", admin, url.Values{"email": {"not an email"}, "role": {"analyst"}}); r.Status != 422 || !strings.Contains(string(r.Body), `role="alert"`) {
 		t.Fatalf("bad user: %d", r.Status)

@@ -14,7 +14,6 @@ import (
 // <desc> and role="img" for screen readers; the tables beside them hold the same numbers.
 
 var svgTemplates = template.Must(template.New("svg").Parse(`
-{{define "cibar"}}<svg class="cibar" viewBox="0 0 {{.W}} 14" width="{{.W}}" height="14" role="img" aria-labelledby="{{.ID}}"><title id="{{.ID}}">{{.Title}}</title><line x1="0" y1="7" x2="{{.W}}" y2="7" class="axis"/><rect x="{{.X1}}" y="3" width="{{.BW}}" height="8" rx="2" class="ci"/><circle cx="{{.CX}}" cy="7" r="3" class="pt"/></svg>{{end}}
 {{define "bars"}}<svg class="chart bars" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-labelledby="{{.ID}}-t {{.ID}}-d"><title id="{{.ID}}-t">{{.Title}}</title><desc id="{{.ID}}-d">{{.Desc}}</desc>
 {{range .Ticks}}<line x1="{{.X}}" y1="4" x2="{{.X}}" y2="{{$.AxisY}}" class="grid"/><text x="{{.X}}" y="{{$.TickY}}" class="tick" text-anchor="middle">{{.Label}}</text>
 {{end}}{{range .Bars}}<g{{if .Muted}} class="muted"{{end}}><title>{{.Full}}</title><text x="{{$.LabelX}}" y="{{.TY}}" class="lbl" text-anchor="end">{{.Label}}</text><rect x="{{$.X0}}" y="{{.Y}}" width="{{.BW}}" height="{{$.BarH}}" class="bar"/>{{if .HasCI}}<line x1="{{.L}}" y1="{{.MY}}" x2="{{.R}}" y2="{{.MY}}" class="whisker"/>{{end}}<text x="{{.VX}}" y="{{.TY}}" class="val">{{.Value}}</text></g>
@@ -63,13 +62,20 @@ func ciDomain(lows []float64) (float64, float64) {
 	return lo, 100
 }
 
-// ciBar is a small interval bar: the CI as a band, the index as a dot, on the domain [d0, d1].
+// ciBar is a small interval bar: the CI as a band, the index as a dot, on the domain [d0, d1]. A rankings
+// page draws one per row, so it is written directly rather than through a template (same escaping).
 func ciBar(id string, idx, lo, hi, d0, d1 float64, title string) template.HTML {
 	const w = 120
 	sc := scale{d0, d1, 2, w - 2}
 	x1, x2 := sc.at(lo), sc.at(hi)
-	return execSVG("cibar", map[string]any{"W": w, "ID": id, "Title": title, "X1": f1(x1),
-		"BW": f1(math.Max(x2-x1, 1)), "CX": f1(sc.at(idx))})
+	id = template.HTMLEscapeString(id)
+	var b strings.Builder
+	b.Grow(360)
+	b.WriteString(`<svg class="cibar" viewBox="0 0 120 14" width="120" height="14" role="img" aria-labelledby="`)
+	b.WriteString(id + `"><title id="` + id + `">` + template.HTMLEscapeString(title) + `</title>`)
+	b.WriteString(`<line x1="0" y1="7" x2="120" y2="7" class="axis"/><rect x="` + f1(x1) + `" y="3" width="` +
+		f1(math.Max(x2-x1, 1)) + `" height="8" rx="2" class="ci"/><circle cx="` + f1(sc.at(idx)) + `" cy="7" r="3" class="pt"/></svg>`)
+	return template.HTML(b.String())
 }
 
 // bar is one bar of a horizontal bar chart.
