@@ -25,6 +25,7 @@ type Options struct {
 	Location *time.Location   // QIYMET_TIMEZONE
 	Burst    time.Duration    // QIYMET_BURST_SECONDS
 	Now      func() time.Time // the clock, injected for tests
+	Secret   string           // QIYMET_SECRET: keeps invitation tokens underivable from the database alone
 }
 
 // Store is the one gateway to the database, for both dialects.
@@ -43,6 +44,9 @@ type Store struct {
 	zoneChecked bool // the cells were found built in s.loc (guarded by rollupMu)
 
 	creds credCache
+
+	secretMu sync.Mutex
+	secret   []byte // behind invitation tokens: Options.Secret, or loaded once from the database
 }
 
 // Dialect is "sqlite" or "pg".
@@ -60,6 +64,9 @@ func (s *Store) Now() time.Time { return s.now() }
 // Open connects to dsn ("sqlite:PATH", "sqlite::memory:", "postgres://…") without migrating.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	s := &Store{loc: opt.Location, burst: opt.Burst, now: opt.Now}
+	if opt.Secret != "" {
+		s.secret = []byte(opt.Secret)
+	}
 	if s.loc == nil {
 		s.loc = time.UTC
 	}

@@ -216,8 +216,14 @@ func invitationToken(secret []byte, agency, visitID string, createdUS int64) str
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil)[:18]) // 144 bits
 }
 
-// tokenSecret returns the per-installation secret behind invitation tokens, creating it once.
+// tokenSecret is the secret behind invitation tokens: QIYMET_SECRET when set (then a database dump alone
+// cannot rebuild any link), otherwise a per-installation secret created once in the database.
 func (s *Store) tokenSecret(ctx context.Context, db bun.IDB) ([]byte, error) {
+	s.secretMu.Lock()
+	defer s.secretMu.Unlock()
+	if s.secret != nil {
+		return s.secret, nil
+	}
 	fresh := hex.EncodeToString([]byte(newSecret("", 32)))
 	if _, err := db.NewInsert().Model(&metaRow{Key: "token_secret", Value: fresh}).On("CONFLICT (key) DO NOTHING").Exec(ctx); err != nil {
 		return nil, err
@@ -226,5 +232,6 @@ func (s *Store) tokenSecret(ctx context.Context, db bun.IDB) ([]byte, error) {
 	if err := db.NewSelect().Model((*metaRow)(nil)).Column("value").Where("key = 'token_secret'").Scan(ctx, &v); err != nil {
 		return nil, err
 	}
-	return []byte(v), nil
+	s.secret = []byte(v)
+	return s.secret, nil
 }

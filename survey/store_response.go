@@ -250,7 +250,13 @@ func (s *Store) CreateInvitation(ctx context.Context, req InvitationRequest, key
 		err = tx.NewSelect().Model(existing).Where("agency_code = ? AND visit_id = ?", req.Agency, req.VisitID).Scan(ctx)
 		if err == nil {
 			inv, token = existing, invitationToken(secret, existing.Agency, existing.VisitID, existing.CreatedUS)
-			return nil
+			if HashSecret(token) != existing.TokenHash {
+				// The secret changed (QIYMET_SECRET set or rotated) since the link was issued: the old token
+				// cannot be rebuilt, so the visit gets a new one and the old link stops working.
+				existing.TokenHash = HashSecret(token)
+				_, err = tx.NewUpdate().Model(existing).Column("token_hash").WherePK().Exec(ctx)
+			}
+			return err
 		}
 		if !isNoRows(err) {
 			return err

@@ -27,8 +27,6 @@ var dashTemplates = parseDash()
 
 // dashFuncs are the few helpers templates need beyond the view's methods.
 var dashFuncs = template.FuncMap{
-	// rowctx passes the view along with a row into a sub-template.
-	"rowctx":  func(v *view, row rankRow) map[string]any { return map[string]any{"V": v, "Row": row} },
 	"periodq": func(p scoring.Period) template.URL { return template.URL(periodQuery(p)) },
 	"int64":   func(n int) int64 { return int64(n) },
 	"notice": func(v *view, n adminNotice) map[string]string {

@@ -104,7 +104,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // open connects to the configured database and brings its schema up to date.
 func (e *env) open(c *config) (*survey.Store, error) {
-	s, err := survey.Open(e.ctx, c.DB, survey.Options{Location: c.Loc, Burst: c.Burst})
+	s, err := survey.Open(e.ctx, c.DB, survey.Options{Location: c.Loc, Burst: c.Burst, Secret: e.getenv("QIYMET_SECRET")})
 	if err != nil {
 		return nil, err
 	}
