@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"time"
 
 	"github.com/qiymet/qiymet/scoring"
 	"github.com/uptrace/bun"
@@ -130,8 +131,11 @@ func (s *Store) rollupOnce(ctx context.Context) (int, error) {
 		if len(rows) == 0 {
 			return nil
 		}
-		days, months, answers := s.aggregate(rows)
-		if err := upsertCells(ctx, tx, days, months, answers); err != nil {
+		deltas := newCellDeltas(s.loc)
+		for _, r := range rows {
+			deltas.add(r)
+		}
+		if err := deltas.flush(ctx, tx); err != nil {
 			return err
 		}
 		ids := make([]int64, len(rows))
@@ -147,67 +151,91 @@ func (s *Store) rollupOnce(ctx context.Context) (int, error) {
 	return merged, err
 }
 
-// aggregate turns a batch of signed changes into cell deltas.
-func (s *Store) aggregate(rows []pendingRow) (map[DayCell]*DayCell, map[MonthCell]*MonthCell, map[AnswerCell]*AnswerCell) {
-	days := map[DayCell]*DayCell{}
-	months := map[MonthCell]*MonthCell{}
-	answers := map[AnswerCell]*AnswerCell{}
-	for _, r := range rows {
-		t := fromUS(r.SubmittedUS, s.loc)
-		sign := float64(r.Sign)
-		top := int64(0)
-		if r.Top2 {
-			top = r.Sign
-		}
-		dk := DayCell{Day: scoring.DayKey(t, s.loc), Agency: r.Agency, Service: r.Service, Center: r.Center, Channel: r.Channel}
-		d := days[dk]
-		if d == nil {
-			c := dk
-			d = &c
-			days[dk] = d
-		}
-		d.N += r.Sign
-		d.SumR += sign * r.Score
-		d.SumR2 += sign * r.Score * r.Score
-		d.NTop2 += top
-		mk := MonthCell{Month: scoring.MonthIndex(t, s.loc), Agency: r.Agency}
-		m := months[mk]
-		if m == nil {
-			c := mk
-			m = &c
-			months[mk] = m
-		}
-		m.N += r.Sign
-		m.SumR += sign * r.Score
-		m.SumR2 += sign * r.Score * r.Score
-		m.NTop2 += top
-		var vals map[string]any
-		if json.Unmarshal([]byte(r.Answers), &vals) != nil {
-			continue
-		}
-		for q, v := range vals {
-			var iv int
-			switch x := v.(type) {
-			case float64:
-				iv = int(x)
-			case bool:
-				if x {
-					iv = 1
-				}
-			default:
-				continue // text answers are never scored
-			}
-			ak := AnswerCell{Day: dk.Day, Agency: r.Agency, Survey: r.Survey, SurveyVersion: r.SurveyVersion, Question: q, Value: iv}
-			a := answers[ak]
-			if a == nil {
-				c := ak
-				a = &c
-				answers[ak] = a
-			}
-			a.N += r.Sign
-		}
+// cellDeltas accumulates signed changes of counted responses as cell deltas.
+type cellDeltas struct {
+	loc     *time.Location
+	days    map[DayCell]*DayCell
+	months  map[MonthCell]*MonthCell
+	answers map[AnswerCell]*AnswerCell
+}
+
+func newCellDeltas(loc *time.Location) *cellDeltas {
+	return &cellDeltas{loc: loc, days: map[DayCell]*DayCell{}, months: map[MonthCell]*MonthCell{}, answers: map[AnswerCell]*AnswerCell{}}
+}
+
+func (c *cellDeltas) len() int { return len(c.days) + len(c.months) + len(c.answers) }
+
+// add folds one response in with sign +1 (counted) or −1 (no longer counted).
+func (c *cellDeltas) add(r pendingRow) {
+	t := fromUS(r.SubmittedUS, c.loc)
+	sign := float64(r.Sign)
+	top := int64(0)
+	if r.Top2 {
+		top = r.Sign
 	}
-	return days, months, answers
+	dk := DayCell{Day: scoring.DayKey(t, c.loc), Agency: r.Agency, Service: r.Service, Center: r.Center, Channel: r.Channel}
+	d := c.days[dk]
+	if d == nil {
+		d = &dk
+		c.days[dk] = d
+	}
+	d.N += r.Sign
+	d.SumR += sign * r.Score
+	d.SumR2 += sign * r.Score * r.Score
+	d.NTop2 += top
+	mk := MonthCell{Month: scoring.MonthIndex(t, c.loc), Agency: r.Agency}
+	m := c.months[mk]
+	if m == nil {
+		m = &mk
+		c.months[mk] = m
+	}
+	m.N += r.Sign
+	m.SumR += sign * r.Score
+	m.SumR2 += sign * r.Score * r.Score
+	m.NTop2 += top
+	var vals map[string]any
+	if json.Unmarshal([]byte(r.Answers), &vals) != nil {
+		return
+	}
+	for q, v := range vals {
+		var iv int
+		switch x := v.(type) {
+		case float64:
+			iv = int(x)
+		case bool:
+			if x {
+				iv = 1
+			}
+		default:
+			continue // text answers are never scored
+		}
+		ak := AnswerCell{Day: dk.Day, Agency: r.Agency, Survey: r.Survey, SurveyVersion: r.SurveyVersion, Question: q, Value: iv}
+		a := c.answers[ak]
+		if a == nil {
+			a = &ak
+			c.answers[ak] = a
+		}
+		a.N += r.Sign
+	}
+}
+
+// addResponse folds in a newly stored counted response.
+func (c *cellDeltas) addResponse(r *Response) {
+	if r.Status != StatusCounted {
+		return
+	}
+	c.add(pendingRow{Sign: 1, SubmittedUS: r.SubmittedUS, Agency: r.Agency, Service: r.Service, Center: r.Center,
+		Channel: r.Channel, Survey: r.Survey, SurveyVersion: r.SurveyVersion, Answers: r.Answers, Score: r.Score, Top2: r.Top2})
+}
+
+// flush adds the deltas to the cells and starts over.
+func (c *cellDeltas) flush(ctx context.Context, tx bun.Tx) error {
+	if c.len() == 0 {
+		return nil
+	}
+	err := upsertCells(ctx, tx, c.days, c.months, c.answers)
+	c.days, c.months, c.answers = map[DayCell]*DayCell{}, map[MonthCell]*MonthCell{}, map[AnswerCell]*AnswerCell{}
+	return err
 }
 
 // upsertCells adds the deltas, in key order so concurrent roll-ups cannot deadlock.

@@ -17,41 +17,33 @@ const bulkChunk = 500
 const importChunk = bulkChunk
 
 // BulkInsert stores prepared responses in one transaction, skipping any whose id already exists, and returns
-// how many it inserted. The caller prepares rows with Index.Prepare (Target.Historic for past data).
+// how many it inserted. The caller prepares rows with Index.Prepare (Target.Historic for past data). Like an
+// import, it keeps the cells current itself in the same transaction.
 func (s *Store) BulkInsert(ctx context.Context, rows []*Response) (inserted int64, err error) {
-	err = s.inTx(ctx, func(tx bun.Tx) error {
-		inserted, err = bulkInsert(ctx, tx, rows)
-		return err
-	})
-	return inserted, err
-}
-
-func bulkInsert(ctx context.Context, db bun.IDB, rows []*Response) (int64, error) {
-	var inserted int64
-	for i := 0; i < len(rows); i += bulkChunk {
-		n, err := insertResponses(ctx, db, rows[i:min(i+bulkChunk, len(rows))])
-		inserted += n
-		if err != nil {
-			return inserted, err
-		}
-	}
-	return inserted, nil
-}
-
-// insertResponses is one multi-row INSERT … ON CONFLICT (id) DO NOTHING. RETURNING is switched off: on
-// PostgreSQL bun would otherwise scan the returned rows into the slice in order, so when a row is skipped the
-// next rows' returned columns land in the wrong structs (and the slice is truncated).
-func insertResponses(ctx context.Context, db bun.IDB, rows []*Response) (int64, error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	res, err := db.NewInsert().Model(&rows).ExcludeColumn("seq").On("CONFLICT (id) DO NOTHING").
-		Returning("NULL").Exec(ctx)
-	if err != nil {
+	if _, err := s.Rollup(ctx); err != nil {
 		return 0, err
 	}
-	n, err := res.RowsAffected()
-	return n, err
+	err = s.inTx(ctx, func(tx bun.Tx) error {
+		if err := beginBulk(ctx, tx, s.dialect); err != nil {
+			return err
+		}
+		deltas := newCellDeltas(s.loc)
+		ins := newBatchInserter(tx, s.dialect)
+		defer ins.close()
+		for i := 0; i < len(rows); i += importChunk {
+			part := rows[i:min(i+importChunk, len(rows))]
+			n, err := ins.insertInto(ctx, part, deltas)
+			inserted += n
+			if err != nil {
+				return err
+			}
+		}
+		return endBulk(ctx, tx, s.dialect, deltas)
+	})
+	if err != nil {
+		inserted = 0
+	}
+	return inserted, err
 }
 
 // responseColumns are the columns an import writes (seq comes from the database).
@@ -92,17 +84,23 @@ func insertSQL(n int) string {
 		}
 		b.WriteByte(')')
 	}
-	b.WriteString(" ON CONFLICT (id) DO NOTHING")
+	b.WriteString(" ON CONFLICT (id) DO NOTHING RETURNING id")
 	return b.String()
 }
 
-// insert stores rows (at most importChunk) and returns how many were new.
-func (bi *batchInserter) insert(ctx context.Context, rows []*Response) (int64, error) {
+// insert stores rows (at most importChunk) and returns the ids it inserted (ids already stored are skipped).
+func (bi *batchInserter) insert(ctx context.Context, rows []*Response) ([]string, error) {
+	var ids []string
 	if len(rows) == 0 {
-		return 0, nil
+		return ids, nil
 	}
 	if bi.dialect != "pg" {
-		return insertResponses(ctx, bi.tx, rows)
+		err := bi.tx.NewInsert().Model(&rows).ExcludeColumn("seq").On("CONFLICT (id) DO NOTHING").
+			Returning("id").Scan(ctx, &ids)
+		if isNoRows(err) {
+			err = nil
+		}
+		return ids, err
 	}
 	bi.args = bi.args[:0]
 	for _, r := range rows {
@@ -111,22 +109,48 @@ func (bi *batchInserter) insert(ctx context.Context, rows []*Response) (int64, e
 			r.Channel, nullInt(r.KioskID), nullInt(r.InvitationID), r.Survey, int64(r.SurveyVersion), r.Lang, r.Status,
 			nullString(r.Reason), nullString(r.Comment), r.Answers, r.Score, r.Top2, r.ContentHash)
 	}
-	var res sql.Result
+	var res *sql.Rows
 	var err error
 	if len(rows) == importChunk {
 		if bi.full == nil {
 			if bi.full, err = bi.tx.Tx.PrepareContext(ctx, insertSQL(importChunk)); err != nil {
-				return 0, err
+				return nil, err
 			}
 		}
-		res, err = bi.full.ExecContext(ctx, bi.args...)
+		res, err = bi.full.QueryContext(ctx, bi.args...)
 	} else {
-		res, err = bi.tx.Tx.ExecContext(ctx, insertSQL(len(rows)), bi.args...)
+		res, err = bi.tx.Tx.QueryContext(ctx, insertSQL(len(rows)), bi.args...)
 	}
+	if err != nil {
+		return nil, err
+	}
+	defer res.Close()
+	for res.Next() {
+		var id string
+		if err := res.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, res.Err()
+}
+
+// insertInto inserts rows and folds the ones actually inserted into deltas.
+func (bi *batchInserter) insertInto(ctx context.Context, rows []*Response, deltas *cellDeltas) (int64, error) {
+	ids, err := bi.insert(ctx, rows)
 	if err != nil {
 		return 0, err
 	}
-	return res.RowsAffected()
+	fresh := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		fresh[id] = true
+	}
+	for _, r := range rows {
+		if fresh[r.ID] {
+			deltas.addResponse(r)
+		}
+	}
+	return int64(len(ids)), nil
 }
 
 func (bi *batchInserter) close() {

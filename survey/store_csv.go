@@ -74,7 +74,14 @@ func (s *Store) Import(ctx context.Context, src io.ReadSeeker, opt ImportOptions
 	if _, err := src.Seek(0, io.SeekStart); err != nil {
 		return res, fmt.Errorf("import: cannot read the file again: %w", err)
 	}
+	// Settle the cells first (and their time zone), so this import's own cell deltas land on current cells.
+	if _, err := s.Rollup(ctx); err != nil {
+		return res, err
+	}
 	err = s.inTx(ctx, func(tx bun.Tx) error {
+		if err := beginBulk(ctx, tx, s.dialect); err != nil {
+			return err
+		}
 		if s.dialect == "sqlite" {
 			// The random-id unique index touches pages all over the file: a bigger page cache saves a read
 			// per row, and statement journals in memory save a write per statement. Both are per connection:
@@ -87,8 +94,12 @@ func (s *Store) Import(ctx context.Context, src io.ReadSeeker, opt ImportOptions
 			defer tx.ExecContext(ctx, "PRAGMA temp_store = DEFAULT")
 			defer tx.ExecContext(ctx, "PRAGMA cache_size = -2000")
 		}
-		res.Inserted, err = s.importStore(ctx, tx, ix, src, now, seen, opt)
-		return err
+		deltas := newCellDeltas(s.loc)
+		res.Inserted, err = s.importStore(ctx, tx, ix, src, now, seen, opt, deltas)
+		if err != nil {
+			return err
+		}
+		return endBulk(ctx, tx, s.dialect, deltas)
 	})
 	if err != nil {
 		res.Inserted = 0
@@ -172,8 +183,9 @@ func rowHash(r *Response) uint64 {
 	return binary.LittleEndian.Uint64(sum[:8])
 }
 
-// importStore is the second pass: rebuild each (now known good) row and insert in batches.
-func (s *Store) importStore(ctx context.Context, tx bun.Tx, ix *Index, src io.Reader, now time.Time, seen map[[16]byte]seenRow, opt ImportOptions) (int64, error) {
+// importStore is the second pass: rebuild each (now known good) row, insert in batches, and fold the rows
+// actually inserted into deltas.
+func (s *Store) importStore(ctx context.Context, tx bun.Tx, ix *Index, src io.Reader, now time.Time, seen map[[16]byte]seenRow, opt ImportOptions, deltas *cellDeltas) (int64, error) {
 	in := newCSVSource(src)
 	header, _, err := in.next()
 	if err != nil {
@@ -188,7 +200,7 @@ func (s *Store) importStore(ctx context.Context, tx bun.Tx, ix *Index, src io.Re
 	ins := newBatchInserter(tx, s.dialect)
 	defer ins.close()
 	flush := func() error {
-		n, err := ins.insert(ctx, batch)
+		n, err := ins.insertInto(ctx, batch, deltas)
 		inserted += n
 		batch = batch[:0]
 		return err
@@ -322,4 +334,30 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64,
 		}
 		after = page[len(page)-1].Seq
 	}
+}
+
+// beginBulk marks the transaction as a bulk import: the insert trigger queues nothing, because the import
+// adds its own cell deltas (endBulk) in the same transaction. Other transactions never see the mark.
+func beginBulk(ctx context.Context, tx bun.Tx, dialect string) error {
+	q := "INSERT INTO agg_bulk (flag) VALUES (1)"
+	if dialect == "pg" {
+		q = "SET LOCAL qiymet.bulk = 'on'"
+	}
+	_, err := tx.ExecContext(ctx, q)
+	return err
+}
+
+// endBulk adds the import's cell deltas under the roll-up lock and removes the bulk mark.
+func endBulk(ctx context.Context, tx bun.Tx, dialect string, deltas *cellDeltas) error {
+	q := "DELETE FROM agg_bulk"
+	if dialect == "pg" {
+		q = "SET LOCAL qiymet.bulk = 'off'"
+		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", rollupLockID); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return err
+	}
+	return deltas.flush(ctx, tx)
 }
