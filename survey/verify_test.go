@@ -118,6 +118,20 @@ func TestVerifyCellsFollowEveryWrite(t *testing.T) {
 			t.Fatalf("bulk insert: %d %v", n, err)
 		}
 		verify("after bulk insert, before roll-up")
+		if n, err := s.Pending(ctx); err != nil || n != 0 {
+			t.Fatalf("a bulk insert keeps the cells itself, but %d changes are pending (%v)", n, err)
+		}
+		// Again, with half of the rows already stored: only the new half may reach the cells.
+		more := append([]*survey.Response{}, rows[:750]...)
+		for _, r := range rows[:750] {
+			c := *r
+			c.ID = "00000000-0000-4000-8000-" + fmt.Sprintf("%012d", len(more))
+			more = append(more, &c)
+		}
+		if n, err := s.BulkInsert(ctx, more); err != nil || n != 750 {
+			t.Fatalf("second bulk insert: %d %v", n, err)
+		}
+		verify("after a bulk insert that skipped stored ids")
 		rollup()
 		verify("after bulk insert and roll-up")
 
