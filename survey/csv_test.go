@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"reflect"
 	"runtime"
 	"strconv"
@@ -15,19 +14,7 @@ import (
 )
 
 // csvIndex is the catalog of testdata/catalog.json without a database.
-func csvIndex(t testing.TB) *Index {
-	t.Helper()
-	f, err := os.Open("../testdata/catalog.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	c, err := DecodeCatalog(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return newIndex(*c, "csv")
-}
+func csvIndex(t testing.TB) *Index { return testIndex(t) }
 
 var csvTestNow = time.Date(2025, 8, 14, 6, 0, 0, 0, time.UTC)
 

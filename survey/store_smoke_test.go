@@ -3,7 +3,6 @@ package survey_test
 import (
 	"context"
 	"encoding/json"
-	"os"
 	"testing"
 	"time"
 
@@ -11,21 +10,7 @@ import (
 	"github.com/qiymet/qiymet/survey/storetest"
 )
 
-func loadTestCatalog(t testing.TB, s *survey.Store) {
-	t.Helper()
-	f, err := os.Open("../testdata/catalog.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	c, err := survey.DecodeCatalog(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ApplyCatalog(context.Background(), *c); err != nil {
-		t.Fatal(err)
-	}
-}
+func loadTestCatalog(t testing.TB, s *survey.Store) { storetest.ApplyCatalog(t, s) }
 
 func TestSmokeSubmitAndRollup(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2025, 8, 14, 6, 0, 0, 0, time.UTC))

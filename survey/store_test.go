@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"os"
 	"reflect"
 	"strings"
 	"sync"
@@ -18,19 +17,7 @@ import (
 
 var storeStart = time.Date(2025, 8, 14, 6, 0, 0, 0, time.UTC)
 
-func readTestCatalog(t testing.TB) survey.Catalog {
-	t.Helper()
-	f, err := os.Open("../testdata/catalog.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	c, err := survey.DecodeCatalog(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return *c
-}
+func readTestCatalog(t testing.TB) survey.Catalog { return storetest.Catalog(t) }
 
 // cloneCatalog deep-copies a catalog so a case can mutate it.
 func cloneCatalog(t testing.TB, c survey.Catalog) survey.Catalog {

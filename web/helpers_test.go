@@ -14,7 +14,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
@@ -106,21 +105,7 @@ func repoFile(t testing.TB, rel string) string {
 }
 
 // applyTestCatalog applies testdata/catalog.json to s.
-func applyTestCatalog(t testing.TB, s *survey.Store) {
-	t.Helper()
-	f, err := os.Open(repoFile(t, "testdata/catalog.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	c, err := survey.DecodeCatalog(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ApplyCatalog(context.Background(), *c); err != nil {
-		t.Fatal(err)
-	}
-}
+func applyTestCatalog(t testing.TB, s *survey.Store) { storetest.ApplyCatalog(t, s) }
 
 // testResponse is a raw answer of the server.
 type testResponse struct {

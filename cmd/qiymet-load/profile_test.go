@@ -49,18 +49,7 @@ func TestIngestProfile(t *testing.T) {
 	if err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	f, err := os.Open("../../testdata/catalog.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := survey.DecodeCatalog(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ApplyCatalog(ctx, *cat); err != nil {
-		t.Fatal(err)
-	}
+	storetest.ApplyCatalog(t, s)
 	kk, keys, err := provisionStore(ctx, s, 256, 16)
 	if err != nil {
 		t.Fatal(err)

@@ -22,18 +22,7 @@ import (
 func seed(t *testing.T, s *survey.Store) {
 	t.Helper()
 	ctx := context.Background()
-	f, err := os.Open("../../testdata/catalog.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	cat, err := survey.DecodeCatalog(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ApplyCatalog(ctx, *cat); err != nil {
-		t.Fatal(err)
-	}
+	storetest.ApplyCatalog(t, s)
 	ix, err := s.Index(ctx)
 	if err != nil {
 		t.Fatal(err)

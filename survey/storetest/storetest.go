@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -148,3 +150,32 @@ func (c *Clock) Advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.U
 
 // Set moves the clock to t.
 func (c *Clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// CatalogPath is testdata/catalog.json at the repository root, wherever the test runs from.
+func CatalogPath() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "testdata", "catalog.json")
+}
+
+// Catalog decodes testdata/catalog.json, a small real-looking catalog.
+func Catalog(t testing.TB) survey.Catalog {
+	t.Helper()
+	f, err := os.Open(CatalogPath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	c, err := survey.DecodeCatalog(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *c
+}
+
+// ApplyCatalog applies testdata/catalog.json to s.
+func ApplyCatalog(t testing.TB, s *survey.Store) {
+	t.Helper()
+	if _, err := s.ApplyCatalog(context.Background(), Catalog(t)); err != nil {
+		t.Fatal(err)
+	}
+}
