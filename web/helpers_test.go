@@ -14,8 +14,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
-	"runtime"
 	"testing"
 	"time"
 
@@ -95,13 +93,6 @@ func newTestEnvWith(t testing.TB, dialect string, o testEnvOptions) *testEnv {
 	t.Cleanup(hs.Close)
 	return &testEnv{URL: hs.URL, BaseURL: o.BaseURL, Store: s, Server: srv, HTTP: hs, Registry: reg, Clock: clock,
 		Kiosk: k, KioskToken: ktok, APIKeyRow: ak, APIKey: akey, Dialect: dialect}
-}
-
-// repoFile is the path of a file relative to the repository root.
-func repoFile(t testing.TB, rel string) string {
-	t.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	return filepath.Join(filepath.Dir(file), "..", rel)
 }
 
 // applyTestCatalog applies testdata/catalog.json to s.
