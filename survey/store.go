@@ -95,7 +95,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		if err != nil {
 			return nil, err
 		}
-		sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(fixed), pgdriver.WithTimeout(10*time.Second)))
+		sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(fixed), pgdriver.WithDialTimeout(5*time.Second),
+			// Long statements (an index on a big table, a bulk import) must not hit a socket timeout;
+			// requests are bounded by their contexts instead.
+			pgdriver.WithReadTimeout(30*time.Minute), pgdriver.WithWriteTimeout(5*time.Minute)))
 		sqldb.SetMaxOpenConns(40)
 		sqldb.SetMaxIdleConns(40)
 		sqldb.SetConnMaxIdleTime(5 * time.Minute)
