@@ -47,11 +47,11 @@ func (f *Figures) Pooled(ctx context.Context, p scoring.Period) (map[string]scor
 	return out, nil
 }
 
-// LastReceived is the latest receive time of a response submitted in p (zero when there is none): a date
-// taken from the data, so a report of unchanged data is byte-identical whenever it is generated.
-func (f *Figures) LastReceived(ctx context.Context, p scoring.Period) (int64, error) {
+// LastSubmitted is the latest submission time of a response in p (zero when there is none): a date taken
+// from the data, so a report of unchanged data is byte-identical whenever it is generated. One index probe.
+func (f *Figures) LastSubmitted(ctx context.Context, p scoring.Period) (int64, error) {
 	var v *int64
-	err := f.store.DB().NewRaw(`SELECT MAX(received_us) FROM responses WHERE submitted_us >= ? AND submitted_us < ?`,
+	err := f.store.DB().NewRaw(`SELECT MAX(submitted_us) FROM responses WHERE submitted_us >= ? AND submitted_us < ?`,
 		p.Start.UnixMicro(), p.End.UnixMicro()).Scan(ctx, &v)
 	if err != nil || v == nil {
 		return 0, err

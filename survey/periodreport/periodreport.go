@@ -49,7 +49,7 @@ func Build(ctx context.Context, f *figures.Figures, p scoring.Period, o Options)
 	if err != nil {
 		return report.Input{}, err
 	}
-	last, err := f.LastReceived(ctx, p)
+	last, err := f.LastSubmitted(ctx, p)
 	if err != nil {
 		return report.Input{}, err
 	}
