@@ -295,9 +295,11 @@ func (ix *Index) encodeRow(r *Response, loc *time.Location, rec []string) error 
 	rec[colStatus] = r.Status
 	rec[colReason] = r.Reason
 	rec[colComment] = r.Comment
-	var answers map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(r.Answers), &answers); err != nil {
-		return fmt.Errorf("response %s: stored answers are corrupt: %w", r.ID, err)
+	answers, ok := splitAnswers(r.Answers)
+	if !ok {
+		if err := json.Unmarshal([]byte(r.Answers), &answers); err != nil {
+			return fmt.Errorf("response %s: stored answers are corrupt: %w", r.ID, err)
+		}
 	}
 	for i, k := range ix.QuestionKeys() {
 		v, ok := answers[k]
@@ -475,4 +477,67 @@ func (ix *Index) decodeRows(ctx context.Context, src *csvSource, layout *csvLayo
 		}
 	}
 	return ctx.Err()
+}
+
+// splitAnswers splits the stored canonical answers object ({"key":value,…} as json.Marshal wrote it: no
+// spaces, plain keys) into raw values without a full JSON decode: the hot loop of an export. Anything else
+// reports false and the caller decodes it the slow way.
+func splitAnswers(s string) (map[string]json.RawMessage, bool) {
+	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
+		return nil, false
+	}
+	out := make(map[string]json.RawMessage, 6)
+	i := 1
+	for i < len(s)-1 {
+		if s[i] != '"' {
+			return nil, false
+		}
+		end := strings.IndexByte(s[i+1:], '"')
+		if end < 0 {
+			return nil, false
+		}
+		key := s[i+1 : i+1+end]
+		if key == "" {
+			return nil, false
+		}
+		for j := 0; j < len(key); j++ {
+			if c := key[j]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+				return nil, false // not a question key: let encoding/json handle it
+			}
+		}
+		i += end + 2
+		if i >= len(s) || s[i] != ':' {
+			return nil, false
+		}
+		i++
+		start := i
+		if i < len(s) && s[i] == '"' {
+			// a string value: skip to its closing quote, stepping over escapes
+			for i++; i < len(s) && s[i] != '"'; i++ {
+				if s[i] == '\\' {
+					i++
+				}
+			}
+			i++
+		} else {
+			// numbers and true/false only: anything else (spaces, objects) is not canonical
+			for ; i < len(s)-1 && s[i] != ','; i++ {
+				if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c == '-' || c == '.' || c == '+' || c == 'E') {
+					return nil, false
+				}
+			}
+		}
+		if i > len(s)-1 || start == i {
+			return nil, false
+		}
+		out[key] = json.RawMessage(s[start:i])
+		if s[i] == ',' {
+			if i++; i == len(s)-1 {
+				return nil, false // a trailing comma
+			}
+		} else if i != len(s)-1 {
+			return nil, false
+		}
+	}
+	return out, true
 }

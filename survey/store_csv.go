@@ -300,40 +300,53 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64,
 		return 0, err
 	}
 	rec := make([]string, len(header))
-	var n, after int64
-	for {
-		var page []Response
-		q := db.NewSelect().Model(&page).Where("seq > ?", after).OrderExpr("seq").Limit(exportPage)
-		if f.Agency != "" {
-			q.Where("agency_code = ?", f.Agency)
-		}
-		if !f.From.IsZero() {
-			q.Where("submitted_us >= ?", us(f.From))
-		}
-		if !f.To.IsZero() {
-			q.Where("submitted_us < ?", us(f.To))
-		}
-		if err := q.Scan(ctx); err != nil && !isNoRows(err) {
-			return n, err
-		}
-		for i := range page {
-			if err := ix.encodeRow(&page[i], s.loc, rec); err != nil {
-				return n, err
-			}
-			if err := cw.Write(rec); err != nil {
-				return n, err
-			}
-			n++
-		}
-		cw.Flush()
-		if err := cw.Error(); err != nil {
-			return n, err
-		}
-		if len(page) < exportPage {
-			return n, nil
-		}
-		after = page[len(page)-1].Seq
+	// One streamed query (the driver reads rows as they are scanned): memory stays flat, and there is no
+	// re-scan per page. A date range is read in time order straight off the submitted_us indexes.
+	q := db.NewSelect().Model((*Response)(nil))
+	if f.Agency != "" {
+		q.Where("agency_code = ?", f.Agency)
 	}
+	if !f.From.IsZero() {
+		q.Where("submitted_us >= ?", us(f.From))
+	}
+	if !f.To.IsZero() {
+		q.Where("submitted_us < ?", us(f.To))
+	}
+	if f.From.IsZero() && f.To.IsZero() {
+		q.OrderExpr("seq")
+	} else {
+		q.OrderExpr("submitted_us, seq")
+	}
+	rows, err := q.Rows(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var n int64
+	var r Response
+	for rows.Next() {
+		r = Response{}
+		if err := s.db.ScanRow(ctx, rows, &r); err != nil {
+			return n, err
+		}
+		if err := ix.encodeRow(&r, s.loc, rec); err != nil {
+			return n, err
+		}
+		if err := cw.Write(rec); err != nil {
+			return n, err
+		}
+		if n++; n%exportPage == 0 {
+			cw.Flush()
+			if err := cw.Error(); err != nil {
+				return n, err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return n, err
+	}
+	cw.Flush()
+	return n, cw.Error()
 }
 
 // beginBulk marks the transaction as a bulk import: the insert trigger queues nothing, because the import
