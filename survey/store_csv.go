@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -195,17 +196,34 @@ func (s *Store) importStore(ctx context.Context, tx bun.Tx, ix *Index, src io.Re
 	if len(herrs) > 0 {
 		return 0, errors.New("import: the file changed while importing")
 	}
+	// A pipeline: this goroutine decodes and validates rows while another inserts the previous batch, so
+	// the client's CPU work overlaps the database's.
 	var inserted, done int64
+	var failed atomic.Bool
+	batches := make(chan []*Response, 2)
+	inserterDone := make(chan error, 1)
+	go func() {
+		ins := newBatchInserter(tx, s.dialect)
+		defer ins.close()
+		var err error
+		for b := range batches {
+			if err != nil {
+				continue // drain: the producer stops at its next row
+			}
+			var n int64
+			n, err = ins.insertInto(ctx, b, deltas)
+			inserted += n
+			if err != nil {
+				failed.Store(true)
+			}
+		}
+		inserterDone <- err
+	}()
 	batch := make([]*Response, 0, importChunk)
-	ins := newBatchInserter(tx, s.dialect)
-	defer ins.close()
-	flush := func() error {
-		n, err := ins.insertInto(ctx, batch, deltas)
-		inserted += n
-		batch = batch[:0]
-		return err
-	}
 	err = ix.decodeRows(ctx, in, layout, now, func(d *decodedRow) error {
+		if failed.Load() {
+			return errImportStopped
+		}
 		if d.bad != nil {
 			return fmt.Errorf("import: the file changed while importing: %s", d.bad)
 		}
@@ -221,15 +239,23 @@ func (s *Store) importStore(ctx context.Context, tx bun.Tx, ix *Index, src io.Re
 			opt.Progress("storing", done)
 		}
 		if len(batch) == importChunk {
-			return flush()
+			batches <- batch
+			batch = make([]*Response, 0, importChunk)
 		}
 		return nil
 	})
 	if err == nil && len(batch) > 0 {
-		err = flush()
+		batches <- batch
+	}
+	close(batches)
+	if ierr := <-inserterDone; ierr != nil {
+		return 0, ierr
 	}
 	return inserted, err
 }
+
+// errImportStopped ends the decoding pass once the inserter has failed (its error is the one reported).
+var errImportStopped = errors.New("import: stopped")
 
 // ExportFilter selects the responses to export; zero values select everything.
 type ExportFilter struct {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"strings"
@@ -14,11 +13,8 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/storetest"
-	"github.com/qiymet/qiymet/web"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -36,32 +32,9 @@ type dashEnv struct {
 // periods it is compared with) so rankings have ranked, insufficient and changed rows.
 func newDashEnv(t testing.TB, dialect string, rateScale float64, baseURL string) *dashEnv {
 	t.Helper()
-	if rateScale == 0 {
-		rateScale = 1000
-	}
-	if baseURL == "" {
-		baseURL = "https://rate.example.az"
-	}
-	clock := storetest.NewClock(testStart)
-	s := storetest.New(t, dialect, survey.Options{Now: clock.Now, Burst: 3 * time.Second, Location: storetest.Baku})
-	ctx := context.Background()
-	applyTestCatalog(t, s)
-	k, ktok, err := s.AddKiosk(ctx, "baku-1", "Exit 1", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ak, akey, err := s.AddAPIKey(ctx, "queue system")
-	if err != nil {
-		t.Fatal(err)
-	}
-	seedDash(t, s)
-	reg := prometheus.NewRegistry()
-	srv := web.New(web.Config{Store: s, BaseURL: baseURL, Location: storetest.Baku, Registry: reg,
-		Scoring: scoring.Config{MinN: 30}, RateScale: rateScale, Logger: testLogger()})
-	hs := httptest.NewServer(srv)
-	t.Cleanup(hs.Close)
-	e := &dashEnv{testEnv: &testEnv{URL: hs.URL, BaseURL: baseURL, Store: s, Server: srv, HTTP: hs, Registry: reg,
-		Clock: clock, Kiosk: k, KioskToken: ktok, APIKeyRow: ak, APIKey: akey, Dialect: dialect}, Users: map[string]string{}}
+	e := &dashEnv{testEnv: newTestEnvWith(t, dialect, testEnvOptions{RateScale: rateScale, BaseURL: baseURL,
+		MinN: 30, Seed: seedDash}), Users: map[string]string{}}
+	s, ctx := e.Store, context.Background()
 	for role, u := range map[string][2]string{
 		"admin": {survey.RoleAdmin, ""}, "analyst": {survey.RoleAnalyst, ""},
 		"managerA": {survey.RoleManager, "migration"}, "managerB": {survey.RoleManager, "justice"},

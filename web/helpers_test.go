@@ -11,13 +11,13 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/storetest"
 	"github.com/qiymet/qiymet/web"
@@ -28,10 +28,12 @@ var testStart = time.Date(2025, 8, 14, 6, 0, 0, 0, time.UTC)
 
 // testEnvOptions tunes newTestEnvWith; zero values are sensible defaults.
 type testEnvOptions struct {
-	Burst     time.Duration // kiosk burst window; 0 → 3 s (the contract default); negative → off
-	RateScale float64       // web.Config.RateScale; 0 → 1000 (limits effectively off)
-	BaseURL   string        // 0 → https://rate.example.az
-	Start     time.Time     // clock start; zero → testStart
+	Burst     time.Duration                   // kiosk burst window; 0 → 3 s (the contract default); negative → off
+	RateScale float64                         // web.Config.RateScale; 0 → 1000 (limits effectively off)
+	BaseURL   string                          // 0 → https://rate.example.az
+	Start     time.Time                       // clock start; zero → testStart
+	MinN      int64                           // scoring's min_n; 0 → scoring's zero config (everything ranked)
+	Seed      func(testing.TB, *survey.Store) // stores responses before the server starts
 }
 
 // testEnv is one running server and what a test needs to talk to it.
@@ -86,9 +88,12 @@ func newTestEnvWith(t testing.TB, dialect string, o testEnvOptions) *testEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if o.Seed != nil {
+		o.Seed(t, s)
+	}
 	reg := prometheus.NewRegistry()
 	srv := web.New(web.Config{Store: s, BaseURL: o.BaseURL, Location: storetest.Baku, Registry: reg,
-		RateScale: o.RateScale, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Scoring: scoring.Config{MinN: o.MinN}, RateScale: o.RateScale, Logger: testLogger()})
 	hs := httptest.NewServer(srv)
 	t.Cleanup(hs.Close)
 	return &testEnv{URL: hs.URL, BaseURL: o.BaseURL, Store: s, Server: srv, HTTP: hs, Registry: reg, Clock: clock,
