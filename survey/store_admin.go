@@ -218,7 +218,7 @@ func (s *Store) Comments(ctx context.Context, agency string, from, to time.Time,
 	if len(seqs) > 0 {
 		err := s.db.NewSelect().Table("responses").
 			Column("id", "submitted_us", "service_code", "center_code", "channel", "lang", "status", "reason", "score", "answers", "comment").
-			Where("seq IN (?)", bun.In(seqs)).OrderExpr("submitted_us DESC, seq DESC").Scan(ctx, &page)
+			Where("seq IN (?)", bun.List(seqs)).OrderExpr("submitted_us DESC, seq DESC").Scan(ctx, &page)
 		if err != nil {
 			return nil, 0, err
 		}

@@ -13,24 +13,6 @@ import (
 	"github.com/qiymet/qiymet/survey/storetest"
 )
 
-// enrolKiosk pairs env's kiosk through the API and returns its new device token.
-func enrolKiosk(t *testing.T, env *testEnv, kioskID int64) string {
-	t.Helper()
-	code, err := env.Store.NewPairingCode(context.Background(), kioskID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	status, body := env.postJSON(t, "/api/v1/kiosk/pair", "", map[string]string{"code": code})
-	if status != http.StatusOK {
-		t.Fatalf("pair: %d %v", status, body)
-	}
-	tok, _ := body["token"].(string)
-	if !strings.HasPrefix(tok, "qk_") {
-		t.Fatalf("pair answer has no token: %v", body)
-	}
-	return tok
-}
-
 func TestKioskAPI(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(d, func(t *testing.T) {

@@ -67,20 +67,6 @@ func parseFormulaAt(r []rune, i int, inGroup bool) ([]fnode, int) {
 	return nodes, i
 }
 
-// formulaText is the plain text of a formula (what pdftotext roughly sees).
-func formulaText(nodes []fnode) string {
-	var b strings.Builder
-	for _, n := range nodes {
-		switch n.kind {
-		case fText:
-			b.WriteString(n.text)
-		default:
-			b.WriteString(formulaText(n.kids))
-		}
-	}
-	return b.String()
-}
-
 const scriptScale = 0.7
 
 func hasSup(nodes []fnode) bool {

@@ -174,7 +174,7 @@ func ExistingUsers(ctx context.Context, s *survey.Store) ([]User, error) {
 	}
 	var found []string
 	err := s.DB().NewSelect().Model((*survey.User)(nil)).Column("email").
-		Where("email IN (?)", bun.In(emails)).Scan(ctx, &found)
+		Where("email IN (?)", bun.List(emails)).Scan(ctx, &found)
 	if err != nil {
 		return nil, err
 	}

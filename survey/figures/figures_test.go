@@ -20,11 +20,11 @@ import (
 // nothing with the cells, the roll-up or scoring's ranking code (only Round2 and the t quantile).
 
 type rawResponse struct {
-	at                                      time.Time
-	agency, service, center, channel, label string
-	r                                       float64
-	top2                                    bool
-	items                                   map[string]float64 // item score per scored (non-text) answered question
+	at                               time.Time
+	agency, service, center, channel string
+	r                                float64
+	top2                             bool
+	items                            map[string]float64 // item score per scored (non-text) answered question
 }
 
 type reference struct {
@@ -120,8 +120,8 @@ func loadReference(t *testing.T, s *survey.Store) *reference {
 
 // est is a unit's unrounded figures from a list of scores.
 type est struct {
-	n                                         int64
-	index, lo, hi, csat, csatLo, csatHi, mean float64
+	n                                   int64
+	index, lo, hi, csat, csatLo, csatHi float64
 }
 
 func estimate(scores []float64, top2 int64) est {
