@@ -44,6 +44,7 @@ type Store struct {
 	zoneChecked bool // the cells were found built in s.loc (guarded by rollupMu)
 
 	creds credCache
+	group groupCommitter
 
 	secretMu sync.Mutex
 	secret   []byte // behind invitation tokens: Options.Secret, or loaded once from the database
@@ -178,7 +179,10 @@ func redactErr(err error) string {
 }
 
 // Close releases the database.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error {
+	s.group.close()
+	return s.db.Close()
+}
 
 // Ping checks the database answers (for /readyz).
 func (s *Store) Ping(ctx context.Context) error {

@@ -47,9 +47,10 @@ func (s *Store) Submit(ctx context.Context, sub *Submission, cred Credential) (r
 	if err != nil {
 		return res, false, err
 	}
-	if t.Invitation == nil && t.KioskID == 0 {
-		// An API submission is one statement: the unique id decides between a new row and a replay.
-		inserted, err := insertResponse(ctx, s.db, r)
+	if t.Invitation == nil {
+		// Kiosk and API submissions go through the group committer: the unique id decides between a new row
+		// and a replay.
+		inserted, err := s.groupInsert(ctx, r)
 		if err != nil {
 			return res, false, err
 		}
@@ -61,11 +62,6 @@ func (s *Store) Submit(ctx context.Context, sub *Submission, cred Credential) (r
 	err = s.inTx(ctx, func(tx bun.Tx) error {
 		if t.Invitation != nil {
 			if err := useInvitation(ctx, tx, t.Invitation, now); err != nil {
-				return err
-			}
-		}
-		if t.KioskID != 0 {
-			if err := s.applyBurstRule(ctx, tx, r); err != nil {
 				return err
 			}
 		}
@@ -123,30 +119,6 @@ func responseByID(ctx context.Context, db bun.IDB, id string) (*Response, error)
 		return nil, nil
 	}
 	return r, err
-}
-
-// applyBurstRule excludes a kiosk submission made sooner than the burst window after the kiosk's previous one
-// (by submitted_at, so a queue drained after an outage keeps its real spacing). Touching the kiosk row first
-// serialises one kiosk's submissions across instances.
-func (s *Store) applyBurstRule(ctx context.Context, tx bun.Tx, r *Response) error {
-	if _, err := tx.NewUpdate().Table("kiosks").Set("last_submit_us = ?", r.ReceivedUS).
-		Where("id = ?", r.KioskID).Exec(ctx); err != nil {
-		return err
-	}
-	if s.burst <= 0 {
-		return nil
-	}
-	var prev []int64
-	err := tx.NewSelect().Table("responses").Column("submitted_us").
-		Where("kiosk_id = ? AND submitted_us <= ?", r.KioskID, r.SubmittedUS).
-		Order("submitted_us DESC").Limit(1).Scan(ctx, &prev)
-	if err != nil && !isNoRows(err) {
-		return err
-	}
-	if len(prev) == 1 && r.SubmittedUS-prev[0] < s.burst.Microseconds() {
-		r.Status, r.Reason = StatusExcluded, ReasonBurst
-	}
-	return nil
 }
 
 func useInvitation(ctx context.Context, tx bun.Tx, inv *Invitation, now time.Time) error {

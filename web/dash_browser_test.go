@@ -95,7 +95,18 @@ func TestDashboardInBrowser(t *testing.T) {
 
 	dashDo(t, ctx, "search comments",
 		chromedp.SendKeys("#q", "İŞ", chromedp.ByID),
-		chromedp.Submit("#q", chromedp.ByID),
+		chromedp.Submit("#q", chromedp.ByID))
+	// The old page has the same heading: wait until the browser is on the search's own page.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		var loc string
+		if err := chromedp.Run(ctx, chromedp.Location(&loc)); err == nil && strings.Contains(loc, "q=") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the comment search never loaded")
+		}
+	}
+	dashDo(t, ctx, "read the found comments",
 		chromedp.WaitVisible(`//h2[@id="h-comments"]`, chromedp.BySearch),
 		chromedp.Text("ol.comments", &text, chromedp.ByQuery))
 	if !strings.Contains(text, "İŞ tez həll olundu") || strings.Contains(text, "Növbə") {
