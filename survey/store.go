@@ -36,9 +36,10 @@ type Store struct {
 	burst   time.Duration
 	now     func() time.Time
 
-	catMu  sync.Mutex
-	catRev string
-	cat    *Index
+	catMu      sync.Mutex
+	catRev     string
+	catChecked time.Time
+	cat        *Index
 
 	rollupMu    sync.Mutex
 	zoneChecked bool // the cells were found built in s.loc (guarded by rollupMu)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -147,6 +148,13 @@ type metaRow struct {
 
 // Index returns the current catalog, cached until any instance changes it (the meta catalog_rev).
 func (s *Store) Index(ctx context.Context) (*Index, error) {
+	s.catMu.Lock()
+	if s.cat != nil && time.Since(s.catChecked) < catalogRecheck {
+		ix := s.cat
+		s.catMu.Unlock()
+		return ix, nil
+	}
+	s.catMu.Unlock()
 	var rev string
 	err := s.db.NewSelect().Model((*metaRow)(nil)).Column("value").Where("key = 'catalog_rev'").Scan(ctx, &rev)
 	if err != nil && !isNoRows(err) {
@@ -155,14 +163,27 @@ func (s *Store) Index(ctx context.Context) (*Index, error) {
 	s.catMu.Lock()
 	defer s.catMu.Unlock()
 	if s.cat != nil && s.catRev == rev {
+		s.catChecked = time.Now()
 		return s.cat, nil
 	}
 	c, err := loadCatalog(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
-	s.cat, s.catRev = newIndex(c, rev), rev
+	s.cat, s.catRev, s.catChecked = newIndex(c, rev), rev, time.Now()
 	return s.cat, nil
+}
+
+// catalogRecheck is how long the cached catalog is trusted before asking the database whether it changed: a
+// query saved on every submission. A change made through this store is seen at once (forgetCatalog); one made
+// by another instance or a `catalog apply` within this time.
+const catalogRecheck = time.Second
+
+// forgetCatalog makes the next Index call reload the catalog.
+func (s *Store) forgetCatalog() {
+	s.catMu.Lock()
+	s.cat = nil
+	s.catMu.Unlock()
 }
 
 func loadCatalog(ctx context.Context, db bun.IDB) (Catalog, error) {
@@ -323,6 +344,7 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 		}
 		return bumpCatalogRev(ctx, tx)
 	})
+	s.forgetCatalog()
 	return res, err
 }
 
