@@ -228,6 +228,19 @@ func (c *cellDeltas) addResponse(r *Response) {
 		Channel: r.Channel, Survey: r.Survey, SurveyVersion: r.SurveyVersion, Answers: r.Answers, Score: r.Score, Top2: r.Top2})
 }
 
+// negate turns every delta into its opposite (to take rows back out).
+func (c *cellDeltas) negate() {
+	for _, d := range c.days {
+		d.N, d.SumR, d.SumR2, d.NTop2 = -d.N, -d.SumR, -d.SumR2, -d.NTop2
+	}
+	for _, m := range c.months {
+		m.N, m.SumR, m.SumR2, m.NTop2 = -m.N, -m.SumR, -m.SumR2, -m.NTop2
+	}
+	for _, a := range c.answers {
+		a.N = -a.N
+	}
+}
+
 // flush adds the deltas to the cells and starts over.
 func (c *cellDeltas) flush(ctx context.Context, tx bun.Tx) error {
 	if c.len() == 0 {

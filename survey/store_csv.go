@@ -95,12 +95,12 @@ func (s *Store) Import(ctx context.Context, src io.ReadSeeker, opt ImportOptions
 			defer tx.ExecContext(ctx, "PRAGMA temp_store = DEFAULT")
 			defer tx.ExecContext(ctx, "PRAGMA cache_size = -2000")
 		}
-		deltas := newCellDeltas(s.loc)
-		res.Inserted, err = s.importStore(ctx, tx, ix, src, now, seen, opt, deltas)
+		stored, skipped := newCellDeltas(s.loc), newCellDeltas(s.loc)
+		res.Inserted, err = s.importStore(ctx, tx, ix, src, now, seen, opt, stored, skipped)
 		if err != nil {
 			return err
 		}
-		return endBulk(ctx, tx, s.dialect, deltas)
+		return endBulk(ctx, tx, s.dialect, stored, skipped)
 	})
 	if err != nil {
 		res.Inserted = 0
@@ -186,7 +186,7 @@ func rowHash(r *Response) uint64 {
 
 // importStore is the second pass: rebuild each (now known good) row, insert in batches, and fold the rows
 // actually inserted into deltas.
-func (s *Store) importStore(ctx context.Context, tx bun.Tx, ix *Index, src io.Reader, now time.Time, seen map[[16]byte]seenRow, opt ImportOptions, deltas *cellDeltas) (int64, error) {
+func (s *Store) importStore(ctx context.Context, tx bun.Tx, ix *Index, src io.Reader, now time.Time, seen map[[16]byte]seenRow, opt ImportOptions, stored, skipped *cellDeltas) (int64, error) {
 	in := newCSVSource(src)
 	header, _, err := in.next()
 	if err != nil {
@@ -210,11 +210,24 @@ func (s *Store) importStore(ctx context.Context, tx bun.Tx, ix *Index, src io.Re
 			if err != nil {
 				continue // drain: the producer stops at its next row
 			}
-			var n int64
-			n, err = ins.insertInto(ctx, b, deltas)
-			inserted += n
+			var ids []string
+			ids, err = ins.insert(ctx, b)
 			if err != nil {
 				failed.Store(true)
+				continue
+			}
+			inserted += int64(len(ids))
+			if len(ids) < len(b) {
+				// Rows whose id was already stored were counted by the decoder: take them out again.
+				fresh := make(map[string]bool, len(ids))
+				for _, id := range ids {
+					fresh[id] = true
+				}
+				for _, r := range b {
+					if !fresh[r.ID] {
+						skipped.addResponse(r)
+					}
+				}
 			}
 		}
 		inserterDone <- err
@@ -235,6 +248,7 @@ func (s *Store) importStore(ctx context.Context, tx bun.Tx, ix *Index, src io.Re
 			return nil // a repeat of an earlier line
 		}
 		batch = append(batch, d.r)
+		stored.addResponse(d.r) // here, beside the decoding, not on the inserter's critical path
 		if done++; done%50_000 == 0 && opt.Progress != nil {
 			opt.Progress("storing", done)
 		}
@@ -386,8 +400,9 @@ func beginBulk(ctx context.Context, tx bun.Tx, dialect string) error {
 	return err
 }
 
-// endBulk adds the import's cell deltas under the roll-up lock and removes the bulk mark.
-func endBulk(ctx context.Context, tx bun.Tx, dialect string, deltas *cellDeltas) error {
+// endBulk adds the import's cell deltas under the roll-up lock and removes the bulk mark. minus holds rows
+// that were counted into deltas but not inserted (their id was already stored).
+func endBulk(ctx context.Context, tx bun.Tx, dialect string, deltas *cellDeltas, minus ...*cellDeltas) error {
 	q := "DELETE FROM agg_bulk"
 	if dialect == "pg" {
 		q = "SET LOCAL qiymet.bulk = 'off'"
@@ -397,6 +412,12 @@ func endBulk(ctx context.Context, tx bun.Tx, dialect string, deltas *cellDeltas)
 	}
 	if _, err := tx.ExecContext(ctx, q); err != nil {
 		return err
+	}
+	for _, m := range minus {
+		m.negate()
+		if err := m.flush(ctx, tx); err != nil {
+			return err
+		}
 	}
 	return deltas.flush(ctx, tx)
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -542,6 +543,51 @@ func TestBulkInsertSkipKeepsRows(t *testing.T) {
 		}
 		if again.Service != "" || again.Comment != "" || second.Service != "temp-residence" || second.Comment != "kept" {
 			t.Fatalf("rows changed by the insert: %+v / %+v", again, second)
+		}
+	})
+}
+
+// An import that finds some of its ids already stored adds only the new rows to the cells.
+func TestImportPartlyStoredKeepsCells(t *testing.T) {
+	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
+		loadTestCatalog(t, s)
+		var a, b strings.Builder
+		if err := genCSV(&a, 400, 11); err != nil {
+			t.Fatal(err)
+		}
+		if err := genCSV(&b, 300, 12); err != nil {
+			t.Fatal(err)
+		}
+		records := func(data string) [][]string {
+			recs, err := csv.NewReader(strings.NewReader(data)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			return recs
+		}
+		write := func(recs ...[][]string) string {
+			var out strings.Builder
+			w := csv.NewWriter(&out)
+			for _, r := range recs {
+				w.WriteAll(r)
+			}
+			return out.String()
+		}
+		first, second := records(a.String()), records(b.String())
+		if _, err := importString(t, s, write(first[:201])); err != nil { // header + 200 rows
+			t.Fatal(err)
+		}
+		// header + rows 150..399 of the first file (50 already stored) + 300 new rows
+		mixed := write(first[:1], first[151:], second[1:])
+		res, err := importString(t, s, mixed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Skipped != 50 {
+			t.Fatalf("skipped %d rows, want 50 (%+v)", res.Skipped, res)
+		}
+		if err := s.VerifyCells(context.Background()); err != nil {
+			t.Fatal(err)
 		}
 	})
 }
