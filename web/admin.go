@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -237,14 +238,19 @@ func (s *Server) addAPIKey(w http.ResponseWriter, r *http.Request, v *view) {
 }
 
 func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request, v *view) {
+	s.revoke(w, r, v, s.store.RevokeAPIKey, "/admin/apikeys")
+}
+
+// revoke is the common form action "revoke the credential with the id in the URL, then back to its list".
+func (s *Server) revoke(w http.ResponseWriter, r *http.Request, v *view, revoke func(context.Context, int64) error, back string) {
 	id, ok := formID(r)
 	if !ok {
 		s.pageStatus(w, r, v, http.StatusNotFound, "dash.err.notfound")
 		return
 	}
-	if err := s.store.RevokeAPIKey(r.Context(), id); err != nil {
+	if err := revoke(r.Context(), id); err != nil {
 		s.pageError(w, r, v, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/apikeys", http.StatusSeeOther)
+	http.Redirect(w, r, back, http.StatusSeeOther)
 }

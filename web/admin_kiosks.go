@@ -124,14 +124,5 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request, v *view, k *surve
 }
 
 func (s *Server) revokeKiosk(w http.ResponseWriter, r *http.Request, v *view) {
-	id, ok := formID(r)
-	if !ok {
-		s.pageStatus(w, r, v, http.StatusNotFound, "dash.err.notfound")
-		return
-	}
-	if err := s.store.RevokeKiosk(r.Context(), id); err != nil {
-		s.pageError(w, r, v, err)
-		return
-	}
-	http.Redirect(w, r, "/admin/kiosks", http.StatusSeeOther)
+	s.revoke(w, r, v, s.store.RevokeKiosk, "/admin/kiosks")
 }
