@@ -31,8 +31,9 @@ func IsUnavailable(err error) bool {
 	var pgErr pgdriver.Error
 	if errors.As(err, &pgErr) {
 		code := pgErr.Field('C')
-		// 57P0x: admin shutdown / crash shutdown / cannot connect now; 08xxx: connection exceptions; 53300: too many connections
-		return strings.HasPrefix(code, "57P") || strings.HasPrefix(code, "08") || code == "53300"
+		// 57P0x: admin shutdown / crash shutdown / cannot connect now; 08xxx: connection exceptions; 53300: too many
+		// connections; 40001/40P01: serialization failure / deadlock that survived the retries
+		return strings.HasPrefix(code, "57P") || strings.HasPrefix(code, "08") || code == "53300" || code == "40001" || code == "40P01"
 	}
 	msg := err.Error()
 	for _, s := range []string{"connection refused", "broken pipe", "connection reset", "i/o timeout", "EOF",
@@ -47,4 +48,15 @@ func IsUnavailable(err error) bool {
 	return errors.Is(err, sql.ErrConnDone) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, net.ErrClosed) ||
 		errors.As(err, &opErr) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ETIMEDOUT) ||
 		errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH)
+}
+
+// isRetryable reports a transaction the database aborted to resolve a conflict (serialization failure,
+// deadlock): running it again is safe and normally succeeds.
+func isRetryable(err error) bool {
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		code := pgErr.Field('C')
+		return code == "40001" || code == "40P01"
+	}
+	return false
 }

@@ -90,6 +90,9 @@ func (s *Store) runGroups() {
 			}
 		}
 		inserted, err := s.commitGroup(context.Background(), batch)
+		for try := 1; try < 3 && isRetryable(err); try++ {
+			inserted, err = s.commitGroup(context.Background(), batch)
+		}
 		for i, q := range batch {
 			q.done <- groupRes{inserted: err == nil && inserted[i], err: err}
 		}
@@ -151,6 +154,15 @@ func (s *Store) applyBurstRuleGroup(ctx context.Context, tx bun.Tx, batch []*gro
 		return nil
 	}
 	slices.Sort(kiosks)
+	if s.dialect == "pg" {
+		// Lock the kiosk rows in id order, so two instances' batches can never deadlock on them. (A SQLite
+		// write transaction holds the whole database already.)
+		var locked []int64
+		if err := tx.NewSelect().Table("kiosks").Column("id").Where("id IN (?)", bun.List(kiosks)).
+			OrderExpr("id").For("UPDATE").Scan(ctx, &locked); err != nil && !isNoRows(err) {
+			return err
+		}
+	}
 	if _, err := tx.NewUpdate().Table("kiosks").Set("last_submit_us = ?", us(s.now())).
 		Where("id IN (?)", bun.List(kiosks)).Exec(ctx); err != nil {
 		return err
