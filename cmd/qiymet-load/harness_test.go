@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -18,7 +19,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/survey"
+	"github.com/qiymet/qiymet/survey/storetest"
+	"github.com/qiymet/qiymet/web"
 )
 
 // The fault tests drive real processes: the qiymet binary is built once per test run and started as
@@ -327,4 +331,19 @@ func checkNoLoss(t *testing.T, rep *Report, stored []string, source string, othe
 		t.Errorf("%s: %d stored responses were never acknowledged, more than the %d failed submissions", source, extra, rep.Failed)
 	}
 	t.Logf("%s: %d rows, all %d acknowledged ids present, none twice", source, len(seen), len(rep.IDs))
+}
+
+// serveInProcess runs the real router for s on a loopback port until the test ends and returns its URL.
+func serveInProcess(t testing.TB, s *survey.Store) string {
+	t.Helper()
+	srv := web.New(web.Config{Store: s, BaseURL: "http://127.0.0.1", Location: storetest.Baku,
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Scoring: scoring.Config{MinN: 30}})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	go hs.Serve(ln)
+	t.Cleanup(func() { hs.Close() })
+	return "http://" + ln.Addr().String()
 }

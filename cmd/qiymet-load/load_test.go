@@ -4,20 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/storetest"
-	"github.com/qiymet/qiymet/web"
 )
 
 // TestRunCLI drives `qiymet-load provision` and `qiymet-load run` end to end against an in-process server on
@@ -42,19 +36,11 @@ func TestRunCLI(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	srv := web.New(web.Config{Store: s, BaseURL: "http://127.0.0.1", Location: storetest.Baku,
-		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Scoring: scoring.Config{MinN: 30}})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 5 * time.Second}
-	go hs.Serve(ln)
-	defer hs.Close()
+	url := serveInProcess(t, s)
 
 	ids, js := filepath.Join(dir, "ids.txt"), filepath.Join(dir, "rep.json")
 	out.Reset()
-	err = run(ctx, []string{"run", "--url", "http://" + ln.Addr().String(), "--creds", creds, "--concurrency", "4",
+	err = run(ctx, []string{"run", "--url", url, "--creds", creds, "--concurrency", "4",
 		"--duration", "1500ms", "--ids-out", ids, "--json", js, "--quiet", "--spacing", "3s"}, getenv, &out, &errb)
 	if err != nil {
 		t.Fatalf("run: %v\n%s", err, errb.String())

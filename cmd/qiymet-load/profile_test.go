@@ -5,10 +5,7 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"maps"
-	"net"
-	"net/http"
 	"os"
 	"runtime/pprof"
 	"slices"
@@ -17,10 +14,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/storetest"
-	"github.com/qiymet/qiymet/web"
 	"github.com/uptrace/bun"
 )
 
@@ -58,15 +53,7 @@ func TestIngestProfile(t *testing.T) {
 	qs := &queryStats{by: map[string]*qstat{}}
 	//lint:ignore SA1019 WithQueryHook returns a clone, and the store's own *bun.DB is what must be observed
 	s.DB().AddQueryHook(qs)
-	srv := web.New(web.Config{Store: s, BaseURL: "http://127.0.0.1", Location: storetest.Baku,
-		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Scoring: scoring.Config{MinN: 30}})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
-	go hs.Serve(ln)
-	defer hs.Close()
+	url := serveInProcess(t, s)
 	go func() { // the roll-up of serve
 		for ctx.Err() == nil {
 			s.Rollup(ctx)
@@ -74,7 +61,7 @@ func TestIngestProfile(t *testing.T) {
 		}
 	}()
 
-	cfg := loadConfig([]string{"http://" + ln.Addr().String()}, kiosks, keys, 10*time.Second)
+	cfg := loadConfig([]string{url}, kiosks, keys, 10*time.Second)
 	cfg.Concurrency = 32
 	if m := os.Getenv("QIYMET_PROFILE_MIX"); m != "" {
 		if cfg.Mix, err = parseMix(m); err != nil {
