@@ -281,7 +281,8 @@ func csvColumnOf(field string) string {
 	return field
 }
 
-// encodeRow writes a stored response as one CSV record into rec (len(header)).
+// encodeRow writes a stored response as one CSV record into rec (len(header)): the reference the export's
+// byte-level writer (exportRow) is tested against.
 func (ix *Index) encodeRow(r *Response, loc *time.Location, rec []string) error {
 	rec[colID] = r.ID
 	rec[colSubmittedAt] = fromUS(r.SubmittedUS, loc).Format(time.RFC3339Nano) // sub-second digits only when present
@@ -295,28 +296,48 @@ func (ix *Index) encodeRow(r *Response, loc *time.Location, rec []string) error 
 	rec[colStatus] = r.Status
 	rec[colReason] = r.Reason
 	rec[colComment] = r.Comment
-	answers, ok := splitAnswers(r.Answers)
+	_, err := ix.answerCells(r.ID, r.Answers, rec[numFixedCols:], nil)
+	return err
+}
+
+// answerCells fills cells (one per question, catalog order) from stored answers JSON. pairs is scratch space,
+// returned for reuse.
+func (ix *Index) answerCells(id, answers string, cells []string, pairs []rawAnswer) ([]rawAnswer, error) {
+	pairs, ok := splitAnswers(answers, pairs[:0])
 	if !ok {
-		if err := json.Unmarshal([]byte(r.Answers), &answers); err != nil {
-			return fmt.Errorf("response %s: stored answers are corrupt: %w", r.ID, err)
+		var m map[string]json.RawMessage
+		if err := json.Unmarshal([]byte(answers), &m); err != nil {
+			return pairs, fmt.Errorf("response %s: stored answers are corrupt: %w", id, err)
+		}
+		pairs = pairs[:0]
+		for k, v := range m {
+			pairs = append(pairs, rawAnswer{k, string(v)})
 		}
 	}
 	for i, k := range ix.QuestionKeys() {
-		v, ok := answers[k]
+		v, found := "", false
+		for j := len(pairs) - 1; j >= 0; j-- { // the last of repeated keys wins, as in encoding/json
+			if pairs[j].key == k {
+				v, found = pairs[j].val, true
+				break
+			}
+		}
 		switch {
-		case !ok || string(v) == "null":
-			rec[numFixedCols+i] = ""
+		case !found || v == "null":
+			cells[i] = ""
+		case len(v) >= 2 && v[0] == '"' && !strings.ContainsRune(v, '\\') && utf8.ValidString(v):
+			cells[i] = v[1 : len(v)-1] // nothing escaped: the text between the quotes
 		case len(v) > 0 && v[0] == '"':
 			var s string
-			if err := json.Unmarshal(v, &s); err != nil {
-				return fmt.Errorf("response %s: stored answer %s is corrupt: %w", r.ID, k, err)
+			if err := json.Unmarshal([]byte(v), &s); err != nil {
+				return pairs, fmt.Errorf("response %s: stored answer %s is corrupt: %w", id, k, err)
 			}
-			rec[numFixedCols+i] = s
+			cells[i] = s
 		default:
-			rec[numFixedCols+i] = string(v) // integers and true/false, as stored
+			cells[i] = v // integers and true/false, as stored
 		}
 	}
-	return nil
+	return pairs, nil
 }
 
 // csvSource reads import records with the limits above: a UTF-8 BOM is skipped, each record's size is capped
@@ -479,35 +500,37 @@ func (ix *Index) decodeRows(ctx context.Context, src *csvSource, layout *csvLayo
 	return ctx.Err()
 }
 
+// rawAnswer is one key of a stored answers object and its JSON value, as stored.
+type rawAnswer struct{ key, val string }
+
 // splitAnswers splits the stored canonical answers object ({"key":value,…} as json.Marshal wrote it: no
-// spaces, plain keys) into raw values without a full JSON decode: the hot loop of an export. Anything else
-// reports false and the caller decodes it the slow way.
-func splitAnswers(s string) (map[string]json.RawMessage, bool) {
+// spaces, plain keys) into raw values (appended to out) without a full JSON decode: the hot loop of an export.
+// Anything else reports false and the caller decodes it the slow way.
+func splitAnswers(s string, out []rawAnswer) ([]rawAnswer, bool) {
 	if len(s) < 2 || s[0] != '{' || s[len(s)-1] != '}' {
-		return nil, false
+		return out, false
 	}
-	out := make(map[string]json.RawMessage, 6)
 	i := 1
 	for i < len(s)-1 {
 		if s[i] != '"' {
-			return nil, false
+			return out, false
 		}
 		end := strings.IndexByte(s[i+1:], '"')
 		if end < 0 {
-			return nil, false
+			return out, false
 		}
 		key := s[i+1 : i+1+end]
 		if key == "" {
-			return nil, false
+			return out, false
 		}
 		for j := 0; j < len(key); j++ {
 			if c := key[j]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
-				return nil, false // not a question key: let encoding/json handle it
+				return out, false // not a question key: let encoding/json handle it
 			}
 		}
 		i += end + 2
 		if i >= len(s) || s[i] != ':' {
-			return nil, false
+			return out, false
 		}
 		i++
 		start := i
@@ -523,20 +546,20 @@ func splitAnswers(s string) (map[string]json.RawMessage, bool) {
 			// numbers and true/false only: anything else (spaces, objects) is not canonical
 			for ; i < len(s)-1 && s[i] != ','; i++ {
 				if c := s[i]; !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c == '-' || c == '.' || c == '+' || c == 'E') {
-					return nil, false
+					return out, false
 				}
 			}
 		}
 		if i > len(s)-1 || start == i {
-			return nil, false
+			return out, false
 		}
-		out[key] = json.RawMessage(s[start:i])
+		out = append(out, rawAnswer{key, s[start:i]})
 		if s[i] == ',' {
 			if i++; i == len(s)-1 {
-				return nil, false // a trailing comma
+				return out, false // a trailing comma
 			}
 		} else if i != len(s)-1 {
-			return nil, false
+			return out, false
 		}
 	}
 	return out, true

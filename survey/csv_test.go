@@ -1,7 +1,9 @@
 package survey
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -239,3 +241,67 @@ func TestDecodeRowsOrderAndStop(t *testing.T) {
 }
 
 var errStop = errors.New("stop")
+
+// The export's byte writer writes exactly what encoding/csv writes for encodeRow's record, for hostile cells
+// too (quotes, CR, LF, leading spaces, `\.`, escaped and invalid UTF-8 answers, non-canonical JSON).
+func TestExportRowMatchesEncodingCSV(t *testing.T) {
+	ix := csvIndex(t)
+	baku, _ := time.LoadLocation("Asia/Baku")
+	comments := []string{"", "plain", "a, \"b\"", "line 1\nline 2", "cr\ronly", "crlf\r\nend", " leading space", "\tTab",
+		`\.`, "=HYPERLINK(\"x\")", "ə ş ç ğ ı İ ö ü", "\u00a0nbsp first", "trailing\n"}
+	answers := []string{`{}`, `{"overall":5}`, `{"comment":"Хорошо","overall":4,"resolved":false}`,
+		`{"comment":"a\"b\\c\n\u003cd\u003e","overall":1}`, "{\"comment\":\"bad \xff utf8\"}", `{ "overall" : 3 }`,
+		`{"overall":2,"overall":4}`, `{"comment":null,"waiting":-1}`, `{"comment":" x, y"}`}
+	want := &bytes.Buffer{}
+	cw := csv.NewWriter(want)
+	cw.UseCRLF = true
+	cw.Write(ix.CSVHeader())
+	w := newCSVRowWriter(ix, baku)
+	w.header()
+	rec := make([]string, len(ix.CSVHeader()))
+	n := 0
+	for i, c := range comments {
+		for j, a := range answers {
+			r := &Response{ID: fmt.Sprintf("1b4e28ba-2fa1-4d2e-8a3c-%012d", n), SubmittedUS: 1755152467000000 + int64(n*250_001),
+				Agency: "migration", Service: []string{"", "temp-residence"}[n%2], Center: []string{"baku-1", ""}[n%2],
+				Channel: "kiosk", Survey: "visit", SurveyVersion: 1 + i, Lang: "ru", Status: "excluded", Reason: []string{"", "burst"}[j%2],
+				Comment: c, Answers: a}
+			n++
+			if err := ix.encodeRow(r, baku, rec); err != nil {
+				t.Fatalf("%q: %v", a, err)
+			}
+			cw.Write(rec)
+			fixed := strings.Join([]string{r.Agency, r.Service, r.Center, r.Channel, r.Survey, strconv.Itoa(r.SurveyVersion), r.Lang, r.Status, r.Reason}, ",")
+			if err := w.row(&exportRow{ID: r.ID, SubmittedUS: r.SubmittedUS, Fixed: fixed, Comment: r.Comment, Answers: r.Answers}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	cw.Flush()
+	if got := string(w.buf); got != want.String() {
+		gl, wl := strings.Split(got, "\r\n"), strings.Split(want.String(), "\r\n")
+		for i := range min(len(gl), len(wl)) {
+			if gl[i] != wl[i] {
+				t.Fatalf("line %d:\n got %q\nwant %q", i, gl[i], wl[i])
+			}
+		}
+		t.Fatalf("%d lines, want %d", len(gl), len(wl))
+	}
+	if err := w.row(&exportRow{ID: "x", Answers: "not json"}); err == nil {
+		t.Fatal("corrupt answers must be an error")
+	}
+}
+
+func FuzzAppendCSVField(f *testing.F) {
+	f.Add("a,\"b\"\r\n c")
+	f.Fuzz(func(t *testing.T, s string) {
+		var want bytes.Buffer
+		cw := csv.NewWriter(&want)
+		cw.UseCRLF = true
+		cw.Write([]string{s})
+		cw.Flush()
+		if got := string(appendCSVField(nil, s)) + "\r\n"; got != want.String() {
+			t.Fatalf("%q: got %q, want %q", s, got, want.String())
+		}
+	})
+}
