@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/qiymet/qiymet/scoring"
@@ -157,6 +158,7 @@ type cellDeltas struct {
 	days    map[DayCell]*DayCell
 	months  map[MonthCell]*MonthCell
 	answers map[AnswerCell]*AnswerCell
+	pairs   []rawAnswer // scratch
 }
 
 func newCellDeltas(loc *time.Location) *cellDeltas {
@@ -193,23 +195,24 @@ func (c *cellDeltas) add(r pendingRow) {
 	m.SumR += sign * r.Score
 	m.SumR2 += sign * r.Score * r.Score
 	m.NTop2 += top
-	var vals map[string]any
-	if json.Unmarshal([]byte(r.Answers), &vals) != nil {
-		return
+	pairs, ok := splitAnswers(r.Answers, c.pairs[:0])
+	c.pairs = pairs
+	if !ok {
+		var vals map[string]json.RawMessage
+		if json.Unmarshal([]byte(r.Answers), &vals) != nil {
+			return
+		}
+		pairs = pairs[:0]
+		for q, v := range vals {
+			pairs = append(pairs, rawAnswer{q, string(v)})
+		}
 	}
-	for q, v := range vals {
-		var iv int
-		switch x := v.(type) {
-		case float64:
-			iv = int(x)
-		case bool:
-			if x {
-				iv = 1
-			}
-		default:
+	for _, p := range pairs {
+		iv, scored := answerValue(p.val)
+		if !scored {
 			continue // text answers are never scored
 		}
-		ak := AnswerCell{Day: dk.Day, Agency: r.Agency, Survey: r.Survey, SurveyVersion: r.SurveyVersion, Question: q, Value: iv}
+		ak := AnswerCell{Day: dk.Day, Agency: r.Agency, Survey: r.Survey, SurveyVersion: r.SurveyVersion, Question: p.key, Value: iv}
 		a := c.answers[ak]
 		if a == nil {
 			a = &ak
@@ -217,6 +220,25 @@ func (c *cellDeltas) add(r pendingRow) {
 		}
 		a.N += r.Sign
 	}
+}
+
+// answerValue is the cell value of one stored answer (a JSON number or true/false); text and null are not
+// scored.
+func answerValue(v string) (int, bool) {
+	switch v {
+	case "true":
+		return 1, true
+	case "false":
+		return 0, true
+	}
+	if n, err := strconv.Atoi(v); err == nil {
+		return n, true
+	}
+	var f float64 // other JSON numbers (never in stored answers, which hold integers)
+	if json.Unmarshal([]byte(v), &f) == nil {
+		return int(f), true
+	}
+	return 0, false
 }
 
 // addResponse folds in a newly stored counted response.

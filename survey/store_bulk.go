@@ -1,130 +1,177 @@
 package survey
 
 import (
+	"bytes"
 	"context"
-	"database/sql"
+	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/driver/pgdriver"
+	"github.com/uptrace/bun/schema"
 )
 
-// bulkChunk rows go into one multi-row INSERT: big enough to amortise round trips, small enough for
+// Bulk writes (CSV imports, BulkInsert) store many rows in one transaction that keeps the additive cells
+// itself: the rows go to a sink, the cell deltas are added at the end, and the roll-up trigger stays quiet
+// for them (beginBulk). On PostgreSQL the sink streams the rows with COPY into a temporary table and moves
+// them with one INSERT … SELECT; on SQLite it inserts batches of multi-row INSERTs.
+
+// bulkChunk rows go into one SQLite multi-row INSERT: big enough to amortise statements, small enough for
 // SQLite's statement limits.
 const bulkChunk = 500
-
-// importChunk is the batch size of CSV imports.
-const importChunk = bulkChunk
 
 // BulkInsert stores prepared responses in one transaction, skipping any whose id already exists, and returns
 // how many it inserted. The caller prepares rows with Index.Prepare (Target.Historic for past data). Like an
 // import, it keeps the cells current itself in the same transaction.
-func (s *Store) BulkInsert(ctx context.Context, rows []*Response) (inserted int64, err error) {
+func (s *Store) BulkInsert(ctx context.Context, rows []*Response) (int64, error) {
 	if _, err := s.Rollup(ctx); err != nil {
 		return 0, err
 	}
-	err = s.inTx(ctx, func(tx bun.Tx) error {
-		if err := beginBulk(ctx, tx, s.dialect); err != nil {
-			return err
-		}
-		deltas := newCellDeltas(s.loc)
-		ins := newBatchInserter(tx, s.dialect)
-		defer ins.close()
-		for i := 0; i < len(rows); i += importChunk {
-			part := rows[i:min(i+importChunk, len(rows))]
-			n, err := ins.insertInto(ctx, part, deltas)
-			inserted += n
-			if err != nil {
+	return s.bulkTx(ctx, func(sink bulkSink, stored *cellDeltas) error {
+		for _, r := range rows {
+			stored.addResponse(r)
+			if err := sink.add(ctx, r); err != nil {
 				return err
 			}
 		}
-		return endBulk(ctx, tx, s.dialect, deltas)
+		return nil
 	})
-	if err != nil {
-		inserted = 0
-	}
-	return inserted, err
 }
 
-// responseColumns are the columns an import writes (seq comes from the database).
+// bulkSink stores the rows of one bulk transaction; rows whose id is already stored are skipped, and their
+// cell deltas are taken back out.
+type bulkSink interface {
+	add(ctx context.Context, r *Response) error // rows in order; storing may lag behind
+	finish(ctx context.Context) (inserted int64, err error)
+	abort() error // stop storing (the transaction is about to roll back) and report the sink's own failure
+}
+
+// bulkTx runs fill in one transaction on a connection of its own, set up for bulk writes, then adds the cell
+// deltas fill collected in stored (minus those of skipped rows) and commits. It returns the rows inserted.
+func (s *Store) bulkTx(ctx context.Context, fill func(sink bulkSink, stored *cellDeltas) error) (int64, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	if s.dialect == "sqlite" {
+		// The random-id unique index touches pages all over the file: a bigger page cache saves a read per
+		// row, and statement journals in memory save a write per page per statement. Both are per
+		// connection, and the journal setting is read when the write transaction begins (BEGIN IMMEDIATE),
+		// so they come first; they are reset before the connection goes back to the pool.
+		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -131072"); err != nil {
+			return 0, err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -2000")
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	if err := beginBulk(ctx, tx, s.dialect); err != nil {
+		return 0, err
+	}
+	stored, skipped := newCellDeltas(s.loc), newCellDeltas(s.loc)
+	var sink bulkSink
+	if s.dialect == "pg" {
+		if sink, err = newCopySink(ctx, conn, tx, skipped); err != nil {
+			return 0, err
+		}
+	} else {
+		sink = newBatchSink(tx, s.db.QueryGen(), skipped)
+	}
+	if err := fill(sink, stored); err != nil {
+		if serr := sink.abort(); serr != nil && errors.Is(err, errBulkStopped) {
+			return 0, serr // the sink's own failure stopped fill
+		}
+		return 0, err
+	}
+	inserted, err := sink.finish(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if err := endBulk(ctx, tx, s.dialect, stored, skipped); err != nil {
+		return 0, err
+	}
+	return inserted, tx.Commit()
+}
+
+// responseColumns are the columns a bulk write stores (seq comes from the database).
 var responseColumns = []string{"id", "submitted_us", "received_us", "agency_code", "service_code", "center_code", "channel",
 	"kiosk_id", "invitation_id", "survey_code", "survey_version", "lang", "status", "reason", "comment", "answers", "score",
 	"top2", "content_hash"}
 
-// batchInserter stores import batches. On PostgreSQL one prepared multi-row INSERT is reused for every full
-// batch: the server parses and plans it once instead of once per batch (bun inlines every value into new
-// SQL). On SQLite bun's inlined INSERT is faster: modernc binds thousands of parameters slowly (measured 3×).
-type batchInserter struct {
+// batchSink is SQLite's: a goroutine inserts the previous batch while the caller prepares the next, so the
+// caller's CPU work (decoding a CSV) overlaps the database's. bun's inlined INSERT is used because modernc
+// binds thousands of parameters slowly (measured 3×).
+type batchSink struct {
 	tx      bun.Tx
-	dialect string
-	full    *sql.Stmt
-	args    []any
+	gen     schema.QueryGen
+	skipped *cellDeltas
+	batch   []*Response
+	batches chan []*Response
+	done    chan error
+	failed  chan struct{} // closed when the inserter failed: add stops at once
+	n       int64
 }
 
-func newBatchInserter(tx bun.Tx, dialect string) *batchInserter {
-	return &batchInserter{tx: tx, dialect: dialect, args: make([]any, 0, importChunk*len(responseColumns))}
+func newBatchSink(tx bun.Tx, gen schema.QueryGen, skipped *cellDeltas) *batchSink {
+	b := &batchSink{tx: tx, gen: gen, skipped: skipped, batches: make(chan []*Response, 2), done: make(chan error, 1),
+		failed: make(chan struct{})}
+	go b.run()
+	return b
 }
 
-// insertSQL is INSERT … VALUES ($1, …), … ON CONFLICT (id) DO NOTHING for n rows (PostgreSQL placeholders).
-func insertSQL(n int) string {
-	var b strings.Builder
-	b.WriteString("INSERT INTO responses (" + strings.Join(responseColumns, ", ") + ") VALUES ")
-	k := 0
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('(')
-		for j := range responseColumns {
-			if j > 0 {
-				b.WriteString(", ")
-			}
-			k++
-			b.WriteString("$" + strconv.Itoa(k))
-		}
-		b.WriteByte(')')
-	}
-	b.WriteString(" ON CONFLICT (id) DO NOTHING RETURNING id")
-	return b.String()
-}
-
-// insert stores rows (at most importChunk) and returns the ids it inserted (ids already stored are skipped).
-func (bi *batchInserter) insert(ctx context.Context, rows []*Response) ([]string, error) {
-	var ids []string
-	if len(rows) == 0 {
-		return ids, nil
-	}
-	if bi.dialect != "pg" {
-		err := bi.tx.NewInsert().Model(&rows).ExcludeColumn("seq").On("CONFLICT (id) DO NOTHING").
-			Returning("id").Scan(ctx, &ids)
-		if isNoRows(err) {
-			err = nil
-		}
-		return ids, err
-	}
-	bi.args = bi.args[:0]
-	for _, r := range rows {
-		// nullzero columns: "" and 0 are stored as NULL, as bun does for the API's inserts.
-		bi.args = append(bi.args, r.ID, r.SubmittedUS, r.ReceivedUS, r.Agency, nullString(r.Service), nullString(r.Center),
-			r.Channel, nullInt(r.KioskID), nullInt(r.InvitationID), r.Survey, int64(r.SurveyVersion), r.Lang, r.Status,
-			nullString(r.Reason), nullString(r.Comment), r.Answers, r.Score, r.Top2, r.ContentHash)
-	}
-	var res *sql.Rows
+func (b *batchSink) run() {
 	var err error
-	if len(rows) == importChunk {
-		if bi.full == nil {
-			if bi.full, err = bi.tx.Tx.PrepareContext(ctx, insertSQL(importChunk)); err != nil {
-				return nil, err
+	for rows := range b.batches {
+		if err != nil {
+			continue // drain until the caller stops
+		}
+		var ids []string
+		ids, err = b.insert(rows)
+		if err != nil {
+			close(b.failed)
+			continue
+		}
+		b.n += int64(len(ids))
+		if len(ids) < len(rows) {
+			fresh := make(map[string]bool, len(ids))
+			for _, id := range ids {
+				fresh[id] = true
+			}
+			for _, r := range rows {
+				if !fresh[r.ID] {
+					b.skipped.addResponse(r)
+				}
 			}
 		}
-		res, err = bi.full.QueryContext(ctx, bi.args...)
-	} else {
-		res, err = bi.tx.Tx.QueryContext(ctx, insertSQL(len(rows)), bi.args...)
 	}
+	b.done <- err
+}
+
+// insert stores rows with INSERT OR IGNORE … RETURNING id. OR IGNORE, not ON CONFLICT (id) DO NOTHING:
+// with no constraint able to abort the statement, SQLite keeps no statement journal, which otherwise copies
+// every page the statement touches (the random-id index touches many). The rows are validated, so the only
+// constraint they can meet is the unique id; one they met anyway would count as skipped, not vanish.
+func (b *batchSink) insert(rows []*Response) ([]string, error) {
+	q, err := b.tx.NewInsert().Model(&rows).ExcludeColumn("seq").Returning("id").AppendQuery(b.gen, nil)
+	if err != nil {
+		return nil, err
+	}
+	query, ok := strings.CutPrefix(string(q), "INSERT INTO ")
+	if !ok {
+		return nil, fmt.Errorf("bulk write: unexpected statement %.40q", q)
+	}
+	res, err := b.tx.QueryContext(context.Background(), "INSERT OR IGNORE INTO "+query)
 	if err != nil {
 		return nil, err
 	}
 	defer res.Close()
+	ids := make([]string, 0, len(rows))
 	for res.Next() {
 		var id string
 		if err := res.Scan(&id); err != nil {
@@ -135,40 +182,270 @@ func (bi *batchInserter) insert(ctx context.Context, rows []*Response) ([]string
 	return ids, res.Err()
 }
 
-// insertInto inserts rows and folds the ones actually inserted into deltas.
-func (bi *batchInserter) insertInto(ctx context.Context, rows []*Response, deltas *cellDeltas) (int64, error) {
-	ids, err := bi.insert(ctx, rows)
+func (b *batchSink) add(ctx context.Context, r *Response) error {
+	b.batch = append(b.batch, r)
+	if len(b.batch) < bulkChunk {
+		return nil
+	}
+	return b.send(ctx)
+}
+
+func (b *batchSink) send(ctx context.Context) error {
+	select {
+	case b.batches <- b.batch:
+		b.batch = make([]*Response, 0, bulkChunk)
+		return nil
+	case <-b.failed:
+		return errBulkStopped
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (b *batchSink) finish(ctx context.Context) (int64, error) {
+	var err error
+	if len(b.batch) > 0 {
+		err = b.send(ctx)
+	}
+	close(b.batches)
+	if ierr := <-b.done; ierr != nil {
+		return 0, ierr
+	}
+	return b.n, err
+}
+
+func (b *batchSink) abort() error {
+	close(b.batches)
+	return <-b.done
+}
+
+// errBulkStopped ends the caller's loop once the sink has failed (the sink's error is the one reported).
+var errBulkStopped = errors.New("bulk write stopped")
+
+// copySink is PostgreSQL's. Rows are encoded as COPY text in chunks; a goroutine stores each chunk while the
+// caller prepares the next: COPY into a temporary table (no indexes, no WAL), take out the ids already
+// stored (their cell deltas back out), and one INSERT … SELECT into responses, in the order the rows came
+// (seq follows the input). The database's work on one chunk overlaps the caller's on the next.
+type copySink struct {
+	conn    bun.Conn
+	tx      bun.Tx
+	skipped *cellDeltas // the storer's until done
+	chunk   []byte
+	rows    int
+	chunks  chan copyChunk
+	failed  chan struct{} // closed when the storer failed: add stops at the next chunk
+	done    chan error
+	n       int64 // rows inserted, the storer's until done
+}
+
+type copyChunk struct {
+	data []byte
+	rows int
+}
+
+// copyChunkRows rows make one chunk (~10 MB of COPY text); at most three chunks are in memory at once.
+const copyChunkRows = 25_000
+
+func newCopySink(ctx context.Context, conn bun.Conn, tx bun.Tx, skipped *cellDeltas) (*copySink, error) {
+	if _, err := tx.ExecContext(ctx, "CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT "+
+		strings.Join(responseColumns, ", ")+" FROM responses WITH NO DATA"); err != nil {
+		return nil, err
+	}
+	c := &copySink{conn: conn, tx: tx, skipped: skipped, chunks: make(chan copyChunk, 1), failed: make(chan struct{}),
+		done: make(chan error, 1)}
+	go c.run(ctx)
+	return c, nil
+}
+
+func (c *copySink) run(ctx context.Context) {
+	var err error
+	for ch := range c.chunks {
+		if err != nil {
+			continue // drain until the caller stops
+		}
+		if err = c.store(ctx, ch); err != nil {
+			close(c.failed)
+		}
+	}
+	c.done <- err
+}
+
+// store moves one chunk into responses. The first try is a plain INSERT … SELECT under a savepoint: with no
+// id already stored (a first import) that is all, with no extra index probe per row. If some id is stored
+// already, the chunk's rows with such ids are taken out (their cell deltas back out) and the rest inserted.
+// A temporary table filled once is read in the order it was written (no other backend scans it, and an
+// INSERT … SELECT never runs in parallel), so seq follows the input.
+func (c *copySink) store(ctx context.Context, ch copyChunk) error {
+	cols := strings.Join(responseColumns, ", ")
+	if _, err := pgdriver.CopyFrom(ctx, c.conn, bytes.NewReader(ch.data), "COPY import_rows ("+cols+") FROM STDIN"); err != nil {
+		return err
+	}
+	insert := "INSERT INTO responses (" + cols + ") SELECT " + cols + " FROM import_rows"
+	if _, err := c.tx.ExecContext(ctx, "SAVEPOINT chunk"); err != nil {
+		return err
+	}
+	res, err := c.tx.ExecContext(ctx, insert)
+	skipped := 0
+	if isUniqueViolation(err) {
+		if _, err := c.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT chunk"); err != nil {
+			return err
+		}
+		if skipped, err = c.takeOutStored(ctx); err != nil {
+			return err
+		}
+		res, err = c.tx.ExecContext(ctx, insert)
+	}
+	if err != nil {
+		if isUniqueViolation(err) {
+			// Another transaction stored one of these ids after the check: never count a row twice.
+			return Errorf(CodeUnavailable, "", "some of these ids were stored by someone else meanwhile; run it again")
+		}
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n != int64(ch.rows-skipped) {
+		return fmt.Errorf("bulk write: stored %d of %d rows", n, ch.rows-skipped)
+	}
+	c.n += n
+	_, err = c.tx.ExecContext(ctx, "RELEASE SAVEPOINT chunk; TRUNCATE import_rows")
+	return err
+}
+
+// takeOutStored deletes the chunk's rows whose id is already stored and takes their cell deltas back out.
+func (c *copySink) takeOutStored(ctx context.Context) (int, error) {
+	rows, err := c.tx.QueryContext(ctx, `DELETE FROM import_rows i WHERE EXISTS (SELECT 1 FROM responses r WHERE r.id = i.id)
+		RETURNING i.submitted_us, i.agency_code, COALESCE(i.service_code, ''), COALESCE(i.center_code, ''), i.channel,
+		i.survey_code, i.survey_version, i.status, i.answers, i.score, i.top2`)
 	if err != nil {
 		return 0, err
 	}
-	fresh := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		fresh[id] = true
+	defer rows.Close()
+	skipped := 0
+	for rows.Next() {
+		var r Response
+		if err := rows.Scan(&r.SubmittedUS, &r.Agency, &r.Service, &r.Center, &r.Channel, &r.Survey,
+			&r.SurveyVersion, &r.Status, &r.Answers, &r.Score, &r.Top2); err != nil {
+			return 0, err
+		}
+		c.skipped.addResponse(&r)
+		skipped++
 	}
-	for _, r := range rows {
-		if fresh[r.ID] {
-			deltas.addResponse(r)
+	return skipped, rows.Err()
+}
+
+func (c *copySink) add(ctx context.Context, r *Response) error {
+	b := c.chunk
+	b = appendCopyText(b, r.ID)
+	b = append(b, '\t')
+	b = strconv.AppendInt(b, r.SubmittedUS, 10)
+	b = append(b, '\t')
+	b = strconv.AppendInt(b, r.ReceivedUS, 10)
+	b = append(b, '\t')
+	b = appendCopyText(b, r.Agency)
+	b = appendCopyNullable(b, r.Service)
+	b = appendCopyNullable(b, r.Center)
+	b = append(b, '\t')
+	b = appendCopyText(b, r.Channel)
+	b = appendCopyInt(b, r.KioskID)
+	b = appendCopyInt(b, r.InvitationID)
+	b = append(b, '\t')
+	b = appendCopyText(b, r.Survey)
+	b = append(b, '\t')
+	b = strconv.AppendInt(b, int64(r.SurveyVersion), 10)
+	b = append(b, '\t')
+	b = appendCopyText(b, r.Lang)
+	b = append(b, '\t')
+	b = appendCopyText(b, r.Status)
+	b = appendCopyNullable(b, r.Reason)
+	b = appendCopyNullable(b, r.Comment)
+	b = append(b, '\t')
+	b = appendCopyText(b, r.Answers)
+	b = append(b, '\t')
+	b = strconv.AppendFloat(b, r.Score, 'g', -1, 64) // shortest exact form: float8 reads it back bit for bit
+	b = append(b, '\t')
+	b = append(b, "ft"[boolInt(r.Top2)])
+	b = append(b, '\t')
+	b = appendCopyText(b, r.ContentHash)
+	b = append(b, '\n')
+	c.chunk = b
+	if c.rows++; c.rows < copyChunkRows {
+		return nil
+	}
+	return c.send(ctx)
+}
+
+func (c *copySink) send(ctx context.Context) error {
+	select {
+	case c.chunks <- copyChunk{data: c.chunk, rows: c.rows}:
+		c.chunk, c.rows = make([]byte, 0, cap(c.chunk)), 0
+		return nil
+	case <-c.failed:
+		return errBulkStopped
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (c *copySink) finish(ctx context.Context) (int64, error) {
+	var err error
+	if c.rows > 0 {
+		err = c.send(ctx)
+	}
+	close(c.chunks)
+	if serr := <-c.done; serr != nil {
+		return 0, serr
+	}
+	return c.n, err
+}
+
+func (c *copySink) abort() error {
+	close(c.chunks)
+	return <-c.done
+}
+
+// appendCopyText appends s as a COPY text-format field: backslash, tab, newline and carriage return escaped.
+func appendCopyText(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '\\':
+			b = append(b, '\\', '\\')
+		case '\t':
+			b = append(b, '\\', 't')
+		case '\n':
+			b = append(b, '\\', 'n')
+		case '\r':
+			b = append(b, '\\', 'r')
+		default:
+			b = append(b, c)
 		}
 	}
-	return int64(len(ids)), nil
+	return b
 }
 
-func (bi *batchInserter) close() {
-	if bi.full != nil {
-		bi.full.Close()
-	}
-}
-
-func nullString(s string) any {
+// appendCopyNullable appends a tab and s, or \N for "" (the nullzero columns store "" as NULL).
+func appendCopyNullable(b []byte, s string) []byte {
+	b = append(b, '\t')
 	if s == "" {
-		return nil
+		return append(b, '\\', 'N')
 	}
-	return s
+	return appendCopyText(b, s)
 }
 
-func nullInt(v int64) any {
+// appendCopyInt appends a tab and v, or \N for 0 (the nullzero id columns).
+func appendCopyInt(b []byte, v int64) []byte {
+	b = append(b, '\t')
 	if v == 0 {
-		return nil
+		return append(b, '\\', 'N')
 	}
-	return v
+	return strconv.AppendInt(b, v, 10)
+}
+
+func boolInt(v bool) int {
+	if v {
+		return 1
+	}
+	return 0
 }

@@ -5,11 +5,9 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,8 +18,8 @@ import (
 type ImportOptions struct {
 	// OnError, when set, sees every bad line as it is found (the CLI prints them all).
 	OnError func(LineError)
-	// Progress, when set, is called now and then with the phase ("checking", "storing", "rolling up") and
-	// the rows done so far.
+	// Progress, when set, is called now and then with the phase ("importing", "rolling up") and the rows
+	// done so far.
 	Progress func(phase string, rows int64)
 }
 
@@ -47,59 +45,94 @@ func (e *ImportError) Error() string {
 	return fmt.Sprintf("%d invalid lines; nothing was imported", e.Count)
 }
 
-// seenRow is what the first pass remembers per id: enough to tell a repeat from a conflict, in 16 bytes.
+// seenRow is what an import remembers per id: enough to tell a repeat from a conflict, in 16 bytes.
 type seenRow struct {
 	hash uint64
 	line uint32
 }
 
-// Import stores the §5 CSV in src all-or-nothing. A first pass validates every row exactly like the API
-// (historic: no time window) and lists every bad line; only a clean file is read again and stored, in one
-// transaction with multi-row inserts. Rows whose id is already stored are skipped, so re-importing is a no-op.
-// Memory stays flat apart from ~40 bytes per row for the duplicate-id check. The cells are rolled up after.
-func (s *Store) Import(ctx context.Context, src io.ReadSeeker, opt ImportOptions) (ImportResult, error) {
+// Import stores the §5 CSV in src all-or-nothing, in one pass: every row is validated exactly like the API
+// (historic: no time window) and stored in one transaction while the file is read. The first bad line stops
+// the storing; reading goes on to list every bad line, and the transaction rolls back. Rows whose id is
+// already stored are skipped, so re-importing is a no-op. Memory stays flat apart from ~40 bytes per row for
+// the duplicate-id check. The import keeps the cells itself, in the same transaction.
+func (s *Store) Import(ctx context.Context, src io.Reader, opt ImportOptions) (ImportResult, error) {
 	var res ImportResult
 	ix, err := s.Index(ctx)
 	if err != nil {
 		return res, err
 	}
-	now := s.now() // the receive time of every row: both passes must build identical rows
-	seen, err := s.importCheck(ctx, ix, src, now, opt, &res)
+	now := s.now() // the receive time of every row
+	ie := &ImportError{}
+	bad := func(e LineError) {
+		ie.Count++
+		if len(ie.Lines) < maxKeptLineErrors {
+			ie.Lines = append(ie.Lines, e)
+		}
+		if opt.OnError != nil {
+			opt.OnError(e)
+		}
+	}
+	in := newCSVSource(src)
+	header, _, err := in.next()
+	if err == io.EOF {
+		bad(LineError{Line: 1, Message: "the file is empty; expected a header row: " + strings.Join(CSVColumns, ",") + ",q.…"})
+		return res, ie
+	}
+	if le, ok := err.(*LineError); ok {
+		bad(*le)
+		return res, ie
+	}
 	if err != nil {
-		return res, err
+		return res, fmt.Errorf("import: %w", err)
 	}
-	if opt.Progress != nil {
-		opt.Progress("storing", 0)
-	}
-	if _, err := src.Seek(0, io.SeekStart); err != nil {
-		return res, fmt.Errorf("import: cannot read the file again: %w", err)
+	layout, herrs := ix.parseCSVHeader(header)
+	if len(herrs) > 0 {
+		for _, e := range herrs {
+			bad(e)
+		}
+		return res, ie
 	}
 	// Settle the cells first (and their time zone), so this import's own cell deltas land on current cells.
 	if _, err := s.Rollup(ctx); err != nil {
 		return res, err
 	}
-	err = s.inTx(ctx, func(tx bun.Tx) error {
-		if err := beginBulk(ctx, tx, s.dialect); err != nil {
-			return err
-		}
-		if s.dialect == "sqlite" {
-			// The random-id unique index touches pages all over the file: a bigger page cache saves a read
-			// per row, and statement journals in memory save a write per statement. Both are per connection:
-			// reset them before the connection goes back to the pool.
-			for _, p := range []string{"PRAGMA cache_size = -131072", "PRAGMA temp_store = MEMORY"} {
-				if _, err := tx.ExecContext(ctx, p); err != nil {
-					return err
-				}
+	if opt.Progress != nil {
+		opt.Progress("importing", 0)
+	}
+	res.Inserted, err = s.bulkTx(ctx, func(sink bulkSink, stored *cellDeltas) error {
+		seen := map[[16]byte]seenRow{}
+		err := ix.decodeRows(ctx, in, layout, now, func(d *decodedRow) error {
+			res.Rows++
+			if res.Rows%50_000 == 0 && opt.Progress != nil {
+				opt.Progress("importing", res.Rows)
 			}
-			defer tx.ExecContext(ctx, "PRAGMA temp_store = DEFAULT")
-			defer tx.ExecContext(ctx, "PRAGMA cache_size = -2000")
-		}
-		stored, skipped := newCellDeltas(s.loc), newCellDeltas(s.loc)
-		res.Inserted, err = s.importStore(ctx, tx, ix, src, now, seen, opt, stored, skipped)
+			if d.bad != nil {
+				bad(*d.bad)
+				return nil
+			}
+			id := uuid.MustParse(d.r.ID)
+			h := rowHash(d.r)
+			if prev, dup := seen[id]; dup {
+				if prev.hash != h {
+					bad(LineError{Line: d.line, Column: "id", Message: fmt.Sprintf("id %s is also on line %d with other content", d.r.ID, prev.line)})
+				}
+				return nil // a repeat of an earlier line
+			}
+			seen[id] = seenRow{hash: h, line: uint32(d.line)}
+			if ie.Count > 0 {
+				return nil // nothing of a bad file is stored: only go on listing its bad lines
+			}
+			stored.addResponse(d.r) // here, beside the decoding, not on the database's critical path
+			return sink.add(ctx, d.r)
+		})
 		if err != nil {
-			return err
+			return fmt.Errorf("import: %w", err)
 		}
-		return endBulk(ctx, tx, s.dialect, stored, skipped)
+		if ie.Count > 0 {
+			return ie
+		}
+		return nil
 	})
 	if err != nil {
 		res.Inserted = 0
@@ -115,160 +148,11 @@ func (s *Store) Import(ctx context.Context, src io.ReadSeeker, opt ImportOptions
 	return res, nil
 }
 
-// importCheck is the first pass: header, every row, duplicate ids.
-func (s *Store) importCheck(ctx context.Context, ix *Index, src io.Reader, now time.Time, opt ImportOptions, res *ImportResult) (map[[16]byte]seenRow, error) {
-	ie := &ImportError{}
-	bad := func(e LineError) {
-		ie.Count++
-		if len(ie.Lines) < maxKeptLineErrors {
-			ie.Lines = append(ie.Lines, e)
-		}
-		if opt.OnError != nil {
-			opt.OnError(e)
-		}
-	}
-	in := newCSVSource(src)
-	header, _, err := in.next()
-	if err == io.EOF {
-		bad(LineError{Line: 1, Message: "the file is empty; expected a header row: " + strings.Join(CSVColumns, ",") + ",q.…"})
-		return nil, ie
-	}
-	if le, ok := err.(*LineError); ok {
-		bad(*le)
-		return nil, ie
-	}
-	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
-	}
-	layout, herrs := ix.parseCSVHeader(header)
-	if len(herrs) > 0 {
-		for _, e := range herrs {
-			bad(e)
-		}
-		return nil, ie
-	}
-	seen := map[[16]byte]seenRow{}
-	err = ix.decodeRows(ctx, in, layout, now, func(d *decodedRow) error {
-		res.Rows++
-		if res.Rows%50_000 == 0 && opt.Progress != nil {
-			opt.Progress("checking", res.Rows)
-		}
-		if d.bad != nil {
-			bad(*d.bad)
-			return nil
-		}
-		id := uuid.MustParse(d.r.ID)
-		h := rowHash(d.r)
-		if prev, dup := seen[id]; dup {
-			if prev.hash != h {
-				bad(LineError{Line: d.line, Column: "id", Message: fmt.Sprintf("id %s is also on line %d with other content", d.r.ID, prev.line)})
-			}
-			return nil
-		}
-		seen[id] = seenRow{hash: h, line: uint32(d.line)}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
-	}
-	if ie.Count > 0 {
-		return nil, ie
-	}
-	return seen, nil
-}
-
 // rowHash covers everything a row stores, so two rows with one id are either the same response or a conflict.
 func rowHash(r *Response) uint64 {
 	sum := sha256.Sum256([]byte(r.ContentHash + "\x00" + r.Channel + "\x00" + r.Status + "\x00" + r.Reason))
 	return binary.LittleEndian.Uint64(sum[:8])
 }
-
-// importStore is the second pass: rebuild each (now known good) row, insert in batches, and fold the rows
-// actually inserted into deltas.
-func (s *Store) importStore(ctx context.Context, tx bun.Tx, ix *Index, src io.Reader, now time.Time, seen map[[16]byte]seenRow, opt ImportOptions, stored, skipped *cellDeltas) (int64, error) {
-	in := newCSVSource(src)
-	header, _, err := in.next()
-	if err != nil {
-		return 0, fmt.Errorf("import: the file changed while importing: %w", err)
-	}
-	layout, herrs := ix.parseCSVHeader(header)
-	if len(herrs) > 0 {
-		return 0, errors.New("import: the file changed while importing")
-	}
-	// A pipeline: this goroutine decodes and validates rows while another inserts the previous batch, so
-	// the client's CPU work overlaps the database's.
-	var inserted, done int64
-	var failed atomic.Bool
-	batches := make(chan []*Response, 2)
-	inserterDone := make(chan error, 1)
-	go func() {
-		ins := newBatchInserter(tx, s.dialect)
-		defer ins.close()
-		var err error
-		for b := range batches {
-			if err != nil {
-				continue // drain: the producer stops at its next row
-			}
-			var ids []string
-			ids, err = ins.insert(ctx, b)
-			if err != nil {
-				failed.Store(true)
-				continue
-			}
-			inserted += int64(len(ids))
-			if len(ids) < len(b) {
-				// Rows whose id was already stored were counted by the decoder: take them out again.
-				fresh := make(map[string]bool, len(ids))
-				for _, id := range ids {
-					fresh[id] = true
-				}
-				for _, r := range b {
-					if !fresh[r.ID] {
-						skipped.addResponse(r)
-					}
-				}
-			}
-		}
-		inserterDone <- err
-	}()
-	batch := make([]*Response, 0, importChunk)
-	err = ix.decodeRows(ctx, in, layout, now, func(d *decodedRow) error {
-		if failed.Load() {
-			return errImportStopped
-		}
-		if d.bad != nil {
-			return fmt.Errorf("import: the file changed while importing: %s", d.bad)
-		}
-		first, ok := seen[uuid.MustParse(d.r.ID)]
-		if !ok {
-			return fmt.Errorf("import: the file changed while importing (line %d is new)", d.line)
-		}
-		if first.line != uint32(d.line) {
-			return nil // a repeat of an earlier line
-		}
-		batch = append(batch, d.r)
-		stored.addResponse(d.r) // here, beside the decoding, not on the inserter's critical path
-		if done++; done%50_000 == 0 && opt.Progress != nil {
-			opt.Progress("storing", done)
-		}
-		if len(batch) == importChunk {
-			batches <- batch
-			batch = make([]*Response, 0, importChunk)
-		}
-		return nil
-	})
-	if err == nil && len(batch) > 0 {
-		batches <- batch
-	}
-	close(batches)
-	if ierr := <-inserterDone; ierr != nil {
-		return 0, ierr
-	}
-	return inserted, err
-}
-
-// errImportStopped ends the decoding pass once the inserter has failed (its error is the one reported).
-var errImportStopped = errors.New("import: stopped")
 
 // ExportFilter selects the responses to export; zero values select everything.
 type ExportFilter struct {
