@@ -81,7 +81,9 @@ func (s *Store) bulkTx(ctx context.Context, fill func(sink bulkSink, stored *cel
 			return 0, err
 		}
 	} else {
-		sink = newBatchSink(tx, s.db.QueryGen(), skipped)
+		if sink, err = newBatchSink(ctx, tx, s.db.QueryGen(), skipped); err != nil {
+			return 0, err
+		}
 	}
 	if err := fill(sink, stored); err != nil {
 		if serr := sink.abort(); serr != nil && errors.Is(err, errBulkStopped) {
@@ -104,46 +106,68 @@ var responseColumns = []string{"id", "submitted_us", "received_us", "agency_code
 	"kiosk_id", "invitation_id", "survey_code", "survey_version", "lang", "status", "reason", "comment", "answers", "score",
 	"top2", "content_hash"}
 
-// batchSink is SQLite's: a goroutine inserts the previous batch while the caller prepares the next, so the
-// caller's CPU work (decoding a CSV) overlaps the database's. bun's inlined INSERT is used because modernc
-// binds thousands of parameters slowly (measured 3×).
+// batchSink is SQLite's: a goroutine inserts the previous batch while the caller prepares the next (and
+// formats its statement), so the caller's CPU work overlaps the database's. bun's inlined INSERT is used
+// because modernc binds thousands of parameters slowly (measured 3×).
+//
+// Once a write has stored as many rows as the table held when it began (and at least rebuildAfter), it drops
+// the table's secondary indexes for the rest of the transaction and builds them again, sorted, at the end:
+// by then that is cheaper than inserting every further row into each of them. The drop is inside the
+// write transaction, so readers never see the table without them.
 type batchSink struct {
-	tx      bun.Tx
-	gen     schema.QueryGen
-	skipped *cellDeltas
-	batch   []*Response
-	batches chan []*Response
-	done    chan error
-	failed  chan struct{} // closed when the inserter failed: add stops at once
-	n       int64
+	tx       bun.Tx
+	gen      schema.QueryGen
+	skipped  *cellDeltas
+	batch    []*Response
+	batches  chan sqlBatch
+	done     chan error
+	failed   chan struct{} // closed when the inserter failed: add stops at once
+	n        int64
+	existing int64    // rows in the table when the write began (about)
+	dropped  bool     // the secondary indexes are dropped …
+	rebuild  []string // … and these CREATE INDEX statements build them again
 }
 
-func newBatchSink(tx bun.Tx, gen schema.QueryGen, skipped *cellDeltas) *batchSink {
-	b := &batchSink{tx: tx, gen: gen, skipped: skipped, batches: make(chan []*Response, 2), done: make(chan error, 1),
+type sqlBatch struct {
+	rows  []*Response
+	query string
+}
+
+// rebuildAfter is the least number of rows a write stores before it may switch to rebuilding indexes (a
+// variable for tests).
+var rebuildAfter int64 = 50_000
+
+func newBatchSink(ctx context.Context, tx bun.Tx, gen schema.QueryGen, skipped *cellDeltas) (*batchSink, error) {
+	b := &batchSink{tx: tx, gen: gen, skipped: skipped, batches: make(chan sqlBatch, 2), done: make(chan error, 1),
 		failed: make(chan struct{})}
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM responses").Scan(&b.existing); err != nil {
+		return nil, err
+	}
 	go b.run()
-	return b
+	return b, nil
 }
 
 func (b *batchSink) run() {
+	ctx := context.Background()
 	var err error
-	for rows := range b.batches {
+	for batch := range b.batches {
 		if err != nil {
 			continue // drain until the caller stops
 		}
 		var ids []string
-		ids, err = b.insert(rows)
+		if ids, err = b.insert(ctx, batch); err == nil && !b.dropped && b.n >= max(b.existing, rebuildAfter) {
+			err = b.dropIndexes(ctx)
+		}
 		if err != nil {
 			close(b.failed)
 			continue
 		}
-		b.n += int64(len(ids))
-		if len(ids) < len(rows) {
+		if len(ids) < len(batch.rows) {
 			fresh := make(map[string]bool, len(ids))
 			for _, id := range ids {
 				fresh[id] = true
 			}
-			for _, r := range rows {
+			for _, r := range batch.rows {
 				if !fresh[r.ID] {
 					b.skipped.addResponse(r)
 				}
@@ -153,25 +177,17 @@ func (b *batchSink) run() {
 	b.done <- err
 }
 
-// insert stores rows with INSERT OR IGNORE … RETURNING id. OR IGNORE, not ON CONFLICT (id) DO NOTHING:
-// with no constraint able to abort the statement, SQLite keeps no statement journal, which otherwise copies
-// every page the statement touches (the random-id index touches many). The rows are validated, so the only
+// insert runs one batch's INSERT OR IGNORE … RETURNING id. OR IGNORE, not ON CONFLICT (id) DO NOTHING: with
+// no constraint able to abort the statement, SQLite keeps no statement journal, which otherwise copies every
+// page the statement touches (the random-id index touches many). The rows are validated, so the only
 // constraint they can meet is the unique id; one they met anyway would count as skipped, not vanish.
-func (b *batchSink) insert(rows []*Response) ([]string, error) {
-	q, err := b.tx.NewInsert().Model(&rows).ExcludeColumn("seq").Returning("id").AppendQuery(b.gen, nil)
-	if err != nil {
-		return nil, err
-	}
-	query, ok := strings.CutPrefix(string(q), "INSERT INTO ")
-	if !ok {
-		return nil, fmt.Errorf("bulk write: unexpected statement %.40q", q)
-	}
-	res, err := b.tx.QueryContext(context.Background(), "INSERT OR IGNORE INTO "+query)
+func (b *batchSink) insert(ctx context.Context, batch sqlBatch) ([]string, error) {
+	res, err := b.tx.QueryContext(ctx, batch.query)
 	if err != nil {
 		return nil, err
 	}
 	defer res.Close()
-	ids := make([]string, 0, len(rows))
+	ids := make([]string, 0, len(batch.rows))
 	for res.Next() {
 		var id string
 		if err := res.Scan(&id); err != nil {
@@ -179,7 +195,36 @@ func (b *batchSink) insert(rows []*Response) ([]string, error) {
 		}
 		ids = append(ids, id)
 	}
+	b.n += int64(len(ids))
 	return ids, res.Err()
+}
+
+// dropIndexes drops the secondary indexes of responses (the unique id index stays: OR IGNORE needs it) and
+// remembers how to build them again.
+func (b *batchSink) dropIndexes(ctx context.Context) error {
+	var names, sqls []string
+	rows, err := b.tx.QueryContext(ctx, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'responses' AND sql IS NOT NULL")
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var name, sql string
+		if err := rows.Scan(&name, &sql); err != nil {
+			return err
+		}
+		names, sqls = append(names, name), append(sqls, sql)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, name := range names {
+		if _, err := b.tx.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
+			return err
+		}
+	}
+	b.dropped, b.rebuild = true, sqls
+	return nil
 }
 
 func (b *batchSink) add(ctx context.Context, r *Response) error {
@@ -191,8 +236,16 @@ func (b *batchSink) add(ctx context.Context, r *Response) error {
 }
 
 func (b *batchSink) send(ctx context.Context) error {
+	q, err := b.tx.NewInsert().Model(&b.batch).ExcludeColumn("seq").Returning("id").AppendQuery(b.gen, nil)
+	if err != nil {
+		return err
+	}
+	query, ok := strings.CutPrefix(string(q), "INSERT INTO ")
+	if !ok {
+		return fmt.Errorf("bulk write: unexpected statement %.40q", q)
+	}
 	select {
-	case b.batches <- b.batch:
+	case b.batches <- sqlBatch{rows: b.batch, query: "INSERT OR IGNORE INTO " + query}:
 		b.batch = make([]*Response, 0, bulkChunk)
 		return nil
 	case <-b.failed:
@@ -211,7 +264,15 @@ func (b *batchSink) finish(ctx context.Context) (int64, error) {
 	if ierr := <-b.done; ierr != nil {
 		return 0, ierr
 	}
-	return b.n, err
+	if err != nil {
+		return 0, err
+	}
+	for _, q := range b.rebuild {
+		if _, err := b.tx.ExecContext(ctx, q); err != nil {
+			return 0, fmt.Errorf("bulk write: rebuilding an index: %w", err)
+		}
+	}
+	return b.n, nil
 }
 
 func (b *batchSink) abort() error {

@@ -48,33 +48,20 @@ func (e *env) importCSV(args []string) error {
 	return nil
 }
 
-// openImportFile opens the file to import; "-" spools stdin to a temporary file, since the import reads twice.
-func (e *env) openImportFile(path string) (*os.File, func(), error) {
-	if path != "-" {
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, nil, err
-		}
-		if st, err := f.Stat(); err == nil && st.IsDir() {
-			f.Close()
-			return nil, nil, fmt.Errorf("import: %s is a directory", path)
-		}
-		return f, func() { f.Close() }, nil
+// openImportFile opens the file to import; "-" is stdin.
+func (e *env) openImportFile(path string) (io.Reader, func(), error) {
+	if path == "-" {
+		return e.stdin, func() {}, nil // the import reads its input once, as a stream
 	}
-	tmp, err := os.CreateTemp("", "qiymet-import-*.csv")
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, nil, err
 	}
-	cleanup := func() { tmp.Close(); os.Remove(tmp.Name()) }
-	if _, err := io.Copy(tmp, e.stdin); err != nil {
-		cleanup()
-		return nil, nil, fmt.Errorf("import: reading stdin: %w", err)
+	if st, err := f.Stat(); err == nil && st.IsDir() {
+		f.Close()
+		return nil, nil, fmt.Errorf("import: %s is a directory", path)
 	}
-	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
-		cleanup()
-		return nil, nil, err
-	}
-	return tmp, cleanup, nil
+	return f, func() { f.Close() }, nil
 }
 
 // exportCSV is `qiymet export [--from D] [--to D] [--agency CODE]`: §5 CSV on stdout, streamed.
