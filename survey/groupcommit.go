@@ -3,22 +3,61 @@ package survey
 import (
 	"context"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/uptrace/bun"
 )
 
-// Group commit: concurrent kiosk and API submissions are stored by one committer goroutine, which takes every
-// submission waiting at that moment into one transaction (one multi-row INSERT, one commit). Alone, a
-// submission is committed at once; under load, the submissions that arrive while one commit is flushing share
-// the next. Every caller is answered only after its transaction committed, so a 201 still means durable.
+// Group commit: concurrent submissions (kiosk, API and link) are stored by committer goroutines, each of which
+// takes every submission waiting in its lane at that moment into one transaction (one multi-row INSERT, one
+// commit). Alone, a submission is committed at once; under load, the submissions that arrive while a commit
+// is flushing share the next. Every caller is answered only after its transaction committed, so a 201 still
+// means durable.
+//
+// Lanes (PostgreSQL): API submissions need no lock and no other statement, so their groups are one INSERT in
+// autocommit, from two committers. Kiosk submissions (burst rule) and links (the invitation is claimed) need
+// a transaction, from one committer: more committers there measured slower (smaller groups, more commits).
+// SQLite has one writer at a time: one lane, one committer.
 
 // maxGroup bounds one group transaction.
 const maxGroup = 128
 
+const (
+	lanePlain       = 0 // PostgreSQL: API submissions
+	laneLocked      = 1 // PostgreSQL: kiosks and links; SQLite: everything
+	plainCommitters = 2
+)
+
+func (s *Store) numLanes() int {
+	if s.dialect == "pg" {
+		return 2
+	}
+	return 1
+}
+
+func (s *Store) laneOf(r *Response) int {
+	switch {
+	case s.dialect != "pg":
+		return 0 // the only lane
+	case r.KioskID == 0 && r.InvitationID == 0:
+		return lanePlain
+	}
+	return laneLocked
+}
+
+// committers returns how many groups of a lane may be in flight at once.
+func (s *Store) committers(lane int) int {
+	if s.dialect == "pg" && lane == lanePlain {
+		return plainCommitters
+	}
+	return 1
+}
+
 type groupReq struct {
-	r    *Response
-	done chan groupRes
+	r              *Response
+	status, reason string // as prepared: each attempt at the group starts from them
+	done           chan groupRes
 }
 
 type groupRes struct {
@@ -28,8 +67,8 @@ type groupRes struct {
 
 type groupCommitter struct {
 	once    sync.Once
-	reqs    chan *groupReq
-	stop    chan struct{} // closed by Store.Close: the committer goroutine ends
+	reqs    []chan *groupReq // per lane
+	stop    chan struct{}    // closed by Store.Close: the committer goroutine ends
 	stopped sync.Once
 }
 
@@ -43,17 +82,23 @@ func (g *groupCommitter) close() {
 	})
 }
 
-// groupInsert stores r (applying the kiosk burst rule) through the committer and reports whether it was
-// inserted or its id already existed.
+// groupInsert stores r (applying the kiosk burst rule, and claiming a link's invitation) through a committer
+// and reports whether it was inserted or its id already existed. A link whose invitation was used meanwhile
+// gets a token_used error.
 func (s *Store) groupInsert(ctx context.Context, r *Response) (bool, error) {
 	s.group.once.Do(func() {
-		s.group.reqs = make(chan *groupReq, 1024)
 		s.group.stop = make(chan struct{})
-		go s.runGroups()
+		s.group.reqs = make([]chan *groupReq, s.numLanes())
+		for lane := range s.group.reqs {
+			s.group.reqs[lane] = make(chan *groupReq, 1024)
+			for range s.committers(lane) {
+				go s.runGroups(lane)
+			}
+		}
 	})
-	req := &groupReq{r: r, done: make(chan groupRes, 1)}
+	req := &groupReq{r: r, status: r.Status, reason: r.Reason, done: make(chan groupRes, 1)}
 	select {
-	case s.group.reqs <- req:
+	case s.group.reqs[s.laneOf(r)] <- req:
 	case <-s.group.stop:
 		return false, Errorf(CodeUnavailable, "", "the store is closed")
 	case <-ctx.Done():
@@ -71,11 +116,11 @@ func (s *Store) groupInsert(ctx context.Context, r *Response) (bool, error) {
 	}
 }
 
-func (s *Store) runGroups() {
+func (s *Store) runGroups(lane int) {
 	for {
 		var first *groupReq
 		select {
-		case first = <-s.group.reqs:
+		case first = <-s.group.reqs[lane]:
 		case <-s.group.stop:
 			return
 		}
@@ -83,108 +128,217 @@ func (s *Store) runGroups() {
 	drain:
 		for len(batch) < maxGroup {
 			select {
-			case q := <-s.group.reqs:
+			case q := <-s.group.reqs[lane]:
 				batch = append(batch, q)
 			default:
 				break drain
 			}
 		}
-		inserted, err := s.commitGroup(context.Background(), batch)
-		for try := 1; try < 3 && isRetryable(err); try++ {
-			inserted, err = s.commitGroup(context.Background(), batch)
+		commit := s.commitGroup
+		switch {
+		case s.dialect != "pg":
+		case lane == lanePlain:
+			commit = s.commitPlainGroup
+		default:
+			commit = s.commitLockedGroupPG
+		}
+		var res []groupRes
+		var err error
+		for try := 0; try < 3 && (try == 0 || isRetryable(err)); try++ {
+			for _, q := range batch {
+				q.r.Status, q.r.Reason = q.status, q.reason
+			}
+			res, err = commit(context.Background(), batch)
 		}
 		for i, q := range batch {
-			q.done <- groupRes{inserted: err == nil && inserted[i], err: err}
+			if err != nil {
+				res[i] = groupRes{err: err}
+			}
+			q.done <- res[i]
 		}
 	}
 }
 
-// commitGroup stores a batch in one transaction and reports which requests inserted their row.
-func (s *Store) commitGroup(ctx context.Context, batch []*groupReq) ([]bool, error) {
-	inserted := make([]bool, len(batch))
+// commitPlainGroup stores a batch of API submissions with one INSERT in autocommit: atomic on its own.
+func (s *Store) commitPlainGroup(ctx context.Context, batch []*groupReq) ([]groupRes, error) {
+	res := make([]groupRes, len(batch))
+	rows := make([]*Response, len(batch))
+	for i, q := range batch {
+		rows[i] = q.r
+	}
+	ids, err := insertGroupRows(ctx, s.db, rows)
+	if err != nil {
+		return res, err
+	}
+	for i, q := range batch {
+		if ids[q.r.ID] {
+			res[i].inserted = true
+			delete(ids, q.r.ID) // two requests with one id in one batch: only the first inserted it
+		}
+	}
+	return res, nil
+}
+
+// insertGroupRows inserts rows, skipping ids already stored, and returns the ids it inserted. Rows go in id
+// order: two groups inserting the same ids (a client's retry racing its first attempt) wait for each other in
+// one order, never in a cycle.
+func insertGroupRows(ctx context.Context, db bun.IDB, rows []*Response) (map[string]bool, error) {
+	slices.SortStableFunc(rows, func(a, b *Response) int { return strings.Compare(a.ID, b.ID) })
+	var ids []string
+	err := db.NewInsert().Model(&rows).ExcludeColumn("seq").On("CONFLICT (id) DO NOTHING").Returning("id").Scan(ctx, &ids)
+	if err != nil && !isNoRows(err) {
+		return nil, err
+	}
+	fresh := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		fresh[id] = true
+	}
+	return fresh, nil
+}
+
+// commitGroup stores a batch in one transaction and answers each request: inserted, its id already stored,
+// or (a link) its invitation already used.
+func (s *Store) commitGroup(ctx context.Context, batch []*groupReq) ([]groupRes, error) {
+	res := make([]groupRes, len(batch))
 	err := s.inTx(ctx, func(tx bun.Tx) error {
+		clear(res)
 		if err := s.applyBurstRuleGroup(ctx, tx, batch); err != nil {
 			return err
 		}
-		rows := make([]*Response, len(batch))
-		for i, q := range batch {
-			rows[i] = q.r
-		}
-		var ids []string
-		err := tx.NewInsert().Model(&rows).ExcludeColumn("seq").On("CONFLICT (id) DO NOTHING").
-			Returning("id").Scan(ctx, &ids)
-		if err != nil && !isNoRows(err) {
+		claimed, err := claimInvitationsGroup(ctx, tx, batch, us(s.now()))
+		if err != nil {
 			return err
 		}
-		fresh := make(map[string]bool, len(ids))
-		for _, id := range ids {
-			fresh[id] = true
-		}
+		rows := make([]*Response, 0, len(batch))
 		for i, q := range batch {
-			// Two requests with one id in one batch: only the first inserted it.
-			if fresh[q.r.ID] {
-				inserted[i] = true
-				delete(fresh, q.r.ID)
+			if inv := q.r.InvitationID; inv != 0 {
+				if !claimed[inv] {
+					res[i].err = Errorf(CodeTokenUsed, "token", "this link has already been used to rate the visit")
+					continue
+				}
+				delete(claimed, inv) // a second submission with the same link in this batch finds it used
+			}
+			rows = append(rows, q.r)
+		}
+		if len(rows) == 0 {
+			return nil
+		}
+		fresh, err := insertGroupRows(ctx, tx, rows)
+		if err != nil {
+			return err
+		}
+		var unclaim []int64
+		for i, q := range batch {
+			switch {
+			case res[i].err != nil:
+			case fresh[q.r.ID]:
+				res[i].inserted = true
+				delete(fresh, q.r.ID) // two requests with one id in one batch: only the first inserted it
+			case q.r.InvitationID != 0:
+				unclaim = append(unclaim, q.r.InvitationID) // not stored (its id was): the link stays unused
 			}
 		}
-		return nil
+		if len(unclaim) > 0 {
+			_, err = tx.NewUpdate().Table("invitations").Set("used_us = NULL").Where("id IN (?)", bun.List(unclaim)).Exec(ctx)
+		}
+		return err
 	})
-	return inserted, err
+	return res, err
 }
 
-// applyBurstRuleGroup excludes a kiosk submission made sooner than the burst window after the kiosk's previous
-// one (by submitted_at, so a queue drained after an outage keeps its real spacing), counting earlier
-// submissions of the same batch. Touching the kiosk rows first (in id order) serialises each kiosk's
-// submissions across instances.
-func (s *Store) applyBurstRuleGroup(ctx context.Context, tx bun.Tx, batch []*groupReq) error {
-	var kiosks []int64
-	lo, hi := int64(0), int64(0)
+// claimInvitationsGroup marks the invitations of the batch's link submissions used and returns those it
+// claimed (an invitation used before, by another transaction, is not).
+func claimInvitationsGroup(ctx context.Context, tx bun.Tx, batch []*groupReq, nowUS int64) (map[int64]bool, error) {
+	var ids []int64
 	for _, q := range batch {
-		if k := q.r.KioskID; k != 0 {
-			if !slices.Contains(kiosks, k) {
-				kiosks = append(kiosks, k)
-			}
-			if lo == 0 || q.r.SubmittedUS < lo {
-				lo = q.r.SubmittedUS
-			}
-			hi = max(hi, q.r.SubmittedUS)
+		if inv := q.r.InvitationID; inv != 0 && !slices.Contains(ids, inv) {
+			ids = append(ids, inv)
 		}
 	}
-	if len(kiosks) == 0 {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	slices.Sort(ids) // row locks in id order: two instances' groups never deadlock on them
+	var got []int64
+	err := tx.NewUpdate().Table("invitations").Set("used_us = ?", nowUS).
+		Where("id IN (?) AND used_us IS NULL", bun.List(ids)).Returning("id").Scan(ctx, &got)
+	if err != nil && !isNoRows(err) {
+		return nil, err
+	}
+	claimed := make(map[int64]bool, len(got))
+	for _, id := range got {
+		claimed[id] = true
+	}
+	return claimed, nil
+}
+
+// applyBurstRuleGroup applies the burst rule (markBursts) in SQLite's write transaction, which holds the
+// whole database: no other writer can store a kiosk's submission meanwhile.
+func (s *Store) applyBurstRuleGroup(ctx context.Context, tx bun.Tx, batch []*groupReq) error {
+	if len(batchKiosks(batch)) == 0 || s.burst <= 0 {
 		return nil
 	}
-	slices.Sort(kiosks)
-	if s.dialect == "pg" {
-		// Lock the kiosk rows in id order, so two instances' batches can never deadlock on them. (A SQLite
-		// write transaction holds the whole database already.)
-		var locked []int64
-		if err := tx.NewSelect().Table("kiosks").Column("id").Where("id IN (?)", bun.List(kiosks)).
-			OrderExpr("id").For("UPDATE").Scan(ctx, &locked); err != nil && !isNoRows(err) {
-			return err
-		}
-	}
-	if _, err := tx.NewUpdate().Table("kiosks").Set("last_submit_us = ?", us(s.now())).
-		Where("id IN (?)", bun.List(kiosks)).Exec(ctx); err != nil {
-		return err
-	}
-	if s.burst <= 0 {
-		return nil
-	}
-	window := s.burst.Microseconds()
 	var recent []struct {
 		KioskID     int64 `bun:"kiosk_id"`
 		SubmittedUS int64 `bun:"submitted_us"`
 	}
-	err := tx.NewSelect().Table("responses").Column("kiosk_id", "submitted_us").
-		Where("kiosk_id IN (?)", bun.List(kiosks)).Where("submitted_us > ? AND submitted_us <= ?", lo-window, hi).
-		Scan(ctx, &recent)
-	if err != nil && !isNoRows(err) {
+	where, args := recentWhere(batch, s.burst.Microseconds())
+	if err := tx.NewSelect().Table("responses").Column("kiosk_id", "submitted_us").Where(where, args...).
+		Scan(ctx, &recent); err != nil && !isNoRows(err) {
 		return err
 	}
 	seen := map[int64][]int64{}
 	for _, x := range recent {
 		seen[x.KioskID] = append(seen[x.KioskID], x.SubmittedUS)
 	}
+	markBursts(batch, seen, s.burst.Microseconds())
+	return nil
+}
+
+// batchKiosks lists the batch's kiosks in id order (the order their rows are locked in).
+func batchKiosks(batch []*groupReq) []int64 {
+	var kiosks []int64
+	for _, q := range batch {
+		if k := q.r.KioskID; k != 0 && !slices.Contains(kiosks, k) {
+			kiosks = append(kiosks, k)
+		}
+	}
+	slices.Sort(kiosks)
+	return kiosks
+}
+
+// recentWhere selects the stored submissions of the batch's kiosks that can make one of the batch's a burst:
+// per kiosk, from a window before its earliest to its latest (a kiosk draining an old queue does not widen
+// the others' ranges).
+func recentWhere(batch []*groupReq, window int64) (string, []any) {
+	type span struct{ lo, hi int64 }
+	spans := map[int64]*span{}
+	var order []int64
+	for _, q := range batch {
+		k, at := q.r.KioskID, q.r.SubmittedUS
+		if k == 0 {
+			continue
+		}
+		if sp := spans[k]; sp != nil {
+			sp.lo, sp.hi = min(sp.lo, at), max(sp.hi, at)
+			continue
+		}
+		spans[k] = &span{at, at}
+		order = append(order, k)
+	}
+	conds := make([]string, len(order))
+	args := make([]any, 0, 3*len(order))
+	for i, k := range order {
+		conds[i] = "(kiosk_id = ? AND submitted_us > ? AND submitted_us <= ?)"
+		args = append(args, k, spans[k].lo-window, spans[k].hi)
+	}
+	return strings.Join(conds, " OR "), args
+}
+
+// markBursts excludes a kiosk submission made sooner than the burst window after the kiosk's previous one (by
+// submitted_at, so a queue drained after an outage keeps its real spacing): seen holds each kiosk's stored
+// submission times, and earlier submissions of the same batch count too.
+func markBursts(batch []*groupReq, seen map[int64][]int64, window int64) {
 	for _, q := range batch {
 		r := q.r
 		if r.KioskID == 0 {
@@ -198,5 +352,4 @@ func (s *Store) applyBurstRuleGroup(ctx context.Context, tx bun.Tx, batch []*gro
 		}
 		seen[r.KioskID] = append(seen[r.KioskID], r.SubmittedUS)
 	}
-	return nil
 }

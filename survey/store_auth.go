@@ -50,7 +50,6 @@ type Kiosk struct {
 	LastSeenUS       int64  `bun:"last_seen_us,nullzero" json:"-"`
 	AppVersion       string `bun:"app_version,nullzero" json:"-"`
 	QueueLen         int64  `bun:"queue_len,nullzero" json:"-"`
-	LastSubmitUS     int64  `bun:"last_submit_us,nullzero" json:"-"`
 }
 
 // AddKiosk registers a kiosk in a centre (optionally bound to one agency it hosts) and returns its device token,

@@ -47,51 +47,22 @@ func (s *Store) Submit(ctx context.Context, sub *Submission, cred Credential) (r
 	if err != nil {
 		return res, false, err
 	}
-	if t.Invitation == nil {
-		// Kiosk and API submissions go through the group committer: the unique id decides between a new row
-		// and a replay.
-		inserted, err := s.groupInsert(ctx, r)
-		if err != nil {
-			return res, false, err
-		}
-		if !inserted {
-			return s.replayOf(ctx, r, err)
-		}
-		return ResultOf(r), true, nil
-	}
-	err = s.inTx(ctx, func(tx bun.Tx) error {
-		if t.Invitation != nil {
-			if err := useInvitation(ctx, tx, t.Invitation, now); err != nil {
-				return err
-			}
-		}
-		inserted, err := insertResponse(ctx, tx, r)
-		if err == nil && !inserted {
-			return errIDTaken // roll back the invitation's use or the kiosk's touch: this is a replay
-		}
-		return err
-	})
+	// Every channel goes through the group committer: the unique id decides between a new row and a replay,
+	// and a link's invitation is claimed in the same transaction.
+	inserted, err := s.groupInsert(ctx, r)
 	switch {
-	case err == errIDTaken || ErrorCode(err) == CodeTokenUsed && sub.ID != "":
+	case ErrorCode(err) == CodeTokenUsed && sub.ID != "":
 		// A used token may be the idempotent retry of the submission that used it (same id).
 		return s.replayOf(ctx, r, err)
 	case err != nil:
 		return res, false, err
+	case !inserted:
+		return s.replayOf(ctx, r, errIDTaken)
 	}
 	return ResultOf(r), true, nil
 }
 
 var errIDTaken = errors.New("a response with this id exists")
-
-// insertResponse inserts r unless its id exists (then inserted is false). No RETURNING: one round trip.
-func insertResponse(ctx context.Context, db bun.IDB, r *Response) (inserted bool, err error) {
-	res, err := db.NewInsert().Model(r).ExcludeColumn("seq").On("CONFLICT (id) DO NOTHING").Returning("NULL").Exec(ctx)
-	if err != nil {
-		return false, err
-	}
-	n, err := res.RowsAffected()
-	return n == 1, err
-}
 
 // replayOf answers a submission whose id is already stored: the first answer when the content is the same,
 // id_conflict otherwise. Without a stored row it returns cause (e.g. token_used).
@@ -119,18 +90,6 @@ func responseByID(ctx context.Context, db bun.IDB, id string) (*Response, error)
 		return nil, nil
 	}
 	return r, err
-}
-
-func useInvitation(ctx context.Context, tx bun.Tx, inv *Invitation, now time.Time) error {
-	res, err := tx.NewUpdate().Model((*Invitation)(nil)).Set("used_us = ?", us(now)).
-		Where("id = ? AND used_us IS NULL", inv.ID).Exec(ctx)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return Errorf(CodeTokenUsed, "token", "this link has already been used to rate the visit")
-	}
-	return nil
 }
 
 // InvitationByToken finds a usable invitation: unknown → not_found, used → token_used, expired → token_expired.
@@ -213,40 +172,38 @@ func (s *Store) CreateInvitation(ctx context.Context, req InvitationRequest, key
 		}
 	}
 	now := s.now()
-	err = s.inTx(ctx, func(tx bun.Tx) error {
-		secret, err := s.tokenSecret(ctx, tx)
-		if err != nil {
-			return err
+	secret, err := s.tokenSecret(ctx, s.db)
+	if err != nil {
+		return nil, "", false, err
+	}
+	inv = &Invitation{Agency: req.Agency, Service: req.Service, Center: req.Center, VisitID: req.VisitID,
+		Operator: req.Operator, CreatedUS: us(now), ExpiresUS: us(now.Add(time.Duration(ttl) * time.Second))}
+	if key != nil {
+		inv.APIKeyID = key.ID
+	}
+	token = invitationToken(secret, inv.Agency, inv.VisitID, inv.CreatedUS)
+	inv.TokenHash = HashSecret(token)
+	// A new visit is one statement (the unique agency + visit_id decides, so no transaction is needed); the
+	// same visit again returns its invitation.
+	res, err := s.db.NewInsert().Model(inv).On("CONFLICT (agency_code, visit_id) DO NOTHING").Exec(ctx)
+	if err != nil && !isNoRows(err) {
+		return nil, "", false, err
+	}
+	if err == nil && res != nil {
+		if n, _ := res.RowsAffected(); n == 1 {
+			return inv, token, true, nil
 		}
-		existing := new(Invitation)
-		err = tx.NewSelect().Model(existing).Where("agency_code = ? AND visit_id = ?", req.Agency, req.VisitID).Scan(ctx)
-		if err == nil {
-			inv, token = existing, invitationToken(secret, existing.Agency, existing.VisitID, existing.CreatedUS)
-			if HashSecret(token) != existing.TokenHash {
-				// The secret changed (QIYMET_SECRET set or rotated) since the link was issued: the old token
-				// cannot be rebuilt, so the visit gets a new one and the old link stops working.
-				existing.TokenHash = HashSecret(token)
-				_, err = tx.NewUpdate().Model(existing).Column("token_hash").WherePK().Exec(ctx)
-			}
-			return err
-		}
-		if !isNoRows(err) {
-			return err
-		}
-		inv = &Invitation{Agency: req.Agency, Service: req.Service, Center: req.Center, VisitID: req.VisitID,
-			Operator: req.Operator, CreatedUS: us(now), ExpiresUS: us(now.Add(time.Duration(ttl) * time.Second))}
-		if key != nil {
-			inv.APIKeyID = key.ID
-		}
-		token = invitationToken(secret, inv.Agency, inv.VisitID, inv.CreatedUS)
-		inv.TokenHash = HashSecret(token)
-		created = true
-		_, err = tx.NewInsert().Model(inv).Exec(ctx)
-		return err
-	})
-	if isUniqueViolation(err) {
-		// A concurrent request created the same visit's invitation: return that one.
-		return s.CreateInvitation(ctx, req, key)
+	}
+	existing := new(Invitation)
+	if err := s.db.NewSelect().Model(existing).Where("agency_code = ? AND visit_id = ?", req.Agency, req.VisitID).Scan(ctx); err != nil {
+		return nil, "", false, err
+	}
+	inv, token = existing, invitationToken(secret, existing.Agency, existing.VisitID, existing.CreatedUS)
+	if HashSecret(token) != existing.TokenHash {
+		// The secret changed (QIYMET_SECRET set or rotated) since the link was issued: the old token cannot be
+		// rebuilt, so the visit gets a new one and the old link stops working.
+		existing.TokenHash = HashSecret(token)
+		_, err = s.db.NewUpdate().Model(existing).Column("token_hash").WherePK().Exec(ctx)
 	}
 	return inv, token, created, err
 }

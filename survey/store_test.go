@@ -695,6 +695,97 @@ func TestInvitations(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+// A link submission whose id is already stored (by another channel) is a replay or a conflict, and its
+// invitation stays unused: the citizen can still rate with a fresh id.
+func TestLinkWithTakenIDLeavesInvitationUnused(t *testing.T) {
+	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
+		ctx := context.Background()
+		loadTestCatalog(t, s)
+		api := apiCred(t, s)
+		const id = "0b0b0b0b-1111-4222-8333-444455556666"
+		if _, created, err := submit(t, s, `{"id":"`+id+`","agency":"migration","answers":{"overall":5}}`, api); err != nil || !created {
+			t.Fatalf("api submission: %v %v", created, err)
+		}
+		_, token, _, err := s.CreateInvitation(ctx, survey.InvitationRequest{Agency: "justice", VisitID: "T-1"}, api.APIKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = submit(t, s, `{"id":"`+id+`","token":"`+token+`","answers":{"overall":2}}`, survey.Credential{})
+		wantCode(t, err, survey.CodeIDConflict, "id")
+		if _, err := s.InvitationByToken(ctx, token); err != nil {
+			t.Fatalf("the invitation was used up by a submission that stored nothing: %v", err)
+		}
+		if _, created, err := submit(t, s, `{"token":"`+token+`","answers":{"overall":2}}`, survey.Credential{}); err != nil || !created {
+			t.Fatalf("rating with the link afterwards: %v %v", created, err)
+		}
+	})
+}
+
+// When the database refuses a group mid-transaction, the submissions get an error, nothing of the group is
+// stored, no connection is left inside a transaction, and the next submissions are stored normally.
+func TestGroupFailureLeavesCleanConnections(t *testing.T) {
+	s := storetest.New(t, "pg", survey.Options{Burst: 3 * time.Second})
+	ctx := context.Background()
+	loadTestCatalog(t, s)
+	k, _, err := s.AddKiosk(ctx, "baku-1", "Exit", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api := apiCred(t, s)
+	_, token, _, err := s.CreateInvitation(ctx, survey.InvitationRequest{Agency: "justice", VisitID: "F-1"}, api.APIKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`CREATE FUNCTION refuse_boom() RETURNS trigger LANGUAGE plpgsql AS $$
+		 BEGIN IF NEW.comment = 'boom' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$`,
+		`CREATE TRIGGER refuse_boom BEFORE INSERT ON responses FOR EACH ROW EXECUTE FUNCTION refuse_boom()`,
+	} {
+		if _, err := s.DB().ExecContext(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, c := range []struct {
+		name string
+		body string
+		cred survey.Credential
+	}{
+		{"kiosk", `{"agency":"migration","comment":"boom","answers":{"overall":5}}`, survey.Credential{Kiosk: k}},
+		{"link", `{"token":"` + token + `","comment":"boom","answers":{"overall":5}}`, survey.Credential{}},
+		{"api", `{"agency":"migration","comment":"boom","answers":{"overall":5}}`, api},
+	} {
+		if _, _, err := submit(t, s, c.body, c.cred); err == nil {
+			t.Fatalf("%s: a refused insert was acknowledged", c.name)
+		}
+	}
+	if n := countRows(t, s, "responses"); n != 0 {
+		t.Fatalf("%d rows stored by refused groups", n)
+	}
+	var inTx int
+	if err := s.DB().NewRaw("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'").
+		Scan(ctx, &inTx); err != nil {
+		t.Fatal(err)
+	}
+	if inTx != 0 {
+		t.Fatalf("%d connections left inside a transaction", inTx)
+	}
+	if _, err := s.InvitationByToken(ctx, token); err != nil {
+		t.Fatalf("the refused link used up its invitation: %v", err)
+	}
+	for i, c := range []struct {
+		body string
+		cred survey.Credential
+	}{
+		{`{"agency":"migration","answers":{"overall":5}}`, survey.Credential{Kiosk: k}},
+		{`{"token":"` + token + `","answers":{"overall":5}}`, survey.Credential{}},
+		{`{"agency":"migration","answers":{"overall":5}}`, api},
+	} {
+		if _, created, err := submit(t, s, c.body, c.cred); err != nil || !created {
+			t.Fatalf("submission %d after the failures: %v %v", i, created, err)
+		}
+	}
+}
+
 func TestCredentialsStoredAsHashes(t *testing.T) {
 	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
 		ctx := context.Background()
