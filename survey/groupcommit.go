@@ -96,6 +96,9 @@ func (s *Store) groupInsert(ctx context.Context, r *Response) (bool, error) {
 			}
 		}
 	})
+	if s.group.reqs == nil { // closed before the first submission
+		return false, Errorf(CodeUnavailable, "", "the store is closed")
+	}
 	req := &groupReq{r: r, status: r.Status, reason: r.Reason, done: make(chan groupRes, 1)}
 	select {
 	case s.group.reqs[s.laneOf(r)] <- req:

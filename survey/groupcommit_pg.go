@@ -20,7 +20,7 @@ import (
 //
 // Under load a round trip costs far more than the statements in it, so this is what bounds the rate.
 
-// kioskLockClass is the first key of the per-kiosk advisory locks (the second is the kiosk id).
+// kioskLockClass is the high half of the per-kiosk advisory lock keys (the low half is the kiosk id).
 const kioskLockClass = 7_310_002
 
 func (s *Store) commitLockedGroupPG(ctx context.Context, batch []*groupReq) (res []groupRes, err error) {
@@ -43,14 +43,16 @@ func (s *Store) commitLockedGroupPG(ctx context.Context, batch []*groupReq) (res
 	now := us(s.now())
 
 	// Round trip 1.
-	q := []string{"BEGIN"}
+	// READ COMMITTED whatever the server's default: the burst SELECT must see what another group committed
+	// while this one waited for the kiosk lock.
+	q := []string{"BEGIN ISOLATION LEVEL READ COMMITTED"}
 	kiosks := batchKiosks(batch)
 	if len(kiosks) > 0 {
 		// One advisory lock per kiosk, taken in id order (so two groups never deadlock), held to the commit:
 		// another instance's group with the same kiosk waits, then sees this one's rows. Nothing is written.
 		// (A DO block: a statement that returns no rows, so the one after it is the query's result.)
-		q = append(q, "DO $$BEGIN PERFORM pg_advisory_xact_lock("+strconv.Itoa(kioskLockClass)+", k) FROM unnest('{"+
-			joinInts(kiosks)+"}'::int[]) AS k; END$$")
+		q = append(q, "DO $$BEGIN PERFORM pg_advisory_xact_lock(("+strconv.Itoa(kioskLockClass)+"::bigint << 32) | k) FROM unnest('{"+
+			joinInts(kiosks)+"}'::bigint[]) AS k; END$$")
 	}
 	var invs []int64
 	for _, b := range batch {

@@ -22,15 +22,20 @@ import (
 // SQLite's statement limits.
 const bulkChunk = 500
 
-// BulkInsert stores prepared responses in one transaction, skipping any whose id already exists, and returns
-// how many it inserted. The caller prepares rows with Index.Prepare (Target.Historic for past data). Like an
+// BulkInsert stores prepared responses in one transaction, skipping any whose id already exists (or repeats an
+// earlier row's), and returns how many it inserted. The caller prepares rows with Index.Prepare (Target.Historic for past data). Like an
 // import, it keeps the cells current itself in the same transaction.
 func (s *Store) BulkInsert(ctx context.Context, rows []*Response) (int64, error) {
 	if _, err := s.Rollup(ctx); err != nil {
 		return 0, err
 	}
 	return s.bulkTx(ctx, func(sink bulkSink, stored *cellDeltas) error {
+		seen := make(map[string]bool, len(rows))
 		for _, r := range rows {
+			if seen[r.ID] {
+				continue // a repeated id: the first row stands, as for an id already stored
+			}
+			seen[r.ID] = true
 			stored.addResponse(r)
 			if err := sink.add(ctx, r); err != nil {
 				return err
@@ -58,9 +63,8 @@ func (s *Store) bulkTx(ctx context.Context, fill func(sink bulkSink, stored *cel
 	defer conn.Close()
 	if s.dialect == "sqlite" {
 		// The random-id unique index touches pages all over the file: a bigger page cache saves a read per
-		// row, and statement journals in memory save a write per page per statement. Both are per
-		// connection, and the journal setting is read when the write transaction begins (BEGIN IMMEDIATE),
-		// so they come first; they are reset before the connection goes back to the pool.
+		// row. It is per connection: set before the write transaction, reset before the connection goes
+		// back to the pool.
 		if _, err := conn.ExecContext(ctx, "PRAGMA cache_size = -131072"); err != nil {
 			return 0, err
 		}
@@ -168,7 +172,9 @@ func (b *batchSink) run() {
 				fresh[id] = true
 			}
 			for _, r := range batch.rows {
-				if !fresh[r.ID] {
+				if fresh[r.ID] {
+					delete(fresh, r.ID) // the first row with an id is the one stored
+				} else {
 					b.skipped.addResponse(r)
 				}
 			}

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -553,6 +554,58 @@ func TestBulkInsertSkipKeepsRows(t *testing.T) {
 			t.Fatalf("rows changed by the insert: %+v / %+v", again, second)
 		}
 	})
+}
+
+// A bulk insert that repeats an id stores the first row once, on both dialects, and the cells count it once.
+func TestBulkInsertRepeatedID(t *testing.T) {
+	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
+		ctx := context.Background()
+		loadTestCatalog(t, s)
+		ix, err := s.Index(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		prep := func(id string, overall int) *survey.Response {
+			sub := &survey.Submission{ID: id, Agency: "migration", Answers: map[string]json.RawMessage{"overall": json.RawMessage(strconv.Itoa(overall))}}
+			r, err := ix.Prepare(sub, survey.Target{Channel: survey.ChannelAPI, Historic: true}, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return r
+		}
+		a, b := "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b"
+		n, err := s.BulkInsert(ctx, []*survey.Response{prep(a, 5), prep(b, 3), prep(a, 1)})
+		if err != nil || n != 2 {
+			t.Fatalf("inserted %d: %v", n, err)
+		}
+		if got := countStored(t, s); got != 2 {
+			t.Fatalf("%d rows stored", got)
+		}
+		if err := s.VerifyCells(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// A submission to a store closed before it ever stored one is refused as unavailable, not a panic.
+func TestSubmitAfterClose(t *testing.T) {
+	s := storetest.New(t, "sqlite", survey.Options{})
+	loadTestCatalog(t, s)
+	key, _, err := s.AddAPIKey(context.Background(), "queue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := survey.DecodeSubmission([]byte(`{"agency":"migration","answers":{"overall":5}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Index(context.Background()); err != nil { // cached: the submission gets as far as the committer
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, _, err := s.Submit(context.Background(), sub, survey.Credential{APIKey: key}); survey.ErrorCode(err) != survey.CodeUnavailable {
+		t.Fatalf("submit after close: %v", err)
+	}
 }
 
 // An import that finds some of its ids already stored adds only the new rows to the cells.

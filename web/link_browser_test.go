@@ -135,7 +135,15 @@ func noOverflow(t *testing.T, ctx context.Context, what string) {
 	var bad []string
 	kioskDo(t, ctx, "overflow "+what, chromedp.Evaluate(`(function(){
 		var out = [];
-		if (document.documentElement.scrollWidth > window.innerWidth) out.push('page ' + document.documentElement.scrollWidth);
+		if (document.documentElement.scrollWidth > window.innerWidth) {
+			out.push('page ' + document.documentElement.scrollWidth);
+			// name the elements that stick out, so a failure says what to fix
+			document.querySelectorAll('body *').forEach(function (e) {
+				var r = e.getBoundingClientRect();
+				if (r.right > window.innerWidth + 0.5 && out.length < 8)
+					out.push(e.tagName.toLowerCase() + '.' + e.className + ' "' + e.textContent.trim().slice(0, 40) + '" right ' + Math.round(r.right));
+			});
+		}
 		document.querySelectorAll('.option label, .send, .langs a').forEach(function (e) {
 			if (e.scrollWidth > e.clientWidth + 1) out.push(e.textContent.trim() + ' ' + e.scrollWidth + '>' + e.clientWidth);
 			var r = e.getBoundingClientRect();
