@@ -110,6 +110,9 @@ var responseColumns = []string{"id", "submitted_us", "received_us", "agency_code
 	"kiosk_id", "invitation_id", "survey_code", "survey_version", "lang", "status", "reason", "comment", "answers", "score",
 	"top2", "content_hash"}
 
+// responseColumnList is responseColumns as SQL.
+var responseColumnList = strings.Join(responseColumns, ", ")
+
 // batchSink is SQLite's: a goroutine inserts the previous batch while the caller prepares the next (and
 // formats its statement), so the caller's CPU work overlaps the database's. bun's inlined INSERT is used
 // because modernc binds thousands of parameters slowly (measured 3×).
@@ -123,9 +126,7 @@ type batchSink struct {
 	gen      schema.QueryGen
 	skipped  *cellDeltas
 	batch    []*Response
-	batches  chan sqlBatch
-	done     chan error
-	failed   chan struct{} // closed when the inserter failed: add stops at once
+	storer   *storer[sqlBatch]
 	n        int64
 	existing int64    // rows in the table when the write began (about)
 	dropped  bool     // the secondary indexes are dropped …
@@ -142,45 +143,36 @@ type sqlBatch struct {
 var rebuildAfter int64 = 50_000
 
 func newBatchSink(ctx context.Context, tx bun.Tx, gen schema.QueryGen, skipped *cellDeltas) (*batchSink, error) {
-	b := &batchSink{tx: tx, gen: gen, skipped: skipped, batches: make(chan sqlBatch, 2), done: make(chan error, 1),
-		failed: make(chan struct{})}
+	b := &batchSink{tx: tx, gen: gen, skipped: skipped}
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM responses").Scan(&b.existing); err != nil {
 		return nil, err
 	}
-	go b.run()
+	b.storer = startStorer(2, b.store)
 	return b, nil
 }
 
-func (b *batchSink) run() {
+// store inserts one batch and takes the cell deltas of its rows that were not stored back out.
+func (b *batchSink) store(batch sqlBatch) error {
 	ctx := context.Background()
-	var err error
-	for batch := range b.batches {
-		if err != nil {
-			continue // drain until the caller stops
-		}
-		var ids []string
-		if ids, err = b.insert(ctx, batch); err == nil && !b.dropped && b.n >= max(b.existing, rebuildAfter) {
-			err = b.dropIndexes(ctx)
-		}
-		if err != nil {
-			close(b.failed)
-			continue
-		}
-		if len(ids) < len(batch.rows) {
-			fresh := make(map[string]bool, len(ids))
-			for _, id := range ids {
-				fresh[id] = true
-			}
-			for _, r := range batch.rows {
-				if fresh[r.ID] {
-					delete(fresh, r.ID) // the first row with an id is the one stored
-				} else {
-					b.skipped.addResponse(r)
-				}
-			}
+	ids, err := b.insert(ctx, batch)
+	if err == nil && !b.dropped && b.n >= max(b.existing, rebuildAfter) {
+		err = b.dropIndexes(ctx)
+	}
+	if err != nil || len(ids) == len(batch.rows) {
+		return err
+	}
+	fresh := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		fresh[id] = true
+	}
+	for _, r := range batch.rows {
+		if fresh[r.ID] {
+			delete(fresh, r.ID) // the first row with an id is the one stored
+		} else {
+			b.skipped.addResponse(r)
 		}
 	}
-	b.done <- err
+	return nil
 }
 
 // insert runs one batch's INSERT OR IGNORE … RETURNING id. OR IGNORE, not ON CONFLICT (id) DO NOTHING: with
@@ -250,15 +242,11 @@ func (b *batchSink) send(ctx context.Context) error {
 	if !ok {
 		return fmt.Errorf("bulk write: unexpected statement %.40q", q)
 	}
-	select {
-	case b.batches <- sqlBatch{rows: b.batch, query: "INSERT OR IGNORE INTO " + query}:
-		b.batch = make([]*Response, 0, bulkChunk)
-		return nil
-	case <-b.failed:
-		return errBulkStopped
-	case <-ctx.Done():
-		return ctx.Err()
+	if err := b.storer.put(ctx, sqlBatch{rows: b.batch, query: "INSERT OR IGNORE INTO " + query}); err != nil {
+		return err
 	}
+	b.batch = make([]*Response, 0, bulkChunk)
+	return nil
 }
 
 func (b *batchSink) finish(ctx context.Context) (int64, error) {
@@ -266,9 +254,8 @@ func (b *batchSink) finish(ctx context.Context) (int64, error) {
 	if len(b.batch) > 0 {
 		err = b.send(ctx)
 	}
-	close(b.batches)
-	if ierr := <-b.done; ierr != nil {
-		return 0, ierr
+	if serr := b.storer.wait(); serr != nil {
+		return 0, serr
 	}
 	if err != nil {
 		return 0, err
@@ -281,9 +268,50 @@ func (b *batchSink) finish(ctx context.Context) (int64, error) {
 	return b.n, nil
 }
 
-func (b *batchSink) abort() error {
-	close(b.batches)
-	return <-b.done
+func (b *batchSink) abort() error { return b.storer.wait() }
+
+// storer runs store on each queued item, in order, in a goroutine of its own, so the caller prepares the next
+// item while the database works on this one. After a failure it drops what is still queued, and put reports
+// errBulkStopped; wait returns the failure.
+type storer[T any] struct {
+	items  chan T
+	failed chan struct{} // closed when store failed
+	done   chan error
+}
+
+func startStorer[T any](queue int, store func(T) error) *storer[T] {
+	st := &storer[T]{items: make(chan T, queue), failed: make(chan struct{}), done: make(chan error, 1)}
+	go func() {
+		var err error
+		for it := range st.items {
+			if err != nil {
+				continue // drain until the caller stops
+			}
+			if err = store(it); err != nil {
+				close(st.failed)
+			}
+		}
+		st.done <- err
+	}()
+	return st
+}
+
+// put queues an item (waiting while the queue is full).
+func (st *storer[T]) put(ctx context.Context, it T) error {
+	select {
+	case st.items <- it:
+		return nil
+	case <-st.failed:
+		return errBulkStopped
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// wait ends the queue, waits for the items stored before it, and returns store's failure.
+func (st *storer[T]) wait() error {
+	close(st.items)
+	return <-st.done
 }
 
 // errBulkStopped ends the caller's loop once the sink has failed (the sink's error is the one reported).
@@ -299,9 +327,7 @@ type copySink struct {
 	skipped *cellDeltas // the storer's until done
 	chunk   []byte
 	rows    int
-	chunks  chan copyChunk
-	failed  chan struct{} // closed when the storer failed: add stops at the next chunk
-	done    chan error
+	storer  *storer[copyChunk]
 	n       int64 // rows inserted, the storer's until done
 }
 
@@ -317,30 +343,16 @@ func newCopySink(ctx context.Context, conn bun.Conn, tx bun.Tx, skipped *cellDel
 	// seq is drawn from responses' own sequence as the rows arrive, so it follows the input even though the
 	// rows go into responses in time order (see store).
 	for _, q := range []string{
-		"CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT seq, " + strings.Join(responseColumns, ", ") + " FROM responses WITH NO DATA",
+		"CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT seq, " + responseColumnList + " FROM responses WITH NO DATA",
 		"ALTER TABLE import_rows ALTER COLUMN seq SET DEFAULT nextval(pg_get_serial_sequence('responses', 'seq'))",
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return nil, err
 		}
 	}
-	c := &copySink{conn: conn, tx: tx, skipped: skipped, chunks: make(chan copyChunk, 1), failed: make(chan struct{}),
-		done: make(chan error, 1)}
-	go c.run(ctx)
+	c := &copySink{conn: conn, tx: tx, skipped: skipped}
+	c.storer = startStorer(1, func(ch copyChunk) error { return c.store(ctx, ch) })
 	return c, nil
-}
-
-func (c *copySink) run(ctx context.Context) {
-	var err error
-	for ch := range c.chunks {
-		if err != nil {
-			continue // drain until the caller stops
-		}
-		if err = c.store(ctx, ch); err != nil {
-			close(c.failed)
-		}
-	}
-	c.done <- err
 }
 
 // store moves one chunk into responses. The first try is a plain INSERT … SELECT under a savepoint: with no
@@ -349,7 +361,7 @@ func (c *copySink) run(ctx context.Context) {
 // A temporary table filled once is read in the order it was written (no other backend scans it, and an
 // INSERT … SELECT never runs in parallel), so seq follows the input.
 func (c *copySink) store(ctx context.Context, ch copyChunk) error {
-	cols := strings.Join(responseColumns, ", ")
+	cols := responseColumnList
 	if _, err := pgdriver.CopyFrom(ctx, c.conn, bytes.NewReader(ch.data), "COPY import_rows ("+cols+") FROM STDIN"); err != nil {
 		return err
 	}
@@ -453,15 +465,11 @@ func (c *copySink) add(ctx context.Context, r *Response) error {
 }
 
 func (c *copySink) send(ctx context.Context) error {
-	select {
-	case c.chunks <- copyChunk{data: c.chunk, rows: c.rows}:
-		c.chunk, c.rows = make([]byte, 0, cap(c.chunk)), 0
-		return nil
-	case <-c.failed:
-		return errBulkStopped
-	case <-ctx.Done():
-		return ctx.Err()
+	if err := c.storer.put(ctx, copyChunk{data: c.chunk, rows: c.rows}); err != nil {
+		return err
 	}
+	c.chunk, c.rows = make([]byte, 0, cap(c.chunk)), 0
+	return nil
 }
 
 func (c *copySink) finish(ctx context.Context) (int64, error) {
@@ -469,17 +477,13 @@ func (c *copySink) finish(ctx context.Context) (int64, error) {
 	if c.rows > 0 {
 		err = c.send(ctx)
 	}
-	close(c.chunks)
-	if serr := <-c.done; serr != nil {
+	if serr := c.storer.wait(); serr != nil {
 		return 0, serr
 	}
 	return c.n, err
 }
 
-func (c *copySink) abort() error {
-	close(c.chunks)
-	return <-c.done
-}
+func (c *copySink) abort() error { return c.storer.wait() }
 
 // appendCopyText appends s as a COPY text-format field: backslash, tab, newline and carriage return escaped.
 func appendCopyText(b []byte, s string) []byte {
