@@ -169,24 +169,51 @@ func (s *Store) commitPlainGroup(ctx context.Context, batch []*groupReq) ([]grou
 	for i, q := range batch {
 		rows[i] = q.r
 	}
-	ids, err := insertGroupRows(ctx, s.db, rows)
+	fresh, err := insertGroupRows(ctx, s.db, rows)
 	if err != nil {
 		return res, err
 	}
-	for i, q := range batch {
-		if ids[q.r.ID] {
-			res[i].inserted = true
-			delete(ids, q.r.ID) // two requests with one id in one batch: only the first inserted it
-		}
-	}
+	markInserted(batch, res, fresh)
 	return res, nil
 }
 
-// insertGroupRows inserts rows, skipping ids already stored, and returns the ids it inserted. Rows go in id
-// order: two groups inserting the same ids (a client's retry racing its first attempt) wait for each other in
-// one order, never in a cycle.
-func insertGroupRows(ctx context.Context, db bun.IDB, rows []*Response) (map[string]bool, error) {
+// linkRows answers the batch's link submissions whose invitation this group did not claim (a second one with
+// the same link in the batch included) with token_used, and returns the rows to insert. It consumes claimed.
+func linkRows(batch []*groupReq, claimed map[int64]bool, res []groupRes) []*Response {
+	rows := make([]*Response, 0, len(batch))
+	for i, q := range batch {
+		if inv := q.r.InvitationID; inv != 0 {
+			if !claimed[inv] {
+				res[i].err = errTokenUsed()
+				continue
+			}
+			delete(claimed, inv)
+		}
+		rows = append(rows, q.r)
+	}
+	return rows
+}
+
+// markInserted answers the requests whose row was inserted (fresh holds the ids inserted): of two requests
+// with one id in one batch, only the first inserted it.
+func markInserted(batch []*groupReq, res []groupRes, fresh map[string]bool) {
+	for i, q := range batch {
+		if res[i].err == nil && fresh[q.r.ID] {
+			res[i].inserted = true
+			delete(fresh, q.r.ID)
+		}
+	}
+}
+
+// sortByID puts rows in id order: two groups inserting the same ids (a client's retry racing its first
+// attempt) then wait for each other in one order, never in a cycle.
+func sortByID(rows []*Response) {
 	slices.SortStableFunc(rows, func(a, b *Response) int { return strings.Compare(a.ID, b.ID) })
+}
+
+// insertGroupRows inserts rows (in id order), skipping ids already stored, and returns the ids it inserted.
+func insertGroupRows(ctx context.Context, db bun.IDB, rows []*Response) (map[string]bool, error) {
+	sortByID(rows)
 	var ids []string
 	err := db.NewInsert().Model(&rows).ExcludeColumn("seq").On("CONFLICT (id) DO NOTHING").Returning("id").Scan(ctx, &ids)
 	if err != nil && !isNoRows(err) {
@@ -212,17 +239,7 @@ func (s *Store) commitGroup(ctx context.Context, batch []*groupReq) ([]groupRes,
 		if err != nil {
 			return err
 		}
-		rows := make([]*Response, 0, len(batch))
-		for i, q := range batch {
-			if inv := q.r.InvitationID; inv != 0 {
-				if !claimed[inv] {
-					res[i].err = Errorf(CodeTokenUsed, "token", "this link has already been used to rate the visit")
-					continue
-				}
-				delete(claimed, inv) // a second submission with the same link in this batch finds it used
-			}
-			rows = append(rows, q.r)
-		}
+		rows := linkRows(batch, claimed, res)
 		if len(rows) == 0 {
 			return nil
 		}
@@ -230,14 +247,10 @@ func (s *Store) commitGroup(ctx context.Context, batch []*groupReq) ([]groupRes,
 		if err != nil {
 			return err
 		}
+		markInserted(batch, res, fresh)
 		var unclaim []int64
 		for i, q := range batch {
-			switch {
-			case res[i].err != nil:
-			case fresh[q.r.ID]:
-				res[i].inserted = true
-				delete(fresh, q.r.ID) // two requests with one id in one batch: only the first inserted it
-			case q.r.InvitationID != 0:
+			if res[i].err == nil && !res[i].inserted && q.r.InvitationID != 0 {
 				unclaim = append(unclaim, q.r.InvitationID) // not stored (its id was): the link stays unused
 			}
 		}

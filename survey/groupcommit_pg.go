@@ -107,29 +107,16 @@ func (s *Store) commitLockedGroupPG(ctx context.Context, batch []*groupReq) (res
 	for id := range claimed {
 		ours = append(ours, id)
 	}
-	ins := make([]*Response, 0, len(batch))
-	for i, b := range batch {
-		if inv := b.r.InvitationID; inv != 0 {
-			if !claimed[inv] {
-				res[i].err = Errorf(CodeTokenUsed, "token", "this link has already been used to rate the visit")
-				continue
-			}
-			delete(claimed, inv) // a second submission with the same link in this batch finds it used
-		}
-		ins = append(ins, b.r)
-	}
+	ins := linkRows(batch, claimed, res)
 	var stmt string
 	if len(ins) > 0 {
-		// Rows in id order: two groups inserting the same ids (a retry racing its first attempt) wait for each
-		// other in one order, never in a cycle.
-		slices.SortStableFunc(ins, func(a, b *Response) int { return strings.Compare(a.ID, b.ID) })
+		sortByID(ins)
 		var b []byte
 		if b, err = s.db.NewInsert().Model(&ins).ExcludeColumn("seq").On("CONFLICT (id) DO NOTHING").
 			Returning("id, invitation_id").AppendQuery(gen, nil); err != nil {
 			return res, err
 		}
-		stmt = string(b)
-		stmt = "WITH ins AS (" + stmt + ")"
+		stmt = "WITH ins AS (" + string(b) + ")"
 		if len(ours) > 0 {
 			// A link whose row was not stored (its id was already) leaves its invitation unused.
 			stmt += ", unclaim AS (" + gen.FormatQuery("UPDATE invitations SET used_us = NULL WHERE id IN (?) "+
@@ -153,12 +140,7 @@ func (s *Store) commitLockedGroupPG(ctx context.Context, batch []*groupReq) (res
 		return res, err
 	}
 	open = false
-	for i, b := range batch {
-		if res[i].err == nil && fresh[b.r.ID] {
-			res[i].inserted = true
-			delete(fresh, b.r.ID) // two requests with one id in one batch: only the first inserted it
-		}
-	}
+	markInserted(batch, res, fresh)
 	return res, nil
 }
 

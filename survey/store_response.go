@@ -92,6 +92,10 @@ func responseByID(ctx context.Context, db bun.IDB, id string) (*Response, error)
 	return r, err
 }
 
+func errTokenUsed() error {
+	return Errorf(CodeTokenUsed, "token", "this link has already been used to rate the visit")
+}
+
 // InvitationByToken finds a usable invitation: unknown → not_found, used → token_used, expired → token_expired.
 func (s *Store) InvitationByToken(ctx context.Context, token string) (*Invitation, error) {
 	inv, err := s.LookupInvitation(ctx, token)
@@ -99,7 +103,7 @@ func (s *Store) InvitationByToken(ctx context.Context, token string) (*Invitatio
 		return nil, err
 	}
 	if inv.UsedUS != 0 {
-		return inv, Errorf(CodeTokenUsed, "token", "this link has already been used to rate the visit")
+		return inv, errTokenUsed()
 	}
 	if inv.Expired(s.now()) {
 		return inv, Errorf(CodeTokenExpired, "token", "this link has expired")
