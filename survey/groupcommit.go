@@ -291,14 +291,17 @@ func claimInvitationsGroup(ctx context.Context, tx bun.Tx, batch []*groupReq, no
 // applyBurstRuleGroup applies the burst rule (markBursts) in SQLite's write transaction, which holds the
 // whole database: no other writer can store a kiosk's submission meanwhile.
 func (s *Store) applyBurstRuleGroup(ctx context.Context, tx bun.Tx, batch []*groupReq) error {
-	if len(batchKiosks(batch)) == 0 || s.burst <= 0 {
+	if s.burst <= 0 {
 		return nil
+	}
+	where, args := recentWhere(batch, s.burst.Microseconds())
+	if where == "" {
+		return nil // no kiosk in the batch
 	}
 	var recent []struct {
 		KioskID     int64 `bun:"kiosk_id"`
 		SubmittedUS int64 `bun:"submitted_us"`
 	}
-	where, args := recentWhere(batch, s.burst.Microseconds())
 	if err := tx.NewSelect().Table("responses").Column("kiosk_id", "submitted_us").Where(where, args...).
 		Scan(ctx, &recent); err != nil && !isNoRows(err) {
 		return err

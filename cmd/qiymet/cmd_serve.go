@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"runtime/debug"
 	"time"
 
 	"github.com/qiymet/qiymet/scoring"
@@ -20,14 +19,7 @@ func (e *env) serve(args []string) error {
 		return err
 	}
 	defer s.Close()
-	if e.getenv("GOGC") == "" {
-		// The live heap is small (tens of MB), so the default GC target would collect several times a second
-		// under load; a wider target trades a few tens of MB for that CPU (RSS stays far below 150 MB).
-		debug.SetGCPercent(400)
-	}
-	logOut := newLogWriter(e.stderr)
-	defer logOut.Close()
-	logger := slog.New(slog.NewJSONHandler(logOut, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	srv := web.New(web.Config{Store: s, BaseURL: c.BaseURL, Location: c.Loc, Logger: logger,
 		Scoring: scoring.Config{MinN: c.MinN, PriorWeight: c.PriorWeight}})
 
