@@ -5,153 +5,206 @@ import (
 	"database/sql/driver"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/schema"
 )
 
-// commitLockedGroupPG stores a batch of kiosk and link submissions on PostgreSQL in one transaction of two
-// round trips, sent as multi-statement queries on one connection (each statement still gets its own snapshot,
-// as in any READ COMMITTED transaction):
+// commitGroupPG stores a batch on PostgreSQL in one round trip: the statements below go as one multi-statement
+// query on one connection (each statement still gets its own snapshot, as in any READ COMMITTED transaction).
 //
-//  1. BEGIN; lock the kiosks (advisory locks, in id order); claim the links' invitations and read the kiosks'
-//     recent submissions (one statement: the claimed ids and the times the burst rule needs);
-//  2. insert the rows (and give back a claimed invitation whose row was not stored); COMMIT.
+//	BEGIN; lock the batch's kiosks (advisory locks, in id order: the procedure lock_kiosks);
+//	WITH v AS (VALUES the rows), claimed AS (claim the links' invitations),
+//	     ins AS (INSERT the rows whose link was claimed, the burst rule applied against the stored rows)
+//	  SELECT what was inserted and claimed;
+//	give back a claimed invitation whose row was not stored (its id was); COMMIT
 //
-// Under load a round trip costs far more than the statements in it, so this is what bounds the rate.
+// A batch of API submissions alone needs neither lock nor transaction: it is the INSERT, in autocommit.
+// Under load a round trip costs more than the statements in it, so one round trip per group is what lets the
+// committer keep up.
 
-// kioskLockClass is the high half of the per-kiosk advisory lock keys (the low half is the kiosk id).
-const kioskLockClass = 7_310_002
+// groupColumns are the columns a group inserts, in the order groupValues writes them.
+const groupColumns = "id, submitted_us, received_us, agency_code, service_code, center_code, channel, kiosk_id, " +
+	"invitation_id, survey_code, survey_version, lang, status, reason, comment, answers, score, top2, content_hash"
 
-func (s *Store) commitLockedGroupPG(ctx context.Context, batch []*groupReq) (res []groupRes, err error) {
+// groupValuesFirstRow casts the first VALUES row, so that a column NULL in every row still has its column's type.
+const groupValuesFirstRow = "(?::text, ?::bigint, ?::bigint, ?::text, ?::text, ?::text, ?::text, ?::bigint, " +
+	"?::bigint, ?::text, ?::integer, ?::text, ?::text, ?::text, ?::text, ?::text, ?::double precision, ?::boolean, ?::text)"
+
+const groupValuesRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+// groupValues appends the VALUES rows of rows.
+func groupValues(gen schema.QueryGen, b []byte, rows []*Response) []byte {
+	for i, r := range rows {
+		format := groupValuesRow
+		if i == 0 {
+			format = groupValuesFirstRow
+		} else {
+			b = append(b, ", "...)
+		}
+		b = gen.AppendQuery(b, format, r.ID, r.SubmittedUS, r.ReceivedUS, r.Agency, nullText(r.Service),
+			nullText(r.Center), r.Channel, nullID(r.KioskID), nullID(r.InvitationID), r.Survey, r.SurveyVersion, r.Lang,
+			r.Status, nullText(r.Reason), nullText(r.Comment), r.Answers, r.Score, r.Top2, r.ContentHash)
+	}
+	return b
+}
+
+// nullText and nullID store the zero value as NULL, as the model's nullzero columns do.
+func nullText(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func (s *Store) commitGroupPG(ctx context.Context, batch []*groupReq) (res []groupRes, err error) {
 	res = make([]groupRes, len(batch))
+	window := s.burst.Microseconds()
+	if window > 0 {
+		// Bursts within the batch; the statement checks each kiosk row against the stored ones.
+		markBursts(batch, map[int64][]int64{}, window)
+	}
+	// One row per id: a later request with the same id is answered from the stored row (a replay, or
+	// id_conflict if its content differs), never by which of the two the database happened to keep. One row
+	// per link: a second submission with the same link is token_used.
+	rows := make([]*Response, 0, len(batch))
+	ids := make(map[string]bool, len(batch))
+	var invs []int64
+	for i, q := range batch {
+		inv := q.r.InvitationID
+		switch {
+		case ids[q.r.ID]:
+		case inv != 0 && slices.Contains(invs, inv):
+			res[i].err = errTokenUsed()
+		default:
+			ids[q.r.ID] = true
+			if inv != 0 {
+				invs = append(invs, inv)
+			}
+			rows = append(rows, q.r)
+		}
+	}
+	kiosks := batchKiosks(batch)
+	slices.Sort(invs) // row locks in id order: two groups never deadlock on them
+	inTx := len(kiosks) > 0 || len(invs) > 0
+	now := us(s.now())
+
+	gen := s.db.QueryGen()
+	q := make([]byte, 0, 512+400*len(rows))
+	if inTx {
+		// READ COMMITTED whatever the server's default: the burst check must see what another group committed
+		// while this one waited for the kiosk lock.
+		q = append(q, "BEGIN ISOLATION LEVEL READ COMMITTED; "...)
+	}
+	if len(kiosks) > 0 {
+		// One advisory lock per kiosk, taken in id order (so two groups never deadlock), held to the commit:
+		// another instance's group with the same kiosk waits, then sees this one's rows. Nothing is written.
+		q = append(q, "CALL lock_kiosks('{"...)
+		q = appendInts(q, kiosks)
+		q = append(q, "}'); "...)
+	}
+	q = append(q, "WITH v ("+groupColumns+") AS (VALUES "...)
+	q = groupValues(gen, q, rows)
+	q = append(q, ")"...)
+	linkFilter := ""
+	if len(invs) > 0 {
+		q = gen.AppendQuery(append(q, ", "...), "claimed AS (UPDATE invitations SET used_us = ? WHERE id IN (?) AND used_us IS NULL RETURNING id)",
+			now, bun.List(invs))
+		linkFilter = " WHERE v.invitation_id IS NULL OR v.invitation_id IN (SELECT id FROM claimed)"
+	}
+	burst := "false"
+	if len(kiosks) > 0 && window > 0 {
+		// The same rule as markBursts: a stored submission of the kiosk at most window before (and not after).
+		burst = gen.FormatQuery("v.kiosk_id IS NOT NULL AND EXISTS (SELECT 1 FROM responses p WHERE p.kiosk_id = v.kiosk_id "+
+			"AND p.submitted_us <= v.submitted_us AND p.submitted_us > v.submitted_us - ?)", window)
+	}
+	q = append(q, ", ins AS (INSERT INTO responses ("+groupColumns+") SELECT "+
+		"v.id, v.submitted_us, v.received_us, v.agency_code, v.service_code, v.center_code, v.channel, v.kiosk_id, "+
+		"v.invitation_id, v.survey_code, v.survey_version, v.lang, "+
+		"CASE WHEN v.burst THEN '"+StatusExcluded+"' ELSE v.status END, CASE WHEN v.burst THEN '"+ReasonBurst+"' ELSE v.reason END, "+
+		"v.comment, v.answers, v.score, v.top2, v.content_hash FROM (SELECT v.*, "+burst+" AS burst FROM v OFFSET 0) v"+
+		linkFilter+" ORDER BY v.id ON CONFLICT (id) DO NOTHING RETURNING id, status, reason) "+
+		"SELECT true, id, status, COALESCE(reason, '') FROM ins"...)
+	if len(invs) > 0 {
+		q = append(q, " UNION ALL SELECT false, id::text, '', '' FROM claimed"...)
+		// A link whose row was not stored (its id was already) leaves its invitation unused: a used invitation
+		// always has its response (responses_invitation finds it), so one without is one this group claimed.
+		q = gen.AppendQuery(append(q, "; "...), "UPDATE invitations SET used_us = NULL WHERE id IN (?) AND used_us = ? "+
+			"AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.invitation_id = invitations.id)", bun.List(invs), now)
+	}
+	if inTx {
+		q = append(q, "; COMMIT"...)
+	}
+
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return res, err
 	}
 	defer conn.Close()
-	open := false
 	defer func() {
-		if err != nil && open {
+		if err != nil && inTx {
+			// An error aborts the rest of the query, COMMIT included: the transaction may still be open.
 			if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rerr != nil {
 				// The connection's state is unknown: it must not go back to the pool.
 				conn.Raw(func(any) error { return driver.ErrBadConn })
 			}
 		}
 	}()
-	gen := s.db.QueryGen()
-	now := us(s.now())
-
-	// Round trip 1.
-	// READ COMMITTED whatever the server's default: the burst SELECT must see what another group committed
-	// while this one waited for the kiosk lock.
-	q := []string{"BEGIN ISOLATION LEVEL READ COMMITTED"}
-	kiosks := batchKiosks(batch)
-	if len(kiosks) > 0 {
-		// One advisory lock per kiosk, taken in id order (so two groups never deadlock), held to the commit:
-		// another instance's group with the same kiosk waits, then sees this one's rows. Nothing is written.
-		// (A DO block: a statement that returns no rows, so the one after it is the query's result.)
-		q = append(q, "DO $$BEGIN PERFORM pg_advisory_xact_lock(("+strconv.Itoa(kioskLockClass)+"::bigint << 32) | k) FROM unnest('{"+
-			joinInts(kiosks)+"}'::bigint[]) AS k; END$$")
-	}
-	var invs []int64
-	for _, b := range batch {
-		if inv := b.r.InvitationID; inv != 0 && !slices.Contains(invs, inv) {
-			invs = append(invs, inv)
-		}
-	}
-	slices.Sort(invs) // row locks in id order: two groups never deadlock on them
-	var with string
-	var parts []string
-	if len(invs) > 0 {
-		with = gen.FormatQuery("WITH claimed AS (UPDATE invitations SET used_us = ? WHERE id IN (?) AND used_us IS NULL RETURNING id) ",
-			now, bun.List(invs))
-		parts = append(parts, "SELECT 0, id, 0 FROM claimed")
-	}
-	window := s.burst.Microseconds()
-	if len(kiosks) > 0 && window > 0 {
-		where, args := recentWhere(batch, window)
-		parts = append(parts, "SELECT 1, kiosk_id, submitted_us FROM responses WHERE "+gen.FormatQuery(where, args...))
-	}
-	if len(parts) > 0 {
-		q = append(q, with+strings.Join(parts, " UNION ALL "))
-	}
-	open = true
-	rows, err := conn.QueryContext(ctx, strings.Join(q, "; "))
+	result, err := conn.QueryContext(ctx, string(q))
 	if err != nil {
 		return res, err
 	}
+	type stored struct{ status, reason string }
+	fresh := map[string]stored{}
 	claimed := map[int64]bool{}
-	seen := map[int64][]int64{}
-	for rows.Next() {
-		var kind, a, b int64
-		if err = rows.Scan(&kind, &a, &b); err != nil {
-			rows.Close()
+	for result.Next() {
+		var row bool
+		var id, status, reason string
+		if err = result.Scan(&row, &id, &status, &reason); err != nil {
+			result.Close()
 			return res, err
 		}
-		if kind == 0 {
-			claimed[a] = true
-		} else {
-			seen[a] = append(seen[a], b)
+		if !row {
+			inv, _ := strconv.ParseInt(id, 10, 64)
+			claimed[inv] = true
+			continue
 		}
+		fresh[id] = stored{status, reason}
 	}
-	if err = rows.Err(); err != nil {
+	if err = result.Err(); err != nil {
 		return res, err
 	}
-	if window > 0 {
-		markBursts(batch, seen, window)
-	}
-
-	// Round trip 2.
-	ours := make([]int64, 0, len(claimed)) // the invitations this group claimed
-	for id := range claimed {
-		ours = append(ours, id)
-	}
-	ins := linkRows(batch, claimed, res)
-	var stmt string
-	if len(ins) > 0 {
-		sortByID(ins)
-		var b []byte
-		if b, err = s.db.NewInsert().Model(&ins).ExcludeColumn("seq").On("CONFLICT (id) DO NOTHING").
-			Returning("id, invitation_id").AppendQuery(gen, nil); err != nil {
-			return res, err
+	for i, q := range batch {
+		if res[i].err != nil {
+			continue
 		}
-		stmt = "WITH ins AS (" + string(b) + ")"
-		if len(ours) > 0 {
-			// A link whose row was not stored (its id was already) leaves its invitation unused.
-			stmt += ", unclaim AS (" + gen.FormatQuery("UPDATE invitations SET used_us = NULL WHERE id IN (?) "+
-				"AND id NOT IN (SELECT invitation_id FROM ins WHERE invitation_id IS NOT NULL)", bun.List(ours)) + ")"
+		if inv := q.r.InvitationID; inv != 0 && !claimed[inv] {
+			res[i].err = errTokenUsed()
+			continue
 		}
-		stmt += " SELECT id FROM ins; "
-	}
-	fresh := map[string]bool{}
-	if rows, err = conn.QueryContext(ctx, stmt+"COMMIT"); err != nil {
-		return res, err
-	}
-	for rows.Next() {
-		var id string
-		if err = rows.Scan(&id); err != nil {
-			rows.Close()
-			return res, err
+		if st, ok := fresh[q.r.ID]; ok {
+			delete(fresh, q.r.ID) // of two requests with one id, only the first inserted it
+			q.r.Status, q.r.Reason = st.status, st.reason
+			res[i].inserted = true
 		}
-		fresh[id] = true
 	}
-	if err = rows.Err(); err != nil {
-		return res, err
-	}
-	open = false
-	markInserted(batch, res, fresh)
 	return res, nil
 }
 
-// joinInts writes ids as 1,2,3.
-func joinInts(ids []int64) string {
-	b := make([]byte, 0, 8*len(ids))
+// appendInts writes ids as 1,2,3.
+func appendInts(b []byte, ids []int64) []byte {
 	for i, id := range ids {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = strconv.AppendInt(b, id, 10)
 	}
-	return string(b)
+	return b
 }

@@ -786,6 +786,73 @@ func TestGroupFailureLeavesCleanConnections(t *testing.T) {
 	}
 }
 
+// TestBurstRuleWaitsForOtherInstance: on PostgreSQL a kiosk's group waits for another instance's transaction
+// holding the same kiosk (its advisory lock), then sees that transaction's row, so the burst rule holds across
+// instances. The other instance is played by hand: lock, insert, and commit only once the store is waiting.
+func TestBurstRuleWaitsForOtherInstance(t *testing.T) {
+	clock := storetest.NewClock(storeStart)
+	s := storetest.New(t, "pg", survey.Options{Now: clock.Now, Burst: 3 * time.Second})
+	ctx := context.Background()
+	loadTestCatalog(t, s)
+	k, _, err := s.AddKiosk(ctx, "baku-1", "Exit", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	at := storeStart.Add(-time.Second).UnixMicro()
+	for _, q := range []string{
+		"BEGIN",
+		fmt.Sprintf("SELECT pg_advisory_xact_lock((7310002::bigint << 32) | %d)", k.ID),
+		fmt.Sprintf(`INSERT INTO responses (id, submitted_us, received_us, agency_code, channel, kiosk_id, survey_code,
+		  survey_version, lang, status, answers, score, top2, content_hash)
+		  VALUES ('other-instance', %d, %d, 'migration', 'kiosk', %d, 'visit', 1, 'az', 'counted', '{"overall":5}', 100, true, 'x')`,
+			at, at, k.ID),
+	} {
+		if _, err := other.ExecContext(ctx, q); err != nil {
+			t.Fatal(q, err)
+		}
+	}
+	done := make(chan survey.Result, 1)
+	go func() {
+		res, _, err := submit(t, s, `{"agency":"migration","answers":{"overall":5}}`, survey.Credential{Kiosk: k})
+		if err != nil {
+			t.Error(err)
+		}
+		done <- res
+	}()
+	// Commit only once the store's group waits for the kiosk's lock (without the lock it would not wait, and
+	// would count its row: the other row is not committed yet).
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var waiting int
+		if err := s.DB().NewRaw("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").Scan(ctx, &waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		select {
+		case res := <-done:
+			t.Fatalf("the group did not wait for the other instance's kiosk lock: %+v", res)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the group never waited for the kiosk's lock")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if _, err := other.ExecContext(ctx, "COMMIT"); err != nil {
+		t.Fatal(err)
+	}
+	if res := <-done; res.Status != survey.StatusExcluded || res.Reason == nil || *res.Reason != survey.ReasonBurst {
+		t.Fatalf("a kiosk submission 1 s after the other instance's: %+v, want excluded/burst", res)
+	}
+}
+
 func TestCredentialsStoredAsHashes(t *testing.T) {
 	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
 		ctx := context.Background()

@@ -45,7 +45,7 @@ func TestIngestProfile(t *testing.T) {
 		t.Fatal(err)
 	}
 	storetest.ApplyCatalog(t, s)
-	kk, keys, err := provisionStore(ctx, s, 256, 16)
+	kk, keys, err := provisionStore(ctx, s, 2048, 16)
 	if err != nil {
 		t.Fatal(err)
 	}
