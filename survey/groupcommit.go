@@ -4,27 +4,20 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/uptrace/bun"
 )
 
-// Group commit: concurrent submissions (kiosk, API and link) are stored by one committer goroutine, which
-// takes every submission waiting at that moment into one transaction (one multi-row INSERT, one commit). Alone,
-// a submission is committed at once; under load, the submissions that arrive while a commit is flushing share
-// the next. Every caller is answered only after its transaction committed, so a 201 still means durable.
+// Group commit of submissions (batcher): kiosk, API and link submissions are stored in groups, one transaction
+// each, and a 201 is answered only after its group committed.
 //
 // One committer, for every channel, on both databases: SQLite has one writer at a time, and on PostgreSQL the
 // ingest rate is bound by CPU, not by the commit's latency, so the fewest and largest groups win (measured: two
 // or three committers, or a separate one for API submissions, were 10-20% slower).
 
-// maxGroup bounds one group transaction.
-const maxGroup = 128
-
 type groupReq struct {
 	r              *Response
 	status, reason string // as prepared: each attempt at the group starts from them
-	done           chan groupRes
 }
 
 type groupRes struct {
@@ -32,92 +25,26 @@ type groupRes struct {
 	err      error
 }
 
-type groupCommitter struct {
-	once    sync.Once
-	reqs    chan *groupReq
-	stop    chan struct{} // closed by Store.Close: the committer goroutine ends
-	stopped sync.Once
-}
-
-// close ends the committer goroutine (if it ever started).
-func (g *groupCommitter) close() {
-	g.once.Do(func() { g.stop = make(chan struct{}) }) // never started: nothing to end, nothing may start
-	g.stopped.Do(func() {
-		if g.stop != nil {
-			close(g.stop)
-		}
-	})
-}
-
-// groupInsert stores r (applying the kiosk burst rule, and claiming a link's invitation) through a committer
+// groupInsert stores r (applying the kiosk burst rule, and claiming a link's invitation) through the committer
 // and reports whether it was inserted or its id already existed. A link whose invitation was used meanwhile
 // gets a token_used error.
 func (s *Store) groupInsert(ctx context.Context, r *Response) (bool, error) {
-	s.group.once.Do(func() {
-		s.group.stop = make(chan struct{})
-		s.group.reqs = make(chan *groupReq, 1024)
-		go s.runGroups()
-	})
-	if s.group.reqs == nil { // closed before the first submission
-		return false, Errorf(CodeUnavailable, "", "the store is closed")
+	res, err := s.group.do(ctx, &groupReq{r: r, status: r.Status, reason: r.Reason})
+	if err != nil {
+		return false, err
 	}
-	req := &groupReq{r: r, status: r.Status, reason: r.Reason, done: make(chan groupRes, 1)}
-	select {
-	case s.group.reqs <- req:
-	case <-s.group.stop:
-		return false, Errorf(CodeUnavailable, "", "the store is closed")
-	case <-ctx.Done():
-		return false, ctx.Err()
-	}
-	// Wait for the commit even if the caller gives up: the answer is then lost, and the client's retry with the
-	// same id gets the stored result.
-	select {
-	case res := <-req.done:
-		return res.inserted, res.err
-	case <-s.group.stop:
-		return false, Errorf(CodeUnavailable, "", "the store is closed")
-	case <-ctx.Done():
-		return false, ctx.Err()
-	}
+	return res.inserted, res.err
 }
 
-func (s *Store) runGroups() {
-	for {
-		var first *groupReq
-		select {
-		case first = <-s.group.reqs:
-		case <-s.group.stop:
-			return
-		}
-		batch := []*groupReq{first}
-	drain:
-		for len(batch) < maxGroup {
-			select {
-			case q := <-s.group.reqs:
-				batch = append(batch, q)
-			default:
-				break drain
-			}
-		}
-		commit := s.commitGroup
-		if s.dialect == "pg" {
-			commit = s.commitGroupPG
-		}
-		var res []groupRes
-		var err error
-		for try := 0; try < 3 && (try == 0 || isRetryable(err)); try++ {
-			for _, q := range batch {
-				q.r.Status, q.r.Reason = q.status, q.reason
-			}
-			res, err = commit(context.Background(), batch)
-		}
-		for i, q := range batch {
-			if err != nil {
-				res[i] = groupRes{err: err}
-			}
-			q.done <- res[i]
-		}
+// commitResponses is the committer's commit: each attempt starts from the statuses as prepared.
+func (s *Store) commitResponses(ctx context.Context, batch []*groupReq) ([]groupRes, error) {
+	for _, q := range batch {
+		q.r.Status, q.r.Reason = q.status, q.reason
 	}
+	if s.dialect == "pg" {
+		return s.commitGroupPG(ctx, batch)
+	}
+	return s.commitGroup(ctx, batch)
 }
 
 // linkRows answers the batch's link submissions whose invitation this group did not claim (a second one with

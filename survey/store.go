@@ -44,8 +44,9 @@ type Store struct {
 	rollupMu    sync.Mutex
 	zoneChecked bool // the cells were found built in s.loc (guarded by rollupMu)
 
-	creds credCache
-	group groupCommitter
+	creds       credCache
+	group       batcher[*groupReq, groupRes]
+	invitations batcher[*Invitation, bool]
 
 	secretMu sync.Mutex
 	secret   []byte // behind invitation tokens: Options.Secret, or loaded once from the database
@@ -66,6 +67,8 @@ func (s *Store) Now() time.Time { return s.now() }
 // Open connects to dsn ("sqlite:PATH", "sqlite::memory:", "postgres://…") without migrating.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	s := &Store{loc: opt.Location, burst: opt.Burst, now: opt.Now}
+	s.group.commit = s.commitResponses
+	s.invitations.commit = s.commitInvitations
 	if opt.Secret != "" {
 		s.secret = []byte(opt.Secret)
 	}
@@ -182,6 +185,7 @@ func redactErr(err error) string {
 // Close releases the database.
 func (s *Store) Close() error {
 	s.group.close()
+	s.invitations.close()
 	return s.db.Close()
 }
 

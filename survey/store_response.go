@@ -187,16 +187,10 @@ func (s *Store) CreateInvitation(ctx context.Context, req InvitationRequest, key
 	}
 	token = invitationToken(secret, inv.Agency, inv.VisitID, inv.CreatedUS)
 	inv.TokenHash = HashSecret(token)
-	// A new visit is one statement (the unique agency + visit_id decides, so no transaction is needed); the
-	// same visit again returns its invitation.
-	res, err := s.db.NewInsert().Model(inv).On("CONFLICT (agency_code, visit_id) DO NOTHING").Exec(ctx)
-	if err != nil && !isNoRows(err) {
-		return nil, "", false, err
-	}
-	if err == nil && res != nil {
-		if n, _ := res.RowsAffected(); n == 1 {
-			return inv, token, true, nil
-		}
+	// A new visit is stored in a group with the other invitations of the moment (the unique agency + visit_id
+	// decides); the same visit again returns its invitation.
+	if created, err := s.invitations.do(ctx, inv); err != nil || created {
+		return inv, token, created, err
 	}
 	existing := new(Invitation)
 	if err := s.db.NewSelect().Model(existing).Where("agency_code = ? AND visit_id = ?", req.Agency, req.VisitID).Scan(ctx); err != nil {
@@ -210,4 +204,41 @@ func (s *Store) CreateInvitation(ctx context.Context, req InvitationRequest, key
 		_, err = s.db.NewUpdate().Model(existing).Column("token_hash").WherePK().Exec(ctx)
 	}
 	return inv, token, created, err
+}
+
+// commitInvitations stores a group of new invitations with one INSERT (atomic on its own) and answers, for each,
+// whether it was stored (its ID is then set). One for a visit already stored, or already in the group, is not.
+func (s *Store) commitInvitations(ctx context.Context, batch []*Invitation) ([]bool, error) {
+	type visit struct{ agency, id string }
+	rows := make([]*Invitation, 0, len(batch))
+	seen := make(map[visit]bool, len(batch))
+	for _, inv := range batch {
+		if v := (visit{inv.Agency, inv.VisitID}); !seen[v] {
+			seen[v] = true
+			rows = append(rows, inv)
+		}
+	}
+	var stored []struct {
+		ID      int64  `bun:"id"`
+		Agency  string `bun:"agency_code"`
+		VisitID string `bun:"visit_id"`
+	}
+	err := s.db.NewInsert().Model(&rows).ExcludeColumn("id").On("CONFLICT (agency_code, visit_id) DO NOTHING").
+		Returning("id, agency_code, visit_id").Scan(ctx, &stored)
+	if err != nil && !isNoRows(err) {
+		return nil, err
+	}
+	ids := make(map[visit]int64, len(stored))
+	for _, st := range stored {
+		ids[visit{st.Agency, st.VisitID}] = st.ID
+	}
+	created := make([]bool, len(batch))
+	for i, inv := range batch {
+		v := visit{inv.Agency, inv.VisitID}
+		if id, ok := ids[v]; ok {
+			inv.ID, created[i] = id, true
+			delete(ids, v) // a second request for the visit in the group finds the first's row
+		}
+	}
+	return created, nil
 }
