@@ -43,15 +43,6 @@ func Load(ctx context.Context, cfg *Config) (*Report, error) {
 	rand.Read(runID[:])
 	l := &loader{cfg: cfg, world: newWorld(cfg.Catalog), clock: newKioskClock(len(cfg.Kiosks), since, cfg.Spacing),
 		runID: hex.EncodeToString(runID[:]), seed: uint64(seed)}
-	l.client = &http.Client{Transport: &http.Transport{
-		Proxy:               nil, // loopback load: never through a proxy
-		DialContext:         (&net.Dialer{Timeout: 3 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
-		MaxIdleConns:        cfg.Concurrency * 2 * len(cfg.URLs),
-		MaxIdleConnsPerHost: cfg.Concurrency * 2,
-		IdleConnTimeout:     30 * time.Second,
-		DisableCompression:  true,
-	}}
-	defer l.client.CloseIdleConnections()
 
 	start := time.Now()
 	startCtx, cancelStart := context.WithDeadline(ctx, start.Add(cfg.Duration))
@@ -86,12 +77,11 @@ func Load(ctx context.Context, cfg *Config) (*Report, error) {
 }
 
 type loader struct {
-	cfg    *Config
-	world  *world
-	clock  *kioskClock
-	client *http.Client
-	runID  string
-	seed   uint64
+	cfg   *Config
+	world *world
+	clock *kioskClock
+	runID string
+	seed  uint64
 
 	issued  atomic.Int64 // submissions started
 	acked   atomic.Int64
@@ -117,6 +107,8 @@ func (l *loader) progress(ctx context.Context, done chan struct{}, start time.Ti
 }
 
 func (l *loader) worker(startCtx, hardCtx context.Context, n int, st *stats) {
+	w := &workerState{stats: st, http: newClient(l.cfg.Timeout)}
+	defer w.http.close()
 	rnd := mrand.New(mrand.NewPCG(l.seed, uint64(n)+1))
 	mix := l.cfg.Mix
 	for startCtx.Err() == nil {
@@ -129,21 +121,21 @@ func (l *loader) worker(startCtx, hardCtx context.Context, n int, st *stats) {
 		x := rnd.IntN(mix.total())
 		switch {
 		case x < mix.Kiosk:
-			l.kioskSubmission(hardCtx, rnd, st)
+			l.kioskSubmission(hardCtx, rnd, w)
 		case x < mix.Kiosk+mix.API:
-			l.apiSubmission(hardCtx, rnd, st)
+			l.apiSubmission(hardCtx, rnd, w)
 		default:
-			l.linkSubmission(hardCtx, rnd, st)
+			l.linkSubmission(hardCtx, rnd, w)
 		}
 	}
 }
 
-func (l *loader) kioskSubmission(ctx context.Context, rnd *mrand.Rand, st *stats) {
+func (l *loader) kioskSubmission(ctx context.Context, rnd *mrand.Rand, w *workerState) {
 	k := rnd.IntN(len(l.cfg.Kiosks))
 	kc := l.cfg.Kiosks[k]
 	agencies := l.world.hosted[kc.Center]
 	if len(agencies) == 0 {
-		st.fail("kiosk", "kiosk centre "+kc.Center+" hosts no agency of the catalog")
+		w.fail("kiosk", "kiosk centre "+kc.Center+" hosts no agency of the catalog")
 		return
 	}
 	agency := agencies[rnd.IntN(len(agencies))]
@@ -153,20 +145,20 @@ func (l *loader) kioskSubmission(ctx context.Context, rnd *mrand.Rand, st *stats
 	}
 	b.Answers, b.Comment, b.Lang = l.world.answers(rnd, agency)
 	b.SubmittedAt = l.clock.take(k).Format(time.RFC3339Nano)
-	l.submit(ctx, st, "kiosk", kc.Token, b)
+	l.submit(ctx, w, "kiosk", kc.Token, b)
 }
 
-func (l *loader) apiSubmission(ctx context.Context, rnd *mrand.Rand, st *stats) {
+func (l *loader) apiSubmission(ctx context.Context, rnd *mrand.Rand, w *workerState) {
 	b := body{ID: uuid.NewString()}
 	b.Agency, b.Service, b.Center = l.world.target(rnd)
 	b.Answers, b.Comment, b.Lang = l.world.answers(rnd, b.Agency)
 	// an integrator forwards ratings collected up to an hour earlier
 	b.SubmittedAt = time.Now().Add(-time.Duration(rnd.Int64N(int64(time.Hour)))).Format(time.RFC3339Nano)
 	key := l.cfg.APIKeys[rnd.IntN(len(l.cfg.APIKeys))]
-	l.submit(ctx, st, "api", key, b)
+	l.submit(ctx, w, "api", key, b)
 }
 
-func (l *loader) linkSubmission(ctx context.Context, rnd *mrand.Rand, st *stats) {
+func (l *loader) linkSubmission(ctx context.Context, rnd *mrand.Rand, w *workerState) {
 	key := l.cfg.APIKeys[rnd.IntN(len(l.cfg.APIKeys))]
 	agency, service, center := l.world.target(rnd)
 	inv := map[string]any{"agency": agency, "visit_id": fmt.Sprintf("load-%s-%d", l.runID, l.invSeq.Add(1)),
@@ -177,32 +169,32 @@ func (l *loader) linkSubmission(ctx context.Context, rnd *mrand.Rand, st *stats)
 	if center != "" {
 		inv["center"] = center
 	}
-	res := l.do(ctx, st, "invitation", "/api/v1/invitations", key, mustJSON(inv))
+	res := l.do(ctx, w, "invitation", "/api/v1/invitations", key, mustJSON(inv))
 	if res.status != http.StatusCreated && res.status != http.StatusOK {
-		st.fail("invitation", res.describe())
+		w.fail("invitation", res.describe())
 		return
 	}
 	var ans struct {
 		Token string `json:"token"`
 	}
 	if err := json.Unmarshal(res.body, &ans); err != nil || ans.Token == "" {
-		st.fail("invitation", "answer without a token")
+		w.fail("invitation", "answer without a token")
 		return
 	}
-	st.invitations++
+	w.invitations++
 	b := body{ID: uuid.NewString(), Token: ans.Token}
 	b.Answers, b.Comment, b.Lang = l.world.answers(rnd, agency)
 	bearer := ""
 	if l.cfg.LinkBearer {
 		bearer = key
 	}
-	l.submit(ctx, st, "link", bearer, b)
+	l.submit(ctx, w, "link", bearer, b)
 }
 
 // submit posts one response, retrying under the same id, and records the outcome.
-func (l *loader) submit(ctx context.Context, st *stats, channel, bearer string, b body) {
+func (l *loader) submit(ctx context.Context, w *workerState, channel, bearer string, b body) {
 	start := time.Now()
-	res := l.do(ctx, st, channel, "/api/v1/responses", bearer, mustJSON(b))
+	res := l.do(ctx, w, channel, "/api/v1/responses", bearer, mustJSON(b))
 	switch res.status {
 	case http.StatusCreated, http.StatusOK:
 		var ans struct {
@@ -210,25 +202,25 @@ func (l *loader) submit(ctx context.Context, st *stats, channel, bearer string, 
 			Status string `json:"status"`
 		}
 		if err := json.Unmarshal(res.body, &ans); err != nil || ans.ID != b.ID {
-			st.fail(channel, fmt.Sprintf("%d answer does not carry our id %s: %.200s", res.status, b.ID, res.body))
+			w.fail(channel, fmt.Sprintf("%d answer does not carry our id %s: %.200s", res.status, b.ID, res.body))
 			return
 		}
 		l.acked.Add(1)
-		st.ack(channel, b.ID, res.status == http.StatusCreated, ans.Status, time.Since(start))
+		w.ack(channel, b.ID, res.status == http.StatusCreated, ans.Status, time.Since(start))
 		if res.attempts > 1 {
-			st.retried++
+			w.retried++
 		}
 	case http.StatusConflict:
 		if res.code == "token_used" && res.ambiguous {
 			// An earlier attempt may have been stored before its answer was lost; the link is now used, so
 			// the server cannot say. Not counted as acknowledged (the loss check uses only 201/200).
-			st.ambiguousIDs = append(st.ambiguousIDs, b.ID)
-			st.fail(channel, "409 token_used after an unanswered attempt (ambiguous)")
+			w.ambiguousIDs = append(w.ambiguousIDs, b.ID)
+			w.fail(channel, "409 token_used after an unanswered attempt (ambiguous)")
 			return
 		}
-		st.fail(channel, res.describe())
+		w.fail(channel, res.describe())
 	default:
-		st.fail(channel, res.describe())
+		w.fail(channel, res.describe())
 	}
 }
 
@@ -254,7 +246,7 @@ func (r result) describe() string {
 
 // do sends one request, retrying 503, 429, 502/504 and network errors with capped exponential backoff
 // (honouring Retry-After up to MaxBackoff). The body, and so the id, is the same on every attempt.
-func (l *loader) do(ctx context.Context, st *stats, kind, path, bearer string, payload []byte) result {
+func (l *loader) do(ctx context.Context, w *workerState, kind, path, bearer string, payload []byte) result {
 	var res result
 	ambiguous := false
 	for attempt := 1; ; attempt++ {
@@ -266,7 +258,7 @@ func (l *loader) do(ctx context.Context, st *stats, kind, path, bearer string, p
 			return res
 		}
 		u := l.cfg.URLs[int(l.rr.Add(1)%uint64(len(l.cfg.URLs)))]
-		res = l.once(ctx, st, kind, u+path, bearer, payload)
+		res = l.once(ctx, w, kind, u+path, bearer, payload)
 		res.attempts = attempt
 		res.ambiguous = ambiguous
 		retry := res.status == 0 || res.status == http.StatusServiceUnavailable || res.status == http.StatusTooManyRequests ||
@@ -299,56 +291,38 @@ func backoff(attempt int, maxWait time.Duration) time.Duration {
 	return d/2 + time.Duration(mrand.Int64N(int64(d/2)+1))
 }
 
-func (l *loader) once(ctx context.Context, st *stats, kind, url, bearer string, payload []byte) result {
-	actx, cancel := context.WithTimeout(ctx, l.cfg.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(actx, http.MethodPost, url, bytes.NewReader(payload))
-	if err != nil {
-		return result{err: err}
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("User-Agent", "qiymet-load/1")
-	if bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+bearer)
-	}
+func (l *loader) once(ctx context.Context, w *workerState, kind, url, bearer string, payload []byte) result {
 	start := time.Now()
-	resp, err := l.client.Do(req)
-	if err != nil {
-		d := time.Since(start)
-		st.attempt(kind, "net "+netKind(err), d, false)
-		return result{err: err}
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
+	ans, err := w.http.post(ctx, url, bearer, payload)
 	d := time.Since(start)
 	if err != nil {
-		st.attempt(kind, "net "+netKind(err), d, false)
+		w.attempt(kind, "net "+netKind(err), d, false)
 		return result{err: err}
 	}
-	res := result{status: resp.StatusCode, body: body}
-	if resp.StatusCode >= 400 {
+	res := result{status: ans.status, body: ans.body}
+	if ans.status >= 400 {
 		var e struct {
 			Error struct {
 				Code string `json:"code"`
 			} `json:"error"`
 		}
-		if json.Unmarshal(body, &e) == nil {
+		if json.Unmarshal(ans.body, &e) == nil {
 			res.code = e.Error.Code
 		}
 		if res.code == "" {
 			res.code = "(no error code)"
 		}
-		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
+		if s, err := strconv.Atoi(ans.retryAfter); err == nil && s > 0 {
 			res.retryAfter = time.Duration(s) * time.Second
-		} else if resp.StatusCode == http.StatusServiceUnavailable || resp.StatusCode == http.StatusTooManyRequests {
-			st.missingRetryAfter++
+		} else if ans.status == http.StatusServiceUnavailable || ans.status == http.StatusTooManyRequests {
+			w.missingRetryAfter++
 		}
 	}
-	label := strconv.Itoa(resp.StatusCode)
+	label := strconv.Itoa(ans.status)
 	if res.code != "" {
 		label += " " + res.code
 	}
-	st.attempt(kind, label, d, resp.StatusCode < 300)
+	w.attempt(kind, label, d, ans.status < 300)
 	return res
 }
 
@@ -374,6 +348,12 @@ func netKind(err error) string {
 		s = s[i+2:]
 	}
 	return s
+}
+
+// workerState is one worker's: its records and its connections.
+type workerState struct {
+	*stats
+	http *client
 }
 
 // stats are one worker's records; merged at the end (no locks on the hot path).
