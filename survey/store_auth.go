@@ -83,7 +83,8 @@ func (s *Store) AuthKiosk(ctx context.Context, token string) (*Kiosk, error) {
 		return nil, Errorf(CodeUnauthorized, "", "unknown credential")
 	}
 	hash := HashSecret(token)
-	if v, ok := s.creds.get(hash); ok {
+	v, epoch, ok := s.cachedCred(ctx, hash)
+	if ok {
 		k := *v.(*Kiosk)
 		return &k, nil
 	}
@@ -94,7 +95,7 @@ func (s *Store) AuthKiosk(ctx context.Context, token string) (*Kiosk, error) {
 	}
 	if err == nil {
 		c := *k
-		s.creds.put(hash, &c)
+		s.creds.put(hash, &c, epoch)
 	}
 	return k, err
 }
@@ -130,7 +131,8 @@ func (s *Store) AuthAPIKey(ctx context.Context, key string) (*APIKey, error) {
 		return nil, Errorf(CodeUnauthorized, "", "unknown credential")
 	}
 	hash := HashSecret(key)
-	if v, ok := s.creds.get(hash); ok {
+	v, epoch, ok := s.cachedCred(ctx, hash)
+	if ok {
 		k := *v.(*APIKey)
 		return &k, nil
 	}
@@ -141,50 +143,95 @@ func (s *Store) AuthAPIKey(ctx context.Context, key string) (*APIKey, error) {
 	}
 	if err == nil {
 		c := *k
-		s.creds.put(hash, &c)
+		s.creds.put(hash, &c, epoch)
 	}
 	return k, err
 }
 
-// credCacheTTL is how long a checked kiosk token or API key is trusted without asking the database again:
-// it saves a query on every submission; a revocation takes effect on every instance within this time (at
-// once on the instance that revoked).
-const credCacheTTL = 2 * time.Second
+// Credential cache: a checked kiosk token or API key is trusted without asking the database again, which saves
+// a query on nearly every submission (a kiosk submits far less often than any fixed lifetime short enough for
+// revocations). Instead every revocation or pairing also changes the meta row cred_epoch, which each instance
+// reads at most once per credEpochEvery and drops its cache when it changed: a change made on another instance
+// (or by the CLI) takes effect within that time, and at once on the instance that made it. credCacheTTL bounds
+// an entry's life anyway (a change made behind the application's back).
+const (
+	credEpochEvery = time.Second
+	credCacheTTL   = 10 * time.Minute
+)
 
 // credCache remembers recently authenticated credentials by hash.
 type credCache struct {
-	mu      sync.Mutex
-	entries map[string]credEntry
+	mu           sync.Mutex
+	entries      map[string]credEntry
+	epoch        string    // cred_epoch as last read
+	epochChecked time.Time // when; zero: read it before trusting any entry
 }
 
 type credEntry struct {
-	v     any
-	until time.Time
+	v       any
+	checked time.Time
 }
 
-func (c *credCache) get(hash string) (any, bool) {
+// cachedCred returns the credential of hash if it is cached, reading cred_epoch first when it is due. epoch is
+// the cache's epoch now: a credential looked up next is cached (put) only if no change was seen meanwhile.
+func (s *Store) cachedCred(ctx context.Context, hash string) (v any, epoch string, ok bool) {
+	c := &s.creds
+	c.mu.Lock()
+	due := time.Since(c.epochChecked) >= credEpochEvery
+	if due {
+		c.epochChecked = time.Now() // this caller reads it; the others trust the cache meanwhile
+	}
+	c.mu.Unlock()
+	if due {
+		var now string
+		err := s.db.NewSelect().Model((*metaRow)(nil)).Column("value").Where("key = 'cred_epoch'").Scan(ctx, &now)
+		c.mu.Lock()
+		switch {
+		case err != nil && !isNoRows(err):
+			// Unknown: nothing cached is trusted, and nothing is cached, until it is read.
+			c.epochChecked, c.epoch, c.entries = time.Time{}, "?", nil
+		case now != c.epoch:
+			c.epoch, c.entries = now, nil
+		}
+		c.mu.Unlock()
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[hash]
-	if !ok || time.Now().After(e.until) {
-		return nil, false
+	if !ok || time.Since(e.checked) > credCacheTTL {
+		return nil, c.epoch, false
 	}
-	return e.v, true
+	return e.v, c.epoch, true
 }
 
-func (c *credCache) put(hash string, v any) {
+// put caches a credential looked up when the cache's epoch was epoch; if a change was seen since, the lookup
+// may predate it, and it is not cached.
+func (c *credCache) put(hash string, v any, epoch string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.epoch != epoch || epoch == "?" {
+		return
+	}
 	if c.entries == nil || len(c.entries) > 10_000 {
 		c.entries = map[string]credEntry{}
 	}
-	c.entries[hash] = credEntry{v: v, until: time.Now().Add(credCacheTTL)}
+	c.entries[hash] = credEntry{v: v, checked: time.Now()}
+}
+
+// bumpCredEpoch tells every instance to drop its cached credentials (with a revocation or a pairing, in its
+// transaction).
+func bumpCredEpoch(ctx context.Context, db bun.IDB) error {
+	_, err := db.NewInsert().Model(&metaRow{Key: "cred_epoch", Value: newSecret("", 12)}).
+		On("CONFLICT (key) DO UPDATE").Set("value = EXCLUDED.value").Exec(ctx)
+	return err
 }
 
 // ForgetCredentials drops every cached credential (after a revocation or a new pairing).
 func (s *Store) ForgetCredentials() {
 	s.creds.mu.Lock()
-	s.creds.entries = nil
+	// A lookup still in flight may predate the change: its answer is not cached (put), and cred_epoch is
+	// read again before the next credential.
+	s.creds.entries, s.creds.epoch, s.creds.epochChecked = nil, "forgotten", time.Time{}
 	s.creds.mu.Unlock()
 }
 

@@ -853,6 +853,79 @@ func TestBurstRuleWaitsForOtherInstance(t *testing.T) {
 	}
 }
 
+// TestRevocationReachesOtherInstance: each instance caches checked credentials, and a revocation or a new
+// pairing made on another instance reaches it within about a second (cred_epoch), not after the cache's life.
+func TestRevocationReachesOtherInstance(t *testing.T) {
+	for _, dialect := range []string{"sqlite-file", "pg"} {
+		t.Run(dialect, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := storetest.DSN(t, dialect)
+			open := func() *survey.Store {
+				s, err := survey.Open(ctx, dsn, survey.Options{Location: storetest.Baku})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				if err := s.Migrate(ctx); err != nil {
+					t.Fatal(err)
+				}
+				return s
+			}
+			a, b := open(), open()
+			loadTestCatalog(t, a)
+			k, token, err := a.AddKiosk(ctx, "baku-1", "Exit", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, key, err := a.AddAPIKey(ctx, "queue")
+			if err != nil {
+				t.Fatal(err)
+			}
+			keyRow, err := b.AuthAPIKey(ctx, key) // cached on b
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.AuthKiosk(ctx, token); err != nil { // cached on b
+				t.Fatal(err)
+			}
+			if err := a.RevokeKiosk(ctx, k.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := a.RevokeAPIKey(ctx, keyRow.ID); err != nil {
+				t.Fatal(err)
+			}
+			// Within the epoch period b may still answer from its cache; after it, never.
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				_, kerr := b.AuthKiosk(ctx, token)
+				_, aerr := b.AuthAPIKey(ctx, key)
+				if survey.ErrorCode(kerr) == survey.CodeUnauthorized && survey.ErrorCode(aerr) == survey.CodeUnauthorized {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("5 s after the revocations the other instance still accepts: kiosk %v, API key %v", kerr, aerr)
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			// And a credential checked once stays cached (no query per submission) while nothing changes.
+			k2, token2, err := a.AddKiosk(ctx, "baku-1", "Exit 2", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.AuthKiosk(ctx, token2); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.DB().NewRaw("UPDATE kiosks SET name = 'renamed' WHERE id = ?", k2.ID).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(1200 * time.Millisecond) // past an epoch check
+			if again, err := b.AuthKiosk(ctx, token2); err != nil || again.Name != "Exit 2" {
+				t.Fatalf("an unchanged epoch dropped the cached kiosk: %+v %v", again, err)
+			}
+		})
+	}
+}
+
 func TestCredentialsStoredAsHashes(t *testing.T) {
 	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
 		ctx := context.Background()
