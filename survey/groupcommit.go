@@ -44,7 +44,19 @@ func (s *Store) commitResponses(ctx context.Context, batch []*groupReq) ([]group
 	if s.dialect == "pg" {
 		return s.commitGroupPG(ctx, batch)
 	}
+	defer s.takeWriteTurn()()
 	return s.commitGroup(ctx, batch)
+}
+
+// takeWriteTurn makes SQLite's two group committers (submissions, invitations) take turns in Go: one waiting
+// for the database's write lock instead would sleep in SQLite's busy handler, in steps of up to 100 ms. It
+// returns the release.
+func (s *Store) takeWriteTurn() func() {
+	if s.dialect == "pg" {
+		return func() {}
+	}
+	s.writeTurn.Lock()
+	return s.writeTurn.Unlock
 }
 
 // linkRows answers the batch's link submissions whose invitation this group did not claim (a second one with

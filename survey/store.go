@@ -47,6 +47,7 @@ type Store struct {
 	creds       credCache
 	group       batcher[*groupReq, groupRes]
 	invitations batcher[*Invitation, bool]
+	writeTurn   sync.Mutex // SQLite: the committers' turns (takeWriteTurn)
 
 	secretMu sync.Mutex
 	secret   []byte // behind invitation tokens: Options.Secret, or loaded once from the database

@@ -209,6 +209,7 @@ func (s *Store) CreateInvitation(ctx context.Context, req InvitationRequest, key
 // commitInvitations stores a group of new invitations with one INSERT (atomic on its own) and answers, for each,
 // whether it was stored (its ID is then set). One for a visit already stored, or already in the group, is not.
 func (s *Store) commitInvitations(ctx context.Context, batch []*Invitation) ([]bool, error) {
+	defer s.takeWriteTurn()()
 	type visit struct{ agency, id string }
 	rows := make([]*Invitation, 0, len(batch))
 	seen := make(map[visit]bool, len(batch))
