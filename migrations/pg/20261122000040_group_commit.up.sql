@@ -10,3 +10,21 @@ BEGIN
     PERFORM pg_advisory_xact_lock((7310002::bigint << 32) | k) FROM unnest(kiosks) WITH ORDINALITY AS u (k, i) ORDER BY i;
 END
 $$;
+--bun:split
+-- The pending row of each counted response is written once per statement instead of once per row: a group
+-- commit's INSERT of many rows runs one trigger call, not one plpgsql call per row. (Bulk imports still skip it:
+-- they mark their transaction with qiymet.bulk and keep the cells current themselves.)
+CREATE FUNCTION agg_pending_on_insert_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('qiymet.bulk', true) IS DISTINCT FROM 'on' THEN
+        INSERT INTO agg_pending (response_seq, sign) SELECT seq, 1 FROM inserted WHERE status = 'counted' ORDER BY seq;
+    END IF;
+    RETURN NULL;
+END $$;
+--bun:split
+DROP TRIGGER responses_counted_insert ON responses;
+--bun:split
+DROP FUNCTION agg_pending_on_insert();
+--bun:split
+CREATE TRIGGER responses_counted_insert AFTER INSERT ON responses REFERENCING NEW TABLE AS inserted
+FOR EACH STATEMENT EXECUTE FUNCTION agg_pending_on_insert_rows();
