@@ -19,15 +19,7 @@ func TestInvitationSecretFromEnvironment(t *testing.T) {
 				dsn = storetest.DSN(t, "sqlite-file") // two stores must see one database
 			}
 			open := func(secret string) *survey.Store {
-				s, err := survey.Open(ctx, dsn, survey.Options{Location: storetest.Baku, Secret: secret})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { s.Close() })
-				if err := s.Migrate(ctx); err != nil {
-					t.Fatal(err)
-				}
-				return s
+				return storetest.Open(t, dsn, survey.Options{Secret: secret})
 			}
 			a := open("first-secret-0123456789")
 			loadTestCatalog(t, a)

@@ -860,18 +860,7 @@ func TestRevocationReachesOtherInstance(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
 			dsn := storetest.DSN(t, dialect)
-			open := func() *survey.Store {
-				s, err := survey.Open(ctx, dsn, survey.Options{Location: storetest.Baku})
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { s.Close() })
-				if err := s.Migrate(ctx); err != nil {
-					t.Fatal(err)
-				}
-				return s
-			}
-			a, b := open(), open()
+			a, b := storetest.Open(t, dsn, survey.Options{}), storetest.Open(t, dsn, survey.Options{})
 			loadTestCatalog(t, a)
 			k, token, err := a.AddKiosk(ctx, "baku-1", "Exit", "")
 			if err != nil {

@@ -109,11 +109,18 @@ func mustZone(name string) *time.Location {
 // New opens and migrates a fresh store of the dialect; opt may set the clock and burst window.
 func New(t testing.TB, dialect string, opt survey.Options) *survey.Store {
 	t.Helper()
+	return Open(t, DSN(t, dialect), opt)
+}
+
+// Open opens the store of dsn (one more instance, when another store has it open already) and migrates it; it
+// is closed when the test ends.
+func Open(t testing.TB, dsn string, opt survey.Options) *survey.Store {
+	t.Helper()
 	if opt.Location == nil {
 		opt.Location = Baku
 	}
 	ctx := context.Background()
-	s, err := survey.Open(ctx, DSN(t, dialect), opt)
+	s, err := survey.Open(ctx, dsn, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
