@@ -4,9 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -132,5 +139,89 @@ func TestParsers(t *testing.T) {
 	k := newKioskClock(2, time.Unix(1000, 0), 4*time.Second)
 	if a, b := k.take(0), k.take(0); b.Sub(a) != 4*time.Second {
 		t.Errorf("kiosk spacing %v", b.Sub(a))
+	}
+}
+
+// TestClient: the generator's own HTTP/1.1 client keeps one connection per server, reads answers and their
+// Retry-After, dials again after the server closed the connection, and gives up on a server that does not
+// answer (its timeout, or the caller's context).
+func TestClient(t *testing.T) {
+	var mu sync.Mutex
+	conns := 0
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		switch r.URL.Path {
+		case "/busy":
+			w.Header().Set("Retry-After", "7")
+			w.WriteHeader(http.StatusServiceUnavailable)
+		case "/close":
+			w.Header().Set("Connection", "close")
+			w.WriteHeader(http.StatusCreated)
+		case "/hang":
+			<-r.Context().Done()
+			return
+		default:
+			if r.Header.Get("Authorization") != "Bearer qa_k" || r.Header.Get("Content-Type") != "application/json" {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			w.WriteHeader(http.StatusCreated)
+		}
+		w.Write(append([]byte("echo:"), body...))
+	}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		if s == http.StateNew {
+			mu.Lock()
+			conns++
+			mu.Unlock()
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c := newClient(300 * time.Millisecond)
+	defer c.close()
+	ctx := context.Background()
+	for i := range 3 {
+		ans, err := c.post(ctx, srv.URL+"/api/v1/responses", "qa_k", []byte(`{"n":`+strconv.Itoa(i)+`}`))
+		if err != nil || ans.status != http.StatusCreated || string(ans.body) != `echo:{"n":`+strconv.Itoa(i)+`}` {
+			t.Fatalf("request %d: %+v %v", i, ans, err)
+		}
+	}
+	if ans, err := c.post(ctx, srv.URL+"/busy", "", nil); err != nil || ans.status != 503 || ans.retryAfter != "7" {
+		t.Fatalf("busy: %+v %v", ans, err)
+	}
+	mu.Lock()
+	if conns != 1 {
+		t.Errorf("%d connections for four requests, want 1", conns)
+	}
+	mu.Unlock()
+	if ans, err := c.post(ctx, srv.URL+"/close", "", []byte("x")); err != nil || ans.status != http.StatusCreated {
+		t.Fatalf("close: %+v %v", ans, err)
+	}
+	if ans, err := c.post(ctx, srv.URL+"/api/v1/responses", "qa_k", []byte("y")); err != nil || ans.status != http.StatusCreated {
+		t.Fatalf("after the server closed: %+v %v", ans, err)
+	}
+	mu.Lock()
+	if conns != 2 {
+		t.Errorf("%d connections, want 2 (one more after the server closed the first)", conns)
+	}
+	mu.Unlock()
+	start := time.Now()
+	if _, err := c.post(ctx, srv.URL+"/hang", "", nil); netKind(err) != "timeout" {
+		t.Errorf("a server that does not answer: %v (%s), want a timeout", err, netKind(err))
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	time.AfterFunc(50*time.Millisecond, cancel)
+	if _, err := c.post(cctx, srv.URL+"/hang", "", nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("a cancelled attempt: %v, want context.Canceled", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("giving up took %v", d)
+	}
+	if _, err := c.post(ctx, "https://"+strings.TrimPrefix(srv.URL, "http://")+"/x", "", nil); err == nil {
+		t.Error("an https URL was accepted")
+	}
+	if _, err := parseRunFlags([]string{"--url", "https://127.0.0.1:1"}, func(string) string { return "" }, io.Discard); err == nil || !strings.Contains(err.Error(), "want http://host:port") {
+		t.Errorf("--url https://…: %v, want the URL refused", err)
 	}
 }
