@@ -61,6 +61,7 @@ bench:
 	cat /tmp/qiymet-bench-go.txt
 	{ echo; echo '```'; grep -E '^(Benchmark|goos|goarch|cpu|pkg)' /tmp/qiymet-bench-go.txt; echo '```'; } >> $(CURDIR)/BENCHMARKS.md
 	bash .ci/bench-cli >> $(CURDIR)/BENCHMARKS.md
+	bash .ci/bench-ingest >> $(CURDIR)/BENCHMARKS.md
 
 clean:
 	rm -rf bin
