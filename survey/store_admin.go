@@ -2,7 +2,6 @@ package survey
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"strings"
 	"sync"
@@ -118,15 +117,8 @@ func (s *Store) ListAPIKeys(ctx context.Context) ([]APIKey, error) {
 // RevokeAPIKey revokes a key; revoking twice is a no-op.
 func (s *Store) RevokeAPIKey(ctx context.Context, id int64) error {
 	defer s.ForgetCredentials() // the old credential must stop working here at once
-	var res sql.Result
-	err := s.inTx(ctx, func(tx bun.Tx) (err error) {
-		res, err = tx.NewUpdate().Model((*APIKey)(nil)).Set("revoked_us = ?", us(s.now())).
-			Where("id = ?", id).Where("revoked_us IS NULL").Exec(ctx)
-		if err != nil {
-			return err
-		}
-		return bumpCredEpoch(ctx, tx)
-	})
+	res, err := s.db.NewUpdate().Model((*APIKey)(nil)).Set("revoked_us = ?", us(s.now())).
+		Where("id = ?", id).Where("revoked_us IS NULL").Exec(ctx)
 	if err != nil {
 		return err
 	}

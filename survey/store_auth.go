@@ -150,10 +150,11 @@ func (s *Store) AuthAPIKey(ctx context.Context, key string) (*APIKey, error) {
 
 // Credential cache: a checked kiosk token or API key is trusted without asking the database again, which saves
 // a query on nearly every submission (a kiosk submits far less often than any fixed lifetime short enough for
-// revocations). Instead every revocation or pairing also changes the meta row cred_epoch, which each instance
-// reads at most once per credEpochEvery and drops its cache when it changed: a change made on another instance
-// (or by the CLI) takes effect within that time, and at once on the instance that made it. credCacheTTL bounds
-// an entry's life anyway (a change made behind the application's back).
+// revocations). Instead, every revocation, pairing or removal changes the meta row cred_epoch (database
+// triggers, so whoever makes it: any instance, the CLI, plain SQL), each instance reads it once per
+// credEpochEvery and drops its cache when it has changed. A change made elsewhere takes effect within about that
+// time, and at once on the instance that made it. If the counter cannot be read (or its read is slow), nothing
+// cached is trusted once the last good read is 2 × credEpochEvery old. credCacheTTL bounds an entry's life anyway.
 const (
 	credEpochEvery = time.Second
 	credCacheTTL   = 10 * time.Minute
@@ -161,10 +162,11 @@ const (
 
 // credCache remembers recently authenticated credentials by hash.
 type credCache struct {
-	mu           sync.Mutex
-	entries      map[string]credEntry
-	epoch        string    // cred_epoch as last read
-	epochChecked time.Time // when; zero: read it before trusting any entry
+	mu      sync.Mutex
+	entries map[string]credEntry
+	epoch   string    // cred_epoch as last read ("?" after a failed read)
+	epochAt time.Time // when the last good read of it began; zero: read it before trusting anything
+	reading bool      // a caller is reading it now
 }
 
 type credEntry struct {
@@ -177,28 +179,30 @@ type credEntry struct {
 func (s *Store) cachedCred(ctx context.Context, hash string) (v any, epoch string, ok bool) {
 	c := &s.creds
 	c.mu.Lock()
-	due := time.Since(c.epochChecked) >= credEpochEvery
-	if due {
-		c.epochChecked = time.Now() // this caller reads it; the others trust the cache meanwhile
-	}
+	read := !c.reading && time.Since(c.epochAt) >= credEpochEvery
+	c.reading = c.reading || read // one caller reads it; the others go on meanwhile
 	c.mu.Unlock()
-	if due {
+	if read {
+		began := time.Now()
 		var now string
 		err := s.db.NewSelect().Model((*metaRow)(nil)).Column("value").Where("key = 'cred_epoch'").Scan(ctx, &now)
 		c.mu.Lock()
+		c.reading = false
 		switch {
 		case err != nil && !isNoRows(err):
-			// Unknown: nothing cached is trusted, and nothing is cached, until it is read.
-			c.epochChecked, c.epoch, c.entries = time.Time{}, "?", nil
-		case now != c.epoch:
-			c.epoch, c.entries = now, nil
+			c.epoch, c.entries = "?", nil // unknown: nothing cached, nothing cached meanwhile (put)
+		default:
+			if now != c.epoch {
+				c.epoch, c.entries = now, nil
+			}
+			c.epochAt = began
 		}
 		c.mu.Unlock()
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[hash]
-	if !ok || time.Since(e.checked) > credCacheTTL {
+	if !ok || time.Since(e.checked) > credCacheTTL || time.Since(c.epochAt) > 2*credEpochEvery {
 		return nil, c.epoch, false
 	}
 	return e.v, c.epoch, true
@@ -218,20 +222,12 @@ func (c *credCache) put(hash string, v any, epoch string) {
 	c.entries[hash] = credEntry{v: v, checked: time.Now()}
 }
 
-// bumpCredEpoch tells every instance to drop its cached credentials (with a revocation or a pairing, in its
-// transaction).
-func bumpCredEpoch(ctx context.Context, db bun.IDB) error {
-	_, err := db.NewInsert().Model(&metaRow{Key: "cred_epoch", Value: newSecret("", 12)}).
-		On("CONFLICT (key) DO UPDATE").Set("value = EXCLUDED.value").Exec(ctx)
-	return err
-}
-
 // ForgetCredentials drops every cached credential (after a revocation or a new pairing).
 func (s *Store) ForgetCredentials() {
 	s.creds.mu.Lock()
 	// A lookup still in flight may predate the change: its answer is not cached (put), and cred_epoch is
-	// read again before the next credential.
-	s.creds.entries, s.creds.epoch, s.creds.epochChecked = nil, "forgotten", time.Time{}
+	// read again before anything cached is trusted.
+	s.creds.entries, s.creds.epoch, s.creds.epochAt = nil, "forgotten", time.Time{}
 	s.creds.mu.Unlock()
 }
 

@@ -2,7 +2,6 @@ package survey
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"time"
 	"unicode"
@@ -81,7 +80,7 @@ func (s *Store) PairKiosk(ctx context.Context, code string) (*Kiosk, string, err
 			return Errorf(CodeNotFound, "code", "unknown or already used enrolment code")
 		}
 		k.TokenHash, k.PairingHash, k.PairingExpiresUS = HashSecret(token), "", 0
-		return bumpCredEpoch(ctx, tx)
+		return nil
 	})
 	if err != nil {
 		return nil, "", err
@@ -140,18 +139,11 @@ func (s *Store) KioskByID(ctx context.Context, id int64) (*Kiosk, error) {
 // RevokeKiosk stops a kiosk's token and any pending enrolment code at once. Revoking twice is fine.
 func (s *Store) RevokeKiosk(ctx context.Context, id int64) error {
 	defer s.ForgetCredentials() // the old credential must stop working here at once
-	var res sql.Result
-	err := s.inTx(ctx, func(tx bun.Tx) (err error) {
-		res, err = tx.NewUpdate().Model((*Kiosk)(nil)).
-			Set("revoked_us = COALESCE(revoked_us, ?)", us(s.now())).
-			Set("pairing_hash = NULL").
-			Set("pairing_expires_us = NULL").
-			Where("id = ?", id).Exec(ctx)
-		if err != nil {
-			return err
-		}
-		return bumpCredEpoch(ctx, tx)
-	})
+	res, err := s.db.NewUpdate().Model((*Kiosk)(nil)).
+		Set("revoked_us = COALESCE(revoked_us, ?)", us(s.now())).
+		Set("pairing_hash = NULL").
+		Set("pairing_expires_us = NULL").
+		Where("id = ?", id).Exec(ctx)
 	if err != nil {
 		return err
 	}

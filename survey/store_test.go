@@ -853,8 +853,8 @@ func TestBurstRuleWaitsForOtherInstance(t *testing.T) {
 	}
 }
 
-// TestRevocationReachesOtherInstance: each instance caches checked credentials, and a revocation or a new
-// pairing made on another instance reaches it within about a second (cred_epoch), not after the cache's life.
+// TestRevocationReachesOtherInstance: each instance caches checked credentials, and a revocation made on another
+// instance, or in plain SQL, reaches it within about a second (cred_epoch), not after the cache's life.
 func TestRevocationReachesOtherInstance(t *testing.T) {
 	for _, dialect := range []string{"sqlite-file", "pg"} {
 		t.Run(dialect, func(t *testing.T) {
@@ -895,6 +895,24 @@ func TestRevocationReachesOtherInstance(t *testing.T) {
 					t.Fatalf("5 s after the revocations the other instance still accepts: kiosk %v, API key %v", kerr, aerr)
 				}
 				time.Sleep(50 * time.Millisecond)
+			}
+			// A revocation behind the application's back (plain SQL) too: the counter is kept by triggers.
+			k3, token3, err := a.AddKiosk(ctx, "baku-1", "Exit 3", "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.AuthKiosk(ctx, token3); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.DB().NewRaw("UPDATE kiosks SET revoked_us = 1 WHERE id = ?", k3.ID).Exec(ctx); err != nil {
+				t.Fatal(err)
+			}
+			for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+				if _, err := b.AuthKiosk(ctx, token3); survey.ErrorCode(err) == survey.CodeUnauthorized {
+					break
+				} else if time.Now().After(deadline) {
+					t.Fatalf("5 s after a revocation in SQL the other instance still accepts the kiosk: %v", err)
+				}
 			}
 			// And a credential checked once stays cached (no query per submission) while nothing changes.
 			k2, token2, err := a.AddKiosk(ctx, "baku-1", "Exit 2", "")

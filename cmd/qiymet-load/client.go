@@ -97,7 +97,9 @@ func (c *client) roundTrip(ctx context.Context, cn *conn, host, path, bearer str
 		return answer{}, ctxErr(ctx, err)
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	resp.Body.Close()
+	if cerr := resp.Body.Close(); err == nil {
+		err = cerr // the rest of a long body not read: the connection is out of step
+	}
 	if err != nil {
 		return answer{}, ctxErr(ctx, err)
 	}

@@ -1,3 +1,4 @@
+-- One transaction (.tx.up.sql): no instance ever sees the responses table without its insert trigger.
 -- One response per invitation: a one-time link is enforced by the database itself, and a link's response is
 -- found by its invitation (a group commit gives back the invitation of a link whose row was not stored).
 CREATE UNIQUE INDEX responses_invitation ON responses (invitation_id) WHERE invitation_id IS NOT NULL;
@@ -28,3 +29,19 @@ DROP FUNCTION agg_pending_on_insert();
 --bun:split
 CREATE TRIGGER responses_counted_insert AFTER INSERT ON responses REFERENCING NEW TABLE AS inserted
 FOR EACH STATEMENT EXECUTE FUNCTION agg_pending_on_insert_rows();
+--bun:split
+-- Every revocation, pairing or removal of a kiosk or API key changes meta cred_epoch, whoever makes it (any
+-- instance, the CLI, plain SQL): each instance reads it once a second and drops its cached credentials when it
+-- has changed (survey/store_auth.go). A heartbeat or a new enrolment code touches neither column: no change.
+CREATE FUNCTION bump_cred_epoch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO meta (key, value) VALUES ('cred_epoch', gen_random_uuid()::text)
+    ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value;
+    RETURN NULL;
+END $$;
+--bun:split
+CREATE TRIGGER kiosks_cred_epoch AFTER UPDATE OF revoked_us, token_hash OR DELETE ON kiosks
+FOR EACH STATEMENT EXECUTE FUNCTION bump_cred_epoch();
+--bun:split
+CREATE TRIGGER api_keys_cred_epoch AFTER UPDATE OF revoked_us OR DELETE ON api_keys
+FOR EACH STATEMENT EXECUTE FUNCTION bump_cred_epoch();
