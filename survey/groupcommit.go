@@ -101,11 +101,16 @@ func insertGroupRows(ctx context.Context, db bun.IDB, rows []*Response) (map[str
 	if err != nil && !isNoRows(err) {
 		return nil, err
 	}
-	fresh := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		fresh[id] = true
+	return setOf(ids), nil
+}
+
+// setOf returns the set of xs.
+func setOf[T comparable](xs []T) map[T]bool {
+	set := make(map[T]bool, len(xs))
+	for _, x := range xs {
+		set[x] = true
 	}
-	return fresh, nil
+	return set
 }
 
 // commitGroup stores a batch in one transaction and answers each request: inserted, its id already stored,
@@ -147,27 +152,17 @@ func (s *Store) commitGroup(ctx context.Context, batch []*groupReq) ([]groupRes,
 // claimInvitationsGroup marks the invitations of the batch's link submissions used and returns those it
 // claimed (an invitation used before, by another transaction, is not).
 func claimInvitationsGroup(ctx context.Context, tx bun.Tx, batch []*groupReq, nowUS int64) (map[int64]bool, error) {
-	var ids []int64
-	for _, q := range batch {
-		if inv := q.r.InvitationID; inv != 0 && !slices.Contains(ids, inv) {
-			ids = append(ids, inv)
-		}
-	}
+	ids := batchIDs(batch, func(r *Response) int64 { return r.InvitationID }) // row locks in id order: no deadlock
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	slices.Sort(ids) // row locks in id order: two instances' groups never deadlock on them
 	var got []int64
 	err := tx.NewUpdate().Table("invitations").Set("used_us = ?", nowUS).
 		Where("id IN (?) AND used_us IS NULL", bun.List(ids)).Returning("id").Scan(ctx, &got)
 	if err != nil && !isNoRows(err) {
 		return nil, err
 	}
-	claimed := make(map[int64]bool, len(got))
-	for _, id := range got {
-		claimed[id] = true
-	}
-	return claimed, nil
+	return setOf(got), nil
 }
 
 // applyBurstRuleGroup applies the burst rule (markBursts) in SQLite's write transaction, which holds the
@@ -196,16 +191,21 @@ func (s *Store) applyBurstRuleGroup(ctx context.Context, tx bun.Tx, batch []*gro
 	return nil
 }
 
-// batchKiosks lists the batch's kiosks in id order (the order their rows are locked in).
+// batchKiosks lists the batch's kiosks in id order (the order their locks are taken in).
 func batchKiosks(batch []*groupReq) []int64 {
-	var kiosks []int64
+	return batchIDs(batch, func(r *Response) int64 { return r.KioskID })
+}
+
+// batchIDs lists the distinct non-zero ids that field gives for the batch's rows, in ascending order.
+func batchIDs(batch []*groupReq, field func(*Response) int64) []int64 {
+	var ids []int64
 	for _, q := range batch {
-		if k := q.r.KioskID; k != 0 && !slices.Contains(kiosks, k) {
-			kiosks = append(kiosks, k)
+		if id := field(q.r); id != 0 && !slices.Contains(ids, id) {
+			ids = append(ids, id)
 		}
 	}
-	slices.Sort(kiosks)
-	return kiosks
+	slices.Sort(ids)
+	return ids
 }
 
 // recentWhere selects the stored submissions of the batch's kiosks that can make one of the batch's a burst:
