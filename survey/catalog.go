@@ -63,8 +63,8 @@ type Question struct {
 	Text     Names    `json:"text"`
 }
 
-// W is the question's weight in R (default 1; text questions never count).
-func (q Question) W() float64 {
+// ScoreWeight is the question's weight in R (default 1; text questions never count).
+func (q Question) ScoreWeight() float64 {
 	if q.Type == TypeText {
 		return 0
 	}
@@ -265,7 +265,7 @@ func (s *Survey) Validate(where string) error {
 		if q.Type == TypeText && q.Weight != nil && *q.Weight != 0 {
 			return FieldError(qw+".weight", "%s: text questions are never scored", qw)
 		}
-		if q.W() > 0 {
+		if q.ScoreWeight() > 0 {
 			scored = true
 		}
 		if err := checkNames(qw+".text", q.Text); err != nil {

@@ -55,9 +55,9 @@ const (
 var reasonRE = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
 
 // CSVHeader is the export header for this catalog.
-func (ix *Index) CSVHeader() []string {
+func (cv *CatalogView) CSVHeader() []string {
 	h := append([]string(nil), CSVColumns...)
-	for _, k := range ix.QuestionKeys() {
+	for _, k := range cv.QuestionKeys() {
 		h = append(h, questionPrefix+k)
 	}
 	return h
@@ -92,7 +92,7 @@ type qColumn struct {
 }
 
 // parseCSVHeader accepts the columns in any order; unknown and duplicate columns are errors.
-func (ix *Index) parseCSVHeader(rec []string) (*csvLayout, []LineError) {
+func (cv *CatalogView) parseCSVHeader(rec []string) (*csvLayout, []LineError) {
 	l := &csvLayout{names: make([]string, len(rec))}
 	for i := range l.fixed {
 		l.fixed[i] = -1
@@ -116,7 +116,7 @@ func (ix *Index) parseCSVHeader(rec []string) (*csvLayout, []LineError) {
 			continue
 		}
 		if key, ok := strings.CutPrefix(name, questionPrefix); ok {
-			if typ, known := ix.keyTypes[key]; known {
+			if typ, known := cv.keyTypes[key]; known {
 				l.qs = append(l.qs, qColumn{key: key, typ: typ, pos: pos})
 				continue
 			}
@@ -162,7 +162,7 @@ var importNamespace = uuid.MustParse("6f1d1c0e-3a52-4c55-9d6f-2b8f4e0a9c31")
 
 // decodeRow validates one record exactly like the API would (Index.Prepare, historic), then applies the
 // row's channel, status and reason.
-func (ix *Index) decodeRow(l *csvLayout, rec []string, line int, now time.Time) (*Response, *LineError) {
+func (cv *CatalogView) decodeRow(l *csvLayout, rec []string, line int, now time.Time) (*Response, *LineError) {
 	fail := func(col, format string, args ...any) (*Response, *LineError) {
 		return nil, &LineError{Line: line, Column: col, Message: fmt.Sprintf(format, args...)}
 	}
@@ -227,7 +227,7 @@ func (ix *Index) decodeRow(l *csvLayout, rec []string, line int, now time.Time) 
 		}
 		sub.Answers[q.key] = answerJSON(q.typ, v)
 	}
-	r, err := ix.Prepare(sub, Target{Channel: channel, Historic: true}, now)
+	r, err := cv.Prepare(sub, Target{Channel: channel, Historic: true}, now)
 	if err != nil {
 		col, msg := "", err.Error()
 		if e, ok := AsError(err); ok {
@@ -283,7 +283,7 @@ func csvColumnOf(field string) string {
 
 // encodeRow writes a stored response as one CSV record into rec (len(header)): the reference the export's
 // byte-level writer (exportRow) is tested against.
-func (ix *Index) encodeRow(r *Response, loc *time.Location, rec []string) error {
+func (cv *CatalogView) encodeRow(r *Response, loc *time.Location, rec []string) error {
 	rec[colID] = r.ID
 	rec[colSubmittedAt] = fromUS(r.SubmittedUS, loc).Format(time.RFC3339Nano) // sub-second digits only when present
 	rec[colAgency] = r.Agency
@@ -296,13 +296,13 @@ func (ix *Index) encodeRow(r *Response, loc *time.Location, rec []string) error 
 	rec[colStatus] = r.Status
 	rec[colReason] = r.Reason
 	rec[colComment] = r.Comment
-	_, err := ix.answerCells(r.ID, r.Answers, rec[numFixedCols:], nil)
+	_, err := cv.answerCells(r.ID, r.Answers, rec[numFixedCols:], nil)
 	return err
 }
 
 // answerCells fills cells (one per question, catalog order) from stored answers JSON. pairs is scratch space,
 // returned for reuse.
-func (ix *Index) answerCells(id, answers string, cells []string, pairs []rawAnswer) ([]rawAnswer, error) {
+func (cv *CatalogView) answerCells(id, answers string, cells []string, pairs []rawAnswer) ([]rawAnswer, error) {
 	pairs, ok := splitAnswers(answers, pairs[:0])
 	if !ok {
 		var m map[string]json.RawMessage
@@ -314,7 +314,7 @@ func (ix *Index) answerCells(id, answers string, cells []string, pairs []rawAnsw
 			pairs = append(pairs, rawAnswer{k, string(v)})
 		}
 	}
-	for i, k := range ix.QuestionKeys() {
+	for i, k := range cv.QuestionKeys() {
 		v, found := "", false
 		for j := len(pairs) - 1; j >= 0; j-- { // the last of repeated keys wins, as in encoding/json
 			if pairs[j].key == k {
@@ -429,7 +429,7 @@ const decodeChunkRows = 256
 
 // decodeRows reads every data record of src and validates them on all cores, handing them to fn in file
 // order. fn's error, a fatal reader error or ctx's cancellation stops it.
-func (ix *Index) decodeRows(ctx context.Context, src *csvSource, layout *csvLayout, now time.Time, fn func(d *decodedRow) error) error {
+func (cv *CatalogView) decodeRows(ctx context.Context, src *csvSource, layout *csvLayout, now time.Time, fn func(d *decodedRow) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := max(runtime.GOMAXPROCS(0), 1)
@@ -475,7 +475,7 @@ func (ix *Index) decodeRows(ctx context.Context, src *csvSource, layout *csvLayo
 				for i := range c.rows {
 					d := &c.rows[i]
 					if d.bad == nil {
-						d.r, d.bad = ix.decodeRow(layout, d.rec, d.line, now)
+						d.r, d.bad = cv.decodeRow(layout, d.rec, d.line, now)
 					}
 				}
 				close(c.done)

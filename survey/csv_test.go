@@ -15,13 +15,13 @@ import (
 	"time"
 )
 
-// csvIndex is the catalog of testdata/catalog.json without a database.
-func csvIndex(t testing.TB) *Index { return testIndex(t) }
+// csvCatalogView is the catalog of testdata/catalog.json without a database.
+func csvCatalogView(t testing.TB) *CatalogView { return testCatalogView(t) }
 
 var csvTestNow = time.Date(2025, 8, 14, 6, 0, 0, 0, time.UTC)
 
 func TestCSVHeader(t *testing.T) {
-	got := strings.Join(csvIndex(t).CSVHeader(), ",")
+	got := strings.Join(csvCatalogView(t).CSVHeader(), ",")
 	want := "id,submitted_at,agency,service,center,channel,survey,survey_version,lang,status,reason,comment," +
 		"q.overall,q.waiting,q.resolved,q.courtesy,q.comment"
 	if got != want {
@@ -30,13 +30,13 @@ func TestCSVHeader(t *testing.T) {
 }
 
 func TestEncodeRow(t *testing.T) {
-	ix := csvIndex(t)
+	cv := csvCatalogView(t)
 	baku, _ := time.LoadLocation("Asia/Baku")
 	r := &Response{ID: "1b4e28ba-2fa1-4d2e-8a3c-5f2d9b1c7e01", SubmittedUS: time.Date(2025, 8, 14, 6, 21, 7, 0, time.UTC).UnixMicro(),
 		Agency: "migration", Channel: "kiosk", Survey: "visit", SurveyVersion: 1, Lang: "ru", Status: "excluded", Reason: "burst",
 		Comment: "a, \"b\"", Answers: `{"comment":"Хорошо","overall":4,"resolved":false}`}
-	rec := make([]string, len(ix.CSVHeader()))
-	if err := ix.encodeRow(r, baku, rec); err != nil {
+	rec := make([]string, len(cv.CSVHeader()))
+	if err := cv.encodeRow(r, baku, rec); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{r.ID, "2025-08-14T10:21:07+04:00", "migration", "", "", "kiosk", "visit", "1", "ru", "excluded", "burst",
@@ -46,7 +46,7 @@ func TestEncodeRow(t *testing.T) {
 	}
 	r.SubmittedUS += 250_000
 	r.Answers = "not json"
-	if err := ix.encodeRow(r, baku, rec); err == nil {
+	if err := cv.encodeRow(r, baku, rec); err == nil {
 		t.Fatal("corrupt answers must be an error")
 	}
 	if rec[1] != "2025-08-14T10:21:07.25+04:00" {
@@ -89,13 +89,13 @@ func FuzzCSVImportRow(f *testing.F) {
 	} {
 		f.Add([]byte(seed))
 	}
-	ix := csvIndex(f)
+	cv := csvCatalogView(f)
 	baku, _ := time.LoadLocation("Asia/Baku")
-	exportLayout, errs := ix.parseCSVHeader(ix.CSVHeader())
+	exportLayout, errs := cv.parseCSVHeader(cv.CSVHeader())
 	if len(errs) > 0 {
 		f.Fatal(errs)
 	}
-	if strings.Join(ix.CSVHeader(), ",")+"\n" != header {
+	if strings.Join(cv.CSVHeader(), ",")+"\n" != header {
 		f.Fatal("the fuzz header must be the export header: cells are compared by position")
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -104,7 +104,7 @@ func FuzzCSVImportRow(f *testing.F) {
 		if err != nil {
 			t.Fatalf("header: %v", err)
 		}
-		layout, errs := ix.parseCSVHeader(hdr)
+		layout, errs := cv.parseCSVHeader(hdr)
 		if len(errs) > 0 {
 			t.Fatal(errs)
 		}
@@ -123,7 +123,7 @@ func FuzzCSVImportRow(f *testing.F) {
 			if err != nil {
 				return // a fatal reader error (e.g. an oversized record) ends the file
 			}
-			r, lerr := ix.decodeRow(layout, rec, line, csvTestNow)
+			r, lerr := cv.decodeRow(layout, rec, line, csvTestNow)
 			if lerr != nil {
 				if lerr.Line != line || lerr.Message == "" {
 					t.Fatalf("bad error %+v for line %d", lerr, line)
@@ -131,10 +131,10 @@ func FuzzCSVImportRow(f *testing.F) {
 				continue
 			}
 			out := make([]string, len(exportLayout.names))
-			if err := ix.encodeRow(r, baku, out); err != nil {
+			if err := cv.encodeRow(r, baku, out); err != nil {
 				t.Fatal(err)
 			}
-			r2, lerr := ix.decodeRow(exportLayout, out, line, csvTestNow)
+			r2, lerr := cv.decodeRow(exportLayout, out, line, csvTestNow)
 			if lerr != nil {
 				t.Fatalf("exported row %q does not import: %v", out, lerr)
 			}
@@ -158,7 +158,7 @@ func FuzzCSVImportRow(f *testing.F) {
 					a, err1 := time.Parse(time.RFC3339Nano, in)
 					b, err2 := time.Parse(time.RFC3339Nano, got)
 					same = err1 == nil && err2 == nil && a.UnixMicro() == b.UnixMicro()
-				case name == "survey_version" || ix.keyTypes[strings.TrimPrefix(name, questionPrefix)] == TypeScale:
+				case name == "survey_version" || cv.keyTypes[strings.TrimPrefix(name, questionPrefix)] == TypeScale:
 					a, err1 := strconv.Atoi(in)
 					b, err2 := strconv.Atoi(got)
 					same = err1 == nil && err2 == nil && a == b
@@ -168,7 +168,7 @@ func FuzzCSVImportRow(f *testing.F) {
 				}
 			}
 			out2 := make([]string, len(out))
-			if err := ix.encodeRow(r2, baku, out2); err != nil {
+			if err := cv.encodeRow(r2, baku, out2); err != nil {
 				t.Fatal(err)
 			}
 			// The content hash depends on whether submitted_at was given; everything stored must match.
@@ -182,12 +182,12 @@ func FuzzCSVImportRow(f *testing.F) {
 
 // BenchmarkDecodeRow is the CPU cost per row of both import passes (validation as the API does it).
 func BenchmarkDecodeRow(b *testing.B) {
-	ix := csvIndex(b)
-	layout, _ := ix.parseCSVHeader(ix.CSVHeader())
+	cv := csvCatalogView(b)
+	layout, _ := cv.parseCSVHeader(cv.CSVHeader())
 	rec := []string{"1b4e28ba-2fa1-4d2e-8a3c-5f2d9b1c7e01", "2025-08-14T10:21:07.123456+04:00", "migration", "temp-residence",
 		"baku-1", "kiosk", "visit", "1", "az", "counted", "", "Tez və nəzakətli.", "5", "4", "true", "3", ""}
 	for b.Loop() {
-		if _, le := ix.decodeRow(layout, rec, 2, csvTestNow); le != nil {
+		if _, le := cv.decodeRow(layout, rec, 2, csvTestNow); le != nil {
 			b.Fatal(le)
 		}
 	}
@@ -196,7 +196,7 @@ func BenchmarkDecodeRow(b *testing.B) {
 // TestDecodeRowsOrderAndStop: rows validated on all cores still arrive in file order, and stopping early
 // leaves no goroutine behind.
 func TestDecodeRowsOrderAndStop(t *testing.T) {
-	ix := csvIndex(t)
+	cv := csvCatalogView(t)
 	var b strings.Builder
 	b.WriteString("agency,q.overall\n")
 	for i := range 3000 {
@@ -210,9 +210,9 @@ func TestDecodeRowsOrderAndStop(t *testing.T) {
 	run := func(stopAt int) (int, error) {
 		src := newCSVSource(strings.NewReader(data))
 		hdr, _, _ := src.next()
-		layout, _ := ix.parseCSVHeader(hdr)
+		layout, _ := cv.parseCSVHeader(hdr)
 		seen, last := 0, 1
-		err := ix.decodeRows(context.Background(), src, layout, csvTestNow, func(d *decodedRow) error {
+		err := cv.decodeRows(context.Background(), src, layout, csvTestNow, func(d *decodedRow) error {
 			if d.line != last+1 || (d.bad != nil) != ((d.line-2)%7 == 0) {
 				return fmt.Errorf("line %d after %d (bad %v)", d.line, last, d.bad)
 			}
@@ -245,7 +245,7 @@ var errStop = errors.New("stop")
 // The export's byte writer writes exactly what encoding/csv writes for encodeRow's record, for hostile cells
 // too (quotes, CR, LF, leading spaces, `\.`, escaped and invalid UTF-8 answers, non-canonical JSON).
 func TestExportRowMatchesEncodingCSV(t *testing.T) {
-	ix := csvIndex(t)
+	cv := csvCatalogView(t)
 	baku, _ := time.LoadLocation("Asia/Baku")
 	comments := []string{"", "plain", "a, \"b\"", "line 1\nline 2", "cr\ronly", "crlf\r\nend", " leading space", "\tTab",
 		`\.`, "=HYPERLINK(\"x\")", "ə ş ç ğ ı İ ö ü", "\u00a0nbsp first", "trailing\n"}
@@ -255,10 +255,10 @@ func TestExportRowMatchesEncodingCSV(t *testing.T) {
 	want := &bytes.Buffer{}
 	cw := csv.NewWriter(want)
 	cw.UseCRLF = true
-	cw.Write(ix.CSVHeader())
-	w := newCSVRowWriter(ix, baku)
+	cw.Write(cv.CSVHeader())
+	w := newCSVRowWriter(cv, baku)
 	w.header()
-	rec := make([]string, len(ix.CSVHeader()))
+	rec := make([]string, len(cv.CSVHeader()))
 	n := 0
 	for i, c := range comments {
 		for j, a := range answers {
@@ -267,7 +267,7 @@ func TestExportRowMatchesEncodingCSV(t *testing.T) {
 				Channel: "kiosk", Survey: "visit", SurveyVersion: 1 + i, Lang: "ru", Status: "excluded", Reason: []string{"", "burst"}[j%2],
 				Comment: c, Answers: a}
 			n++
-			if err := ix.encodeRow(r, baku, rec); err != nil {
+			if err := cv.encodeRow(r, baku, rec); err != nil {
 				t.Fatalf("%q: %v", a, err)
 			}
 			cw.Write(rec)

@@ -30,20 +30,20 @@ const exportColumns = "id, submitted_us, " +
 
 // csvRowWriter appends export rows to a buffer; cells and pairs are scratch space reused across rows.
 type csvRowWriter struct {
-	ix    *Index
+	cv    *CatalogView
 	loc   *time.Location
 	buf   []byte
 	cells []string
 	pairs []rawAnswer
 }
 
-func newCSVRowWriter(ix *Index, loc *time.Location) *csvRowWriter {
-	return &csvRowWriter{ix: ix, loc: loc, buf: make([]byte, 0, 96<<10), cells: make([]string, len(ix.QuestionKeys()))}
+func newCSVRowWriter(cv *CatalogView, loc *time.Location) *csvRowWriter {
+	return &csvRowWriter{cv: cv, loc: loc, buf: make([]byte, 0, 96<<10), cells: make([]string, len(cv.QuestionKeys()))}
 }
 
 // header appends the §5 header line.
 func (w *csvRowWriter) header() {
-	for i, h := range w.ix.CSVHeader() {
+	for i, h := range w.cv.CSVHeader() {
 		if i > 0 {
 			w.buf = append(w.buf, ',')
 		}
@@ -55,7 +55,7 @@ func (w *csvRowWriter) header() {
 // row appends one response.
 func (w *csvRowWriter) row(r *exportRow) error {
 	var err error
-	if w.pairs, err = w.ix.answerCells(r.ID, r.Answers, w.cells, w.pairs); err != nil {
+	if w.pairs, err = w.cv.answerCells(r.ID, r.Answers, w.cells, w.pairs); err != nil {
 		return err
 	}
 	w.buf = appendCSVField(w.buf, r.ID)

@@ -56,11 +56,11 @@ func FuzzDecodeSubmission(f *testing.F) {
 	for _, s := range seeds {
 		f.Add([]byte(s))
 	}
-	ix := testIndex(f)
+	cv := testCatalogView(f)
 	now := time.Date(2025, 8, 14, 6, 0, 0, 0, time.UTC)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		for _, tg := range []Target{{Channel: ChannelAPI}, {Channel: ChannelKiosk, KioskID: 1, KioskCenter: "baku-1"}} {
-			r, err := decodeAndPrepare(ix, body, tg, now)
+			r, err := decodeAndPrepare(cv, body, tg, now)
 			if err != nil {
 				checkContractError(t, err)
 				continue
@@ -83,7 +83,7 @@ func FuzzDecodeSubmission(f *testing.F) {
 				"center": r.Center, "survey": r.Survey, "survey_version": r.SurveyVersion, "comment": r.Comment,
 				"lang": r.Lang, "answers": json.RawMessage(r.Answers),
 				"submitted_at": time.UnixMicro(r.SubmittedUS).UTC().Format(time.RFC3339Nano)})
-			r2, err := decodeAndPrepare(ix, again, tg, now)
+			r2, err := decodeAndPrepare(cv, again, tg, now)
 			if err != nil {
 				t.Fatalf("re-encoded row refused: %v\n%s", err, again)
 			}
@@ -161,6 +161,6 @@ func FuzzDecodeCatalog(f *testing.F) {
 		if verr2 := c2.Validate(nil); fmt.Sprint(verr) != fmt.Sprint(verr2) {
 			t.Fatalf("Validate changed after a round trip: %v / %v", verr, verr2)
 		}
-		_ = newIndex(*c, "fuzz") // must not panic; last, as it sorts c's slices in place
+		_ = newCatalogView(*c, "fuzz") // must not panic; last, as it sorts c's slices in place
 	})
 }

@@ -210,7 +210,7 @@ type Target struct {
 var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // Prepare validates a submission against the catalog and turns it into a response row (not yet stored).
-func (ix *Index) Prepare(sub *Submission, t Target, now time.Time) (*Response, error) {
+func (cv *CatalogView) Prepare(sub *Submission, t Target, now time.Time) (*Response, error) {
 	r := &Response{Channel: t.Channel, KioskID: t.KioskID, InvitationID: t.InvitationID,
 		ReceivedUS: us(now), Status: StatusCounted}
 	if sub.ID == "" {
@@ -237,7 +237,7 @@ func (ix *Index) Prepare(sub *Submission, t Target, now time.Time) (*Response, e
 	if sub.Agency == "" {
 		return nil, FieldError("agency", "agency is required")
 	}
-	ag, ok := ix.Agency(sub.Agency)
+	ag, ok := cv.Agency(sub.Agency)
 	if !ok {
 		return nil, Errorf(CodeUnknownAgency, "agency", "unknown agency %q", truncate(sub.Agency, 64))
 	}
@@ -249,7 +249,7 @@ func (ix *Index) Prepare(sub *Submission, t Target, now time.Time) (*Response, e
 	}
 	r.Agency = ag.Code
 	if sub.Service != "" {
-		sv, ok := ix.Service(sub.Service)
+		sv, ok := cv.Service(sub.Service)
 		if !ok {
 			return nil, FieldError("service", "unknown service %q", truncate(sub.Service, 64))
 		}
@@ -259,10 +259,10 @@ func (ix *Index) Prepare(sub *Submission, t Target, now time.Time) (*Response, e
 		r.Service = sv.Code
 	}
 	if sub.Center != "" {
-		if _, ok := ix.Center(sub.Center); !ok {
+		if _, ok := cv.Center(sub.Center); !ok {
 			return nil, FieldError("center", "unknown centre %q", truncate(sub.Center, 64))
 		}
-		if !ix.Hosts(sub.Center, ag.Code) {
+		if !cv.Hosts(sub.Center, ag.Code) {
 			return nil, FieldError("center", "centre %q does not host agency %q", sub.Center, ag.Code)
 		}
 		r.Center = sub.Center
@@ -274,9 +274,9 @@ func (ix *Index) Prepare(sub *Submission, t Target, now time.Time) (*Response, e
 	if sub.SurveyVersion < 0 {
 		return nil, FieldError("survey_version", "survey_version must be positive")
 	}
-	sv, ok := ix.Survey(code, sub.SurveyVersion)
+	sv, ok := cv.Survey(code, sub.SurveyVersion)
 	if !ok {
-		if _, known := ix.Survey(code, 0); !known {
+		if _, known := cv.Survey(code, 0); !known {
 			return nil, FieldError("survey", "unknown survey %q", truncate(code, 64))
 		}
 		return nil, FieldError("survey_version", "survey %q has no version %d", code, sub.SurveyVersion)
@@ -430,7 +430,7 @@ func (s *Survey) Score(answers map[string]any) (r float64, top2 bool, err error)
 		default:
 			continue
 		}
-		items = append(items, scoring.Item{Weight: q.W(), Score: score})
+		items = append(items, scoring.Item{Weight: q.ScoreWeight(), Score: score})
 	}
 	r, ok := scoring.ResponseScore(items)
 	if !ok || math.IsNaN(r) {

@@ -12,8 +12,8 @@ import (
 // testNow is the server clock of the pure validation tests.
 var testNow = time.Date(2025, 8, 14, 6, 0, 0, 0, time.UTC)
 
-// testIndex loads testdata/catalog.json into an Index without a database.
-func testIndex(t testing.TB) *Index {
+// testCatalogView loads testdata/catalog.json into a CatalogView without a database.
+func testCatalogView(t testing.TB) *CatalogView {
 	t.Helper()
 	f, err := os.Open("../testdata/catalog.json")
 	if err != nil {
@@ -27,16 +27,16 @@ func testIndex(t testing.TB) *Index {
 	if err := c.Validate(nil); err != nil {
 		t.Fatal(err)
 	}
-	return newIndex(*c, "test")
+	return newCatalogView(*c, "test")
 }
 
 // decodeAndPrepare runs what POST /api/v1/responses runs before the database: decode, then validate.
-func decodeAndPrepare(ix *Index, body []byte, tg Target, now time.Time) (*Response, error) {
+func decodeAndPrepare(cv *CatalogView, body []byte, tg Target, now time.Time) (*Response, error) {
 	sub, err := DecodeSubmission(body)
 	if err != nil {
 		return nil, err
 	}
-	return ix.Prepare(sub, tg, now)
+	return cv.Prepare(sub, tg, now)
 }
 
 // obj builds a submission body from a base object with some top-level fields replaced (raw JSON values).
@@ -82,7 +82,7 @@ func jsonString(s string) string {
 }
 
 func TestPrepareValidation(t *testing.T) {
-	ix := testIndex(t)
+	cv := testCatalogView(t)
 	api := Target{Channel: ChannelAPI}
 	at := func(d time.Duration) string { return jsonString(testNow.Add(d).Format(time.RFC3339Nano)) }
 	az := func(n int) string { return strings.Repeat("ə", n) } // 2 bytes per character in UTF-8
@@ -171,7 +171,7 @@ func TestPrepareValidation(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r, err := decodeAndPrepare(ix, []byte(c.body), api, testNow)
+			r, err := decodeAndPrepare(cv, []byte(c.body), api, testNow)
 			if c.code == "" {
 				if err != nil {
 					t.Fatalf("want valid, got %v", err)
@@ -199,9 +199,9 @@ func TestPrepareValidation(t *testing.T) {
 }
 
 func TestPrepareKeepsCommentVerbatim(t *testing.T) {
-	ix := testIndex(t)
+	cv := testCatalogView(t)
 	hostile := "'; DROP TABLE responses;-- <script>alert(1)</script> \u202eevil\u202c 😀 Tez və nəzakətli"
-	r, err := decodeAndPrepare(ix, []byte(obj(map[string]string{"comment": jsonString(hostile)})), Target{Channel: ChannelAPI}, testNow)
+	r, err := decodeAndPrepare(cv, []byte(obj(map[string]string{"comment": jsonString(hostile)})), Target{Channel: ChannelAPI}, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,8 +211,8 @@ func TestPrepareKeepsCommentVerbatim(t *testing.T) {
 }
 
 func TestPrepareIDAndTimes(t *testing.T) {
-	ix := testIndex(t)
-	r, err := decodeAndPrepare(ix, []byte(obj(map[string]string{"id": `"1B4E28BA-2FA1-4D2E-8A3C-5F2D9B1C7E01"`,
+	cv := testCatalogView(t)
+	r, err := decodeAndPrepare(cv, []byte(obj(map[string]string{"id": `"1B4E28BA-2FA1-4D2E-8A3C-5F2D9B1C7E01"`,
 		"submitted_at": `"2025-08-14T09:59:00+04:00"`})), Target{Channel: ChannelAPI}, testNow)
 	if err != nil {
 		t.Fatal(err)
@@ -226,7 +226,7 @@ func TestPrepareIDAndTimes(t *testing.T) {
 	if r.ReceivedUS != testNow.UnixMicro() {
 		t.Errorf("received_us = %d, want %d", r.ReceivedUS, testNow.UnixMicro())
 	}
-	r2, err := decodeAndPrepare(ix, []byte(obj(nil)), Target{Channel: ChannelAPI}, testNow)
+	r2, err := decodeAndPrepare(cv, []byte(obj(nil)), Target{Channel: ChannelAPI}, testNow)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,7 +239,7 @@ func TestPrepareIDAndTimes(t *testing.T) {
 }
 
 func TestPrepareTargets(t *testing.T) {
-	ix := testIndex(t)
+	cv := testCatalogView(t)
 	inv := &Invitation{ID: 7, Agency: "migration", Service: "temp-residence", Center: "ganja"}
 	cases := []struct {
 		name       string
@@ -262,7 +262,7 @@ func TestPrepareTargets(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			r, err := decodeAndPrepare(ix, []byte(c.body), c.target, testNow)
+			r, err := decodeAndPrepare(cv, []byte(c.body), c.target, testNow)
 			if c.code != "" {
 				if e, ok := AsError(err); !ok || e.Code != c.code || e.Field != c.field {
 					t.Fatalf("want %s/%s, got %v", c.code, c.field, err)
@@ -281,7 +281,7 @@ func TestPrepareTargets(t *testing.T) {
 
 // TestResponseScore checks R = Σ wᵢ·sᵢ / Σ wᵢ (CONTRACT §6) against sums worked out by hand.
 func TestResponseScore(t *testing.T) {
-	ix := testIndex(t)
+	cv := testCatalogView(t)
 	// A second survey with uneven weights and a 0..10 scale.
 	w2, w0 := 2.0, 0.0
 	custom := Survey{Code: "nps", Version: 1, Primary: "recommend", Questions: []Question{
@@ -293,7 +293,7 @@ func TestResponseScore(t *testing.T) {
 	if err := custom.Validate("nps"); err != nil {
 		t.Fatal(err)
 	}
-	visit, _ := ix.Survey("visit", 0)
+	visit, _ := cv.Survey("visit", 0)
 	cases := []struct {
 		name     string
 		sv       *Survey

@@ -39,7 +39,7 @@ type Store struct {
 	catMu      sync.Mutex
 	catRev     string
 	catChecked time.Time
-	cat        *Index
+	cat        *CatalogView
 
 	rollupMu    sync.Mutex
 	zoneChecked bool // the cells were found built in s.loc (guarded by rollupMu)

@@ -64,11 +64,11 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate) (*User,
 	switch role {
 	case RoleAdmin, RoleAnalyst:
 	case RoleManager:
-		ix, err := s.Index(ctx)
+		cv, err := s.CatalogView(ctx)
 		if err != nil {
 			return nil, err
 		}
-		if _, ok := ix.Agency(agency); !ok {
+		if _, ok := cv.Agency(agency); !ok {
 			return nil, Errorf(CodeUnknownAgency, "agency", "a manager needs a known agency")
 		}
 	default:

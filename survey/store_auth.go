@@ -55,14 +55,14 @@ type Kiosk struct {
 // AddKiosk registers a kiosk in a centre (optionally bound to one agency it hosts) and returns its device token,
 // which is shown once and stored only as a hash.
 func (s *Store) AddKiosk(ctx context.Context, center, name, agency string) (*Kiosk, string, error) {
-	ix, err := s.Index(ctx)
+	cv, err := s.CatalogView(ctx)
 	if err != nil {
 		return nil, "", err
 	}
-	if _, ok := ix.Center(center); !ok {
+	if _, ok := cv.Center(center); !ok {
 		return nil, "", FieldError("center", "unknown centre %q", center)
 	}
-	if agency != "" && !ix.Hosts(center, agency) {
+	if agency != "" && !cv.Hosts(center, agency) {
 		return nil, "", FieldError("agency", "centre %q does not host agency %q", center, agency)
 	}
 	name = strings.TrimSpace(name)

@@ -11,8 +11,8 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// Index is a loaded catalog with lookups. It is shared read-only between requests.
-type Index struct {
+// CatalogView is a loaded catalog with lookups. It is shared read-only between requests.
+type CatalogView struct {
 	Catalog
 	Rev      string
 	agency   map[string]*Agency
@@ -25,57 +25,57 @@ type Index struct {
 	keyTypes map[string]string
 }
 
-func newIndex(c Catalog, rev string) *Index {
+func newCatalogView(c Catalog, rev string) *CatalogView {
 	c.Sort()
-	ix := &Index{Catalog: c, Rev: rev, agency: map[string]*Agency{}, service: map[string]*Service{},
+	cv := &CatalogView{Catalog: c, Rev: rev, agency: map[string]*Agency{}, service: map[string]*Service{},
 		center: map[string]*Center{}, group: map[string]*Group{}, surveys: map[string]map[int]*Survey{},
 		newest: map[string]int{}, keyTypes: map[string]string{}}
-	for i := range ix.Groups {
-		ix.group[ix.Groups[i].Code] = &ix.Groups[i]
+	for i := range cv.Groups {
+		cv.group[cv.Groups[i].Code] = &cv.Groups[i]
 	}
-	for i := range ix.Agencies {
-		ix.agency[ix.Agencies[i].Code] = &ix.Agencies[i]
+	for i := range cv.Agencies {
+		cv.agency[cv.Agencies[i].Code] = &cv.Agencies[i]
 	}
-	for i := range ix.Services {
-		ix.service[ix.Services[i].Code] = &ix.Services[i]
+	for i := range cv.Services {
+		cv.service[cv.Services[i].Code] = &cv.Services[i]
 	}
-	for i := range ix.Centers {
-		ix.center[ix.Centers[i].Code] = &ix.Centers[i]
+	for i := range cv.Centers {
+		cv.center[cv.Centers[i].Code] = &cv.Centers[i]
 	}
-	for i := range ix.Surveys {
-		sv := &ix.Surveys[i]
-		if ix.surveys[sv.Code] == nil {
-			ix.surveys[sv.Code] = map[int]*Survey{}
+	for i := range cv.Surveys {
+		sv := &cv.Surveys[i]
+		if cv.surveys[sv.Code] == nil {
+			cv.surveys[sv.Code] = map[int]*Survey{}
 		}
-		ix.surveys[sv.Code][sv.Version] = sv
-		if sv.Version > ix.newest[sv.Code] {
-			ix.newest[sv.Code] = sv.Version
+		cv.surveys[sv.Code][sv.Version] = sv
+		if sv.Version > cv.newest[sv.Code] {
+			cv.newest[sv.Code] = sv.Version
 		}
 		for _, q := range sv.Questions {
-			if _, ok := ix.keyTypes[q.Key]; !ok {
-				ix.keys = append(ix.keys, q.Key)
-				ix.keyTypes[q.Key] = q.Type
+			if _, ok := cv.keyTypes[q.Key]; !ok {
+				cv.keys = append(cv.keys, q.Key)
+				cv.keyTypes[q.Key] = q.Type
 			}
 		}
 	}
-	return ix
+	return cv
 }
 
 // Agency looks up an agency by code.
-func (ix *Index) Agency(code string) (*Agency, bool) { a, ok := ix.agency[code]; return a, ok }
+func (cv *CatalogView) Agency(code string) (*Agency, bool) { a, ok := cv.agency[code]; return a, ok }
 
 // Service looks up a service by code.
-func (ix *Index) Service(code string) (*Service, bool) { a, ok := ix.service[code]; return a, ok }
+func (cv *CatalogView) Service(code string) (*Service, bool) { a, ok := cv.service[code]; return a, ok }
 
 // Center looks up a centre by code.
-func (ix *Index) Center(code string) (*Center, bool) { a, ok := ix.center[code]; return a, ok }
+func (cv *CatalogView) Center(code string) (*Center, bool) { a, ok := cv.center[code]; return a, ok }
 
 // Group looks up a peer group by code.
-func (ix *Index) Group(code string) (*Group, bool) { a, ok := ix.group[code]; return a, ok }
+func (cv *CatalogView) Group(code string) (*Group, bool) { a, ok := cv.group[code]; return a, ok }
 
 // Hosts reports whether centre c hosts agency a.
-func (ix *Index) Hosts(c, a string) bool {
-	ce, ok := ix.center[c]
+func (cv *CatalogView) Hosts(c, a string) bool {
+	ce, ok := cv.center[c]
 	if !ok {
 		return false
 	}
@@ -88,21 +88,21 @@ func (ix *Index) Hosts(c, a string) bool {
 }
 
 // Survey returns a version of a survey; version 0 means the newest.
-func (ix *Index) Survey(code string, version int) (*Survey, bool) {
+func (cv *CatalogView) Survey(code string, version int) (*Survey, bool) {
 	if version == 0 {
-		version = ix.newest[code]
+		version = cv.newest[code]
 	}
-	s, ok := ix.surveys[code][version]
+	s, ok := cv.surveys[code][version]
 	return s, ok
 }
 
 // QuestionKeys lists every question key of every survey version, in a stable order (the CSV q.* columns).
-func (ix *Index) QuestionKeys() []string { return ix.keys }
+func (cv *CatalogView) QuestionKeys() []string { return cv.keys }
 
 // ServicesOf lists the services of one agency.
-func (ix *Index) ServicesOf(agency string) []Service {
+func (cv *CatalogView) ServicesOf(agency string) []Service {
 	var out []Service
-	for _, s := range ix.Services {
+	for _, s := range cv.Services {
 		if s.Agency == agency {
 			out = append(out, s)
 		}
@@ -146,13 +146,13 @@ type metaRow struct {
 	Value         string `bun:"value"`
 }
 
-// Index returns the current catalog, cached until any instance changes it (the meta catalog_rev).
-func (s *Store) Index(ctx context.Context) (*Index, error) {
+// CatalogView returns the current catalog, cached until any instance changes it (the meta catalog_rev).
+func (s *Store) CatalogView(ctx context.Context) (*CatalogView, error) {
 	s.catMu.Lock()
 	if s.cat != nil && time.Since(s.catChecked) < catalogRecheck {
-		ix := s.cat
+		cv := s.cat
 		s.catMu.Unlock()
-		return ix, nil
+		return cv, nil
 	}
 	s.catMu.Unlock()
 	var rev string
@@ -170,7 +170,7 @@ func (s *Store) Index(ctx context.Context) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.cat, s.catRev, s.catChecked = newIndex(c, rev), rev, time.Now()
+	s.cat, s.catRev, s.catChecked = newCatalogView(c, rev), rev, time.Now()
 	return s.cat, nil
 }
 
@@ -179,7 +179,7 @@ func (s *Store) Index(ctx context.Context) (*Index, error) {
 // by another instance or a `catalog apply` within this time.
 const catalogRecheck = time.Second
 
-// forgetCatalog makes the next Index call reload the catalog.
+// forgetCatalog makes the next CatalogView call reload the catalog.
 func (s *Store) forgetCatalog() {
 	s.catMu.Lock()
 	s.cat = nil
@@ -259,7 +259,7 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 		if err := c.Validate(&old); err != nil {
 			return err
 		}
-		ix := newIndex(old, "")
+		cv := newCatalogView(old, "")
 		count := func(existed bool, same bool) {
 			switch {
 			case !existed:
@@ -272,7 +272,7 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 		}
 		for _, sv := range c.Surveys {
 			def, _ := json.Marshal(Survey{Primary: sv.Primary, Questions: sv.Questions})
-			prev, existed := ix.Survey(sv.Code, sv.Version)
+			prev, existed := cv.Survey(sv.Code, sv.Version)
 			if existed && sv.Version == 0 {
 				existed = false
 			}
@@ -289,7 +289,7 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 				}
 				if used {
 					return FieldError("surveys", "survey %q version %d is already used by responses and cannot change; publish version %d instead",
-						sv.Code, sv.Version, ix.newest[sv.Code]+1)
+						sv.Code, sv.Version, cv.newest[sv.Code]+1)
 				}
 			}
 			row := &surveyRow{Code: sv.Code, Version: sv.Version, Definition: string(def), CreatedUS: us(s.now())}
@@ -299,7 +299,7 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 			}
 		}
 		for _, g := range c.Groups {
-			prev, existed := ix.Group(g.Code)
+			prev, existed := cv.Group(g.Code)
 			count(existed, existed && *prev == g)
 			if _, err := tx.NewInsert().Model(&groupRow{Group: g}).On("CONFLICT (code) DO UPDATE").
 				Set("name = EXCLUDED.name").Exec(ctx); err != nil {
@@ -307,7 +307,7 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 			}
 		}
 		for _, a := range c.Agencies {
-			prev, existed := ix.Agency(a.Code)
+			prev, existed := cv.Agency(a.Code)
 			count(existed, existed && *prev == a)
 			if _, err := tx.NewInsert().Model(&agencyRow{Agency: a}).On("CONFLICT (code) DO UPDATE").
 				Set("name = EXCLUDED.name, group_code = EXCLUDED.group_code, survey_code = EXCLUDED.survey_code").Exec(ctx); err != nil {
@@ -315,7 +315,7 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 			}
 		}
 		for _, sv := range c.Services {
-			prev, existed := ix.Service(sv.Code)
+			prev, existed := cv.Service(sv.Code)
 			count(existed, existed && *prev == sv)
 			if _, err := tx.NewInsert().Model(&serviceRow{Service: sv}).On("CONFLICT (code) DO UPDATE").
 				Set("name = EXCLUDED.name, agency_code = EXCLUDED.agency_code").Exec(ctx); err != nil {
@@ -323,10 +323,10 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 			}
 		}
 		for _, ce := range c.Centers {
-			prev, existed := ix.Center(ce.Code)
+			prev, existed := cv.Center(ce.Code)
 			same := existed && prev.Name == ce.Name
 			for _, a := range ce.Agencies {
-				if !ix.Hosts(ce.Code, a) {
+				if !cv.Hosts(ce.Code, a) {
 					same = false
 				}
 			}

@@ -58,7 +58,7 @@ type seenRow struct {
 // the duplicate-id check. The import keeps the cells itself, in the same transaction.
 func (s *Store) Import(ctx context.Context, src io.Reader, opt ImportOptions) (ImportResult, error) {
 	var res ImportResult
-	ix, err := s.Index(ctx)
+	cv, err := s.CatalogView(ctx)
 	if err != nil {
 		return res, err
 	}
@@ -86,7 +86,7 @@ func (s *Store) Import(ctx context.Context, src io.Reader, opt ImportOptions) (I
 	if err != nil {
 		return res, fmt.Errorf("import: %w", err)
 	}
-	layout, herrs := ix.parseCSVHeader(header)
+	layout, herrs := cv.parseCSVHeader(header)
 	if len(herrs) > 0 {
 		for _, e := range herrs {
 			bad(e)
@@ -102,7 +102,7 @@ func (s *Store) Import(ctx context.Context, src io.Reader, opt ImportOptions) (I
 	}
 	res.Inserted, err = s.bulkTx(ctx, func(sink bulkSink, stored *cellDeltas) error {
 		seen := map[[16]byte]seenRow{}
-		err := ix.decodeRows(ctx, in, layout, now, func(d *decodedRow) error {
+		err := cv.decodeRows(ctx, in, layout, now, func(d *decodedRow) error {
 			res.Rows++
 			if res.Rows%50_000 == 0 && opt.Progress != nil {
 				opt.Progress("importing", res.Rows)
@@ -193,12 +193,12 @@ func ParseExportFilter(from, to, agency string, loc *time.Location) (ExportFilte
 // An unknown agency is an error before anything is written. Cells are written verbatim, also comments that
 // start with = + - @: spreadsheet formula escaping would break the exact export → import round trip of §5.
 func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64, error) {
-	ix, err := s.Index(ctx)
+	cv, err := s.CatalogView(ctx)
 	if err != nil {
 		return 0, err
 	}
 	if f.Agency != "" {
-		if _, ok := ix.Agency(f.Agency); !ok {
+		if _, ok := cv.Agency(f.Agency); !ok {
 			return 0, Errorf(CodeUnknownAgency, "agency", "unknown agency %q", truncate(f.Agency, 64))
 		}
 	}
@@ -213,7 +213,7 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64,
 		defer tx.Rollback()
 		db = tx
 	}
-	out := newCSVRowWriter(ix, s.loc)
+	out := newCSVRowWriter(cv, s.loc)
 	out.header()
 	// One streamed query (the driver reads rows as they are scanned): memory stays flat, and there is no
 	// re-scan per page. A date range is read in time order straight off the submitted_us indexes. Plain

@@ -527,14 +527,14 @@ func TestExportFilters(t *testing.T) {
 func TestBulkInsertSkipKeepsRows(t *testing.T) {
 	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
 		loadTestCatalog(t, s)
-		ix, err := s.Index(context.Background())
+		cv, err := s.CatalogView(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
 		prep := func(id, service, comment string) *survey.Response {
 			sub := &survey.Submission{ID: id, Agency: "migration", Service: service, Comment: comment,
 				Answers: map[string]json.RawMessage{"overall": json.RawMessage("5")}}
-			r, err := ix.Prepare(sub, survey.Target{Channel: survey.ChannelAPI, Historic: true}, time.Now())
+			r, err := cv.Prepare(sub, survey.Target{Channel: survey.ChannelAPI, Historic: true}, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -561,13 +561,13 @@ func TestBulkInsertRepeatedID(t *testing.T) {
 	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
 		ctx := context.Background()
 		loadTestCatalog(t, s)
-		ix, err := s.Index(ctx)
+		cv, err := s.CatalogView(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
 		prep := func(id string, overall int) *survey.Response {
 			sub := &survey.Submission{ID: id, Agency: "migration", Answers: map[string]json.RawMessage{"overall": json.RawMessage(strconv.Itoa(overall))}}
-			r, err := ix.Prepare(sub, survey.Target{Channel: survey.ChannelAPI, Historic: true}, time.Now())
+			r, err := cv.Prepare(sub, survey.Target{Channel: survey.ChannelAPI, Historic: true}, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -599,7 +599,7 @@ func TestSubmitAfterClose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Index(context.Background()); err != nil { // cached: the submission gets as far as the committer
+	if _, err := s.CatalogView(context.Background()); err != nil { // cached: the submission gets as far as the committer
 		t.Fatal(err)
 	}
 	s.Close()

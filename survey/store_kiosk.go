@@ -175,11 +175,11 @@ type KioskAgency struct {
 
 // KioskSetup builds the configuration of kiosk k from the current catalog.
 func (s *Store) KioskSetup(ctx context.Context, k *Kiosk) (*KioskSetup, error) {
-	ix, err := s.Index(ctx)
+	cv, err := s.CatalogView(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ce, ok := ix.Center(k.Center)
+	ce, ok := cv.Center(k.Center)
 	if !ok {
 		return nil, Errorf(CodeNotFound, "center", "the kiosk's centre %q no longer exists", k.Center)
 	}
@@ -189,11 +189,11 @@ func (s *Store) KioskSetup(ctx context.Context, k *Kiosk) (*KioskSetup, error) {
 		codes = []string{k.Agency}
 	}
 	for _, code := range codes {
-		ag, ok := ix.Agency(code)
-		if !ok || !ix.Hosts(ce.Code, code) {
+		ag, ok := cv.Agency(code)
+		if !ok || !cv.Hosts(ce.Code, code) {
 			continue
 		}
-		sv, ok := ix.Survey(ag.Survey, 0)
+		sv, ok := cv.Survey(ag.Survey, 0)
 		if !ok {
 			continue
 		}

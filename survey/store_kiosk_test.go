@@ -211,9 +211,9 @@ func TestKioskSetup(t *testing.T) {
 			t.Fatalf("names %+v", setup.Agencies[1].Name)
 		}
 		// The cached index must not be changed by the fill-in.
-		ix, _ := s.Index(ctx)
-		if v, _ := ix.Survey("visit", 2); v.Questions[0].Text.RU != "" {
-			t.Fatalf("KioskSetup modified the shared catalog index")
+		cv, _ := s.CatalogView(ctx)
+		if v, _ := cv.Survey("visit", 2); v.Questions[0].Text.RU != "" {
+			t.Fatalf("KioskSetup modified the shared catalog view")
 		}
 		setup, err = s.KioskSetup(ctx, one)
 		if err != nil {

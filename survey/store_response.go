@@ -18,7 +18,7 @@ type Credential struct {
 // Submit validates and stores one response. created is false for an idempotent replay (same id, same content),
 // which returns the first answer. The response is committed before Submit returns.
 func (s *Store) Submit(ctx context.Context, sub *Submission, cred Credential) (res Result, created bool, err error) {
-	ix, err := s.Index(ctx)
+	cv, err := s.CatalogView(ctx)
 	if err != nil {
 		return res, false, err
 	}
@@ -43,7 +43,7 @@ func (s *Store) Submit(ctx context.Context, sub *Submission, cred Credential) (r
 	default:
 		return res, false, Errorf(CodeUnauthorized, "", "a kiosk token, an API key or an invitation token is required")
 	}
-	r, err := ix.Prepare(sub, t, now)
+	r, err := cv.Prepare(sub, t, now)
 	if err != nil {
 		return res, false, err
 	}
@@ -142,23 +142,23 @@ const (
 
 // CreateInvitation issues (or, for the same agency and visit_id, returns again) the one-time link of a visit.
 func (s *Store) CreateInvitation(ctx context.Context, req InvitationRequest, key *APIKey) (inv *Invitation, token string, created bool, err error) {
-	ix, err := s.Index(ctx)
+	cv, err := s.CatalogView(ctx)
 	if err != nil {
 		return nil, "", false, err
 	}
 	if req.Agency == "" {
 		return nil, "", false, FieldError("agency", "agency is required")
 	}
-	if _, ok := ix.Agency(req.Agency); !ok {
+	if _, ok := cv.Agency(req.Agency); !ok {
 		return nil, "", false, Errorf(CodeUnknownAgency, "agency", "unknown agency %q", truncate(req.Agency, 64))
 	}
 	if req.Service != "" {
-		sv, ok := ix.Service(req.Service)
+		sv, ok := cv.Service(req.Service)
 		if !ok || sv.Agency != req.Agency {
 			return nil, "", false, FieldError("service", "service %q is not a service of agency %q", truncate(req.Service, 64), req.Agency)
 		}
 	}
-	if req.Center != "" && !ix.Hosts(req.Center, req.Agency) {
+	if req.Center != "" && !cv.Hosts(req.Center, req.Agency) {
 		return nil, "", false, FieldError("center", "centre %q does not host agency %q", truncate(req.Center, 64), req.Agency)
 	}
 	req.VisitID = strings.TrimSpace(req.VisitID)

@@ -58,11 +58,11 @@ func (s *Store) AddUser(ctx context.Context, email, password, role, agency strin
 		if agency == "" {
 			return nil, FieldError("agency", "a manager needs --agency")
 		}
-		ix, err := s.Index(ctx)
+		cv, err := s.CatalogView(ctx)
 		if err != nil {
 			return nil, err
 		}
-		if _, ok := ix.Agency(agency); !ok {
+		if _, ok := cv.Agency(agency); !ok {
 			return nil, Errorf(CodeUnknownAgency, "agency", "unknown agency %q", truncate(agency, 64))
 		}
 	default:

@@ -91,7 +91,7 @@ func TestVerifyCellsFollowEveryWrite(t *testing.T) {
 		verify("after API inserts and roll-up")
 
 		// Bulk (historic) inserts over two years, across month boundaries.
-		ix, err := s.Index(ctx)
+		cv, err := s.CatalogView(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -108,7 +108,7 @@ func TestVerifyCellsFollowEveryWrite(t *testing.T) {
 				t.Fatal(err)
 			}
 			ch := []string{survey.ChannelKiosk, survey.ChannelLink, survey.ChannelAPI}[rng.IntN(3)]
-			r, err := ix.Prepare(sub, survey.Target{Channel: ch, Historic: true}, clock.Now())
+			r, err := cv.Prepare(sub, survey.Target{Channel: ch, Historic: true}, clock.Now())
 			if err != nil {
 				t.Fatal(err)
 			}

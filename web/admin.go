@@ -90,13 +90,13 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, v *view, st
 		s.pageError(w, r, v, err)
 		return
 	}
-	ix, err := s.store.Index(ctx)
+	cv, err := s.store.CatalogView(ctx)
 	if err != nil {
 		s.pageError(w, r, v, err)
 		return
 	}
 	d := usersData{Notice: n}
-	for _, a := range ix.Agencies {
+	for _, a := range cv.Agencies {
 		d.Agencies = append(d.Agencies, option{a.Code, v.Name(a.Name)})
 	}
 	for _, role := range []string{survey.RoleAdmin, survey.RoleAnalyst, survey.RoleManager} {

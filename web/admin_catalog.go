@@ -47,29 +47,29 @@ func (s *Server) catalogPage(w http.ResponseWriter, r *http.Request, v *view) {
 
 func (s *Server) renderCatalog(w http.ResponseWriter, r *http.Request, v *view, status int, n adminNotice, sent string, sentSurvey map[string]string) {
 	ctx := r.Context()
-	ix, err := s.store.Index(ctx)
+	cv, err := s.store.CatalogView(ctx)
 	if err != nil {
 		s.pageError(w, r, v, err)
 		return
 	}
 	d := catalogData{Notice: n, JSON: sent}
-	for _, g := range ix.Groups {
+	for _, g := range cv.Groups {
 		d.Groups = append(d.Groups, catRow{Code: g.Code, Name: v.Name(g.Name)})
 	}
-	for _, a := range ix.Agencies {
+	for _, a := range cv.Agencies {
 		extra := a.Group + " · " + a.Survey
 		d.Agencies = append(d.Agencies, catRow{Code: a.Code, Name: v.Name(a.Name), Extra: extra})
 	}
-	for _, sv := range ix.Services {
+	for _, sv := range cv.Services {
 		d.Services = append(d.Services, catRow{Code: sv.Code, Name: v.Name(sv.Name), Extra: sv.Agency})
 	}
-	for _, c := range ix.Centers {
+	for _, c := range cv.Centers {
 		d.Centers = append(d.Centers, catRow{Code: c.Code, Name: v.Name(c.Name), Extra: strings.Join(c.Agencies, ", ")})
 	}
 	newest := map[string]*survey.Survey{}
-	for i := range ix.Surveys {
-		sv := &ix.Surveys[i]
-		if n, ok := ix.Survey(sv.Code, 0); ok && n.Version == sv.Version {
+	for i := range cv.Surveys {
+		sv := &cv.Surveys[i]
+		if n, ok := cv.Survey(sv.Code, 0); ok && n.Version == sv.Version {
 			newest[sv.Code] = sv
 		}
 		d.Surveys = append(d.Surveys, surveyRow{Code: sv.Code, Version: sv.Version, Questions: len(sv.Questions)})
@@ -77,7 +77,7 @@ func (s *Server) renderCatalog(w http.ResponseWriter, r *http.Request, v *view, 
 	for i := range d.Surveys {
 		d.Surveys[i].Newest = newest[d.Surveys[i].Code].Version == d.Surveys[i].Version
 	}
-	for _, sv := range ix.Surveys {
+	for _, sv := range cv.Surveys {
 		if newest[sv.Code] == nil || newest[sv.Code].Version != sv.Version {
 			continue
 		}

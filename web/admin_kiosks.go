@@ -47,25 +47,25 @@ func (s *Server) renderKiosks(w http.ResponseWriter, r *http.Request, v *view, s
 		s.pageError(w, r, v, err)
 		return
 	}
-	ix, err := s.store.Index(ctx)
+	cv, err := s.store.CatalogView(ctx)
 	if err != nil {
 		s.pageError(w, r, v, err)
 		return
 	}
 	d := kiosksData{Notice: n, Enrol: e}
-	for _, c := range ix.Centers {
+	for _, c := range cv.Centers {
 		d.Centers = append(d.Centers, option{c.Code, v.Name(c.Name)})
 	}
-	for _, a := range ix.Agencies {
+	for _, a := range cv.Agencies {
 		d.Agency = append(d.Agency, option{a.Code, v.Name(a.Name)})
 	}
 	for _, k := range ks {
 		row := kioskRow{ID: k.ID, Name: k.Name, Center: k.Center, Agency: k.Agency, LastSeen: v.when(k.LastSeenUS),
 			AppVersion: k.AppVersion, Queue: k.QueueLen, Revoked: k.RevokedUS != 0}
-		if c, ok := ix.Center(k.Center); ok {
+		if c, ok := cv.Center(k.Center); ok {
 			row.Center = v.Name(c.Name)
 		}
-		if a, ok := ix.Agency(k.Agency); ok {
+		if a, ok := cv.Agency(k.Agency); ok {
 			row.Agency = v.Name(a.Name)
 		}
 		d.Kiosks = append(d.Kiosks, row)

@@ -33,12 +33,12 @@ func (s *Server) getResponsesCSV(w http.ResponseWriter, r *http.Request) {
 	}
 	// Check the agency before the first byte: afterwards the status line is sent and errors cannot be reported.
 	if f.Agency != "" {
-		ix, err := s.store.Index(r.Context())
+		cv, err := s.store.CatalogView(r.Context())
 		if err != nil {
 			s.writeError(w, r, err)
 			return
 		}
-		if _, ok := ix.Agency(f.Agency); !ok {
+		if _, ok := cv.Agency(f.Agency); !ok {
 			s.writeError(w, r, survey.Errorf(survey.CodeUnknownAgency, "agency", "unknown agency %q", f.Agency))
 			return
 		}

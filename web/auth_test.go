@@ -64,7 +64,7 @@ var seedComments = []string{"İŞ tez həll olundu", "Qız çox nəzakətli idi"
 func seedDash(t testing.TB, s *survey.Store) {
 	t.Helper()
 	ctx := context.Background()
-	ix, err := s.Index(ctx)
+	cv, err := s.CatalogView(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func seedDash(t testing.TB, s *survey.Store) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r, err := ix.Prepare(sub, survey.Target{Channel: survey.ChannelAPI, Historic: true}, at)
+			r, err := cv.Prepare(sub, survey.Target{Channel: survey.ChannelAPI, Historic: true}, at)
 			if err != nil {
 				t.Fatal(err)
 			}

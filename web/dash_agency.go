@@ -74,12 +74,12 @@ func trendLength(k scoring.Kind) int {
 
 func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 	code := r.PathValue("code")
-	ix, err := s.store.Index(r.Context())
+	cv, err := s.store.CatalogView(r.Context())
 	if err != nil {
 		s.pageError(w, r, v, err)
 		return
 	}
-	ag, ok := ix.Agency(code)
+	ag, ok := cv.Agency(code)
 	if !ok {
 		s.pageStatus(w, r, v, http.StatusNotFound, "dash.err.notfound")
 		return
@@ -95,7 +95,7 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	p, ctx, f := pk.P, r.Context(), s.figures()
 	d := agencyData{Code: code, Name: v.Name(ag.Name), Picker: pk}
-	if g, ok := ix.Group(ag.Group); ok {
+	if g, ok := cv.Group(ag.Group); ok {
 		d.Group = v.Name(g.Name)
 	}
 	v.Title, v.Nav = d.Name+" · "+p.Label, "rankings"
@@ -113,7 +113,7 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		func() (err error) { rk, err = f.Rankings(ctx, p, ag.Group, v.Lang); return err },
 		func() (err error) { trend, err = f.Trend(ctx, code, p, trendLength(p.Kind)); return err },
 		func() (err error) { ex, err = f.Excluded(ctx, p, code); return err },
-		func() error { return s.agencyComments(r, v, ix, ag, p, &d) },
+		func() error { return s.agencyComments(r, v, cv, ag, p, &d) },
 	}
 	jobs = append(jobs,
 		func() (err error) { bds[0], err = f.Breakdown(ctx, code, p, figures.ByQuestion, v.Lang); return err },
@@ -123,7 +123,7 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 			if err != nil {
 				return err
 			}
-			bds[1], bds[2], bds[3] = attributeBreakdowns(v, ix, cells)
+			bds[1], bds[2], bds[3] = attributeBreakdowns(v, cv, cells)
 			return nil
 		})
 	if err := parallel(jobs...); err != nil {
@@ -176,7 +176,7 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 
 // attributeBreakdowns folds (service, centre, channel) cells into the three breakdowns, shaped and rounded
 // as figures.Breakdown publishes them: rows by key, cells without the attribute left out.
-func attributeBreakdowns(v *view, ix *survey.Index, cells []survey.AttributeCell) (svc, ctr, chn *figures.Breakdown) {
+func attributeBreakdowns(v *view, cv *survey.CatalogView, cells []survey.AttributeCell) (svc, ctr, chn *figures.Breakdown) {
 	fold := func(by string, key func(survey.AttributeCell) string, name func(string) string) *figures.Breakdown {
 		sums := map[string]*scoring.Stats{}
 		var keys []string
@@ -204,13 +204,13 @@ func attributeBreakdowns(v *view, ix *survey.Index, cells []survey.AttributeCell
 		return b
 	}
 	svc = fold(figures.ByService, func(c survey.AttributeCell) string { return c.Service }, func(k string) string {
-		if x, ok := ix.Service(k); ok {
+		if x, ok := cv.Service(k); ok {
 			return v.Name(x.Name)
 		}
 		return k
 	})
 	ctr = fold(figures.ByCenter, func(c survey.AttributeCell) string { return c.Center }, func(k string) string {
-		if x, ok := ix.Center(k); ok {
+		if x, ok := cv.Center(k); ok {
 			return v.Name(x.Name)
 		}
 		return k
@@ -264,7 +264,7 @@ func (v *view) breakdown(b *figures.Breakdown) breakdownView {
 }
 
 // agencyComments fills one page of the period's comments, filtered by ?q= (Azerbaijani-aware folding).
-func (s *Server) agencyComments(r *http.Request, v *view, ix *survey.Index, ag *survey.Agency, p scoring.Period, d *agencyData) error {
+func (s *Server) agencyComments(r *http.Request, v *view, cv *survey.CatalogView, ag *survey.Agency, p scoring.Period, d *agencyData) error {
 	q := r.URL.Query()
 	d.Search = q.Get("q")
 	if len(d.Search) > 200 {
@@ -277,18 +277,18 @@ func (s *Server) agencyComments(r *http.Request, v *view, ix *survey.Index, ag *
 		return err
 	}
 	d.CommentsTotal = total
-	sv, _ := ix.Survey(ag.Survey, 0)
+	sv, _ := cv.Survey(ag.Survey, 0)
 	for _, c := range cs {
-		cv := commentView{When: c.SubmittedAt.Format("2006-01-02 15:04"), Text: c.Text, Score: v.Num(c.Score),
+		row := commentView{When: c.SubmittedAt.Format("2006-01-02 15:04"), Text: c.Text, Score: v.Num(c.Score),
 			Excluded: c.Status == survey.StatusExcluded, Meta: v.T("dash.channel." + c.Channel)}
-		if svc, ok := ix.Service(c.Service); ok {
-			cv.Meta += " · " + v.Name(svc.Name)
+		if svc, ok := cv.Service(c.Service); ok {
+			row.Meta += " · " + v.Name(svc.Name)
 		}
-		if ce, ok := ix.Center(c.Center); ok {
-			cv.Meta += " · " + v.Name(ce.Name)
+		if ce, ok := cv.Center(c.Center); ok {
+			row.Meta += " · " + v.Name(ce.Name)
 		}
-		cv.Answers = v.answers(sv, c.Answers)
-		d.Comments = append(d.Comments, cv)
+		row.Answers = v.answers(sv, c.Answers)
+		d.Comments = append(d.Comments, row)
 	}
 	link := func(n int) string {
 		l := url.Values{}

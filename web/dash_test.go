@@ -323,11 +323,11 @@ func TestAdminPages(t *testing.T) {
 	if r := e.page(t, http.MethodPost, "/admin/catalog", admin, url.Values{"catalog": {frag}}); r.Status != 200 {
 		t.Fatalf("apply: %d %s", r.Status, r.Body)
 	}
-	ix, _ := e.Store.Index(ctx)
-	if g, _ := ix.Group("central"); g.Name.EN != "Central bodies" {
+	cv, _ := e.Store.CatalogView(ctx)
+	if g, _ := cv.Group("central"); g.Name.EN != "Central bodies" {
 		t.Fatalf("group not renamed: %+v", g)
 	}
-	sv, _ := ix.Survey("visit", 1)
+	sv, _ := cv.Survey("visit", 1)
 	changed := *sv
 	changed.Questions = append([]survey.Question(nil), sv.Questions[:2]...)
 	raw, _ := json.Marshal(changed)
@@ -340,8 +340,8 @@ func TestAdminPages(t *testing.T) {
 	if r := e.page(t, http.MethodPost, "/admin/surveys", admin, url.Values{"survey": {string(raw)}}); r.Status != 200 {
 		t.Fatalf("publish v2: %d %s", r.Status, r.Body)
 	}
-	ix, _ = e.Store.Index(ctx)
-	if v2, ok := ix.Survey("visit", 0); !ok || v2.Version != 2 || len(v2.Questions) != 2 {
+	cv, _ = e.Store.CatalogView(ctx)
+	if v2, ok := cv.Survey("visit", 0); !ok || v2.Version != 2 || len(v2.Questions) != 2 {
 		t.Fatalf("v2 not published: %+v", v2)
 	}
 }

@@ -196,24 +196,24 @@ func (s *Server) linkPage(w http.ResponseWriter, r *http.Request) {
 
 // linkFormView builds the rating form of an invitation.
 func (s *Server) linkFormView(r *http.Request, lang, token string, inv *survey.Invitation) (*linkView, error) {
-	ix, err := s.store.Index(r.Context())
+	cv, err := s.store.CatalogView(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	ag, ok := ix.Agency(inv.Agency)
+	ag, ok := cv.Agency(inv.Agency)
 	if !ok {
 		return nil, errors.New("invitation of an agency no longer in the catalog")
 	}
-	sv, ok := ix.Survey(ag.Survey, 0)
+	sv, ok := cv.Survey(ag.Survey, 0)
 	if !ok {
 		return nil, errors.New("agency without a survey")
 	}
 	v := s.newLinkView(linkForm, lang, token)
 	v.Agency = ag.Name.Get(lang)
-	if svc, ok := ix.Service(inv.Service); ok {
+	if svc, ok := cv.Service(inv.Service); ok {
 		v.Service = svc.Name.Get(lang)
 	}
-	if ce, ok := ix.Center(inv.Center); ok {
+	if ce, ok := cv.Center(inv.Center); ok {
 		v.Center = ce.Name.Get(lang)
 	}
 	v.ExpiresAt = time.UnixMicro(inv.ExpiresUS).In(s.loc).Format("02.01.2006 15:04")

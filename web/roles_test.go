@@ -123,8 +123,8 @@ func roleMatrix(t *testing.T, dialect string) {
 		t.Fatalf("invitation: %d %v", st, inv)
 	}
 	invToken := strings.TrimPrefix(inv["url"].(string), e.BaseURL+"/r/")
-	ix, _ := e.Store.Index(ctx)
-	sv, _ := ix.Survey("visit", 1)
+	cv, _ := e.Store.CatalogView(ctx)
+	sv, _ := cv.Survey("visit", 1)
 	svJSON, _ := json.Marshal(sv)
 	n := 0
 	uniq := func() string { n++; return itoa(int64(n)) }

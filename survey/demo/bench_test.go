@@ -10,10 +10,10 @@ import (
 
 // BenchmarkGenerate measures drawing and preparing responses (no database): the demo's CPU floor.
 func BenchmarkGenerate(b *testing.B) {
-	ix := demoIndex(b)
+	cv := demoCatalogView(b)
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Generate(ix, Options{Responses: 20_000, Now: testNow, Location: storetest.Baku},
+		if _, err := Generate(cv, Options{Responses: 20_000, Now: testNow, Location: storetest.Baku},
 			func([]*survey.Response) error { return nil }); err != nil {
 			b.Fatal(err)
 		}

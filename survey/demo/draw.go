@@ -44,7 +44,7 @@ func (g *generator) response(a agencyDef, d, at time.Time, x float64, quarter in
 	if channel != survey.ChannelKiosk {
 		delay += time.Duration(1+rng.IntN(5)) * time.Second
 	}
-	return g.ix.Prepare(sub, survey.Target{Channel: channel, Historic: true}, at.Add(delay))
+	return g.cv.Prepare(sub, survey.Target{Channel: channel, Historic: true}, at.Add(delay))
 }
 
 // burst is a second kiosk tap one or two seconds after prev: stored, but excluded from every figure.
@@ -54,7 +54,7 @@ func (g *generator) burst(prev *survey.Response, at time.Time) (*survey.Response
 	sub := &survey.Submission{ID: g.uuid(), Agency: prev.Agency, Service: prev.Service, Center: prev.Center,
 		Survey: prev.Survey, SurveyVersion: prev.SurveyVersion, Answers: ans.raw(), Lang: prev.Lang,
 		SubmittedAt: at.Format(time.RFC3339)}
-	r, err := g.ix.Prepare(sub, survey.Target{Channel: survey.ChannelKiosk, Historic: true}, at)
+	r, err := g.cv.Prepare(sub, survey.Target{Channel: survey.ChannelKiosk, Historic: true}, at)
 	if err != nil {
 		return nil, err
 	}

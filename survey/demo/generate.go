@@ -64,11 +64,11 @@ var channelMix = []struct {
 const burstChance = 0.005 // per kiosk response: a child (or an impatient citizen) taps again within seconds
 
 // Generate produces opt.Responses synthetic responses over the opt.Years before opt.Now, in time order,
-// prepared with ix.Prepare exactly as the API would, and hands them to emit in chunks of opt.Chunk.
-// ix must hold the demo catalog.
-func Generate(ix *survey.Index, opt Options, emit func([]*survey.Response) error) (Summary, error) {
+// prepared with cv.Prepare exactly as the API would, and hands them to emit in chunks of opt.Chunk.
+// cv must hold the demo catalog.
+func Generate(cv *survey.CatalogView, opt Options, emit func([]*survey.Response) error) (Summary, error) {
 	opt.defaults()
-	g, err := newGenerator(ix, opt)
+	g, err := newGenerator(cv, opt)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -104,7 +104,7 @@ func Generate(ix *survey.Index, opt Options, emit func([]*survey.Response) error
 }
 
 type generator struct {
-	ix        *survey.Index
+	cv        *survey.CatalogView
 	opt       Options
 	rng       *rand.Rand
 	start     time.Time // midnight, opt.Years before now
@@ -137,20 +137,20 @@ var serviceWeights = func() (out [6]struct {
 	return out
 }()
 
-func newGenerator(ix *survey.Index, opt Options) (*generator, error) {
+func newGenerator(cv *survey.CatalogView, opt Options) (*generator, error) {
 	for _, a := range agencies {
-		if _, ok := ix.Agency(a.code); !ok {
+		if _, ok := cv.Agency(a.code); !ok {
 			return nil, fmt.Errorf("demo: the catalog has no agency %q; apply demo.Catalog first", a.code)
 		}
 	}
 	for v := 1; v <= 2; v++ {
-		if _, ok := ix.Survey(SurveyCode, v); !ok {
+		if _, ok := cv.Survey(SurveyCode, v); !ok {
 			return nil, fmt.Errorf("demo: the catalog has no survey %s version %d", SurveyCode, v)
 		}
 	}
 	now := opt.Now.In(opt.Location)
 	y, m, d := now.AddDate(-opt.Years, 0, 0).Date()
-	g := &generator{ix: ix, opt: opt, rng: rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15)),
+	g := &generator{cv: cv, opt: opt, rng: rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15)),
 		start: time.Date(y, m, d, 0, 0, 0, 0, opt.Location), hostedBy: map[string]hosting{},
 		switchAt: map[string]float64{}, shocks: map[[2]int]float64{}, agencyIdx: map[string]int{}}
 	g.span = now.Sub(g.start).Seconds()

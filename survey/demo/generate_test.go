@@ -29,10 +29,10 @@ func rowsHash(rows []*survey.Response) string {
 }
 
 func TestGenerateDeterministic(t *testing.T) {
-	ix := demoIndex(t)
+	cv := demoCatalogView(t)
 	opt := Options{Responses: 15_000, Now: testNow, Location: storetest.Baku, Chunk: 4_000}
-	a, sa := generateAll(t, ix, opt)
-	b, _ := generateAll(t, ix, opt)
+	a, sa := generateAll(t, cv, opt)
+	b, _ := generateAll(t, cv, opt)
 	if len(a) != opt.Responses || sa.Rows != opt.Responses {
 		t.Fatalf("got %d rows (summary %d), want exactly %d", len(a), sa.Rows, opt.Responses)
 	}
@@ -40,7 +40,7 @@ func TestGenerateDeterministic(t *testing.T) {
 		t.Fatalf("same seed and clock gave different rows: %s vs %s", ha, hb)
 	}
 	opt.Now = testNow.Add(24 * time.Hour)
-	c, _ := generateAll(t, ix, opt)
+	c, _ := generateAll(t, cv, opt)
 	if rowsHash(a) == rowsHash(c) {
 		t.Fatal("another clock gave the very same rows")
 	}
@@ -56,17 +56,17 @@ func TestGenerateDeterministic(t *testing.T) {
 // A full-year-plus sample shared by the distribution tests (generated once: it takes a few seconds).
 var (
 	sampleOnce sync.Once
-	sampleIx   *survey.Index
+	sampleIx   *survey.CatalogView
 	sampleRows []*survey.Response
 	sampleSum  Summary
 )
 
 const sampleSize = 120_000
 
-func sample(t *testing.T) (*survey.Index, []*survey.Response, Summary) {
+func sample(t *testing.T) (*survey.CatalogView, []*survey.Response, Summary) {
 	t.Helper()
 	sampleOnce.Do(func() {
-		sampleIx = demoIndex(t)
+		sampleIx = demoCatalogView(t)
 		sampleRows, sampleSum = generateAll(t, sampleIx, Options{Responses: sampleSize, Now: testNow, Location: storetest.Baku})
 	})
 	if sampleIx == nil {
@@ -86,8 +86,8 @@ func quarters(t *testing.T) []scoring.Period {
 }
 
 func TestDistributionRankings(t *testing.T) {
-	ix, rows, _ := sample(t)
-	units := quarterUnits(ix, rows)
+	cv, rows, _ := sample(t)
+	units := quarterUnits(cv, rows)
 	cfg := scoring.DefaultConfig()
 	qs := quarters(t)
 	firsts, insufficient := 0, 0
@@ -124,7 +124,7 @@ func TestDistributionRankings(t *testing.T) {
 	}
 	// Only the one or two small agencies may miss min_n often.
 	var rare []string
-	for _, a := range ix.Agencies {
+	for _, a := range cv.Agencies {
 		if rankedIn[a.Code]*4 < len(qs)*3 {
 			rare = append(rare, a.Code)
 		}
@@ -150,14 +150,14 @@ func agencyMeans(rows []*survey.Response, from, to time.Time) map[string]scoring
 }
 
 func TestDistributionAgenciesDiffer(t *testing.T) {
-	ix, rows, sum := sample(t)
+	cv, rows, sum := sample(t)
 	all := agencyMeans(rows, sum.From, sum.To.Add(time.Second))
-	if len(all) != len(ix.Agencies) {
-		t.Fatalf("%d agencies have responses, want all %d", len(all), len(ix.Agencies))
+	if len(all) != len(cv.Agencies) {
+		t.Fatalf("%d agencies have responses, want all %d", len(all), len(cv.Agencies))
 	}
 	byGroup := map[string][]float64{}
 	for code, s := range all {
-		a, _ := ix.Agency(code)
+		a, _ := cv.Agency(code)
 		byGroup[a.Group] = append(byGroup[a.Group], s.Estimate().Index)
 	}
 	for g, means := range byGroup {
@@ -214,7 +214,7 @@ func TestDistributionChannelsAndRhythm(t *testing.T) {
 }
 
 func TestDistributionAnswers(t *testing.T) {
-	ix, rows, sum := sample(t)
+	cv, rows, sum := sample(t)
 	var bursts, missingWaiting, v1, v2, azComments, ruComments, allLetters int
 	lastV1 := map[string]int64{}
 	firstV2 := map[string]int64{}
@@ -292,7 +292,7 @@ func TestDistributionAnswers(t *testing.T) {
 	if v1 < n/4 || v2 < n/4 {
 		t.Errorf("survey versions: %d v1, %d v2; both should carry a good share", v1, v2)
 	}
-	for _, a := range ix.Agencies {
+	for _, a := range cv.Agencies {
 		if f, ok := firstV2[a.Code]; ok && lastV1[a.Code] > f {
 			t.Errorf("agency %s answered v1 after its first v2 response", a.Code)
 		}

@@ -13,8 +13,8 @@ import (
 // testNow is a fixed clock: a Saturday afternoon in Baku.
 var testNow = time.Date(2026, 11, 21, 14, 30, 0, 0, storetest.Baku)
 
-// demoIndex applies the demo catalog to a fresh in-memory SQLite store and returns its index.
-func demoIndex(t testing.TB) *survey.Index {
+// demoCatalogView applies the demo catalog to a fresh in-memory SQLite store and returns its view.
+func demoCatalogView(t testing.TB) *survey.CatalogView {
 	t.Helper()
 	s := storetest.New(t, "sqlite", survey.Options{})
 	ctx := context.Background()
@@ -22,18 +22,18 @@ func demoIndex(t testing.TB) *survey.Index {
 	if _, err := s.ApplyCatalog(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	ix, err := s.Index(ctx)
+	cv, err := s.CatalogView(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return ix
+	return cv
 }
 
 // generateAll collects every row of a run.
-func generateAll(t testing.TB, ix *survey.Index, opt Options) ([]*survey.Response, Summary) {
+func generateAll(t testing.TB, cv *survey.CatalogView, opt Options) ([]*survey.Response, Summary) {
 	t.Helper()
 	var rows []*survey.Response
-	sum, err := Generate(ix, opt, func(chunk []*survey.Response) error {
+	sum, err := Generate(cv, opt, func(chunk []*survey.Response) error {
 		rows = append(rows, chunk...)
 		return nil
 	})
@@ -44,7 +44,7 @@ func generateAll(t testing.TB, ix *survey.Index, opt Options) ([]*survey.Respons
 }
 
 // quarterUnits sums counted rows into per-agency stats per quarter label, the way the cells would.
-func quarterUnits(ix *survey.Index, rows []*survey.Response) map[string][]scoring.Unit {
+func quarterUnits(cv *survey.CatalogView, rows []*survey.Response) map[string][]scoring.Unit {
 	type key struct{ quarter, agency string }
 	stats := map[key]*scoring.Stats{}
 	for _, r := range rows {
@@ -60,7 +60,7 @@ func quarterUnits(ix *survey.Index, rows []*survey.Response) map[string][]scorin
 	}
 	out := map[string][]scoring.Unit{}
 	for k, st := range stats {
-		a, _ := ix.Agency(k.agency)
+		a, _ := cv.Agency(k.agency)
 		out[k.quarter] = append(out[k.quarter], scoring.Unit{Agency: k.agency, Group: a.Group, Stats: *st})
 	}
 	return out

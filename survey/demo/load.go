@@ -71,13 +71,13 @@ func Load(ctx context.Context, s *survey.Store, opt Options, progress func(done,
 	if res.Users, err = addUsers(ctx, s); err != nil {
 		return res, err
 	}
-	ix, err := s.Index(ctx)
+	cv, err := s.CatalogView(ctx)
 	if err != nil {
 		return res, err
 	}
 	opt.Now, opt.Location = s.Now(), s.Location()
 	opt.defaults()
-	if res.Summary, err = store(ctx, s, ix, opt, progress); err != nil {
+	if res.Summary, err = store(ctx, s, cv, opt, progress); err != nil {
 		return res, err
 	}
 	if _, err := s.Rollup(ctx); err != nil {
@@ -90,14 +90,14 @@ var errStopped = errors.New("demo: generation stopped")
 
 // store generates and inserts the responses as a pipeline: the next chunk is drawn while the database
 // writes the previous one.
-func store(ctx context.Context, s *survey.Store, ix *survey.Index, opt Options, progress func(done, total int)) (Summary, error) {
+func store(ctx context.Context, s *survey.Store, cv *survey.CatalogView, opt Options, progress func(done, total int)) (Summary, error) {
 	chunks := make(chan []*survey.Response, 1)
 	stop := make(chan struct{})
 	var sum Summary
 	var genErr error
 	go func() {
 		defer close(chunks)
-		sum, genErr = Generate(ix, opt, func(rows []*survey.Response) error {
+		sum, genErr = Generate(cv, opt, func(rows []*survey.Response) error {
 			select {
 			case chunks <- rows:
 				return nil

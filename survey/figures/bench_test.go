@@ -27,7 +27,7 @@ const benchPeriod = "2025-Q3"
 // groupByRankings computes the same table (change, previous rank, streaks over up to 40 quarters) the
 // naive way: one GROUP BY over the raw responses for the whole span, by agency and month in the zone.
 func groupByRankings(ctx context.Context, s *survey.Store, raw *sql.DB, p scoring.Period, cfg scoring.Config) ([]scoring.Group, error) {
-	ix, err := s.Index(ctx)
+	cv, err := s.CatalogView(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func groupByRankings(ctx context.Context, s *survey.Store, raw *sql.DB, p scorin
 		var units []scoring.Unit
 		for _, c := range cells {
 			if c.month >= a && c.month < b {
-				if ag, ok := ix.Agency(c.agency); ok {
+				if ag, ok := cv.Agency(c.agency); ok {
 					units = append(units, scoring.Unit{Agency: c.agency, Group: ag.Group, Stats: c.st})
 				}
 			}

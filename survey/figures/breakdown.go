@@ -19,11 +19,11 @@ func (f *Figures) Breakdown(ctx context.Context, agency string, p scoring.Period
 	if !ValidBy(by) {
 		return nil, survey.FieldError("by", "by must be service, center, channel, question or month")
 	}
-	ix, err := f.store.Index(ctx)
+	cv, err := f.store.CatalogView(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ag, ok := ix.Agency(agency)
+	ag, ok := cv.Agency(agency)
 	if !ok {
 		return nil, survey.Errorf(survey.CodeNotFound, "agency", "no agency %q", agency)
 	}
@@ -38,14 +38,14 @@ func (f *Figures) Breakdown(ctx context.Context, agency string, p scoring.Period
 	case ByMonth:
 		rows, err = f.byMonth(ctx, ag.Code, p)
 	case ByQuestion:
-		rows, err = f.byQuestion(ctx, ix, ag, p)
+		rows, err = f.byQuestion(ctx, cv, ag, p)
 	}
 	if err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
 		e := r.stats.Estimate()
-		out.Rows = append(out.Rows, BreakdownRow{Key: r.key, Name: f.nameOf(ix, by, r.key, ag, lang),
+		out.Rows = append(out.Rows, BreakdownRow{Key: r.key, Name: f.nameOf(cv, by, r.key, ag, lang),
 			Index: scoring.Round2(e.Index), CILow: scoring.Round2(e.CILow), CIHigh: scoring.Round2(e.CIHigh), N: e.N})
 	}
 	return out, nil
@@ -124,7 +124,7 @@ func (f *Figures) byMonth(ctx context.Context, agency string, p scoring.Period) 
 // byQuestion is the mean item score of each question over the responses that answered it (weight-0
 // questions included, text questions never), from agg_answer's value counts. Rows follow the agency's
 // survey (newest version first), then any other question by key.
-func (f *Figures) byQuestion(ctx context.Context, ix *survey.Index, ag *survey.Agency, p scoring.Period) ([]keyed, error) {
+func (f *Figures) byQuestion(ctx context.Context, cv *survey.CatalogView, ag *survey.Agency, p scoring.Period) ([]keyed, error) {
 	d := daySpan(p)
 	rows, err := f.store.DB().QueryContext(ctx, `SELECT survey_code, survey_version, question, value, CAST(SUM(n) AS BIGINT) FROM agg_answer
 		WHERE agency_code = ? AND day >= ? AND day < ?
@@ -141,7 +141,7 @@ func (f *Figures) byQuestion(ctx context.Context, ix *survey.Index, ag *survey.A
 		if err := rows.Scan(&code, &version, &question, &value, &n); err != nil {
 			return nil, err
 		}
-		sv, ok := ix.Survey(code, version)
+		sv, ok := cv.Survey(code, version)
 		if !ok || n == 0 {
 			continue
 		}
@@ -172,9 +172,9 @@ func (f *Figures) byQuestion(ctx context.Context, ix *survey.Index, ag *survey.A
 	}
 	var order []string
 	seen := map[string]bool{}
-	if sv, ok := ix.Survey(ag.Survey, 0); ok {
+	if sv, ok := cv.Survey(ag.Survey, 0); ok {
 		for v := sv.Version; v >= 1; v-- {
-			if sv, ok := ix.Survey(ag.Survey, v); ok {
+			if sv, ok := cv.Survey(ag.Survey, v); ok {
 				for _, q := range sv.Questions {
 					if !seen[q.Key] {
 						seen[q.Key] = true
@@ -214,14 +214,14 @@ var monthNames = map[string][12]string{
 }
 
 // nameOf names a breakdown key in lang (az fallback); unknown keys are named by themselves.
-func (f *Figures) nameOf(ix *survey.Index, by, key string, ag *survey.Agency, lang string) string {
+func (f *Figures) nameOf(cv *survey.CatalogView, by, key string, ag *survey.Agency, lang string) string {
 	switch by {
 	case ByService:
-		if s, ok := ix.Service(key); ok {
+		if s, ok := cv.Service(key); ok {
 			return s.Name.Get(lang)
 		}
 	case ByCenter:
-		if c, ok := ix.Center(key); ok {
+		if c, ok := cv.Center(key); ok {
 			return c.Name.Get(lang)
 		}
 	case ByChannel:
@@ -235,16 +235,16 @@ func (f *Figures) nameOf(ix *survey.Index, by, key string, ag *survey.Agency, la
 			}
 		}
 	case ByQuestion:
-		if sv, ok := ix.Survey(ag.Survey, 0); ok {
+		if sv, ok := cv.Survey(ag.Survey, 0); ok {
 			for v := sv.Version; v >= 1; v-- {
-				if sv, ok := ix.Survey(ag.Survey, v); ok {
+				if sv, ok := cv.Survey(ag.Survey, v); ok {
 					if q, ok := sv.Question(key); ok {
 						return q.Text.Get(lang)
 					}
 				}
 			}
 		}
-		for _, sv := range ix.Surveys {
+		for _, sv := range cv.Surveys {
 			if q, ok := sv.Question(key); ok {
 				return q.Text.Get(lang)
 			}

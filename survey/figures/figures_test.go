@@ -28,7 +28,7 @@ type rawResponse struct {
 }
 
 type reference struct {
-	ix   *survey.Index
+	cv   *survey.CatalogView
 	resp []rawResponse // counted only
 	excl []struct {
 		at             time.Time
@@ -39,11 +39,11 @@ type reference struct {
 func loadReference(t *testing.T, s *survey.Store) *reference {
 	t.Helper()
 	ctx := context.Background()
-	ix, err := s.Index(ctx)
+	cv, err := s.CatalogView(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref := &reference{ix: ix}
+	ref := &reference{cv: cv}
 	rows, err := s.DB().QueryContext(ctx, `SELECT submitted_us, agency_code, COALESCE(service_code, ''),
 		COALESCE(center_code, ''), channel, survey_code, survey_version, status, COALESCE(reason, ''), answers FROM responses`)
 	if err != nil {
@@ -66,7 +66,7 @@ func loadReference(t *testing.T, s *survey.Store) *reference {
 			}{x.at, x.agency, reason})
 			continue
 		}
-		sv, ok := ix.Survey(code, version)
+		sv, ok := cv.Survey(code, version)
 		if !ok {
 			t.Fatalf("survey %s v%d missing", code, version)
 		}
@@ -177,7 +177,7 @@ func (ref *reference) table(p scoring.Period, cfg scoring.Config) map[string]*re
 		if x.at.Before(p.Start) || !x.at.Before(p.End) {
 			continue
 		}
-		a, _ := ref.ix.Agency(x.agency)
+		a, _ := ref.cv.Agency(x.agency)
 		for _, put := range []struct {
 			m map[string]*acc
 			k string
@@ -196,7 +196,7 @@ func (ref *reference) table(p scoring.Period, cfg scoring.Config) map[string]*re
 		out[g] = &refGroup{est: estimate(ga.scores, ga.top2), rows: map[string]*refRow{}}
 	}
 	for code, aa := range agencies {
-		a, _ := ref.ix.Agency(code)
+		a, _ := ref.cv.Agency(code)
 		g := out[a.Group]
 		row := &refRow{agency: code, group: a.Group, est: estimate(aa.scores, aa.top2)}
 		row.adjusted = row.index
@@ -252,7 +252,7 @@ func checkRankings(t *testing.T, ref *reference, got *figures.Rankings, p scorin
 			t.Errorf("%s: unexpected group %s", p.Label, g.Group)
 			continue
 		}
-		gg, _ := ref.ix.Group(g.Group)
+		gg, _ := ref.cv.Group(g.Group)
 		if g.Name != gg.Name.Get(lang) || g.N != wg.n || g.Index != r2(wg.index) {
 			t.Errorf("%s %s: group name %q n %d index %v, want %q %d %v", p.Label, g.Group, g.Name, g.N, g.Index, gg.Name.Get(lang), wg.n, r2(wg.index))
 		}
@@ -277,7 +277,7 @@ func checkRankings(t *testing.T, ref *reference, got *figures.Rankings, p scorin
 				t.Errorf("%s: unexpected row %s", p.Label, row.Agency)
 				continue
 			}
-			a, _ := ref.ix.Agency(row.Agency)
+			a, _ := ref.cv.Agency(row.Agency)
 			exp := figures.RankingRow{
 				Agency: w.agency, Name: a.Name.Get(lang), Index: r2(w.index), CILow: r2(w.lo), CIHigh: r2(w.hi),
 				Adjusted: r2(w.adjusted), N: w.n, CSAT: r2(w.csat), CSATLow: r2(w.csatLo), CSATHigh: r2(w.csatHi),

@@ -85,7 +85,7 @@ func fixture(t testing.TB, s *survey.Store) {
 	if _, err := s.ApplyCatalog(ctx, *c); err != nil {
 		t.Fatal(err)
 	}
-	ix, err := s.Index(ctx)
+	cv, err := s.CatalogView(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,7 +96,7 @@ func fixture(t testing.TB, s *survey.Store) {
 	add := func(agency string, at time.Time, quality float64) {
 		t.Helper()
 		seq++
-		a, _ := ix.Agency(agency)
+		a, _ := cv.Agency(agency)
 		sub := &survey.Submission{ID: fmt.Sprintf("00000000-0000-4000-8000-%012d", seq), Agency: agency,
 			SubmittedAt: at.Format(time.RFC3339Nano), Answers: map[string]json.RawMessage{}}
 		scale := func(lo, hi int) json.RawMessage {
@@ -135,18 +135,18 @@ func fixture(t testing.TB, s *survey.Store) {
 				sub.Answers["clean"] = scale(0, 10)
 			}
 		}
-		if svcs := ix.ServicesOf(agency); len(svcs) > 0 && rng.IntN(5) > 0 {
+		if svcs := cv.ServicesOf(agency); len(svcs) > 0 && rng.IntN(5) > 0 {
 			sub.Service = svcs[rng.IntN(len(svcs))].Code
 		}
 		switch k := rng.IntN(5); {
 		case k == 0:
-		case k == 1 && ix.Hosts("ganja", agency):
+		case k == 1 && cv.Hosts("ganja", agency):
 			sub.Center = "ganja"
 		default:
 			sub.Center = "baku-1"
 		}
 		ch := []string{survey.ChannelKiosk, survey.ChannelLink, survey.ChannelAPI}[rng.IntN(3)]
-		r, err := ix.Prepare(sub, survey.Target{Channel: ch, Historic: true}, at)
+		r, err := cv.Prepare(sub, survey.Target{Channel: ch, Historic: true}, at)
 		if err != nil {
 			t.Fatalf("prepare %s: %v", agency, err)
 		}

@@ -12,7 +12,7 @@ func (f *Figures) Pooled(ctx context.Context, p scoring.Period) (map[string]scor
 	if err := f.rollup(ctx); err != nil {
 		return nil, err
 	}
-	ix, err := f.store.Index(ctx)
+	cv, err := f.store.CatalogView(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +30,7 @@ func (f *Figures) Pooled(ctx context.Context, p scoring.Period) (map[string]scor
 	}
 	sums := map[string]*scoring.Stats{"": {}}
 	for _, c := range cells {
-		a, ok := ix.Agency(c.agency)
+		a, ok := cv.Agency(c.agency)
 		if !ok {
 			continue
 		}

@@ -42,9 +42,9 @@ func (f *Figures) Rankings(ctx context.Context, p scoring.Period, group, lang st
 	if err != nil {
 		return nil, err
 	}
-	var ix *survey.Index
-	groupOf := func(agency string) (string, bool) { // called only once ix is set
-		a, ok := ix.Agency(agency)
+	var cv *survey.CatalogView
+	groupOf := func(agency string) (string, bool) { // called only once cv is set
+		a, ok := cv.Agency(agency)
 		if !ok || (group != "" && a.Group != group) {
 			return "", false
 		}
@@ -63,7 +63,7 @@ func (f *Figures) Rankings(ctx context.Context, p scoring.Period, group, lang st
 		ixErr, freshErr, loadErr error
 		statsFor                 func(scoring.Period) []scoring.Unit
 	)
-	wg.Go(func() { ix, ixErr = f.store.Index(ctx) })
+	wg.Go(func() { cv, ixErr = f.store.CatalogView(ctx) })
 	wg.Go(func() { fresh, freshErr = f.fresh(ctx) })
 	statsFor, loadErr = load()
 	wg.Wait()
@@ -79,12 +79,12 @@ func (f *Figures) Rankings(ctx context.Context, p scoring.Period, group, lang st
 		}
 	}
 	if group != "" {
-		if _, ok := ix.Group(group); !ok {
+		if _, ok := cv.Group(group); !ok {
 			return nil, survey.Errorf(survey.CodeNotFound, "group", "no peer group %q", group)
 		}
 	}
 	groups := scoring.Rankings(p, statsFor, f.cfg)
-	return f.publish(ix, p, groups, lang), nil
+	return f.publish(cv, p, groups, lang), nil
 }
 
 // periodsNeeded are the periods scoring.Rankings may ask for.
@@ -223,7 +223,7 @@ func (f *Figures) query(ctx context.Context, q string, args ...any) ([]cell, err
 }
 
 // publish rounds and names scoring's tables.
-func (f *Figures) publish(ix *survey.Index, p scoring.Period, groups []scoring.Group, lang string) *Rankings {
+func (f *Figures) publish(cv *survey.CatalogView, p scoring.Period, groups []scoring.Group, lang string) *Rankings {
 	out := &Rankings{
 		Period:      InfoOf(p),
 		Methodology: Methodology{MinN: f.cfg.MinN, Confidence: 0.95, PriorWeight: f.cfg.PriorWeight},
@@ -233,7 +233,7 @@ func (f *Figures) publish(ix *survey.Index, p scoring.Period, groups []scoring.G
 	r2 := scoring.Round2
 	for _, g := range groups {
 		gr := GroupRanking{Group: g.Group, Name: g.Group, Index: r2(g.Index), N: g.N, Rows: make([]RankingRow, 0, len(g.Rows))}
-		if gg, ok := ix.Group(g.Group); ok {
+		if gg, ok := cv.Group(g.Group); ok {
 			gr.Name = gg.Name.Get(lang)
 		}
 		for _, r := range g.Rows {
@@ -247,7 +247,7 @@ func (f *Figures) publish(ix *survey.Index, p scoring.Period, groups []scoring.G
 			if r.Ranked {
 				row.Rank = new(r.Rank)
 			}
-			if a, ok := ix.Agency(r.Agency); ok {
+			if a, ok := cv.Agency(r.Agency); ok {
 				row.Name = a.Name.Get(lang)
 			}
 			gr.Rows = append(gr.Rows, row)

@@ -13,11 +13,11 @@ func (f *Figures) Trend(ctx context.Context, agency string, p scoring.Period, n 
 	if n < 1 {
 		return nil, survey.FieldError("n", "n must be at least 1")
 	}
-	ix, err := f.store.Index(ctx)
+	cv, err := f.store.CatalogView(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := ix.Agency(agency); !ok {
+	if _, ok := cv.Agency(agency); !ok {
 		return nil, survey.Errorf(survey.CodeNotFound, "agency", "no agency %q", agency)
 	}
 	if err := f.rollup(ctx); err != nil {

@@ -23,7 +23,7 @@ func seed(t *testing.T, s *survey.Store) {
 	t.Helper()
 	ctx := context.Background()
 	storetest.ApplyCatalog(t, s)
-	ix, err := s.Index(ctx)
+	cv, err := s.CatalogView(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func seed(t *testing.T, s *survey.Store) {
 			t.Fatal(err)
 		}
 		ch := []string{survey.ChannelKiosk, survey.ChannelLink, survey.ChannelAPI}[(i/3)%3]
-		r, err := ix.Prepare(sub, survey.Target{Channel: ch, Historic: true}, at.Add(time.Minute))
+		r, err := cv.Prepare(sub, survey.Target{Channel: ch, Historic: true}, at.Add(time.Minute))
 		if err != nil {
 			t.Fatal(err)
 		}
