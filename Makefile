@@ -22,7 +22,7 @@ test: build
 	$(MAKE) test-fuzz
 
 test-go:
-	$(GO) test -count=1 -timeout 30m $(PKGS)
+	$(GO) test -race -count=1 -timeout 30m $(PKGS)
 
 # Each fuzz target briefly (longer by hand: make test-fuzz FUZZTIME=10m).
 test-fuzz:
@@ -33,11 +33,14 @@ test-fuzz:
 	  done; \
 	done
 
+STATICCHECK := v0.8.2
+
 lint:
 	$(GO) vet $(PKGS)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
-	@# one `go install` per module; govulncheck v1.9.0 needs an x/telemetry version the proxy refuses (403)
-	@test -x bin/staticcheck || GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@latest
+	$(GO) mod tidy -diff
+	@# one `go install` per module, pinned; govulncheck v1.9.0 needs an x/telemetry version the proxy refuses (403)
+	@bin/staticcheck -version 2>/dev/null | grep -q '$(STATICCHECK)' || GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK)
 	@test -x bin/govulncheck || GOBIN=$(CURDIR)/bin $(GO) install golang.org/x/vuln/cmd/govulncheck@v1.8.0
 	./bin/staticcheck $(PKGS)
 	@# exit 3 = vulnerabilities found: fail; any other failure (no network to vuln.go.dev) only warns
