@@ -33,14 +33,14 @@ test-fuzz:
 	  done; \
 	done
 
-STATICCHECK := v0.8.2
+STATICCHECK := 0.8.2
 
 lint:
 	$(GO) vet $(PKGS)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); exit 1; }
 	$(GO) mod tidy -diff
 	@# one `go install` per module, pinned; govulncheck v1.9.0 needs an x/telemetry version the proxy refuses (403)
-	@bin/staticcheck -version 2>/dev/null | grep -q '$(STATICCHECK)' || GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK)
+	@bin/staticcheck -version 2>/dev/null | grep -q '$(STATICCHECK)' || GOBIN=$(CURDIR)/bin $(GO) install honnef.co/go/tools/cmd/staticcheck@v$(STATICCHECK)
 	@test -x bin/govulncheck || GOBIN=$(CURDIR)/bin $(GO) install golang.org/x/vuln/cmd/govulncheck@v1.8.0
 	./bin/staticcheck $(PKGS)
 	@# exit 3 = vulnerabilities found: fail; any other failure (no network to vuln.go.dev) only warns
