@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gorilla/mux"
+	"github.com/qiymet/qiymet/scoring/locale"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/web/i18n"
 )
@@ -214,7 +215,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, v *view) {
 	// the server's clock would be wrong on a client whose clock is off.
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.dash.secure})
-	if u.Lang != "" && i18n.Valid(u.Lang) {
+	if u.Lang != "" && locale.Valid(u.Lang) {
 		setLangCookie(w, u.Lang, s.dash.secure)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/qiymet/qiymet/scoring/locale"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/web/i18n"
 )
@@ -107,7 +108,7 @@ func (s *Server) kioskStrings(w http.ResponseWriter, r *http.Request) {
 
 var kioskStringsJSON, kioskStringsTag = func() ([]byte, string) {
 	out := map[string]map[string]string{}
-	for _, l := range i18n.Langs {
+	for _, l := range locale.Langs {
 		out[l] = map[string]string{}
 		for _, k := range i18n.Keys() {
 			if strings.HasPrefix(k, "citizen.") || strings.HasPrefix(k, "kiosk.") {
