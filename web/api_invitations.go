@@ -40,7 +40,7 @@ func (s *Server) postInvitation(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	url := s.baseURL + "/r/" + token
+	url := s.linkURL(token)
 	ans := invitationAnswer{Token: token, URL: url, QR: url + "/qr.png",
 		ExpiresAt: time.UnixMicro(inv.ExpiresUS).In(s.loc).Format(time.RFC3339), SMS: smsTemplates(url)}
 	status := http.StatusOK

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -232,7 +233,8 @@ func (s *Server) postKioskPair(w http.ResponseWriter, r *http.Request) {
 		"kiosk": map[string]any{"id": k.ID, "name": k.Name, "center": k.Center}})
 }
 
-// KioskEnrolURL is the address a tablet opens (or scans as a QR code) to enrol with a pairing code.
+// KioskEnrolURL is the address a tablet opens (or scans as a QR code) to enrol with a one-time pairing code;
+// the kiosk app exchanges the code for its device token. The admin page and the CLI both print it.
 func KioskEnrolURL(baseURL, code string) string {
-	return strings.TrimRight(baseURL, "/") + "/kiosk/enrol/" + code
+	return strings.TrimRight(baseURL, "/") + "/kiosk/enrol/" + url.PathEscape(code)
 }

@@ -104,6 +104,9 @@ type linkOption struct {
 // faceMouths draws the five smileys' mouths, worst to best.
 var faceMouths = [5]string{"M14 36 Q24 25 34 36", "M15 35 Q24 30 33 35", "M15 33 L33 33", "M15 31 Q24 37 33 31", "M13 29 Q24 43 35 29"}
 
+// linkURL is the public address of a one-time visit link: the invitation answer and its QR code carry it.
+func (s *Server) linkURL(token string) string { return s.baseURL + "/r/" + token }
+
 // linkLangOf is the contract's rule for link pages: ?lang=, then Accept-Language, then az.
 func linkLangOf(r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); locale.Valid(l) {
@@ -397,7 +400,7 @@ func (s *Server) linkQR(w http.ResponseWriter, r *http.Request) {
 		}
 		size = n
 	}
-	png, err := QRPNG(s.baseURL+"/r/"+token, size)
+	png, err := QRPNG(s.linkURL(token), size)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
