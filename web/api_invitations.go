@@ -25,13 +25,8 @@ func (s *Server) postInvitation(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	body, err := readBody(r, 16<<10)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	var req survey.InvitationRequest
-	if err := survey.DecodeJSON(body, &req); err != nil {
+	if err := decodeBody(r, 16<<10, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

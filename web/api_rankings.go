@@ -17,7 +17,7 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) {
 	}
 	f := s.figures()
 	q := r.URL.Query()
-	p, err := f.Period(q)
+	p, err := periodOf(q, s.store.Location())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -51,7 +51,7 @@ func (s *Server) getBreakdown(w http.ResponseWriter, r *http.Request) {
 	if s.forbidAgency(w, r, p, code) { // a manager reads only their own agency: 403 forbidden
 		return
 	}
-	period, err := f.Period(q)
+	period, err := periodOf(q, s.store.Location())
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -50,18 +49,6 @@ func (s *Server) allowCredential(w http.ResponseWriter, r *http.Request, c surve
 		writeRateLimited(w, wait)
 	}
 	return ok
-}
-
-// readBody reads at most MaxBodyBytes; a larger body is payload_too_large and nothing is stored.
-func readBody(r *http.Request, limit int64) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
-	if err != nil {
-		return nil, survey.Errorf(survey.CodeInvalidJSON, "", "could not read the body")
-	}
-	if int64(len(body)) > limit {
-		return nil, survey.Errorf(survey.CodePayloadTooLarge, "", "the body is larger than %d bytes", limit)
-	}
-	return body, nil
 }
 
 // apiDeadline bounds a write request: a database that accepts connections but stalls yields a 503 the

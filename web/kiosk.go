@@ -186,13 +186,8 @@ func (s *Server) postKioskHeartbeat(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	body, err := readBody(r, 4<<10)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	var req heartbeatRequest
-	if err := survey.DecodeJSON(body, &req); err != nil {
+	if err := decodeBody(r, 4<<10, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -213,13 +208,8 @@ func (s *Server) postKioskPair(w http.ResponseWriter, r *http.Request) {
 		writeRateLimited(w, wait)
 		return
 	}
-	body, err := readBody(r, 4<<10)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	var req pairRequest
-	if err := survey.DecodeJSON(body, &req); err != nil {
+	if err := decodeBody(r, 4<<10, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
