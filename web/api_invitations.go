@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -17,14 +16,8 @@ type invitationAnswer struct {
 	SMS       map[string]string `json:"sms"`
 }
 
-func (s *Server) postInvitation(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), apiDeadline)
-	defer cancel()
-	r = r.WithContext(ctx)
-	key, ok := s.requireAPIKey(w, r)
-	if !ok {
-		return
-	}
+// postInvitation is POST /api/v1/invitations: a one-time visit link for an integration's citizen.
+func (s *Server) postInvitation(w http.ResponseWriter, r *http.Request, key *survey.APIKey) {
 	var req survey.InvitationRequest
 	if err := decodeBody(r, 16<<10, &req); err != nil {
 		s.writeError(w, r, err)

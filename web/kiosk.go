@@ -121,25 +121,6 @@ var kioskStringsJSON, kioskStringsTag = func() ([]byte, string) {
 	return b, etagOf(b)
 }()
 
-// requireKiosk answers 401/403 unless the request carries a live kiosk token, and applies the kiosk's limit.
-func (s *Server) requireKiosk(w http.ResponseWriter, r *http.Request) (*survey.Kiosk, bool) {
-	cred, has, err := s.credential(r)
-	if err == nil && cred.Kiosk == nil {
-		err = survey.Errorf(survey.CodeUnauthorized, "", "a kiosk device token is required")
-		if has {
-			err = survey.Errorf(survey.CodeForbidden, "", "only a kiosk device token can do this")
-		}
-	}
-	if err != nil {
-		s.writeError(w, r, err)
-		return nil, false
-	}
-	if !s.allowCredential(w, r, cred) {
-		return nil, false
-	}
-	return cred.Kiosk, true
-}
-
 type kioskConfigAnswer struct {
 	Kiosk struct {
 		ID     int64  `json:"id"`
@@ -157,11 +138,7 @@ type kioskConfigAnswer struct {
 }
 
 // getKioskConfig serves GET /api/v1/kiosk/config.
-func (s *Server) getKioskConfig(w http.ResponseWriter, r *http.Request) {
-	k, ok := s.requireKiosk(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) getKioskConfig(w http.ResponseWriter, r *http.Request, k *survey.Kiosk) {
 	setup, err := s.store.KioskSetup(r.Context(), k)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -181,11 +158,7 @@ type heartbeatRequest struct {
 }
 
 // postKioskHeartbeat serves POST /api/v1/kiosk/heartbeat.
-func (s *Server) postKioskHeartbeat(w http.ResponseWriter, r *http.Request) {
-	k, ok := s.requireKiosk(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) postKioskHeartbeat(w http.ResponseWriter, r *http.Request, k *survey.Kiosk) {
 	var req heartbeatRequest
 	if err := decodeBody(r, 4<<10, &req); err != nil {
 		s.writeError(w, r, err)
@@ -204,10 +177,6 @@ type pairRequest struct {
 
 // postKioskPair serves POST /api/v1/kiosk/pair: a one-time enrolment code in, the device token out.
 func (s *Server) postKioskPair(w http.ResponseWriter, r *http.Request) {
-	if ok, wait := s.limits.ip.allow(clientIP(r)); !ok {
-		writeRateLimited(w, wait)
-		return
-	}
 	var req pairRequest
 	if err := decodeBody(r, 4<<10, &req); err != nil {
 		s.writeError(w, r, err)

@@ -18,7 +18,7 @@ import (
 )
 
 // The one-time link pages: GET /r/{token} shows the visit's survey, POST /r/{token} stores the answer (a plain
-// form, no JavaScript), and every other state has its own page and status (CONTRACT §4): used 409, expired 410,
+// form, no JavaScript), and every other state has its own page and status (docs/api.md): used 409, expired 410,
 // unknown 404. The token in the URL is the capability; cross-origin form posts are refused on top of that.
 
 //go:embed templates/link/*.html templates/link/*.css

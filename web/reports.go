@@ -30,10 +30,7 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request, v *view) {
 		s.pageError(w, r, v, survey.FieldError("lang", "lang must be az, en or ru"))
 		return
 	}
-	o := periodreport.Options{Lang: lang, Group: r.URL.Query().Get("group")}
-	if v.P.Role() == survey.RoleManager {
-		o.Agency = v.P.User.Agency
-	}
+	o := periodreport.Options{Lang: lang, Group: r.URL.Query().Get("group"), Agency: v.P.OnlyAgency()}
 	select {
 	case reportSlots <- struct{}{}:
 		defer func() { <-reportSlots }()
