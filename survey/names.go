@@ -4,13 +4,12 @@ import (
 	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+
+	"github.com/qiymet/qiymet/scoring/locale"
 )
 
-// Langs are the languages every citizen- and manager-facing string exists in, az first.
-var Langs = []string{"az", "en", "ru"}
-
-// ValidLang reports whether l is one of Langs.
-func ValidLang(l string) bool { return l == "az" || l == "en" || l == "ru" }
+// ValidLang reports whether l is a supported language (locale.Langs: az, en, ru).
+func ValidLang(l string) bool { return locale.Valid(l) }
 
 // Names holds a text in the three languages. az is required; a missing language falls back to az.
 type Names struct {

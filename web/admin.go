@@ -9,7 +9,7 @@ import (
 	"github.com/qiymet/qiymet/survey"
 )
 
-// Administration pages (admin only, enforced by requireRole in routes.go). Every change is a POST form
+// Administration pages (admin only: withAdmin in routes.go). Every change is a POST form
 // (checked for cross-origin forgery); one-time secrets (API keys, passwords, enrolment codes) are shown once
 // on the answer page and never again.
 

@@ -111,7 +111,7 @@ func prettyJSON(x any) string {
 	return b.String()
 }
 
-// applyCatalog applies a §3 fragment: any subset of entries, created or updated, never deleted.
+// applyCatalog applies a catalog fragment (docs/api.md): any subset of entries, created or updated, never deleted.
 func (s *Server) applyCatalog(w http.ResponseWriter, r *http.Request, v *view) {
 	if err := parseForm(w, r, 1<<20); err != nil {
 		s.pageError(w, r, v, err)

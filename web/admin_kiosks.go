@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
-	"net/url"
 
 	"github.com/qiymet/qiymet/survey"
 )
@@ -29,11 +28,6 @@ type kioskRow struct {
 type enrolment struct {
 	Kiosk, Code, URL string
 	QR               template.URL
-}
-
-// kioskPairURL is what the tablet opens (or scans) to enrol; the kiosk app exchanges the code for a token.
-func (s *Server) kioskPairURL(code string) string {
-	return s.baseURL + "/kiosk/enrol/" + url.PathEscape(code)
 }
 
 func (s *Server) kiosksPage(w http.ResponseWriter, r *http.Request, v *view) {
@@ -112,7 +106,7 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request, v *view, k *surve
 		s.renderKiosks(w, r, v, statusOf(survey.ErrorCode(err)), adminNotice{Error: msg}, nil)
 		return
 	}
-	link := s.kioskPairURL(code)
+	link := KioskEnrolURL(s.baseURL, code)
 	png, err := QRPNG(link, 320)
 	if err != nil {
 		s.pageError(w, r, v, err)

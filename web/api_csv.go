@@ -12,12 +12,10 @@ import (
 // so the deadline is pushed forward as long as the client keeps reading.
 const csvWriteWindow = 2 * time.Minute
 
-// getResponsesCSV streams §5 CSV: GET /api/v1/responses.csv?from=YYYY-MM-DD&to=YYYY-MM-DD&agency=CODE.
-func (s *Server) getResponsesCSV(w http.ResponseWriter, r *http.Request) {
-	only, ok := s.authorizeCSV(w, r)
-	if !ok {
-		return
-	}
+// getResponsesCSV streams the responses CSV (docs/api.md): GET /api/v1/responses.csv?from=YYYY-MM-DD&to=YYYY-MM-DD&agency=CODE.
+// An API key, an admin or an analyst reads every agency, a manager only their own.
+func (s *Server) getResponsesCSV(w http.ResponseWriter, r *http.Request, p *Principal) {
+	only := p.OnlyAgency()
 	q := r.URL.Query()
 	f, err := survey.ParseExportFilter(q.Get("from"), q.Get("to"), q.Get("agency"), s.store.Location())
 	if err != nil {
@@ -56,20 +54,6 @@ func (s *Server) getResponsesCSV(w http.ResponseWriter, r *http.Request) {
 		}
 		panic(http.ErrAbortHandler)
 	}
-}
-
-// authorizeCSV is the one place that decides who may download responses: ok false means it has answered
-// (401/403/429); only, when set, is the one agency the caller may read (a manager's). An API key, an admin
-// or an analyst reads every agency (web/auth.go: reader, CONTRACT §7).
-func (s *Server) authorizeCSV(w http.ResponseWriter, r *http.Request) (only string, ok bool) {
-	p, ok := s.reader(w, r)
-	if !ok {
-		return "", false
-	}
-	if p.Role() == survey.RoleManager {
-		return p.User.Agency, true
-	}
-	return "", true
 }
 
 // csvFileName names the download after what it holds, e.g. responses-migration-2025-04-01-2025-06-30.csv.

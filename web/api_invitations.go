@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -17,21 +16,10 @@ type invitationAnswer struct {
 	SMS       map[string]string `json:"sms"`
 }
 
-func (s *Server) postInvitation(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), apiDeadline)
-	defer cancel()
-	r = r.WithContext(ctx)
-	key, ok := s.requireAPIKey(w, r)
-	if !ok {
-		return
-	}
-	body, err := readBody(r, 16<<10)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+// postInvitation is POST /api/v1/invitations: a one-time visit link for an integration's citizen.
+func (s *Server) postInvitation(w http.ResponseWriter, r *http.Request, key *survey.APIKey) {
 	var req survey.InvitationRequest
-	if err := survey.DecodeJSON(body, &req); err != nil {
+	if err := decodeBody(r, 16<<10, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -40,7 +28,7 @@ func (s *Server) postInvitation(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	url := s.baseURL + "/r/" + token
+	url := s.linkURL(token)
 	ans := invitationAnswer{Token: token, URL: url, QR: url + "/qr.png",
 		ExpiresAt: time.UnixMicro(inv.ExpiresUS).In(s.loc).Format(time.RFC3339), SMS: smsTemplates(url)}
 	status := http.StatusOK

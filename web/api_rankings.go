@@ -10,14 +10,11 @@ import (
 // figures computes published figures with the server's methodology (stateless and cheap to build).
 func (s *Server) figures() *figures.Figures { return figures.New(s.store, s.scoring) }
 
-// getRankings is GET /api/v1/rankings?period=P[&group=G][&lang=L] (CONTRACT §4).
-func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) {
-	if _, ok := s.reader(w, r); !ok { // an API key or a signed-in session (web/auth.go)
-		return
-	}
+// getRankings is GET /api/v1/rankings?period=P[&group=G][&lang=L] (docs/api.md).
+func (s *Server) getRankings(w http.ResponseWriter, r *http.Request, _ *Principal) {
 	f := s.figures()
 	q := r.URL.Query()
-	p, err := f.Period(q)
+	p, err := periodOf(q, s.store.Location())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -35,12 +32,8 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
-// getBreakdown is GET /api/v1/agencies/{code}/breakdown?period=P&by=…[&lang=L] (CONTRACT §4).
-func (s *Server) getBreakdown(w http.ResponseWriter, r *http.Request) {
-	p, ok := s.reader(w, r) // an API key or a signed-in session (web/auth.go)
-	if !ok {
-		return
-	}
+// getBreakdown is GET /api/v1/agencies/{code}/breakdown?period=P&by=…[&lang=L] (docs/api.md).
+func (s *Server) getBreakdown(w http.ResponseWriter, r *http.Request, p *Principal) {
 	f := s.figures()
 	q := r.URL.Query()
 	code := r.PathValue("code")
@@ -51,7 +44,7 @@ func (s *Server) getBreakdown(w http.ResponseWriter, r *http.Request) {
 	if s.forbidAgency(w, r, p, code) { // a manager reads only their own agency: 403 forbidden
 		return
 	}
-	period, err := f.Period(q)
+	period, err := periodOf(q, s.store.Location())
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -18,7 +18,7 @@ import (
 func keysOf(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
 
 // TestRankingsAndBreakdownAPI submits responses through the API and reads them back as a ranking table
-// and breakdowns, checking the exact JSON shape of CONTRACT §4, the figures and every error.
+// and breakdowns, checking the exact JSON shape of docs/api.md, the figures and every error.
 func TestRankingsAndBreakdownAPI(t *testing.T) {
 	for _, dialect := range storetest.Dialects {
 		t.Run(dialect, func(t *testing.T) {

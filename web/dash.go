@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/qiymet/qiymet/scoring"
+	"github.com/qiymet/qiymet/scoring/locale"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/web/i18n"
 )
@@ -85,7 +86,7 @@ type view struct {
 func (s *Server) newView(w http.ResponseWriter, r *http.Request, p *Principal) *view {
 	lang := i18n.Negotiate(r)
 	// ?lang= is the switcher: remember the choice.
-	if q := r.URL.Query().Get("lang"); i18n.Valid(q) {
+	if q := r.URL.Query().Get("lang"); locale.Valid(q) {
 		setLangCookie(w, q, s.dash.secure)
 		if p != nil && p.User != nil && p.User.Lang != q {
 			if err := s.store.SetUserLang(r.Context(), p.User.ID, q); err != nil {
@@ -93,7 +94,7 @@ func (s *Server) newView(w http.ResponseWriter, r *http.Request, p *Principal) *
 			}
 			p.User.Lang = q
 		}
-	} else if p != nil && p.User != nil && p.User.Lang != "" && i18n.Valid(p.User.Lang) {
+	} else if p != nil && p.User != nil && p.User.Lang != "" && locale.Valid(p.User.Lang) {
 		if _, err := r.Cookie(i18n.CookieName); err != nil {
 			lang = p.User.Lang
 		}
@@ -105,13 +106,13 @@ func (s *Server) newView(w http.ResponseWriter, r *http.Request, p *Principal) *
 func (v *view) T(key string, args ...any) string { return i18n.T(v.Lang, key, args...) }
 
 // Num formats a percentage or index with 2 decimals the way the language writes it (92,78 in az and ru).
-func (v *view) Num(x float64) string { return i18n.Number(v.Lang, x, 2) }
+func (v *view) Num(x float64) string { return locale.Page(v.Lang).Number(x, 2) }
 
 // Num1 formats with one decimal (chart labels).
-func (v *view) Num1(x float64) string { return i18n.Number(v.Lang, x, 1) }
+func (v *view) Num1(x float64) string { return locale.Page(v.Lang).Number(x, 1) }
 
 // Int formats a count.
-func (v *view) Int(n int64) string { return i18n.Int(v.Lang, n) }
+func (v *view) Int(n int64) string { return locale.Page(v.Lang).Integer(n) }
 
 // Name picks a catalog name in the page's language.
 func (v *view) Name(n survey.Names) string { return n.Get(v.Lang) }
@@ -124,15 +125,14 @@ type LangLink struct {
 
 // Langs links the same page, query kept, in each language.
 func (v *view) Langs() []LangLink {
-	labels := map[string]string{"az": "AZ", "en": "EN", "ru": "RU"}
 	var out []LangLink
-	for _, l := range i18n.Langs {
+	for _, l := range locale.Langs {
 		q := url.Values{}
 		for k, vs := range v.query {
 			q[k] = vs
 		}
 		q.Set("lang", l)
-		out = append(out, LangLink{Code: l, Label: labels[l], Href: v.Path + "?" + q.Encode(), Current: l == v.Lang})
+		out = append(out, LangLink{Code: l, Label: strings.ToUpper(l), Href: v.Path + "?" + q.Encode(), Current: l == v.Lang})
 	}
 	return out
 }

@@ -57,7 +57,7 @@ func (s *Server) pickPeriod(r *http.Request) (*periodPicker, error) {
 		p = scoring.PeriodContaining(scoring.Quarter, now, s.loc)
 	} else {
 		var err error
-		if p, err = s.figures().Period(q); err != nil {
+		if p, err = periodOf(q, s.store.Location()); err != nil {
 			return nil, err
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/qiymet/qiymet/scoring/locale"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/web/i18n"
 )
@@ -65,7 +66,7 @@ func TestRankingsPage(t *testing.T) {
 		for _, g := range api.Groups {
 			for _, row := range g.Rows {
 				tr := rowHTML(t, body, row.Agency)
-				for _, want := range []string{i18n.Number(lang, row.Index, 2), i18n.Number(lang, row.CILow, 2) + "–" + i18n.Number(lang, row.CIHigh, 2), i18n.Number(lang, row.CSAT, 2)} {
+				for _, want := range []string{locale.Page(lang).Number(row.Index, 2), locale.Page(lang).Number(row.CILow, 2) + "–" + locale.Page(lang).Number(row.CIHigh, 2), locale.Page(lang).Number(row.CSAT, 2)} {
 					if !strings.Contains(tr, want) {
 						t.Errorf("%s %s: row lacks %q: %s", lang, row.Agency, want, tr)
 					}
@@ -186,8 +187,8 @@ func TestAgencyPage(t *testing.T) {
 			if by == "channel" {
 				name = i18n.T("en", "dash.channel."+row.Key)
 			}
-			want := `<th scope="row">` + name + `</th><td class="num">` + i18n.Number("en", row.Index, 2) + `</td><td>` +
-				i18n.Number("en", row.CILow, 2) + "–" + i18n.Number("en", row.CIHigh, 2) + `</td><td class="num">` + i18n.Int("en", row.N) + `</td>`
+			want := `<th scope="row">` + name + `</th><td class="num">` + locale.Page("en").Number(row.Index, 2) + `</td><td>` +
+				locale.Page("en").Number(row.CILow, 2) + "–" + locale.Page("en").Number(row.CIHigh, 2) + `</td><td class="num">` + locale.Page("en").Integer(row.N) + `</td>`
 			if !strings.Contains(sec, want) {
 				t.Errorf("by %s: page lacks %s", by, want)
 			}

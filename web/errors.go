@@ -9,7 +9,7 @@ import (
 	"github.com/qiymet/qiymet/survey"
 )
 
-// statusOf is the one mapping from domain error codes to HTTP statuses (CONTRACT §4).
+// statusOf is the one mapping from domain error codes to HTTP statuses (docs/api.md).
 func statusOf(code string) int {
 	switch code {
 	case survey.CodeInvalidJSON:

@@ -7,9 +7,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
+	"github.com/qiymet/qiymet/scoring/locale"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/web/i18n"
 )
@@ -107,7 +109,7 @@ func (s *Server) kioskStrings(w http.ResponseWriter, r *http.Request) {
 
 var kioskStringsJSON, kioskStringsTag = func() ([]byte, string) {
 	out := map[string]map[string]string{}
-	for _, l := range i18n.Langs {
+	for _, l := range locale.Langs {
 		out[l] = map[string]string{}
 		for _, k := range i18n.Keys() {
 			if strings.HasPrefix(k, "citizen.") || strings.HasPrefix(k, "kiosk.") {
@@ -118,25 +120,6 @@ var kioskStringsJSON, kioskStringsTag = func() ([]byte, string) {
 	b, _ := json.Marshal(out)
 	return b, etagOf(b)
 }()
-
-// requireKiosk answers 401/403 unless the request carries a live kiosk token, and applies the kiosk's limit.
-func (s *Server) requireKiosk(w http.ResponseWriter, r *http.Request) (*survey.Kiosk, bool) {
-	cred, has, err := s.credential(r)
-	if err == nil && cred.Kiosk == nil {
-		err = survey.Errorf(survey.CodeUnauthorized, "", "a kiosk device token is required")
-		if has {
-			err = survey.Errorf(survey.CodeForbidden, "", "only a kiosk device token can do this")
-		}
-	}
-	if err != nil {
-		s.writeError(w, r, err)
-		return nil, false
-	}
-	if !s.allowCredential(w, r, cred) {
-		return nil, false
-	}
-	return cred.Kiosk, true
-}
 
 type kioskConfigAnswer struct {
 	Kiosk struct {
@@ -155,11 +138,7 @@ type kioskConfigAnswer struct {
 }
 
 // getKioskConfig serves GET /api/v1/kiosk/config.
-func (s *Server) getKioskConfig(w http.ResponseWriter, r *http.Request) {
-	k, ok := s.requireKiosk(w, r)
-	if !ok {
-		return
-	}
+func (s *Server) getKioskConfig(w http.ResponseWriter, r *http.Request, k *survey.Kiosk) {
 	setup, err := s.store.KioskSetup(r.Context(), k)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -179,18 +158,9 @@ type heartbeatRequest struct {
 }
 
 // postKioskHeartbeat serves POST /api/v1/kiosk/heartbeat.
-func (s *Server) postKioskHeartbeat(w http.ResponseWriter, r *http.Request) {
-	k, ok := s.requireKiosk(w, r)
-	if !ok {
-		return
-	}
-	body, err := readBody(r, 4<<10)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
+func (s *Server) postKioskHeartbeat(w http.ResponseWriter, r *http.Request, k *survey.Kiosk) {
 	var req heartbeatRequest
-	if err := survey.DecodeJSON(body, &req); err != nil {
+	if err := decodeBody(r, 4<<10, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -207,17 +177,8 @@ type pairRequest struct {
 
 // postKioskPair serves POST /api/v1/kiosk/pair: a one-time enrolment code in, the device token out.
 func (s *Server) postKioskPair(w http.ResponseWriter, r *http.Request) {
-	if ok, wait := s.limits.ip.allow(clientIP(r)); !ok {
-		writeRateLimited(w, wait)
-		return
-	}
-	body, err := readBody(r, 4<<10)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	var req pairRequest
-	if err := survey.DecodeJSON(body, &req); err != nil {
+	if err := decodeBody(r, 4<<10, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -231,7 +192,8 @@ func (s *Server) postKioskPair(w http.ResponseWriter, r *http.Request) {
 		"kiosk": map[string]any{"id": k.ID, "name": k.Name, "center": k.Center}})
 }
 
-// KioskEnrolURL is the address a tablet opens (or scans as a QR code) to enrol with a pairing code.
+// KioskEnrolURL is the address a tablet opens (or scans as a QR code) to enrol with a one-time pairing code;
+// the kiosk app exchanges the code for its device token. The admin page and the CLI both print it.
 func KioskEnrolURL(baseURL, code string) string {
-	return strings.TrimRight(baseURL, "/") + "/kiosk/enrol/" + code
+	return strings.TrimRight(baseURL, "/") + "/kiosk/enrol/" + url.PathEscape(code)
 }

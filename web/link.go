@@ -12,12 +12,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/qiymet/qiymet/scoring/locale"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/web/i18n"
 )
 
 // The one-time link pages: GET /r/{token} shows the visit's survey, POST /r/{token} stores the answer (a plain
-// form, no JavaScript), and every other state has its own page and status (CONTRACT §4): used 409, expired 410,
+// form, no JavaScript), and every other state has its own page and status (docs/api.md): used 409, expired 410,
 // unknown 404. The token in the URL is the capability; cross-origin form posts are refused on top of that.
 
 //go:embed templates/link/*.html templates/link/*.css
@@ -103,11 +104,12 @@ type linkOption struct {
 // faceMouths draws the five smileys' mouths, worst to best.
 var faceMouths = [5]string{"M14 36 Q24 25 34 36", "M15 35 Q24 30 33 35", "M15 33 L33 33", "M15 31 Q24 37 33 31", "M13 29 Q24 43 35 29"}
 
-var langNames = []struct{ Code, Name string }{{"az", "Azərbaycanca"}, {"en", "English"}, {"ru", "Русский"}}
+// linkURL is the public address of a one-time visit link: the invitation answer and its QR code carry it.
+func (s *Server) linkURL(token string) string { return s.baseURL + "/r/" + token }
 
 // linkLangOf is the contract's rule for link pages: ?lang=, then Accept-Language, then az.
 func linkLangOf(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); i18n.Valid(l) {
+	if l := r.URL.Query().Get("lang"); locale.Valid(l) {
 		return l
 	}
 	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
@@ -118,12 +120,12 @@ func (s *Server) newLinkView(kind, lang, token string) *linkView {
 	if token != "" {
 		v.Path = "/r/" + token
 	}
-	for _, l := range langNames {
+	for _, l := range locale.Langs {
 		u := ""
 		if v.Path != "" {
-			u = v.Path + "?lang=" + l.Code
+			u = v.Path + "?lang=" + l
 		}
-		v.Langs = append(v.Langs, linkLang{Code: l.Code, Name: l.Name, URL: u, Current: l.Code == lang})
+		v.Langs = append(v.Langs, linkLang{Code: l, Name: locale.Name(l), URL: u, Current: l == lang})
 	}
 	return v
 }
@@ -268,7 +270,7 @@ func (s *Server) linkSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, survey.MaxBodyBytes)
 	parseErr := r.ParseForm()
-	if l := r.PostForm.Get("lang"); i18n.Valid(l) {
+	if l := r.PostForm.Get("lang"); locale.Valid(l) {
 		lang = l
 	}
 	inv, err := s.store.InvitationByToken(r.Context(), token)
@@ -398,7 +400,7 @@ func (s *Server) linkQR(w http.ResponseWriter, r *http.Request) {
 		}
 		size = n
 	}
-	png, err := QRPNG(s.baseURL+"/r/"+token, size)
+	png, err := QRPNG(s.linkURL(token), size)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

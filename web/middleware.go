@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -90,6 +91,19 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		}
 		s.log.Info("request", "method", r.Method, "route", route, "status", sw.status,
 			"bytes", sw.bytes, "ms", float64(d.Microseconds())/1000, "ip", clientIP(r))
+	})
+}
+
+// apiDeadline bounds a write request of the API: a database that accepts connections but stalls yields a
+// 503 the client retries (with the same id), never a hung request.
+const apiDeadline = 10 * time.Second
+
+// withDeadline runs h, its credential check included, under apiDeadline.
+func withDeadline(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), apiDeadline)
+		defer cancel()
+		h.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

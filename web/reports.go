@@ -6,9 +6,9 @@ import (
 	"strconv"
 
 	"github.com/qiymet/qiymet/scoring"
+	"github.com/qiymet/qiymet/scoring/locale"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/periodreport"
-	"github.com/qiymet/qiymet/web/i18n"
 )
 
 // reportSlots bounds concurrent PDF builds: each takes a few hundred milliseconds of CPU.
@@ -26,14 +26,11 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request, v *view) {
 	if lang == "" {
 		lang = v.Lang
 	}
-	if !i18n.Valid(lang) {
+	if !locale.Valid(lang) {
 		s.pageError(w, r, v, survey.FieldError("lang", "lang must be az, en or ru"))
 		return
 	}
-	o := periodreport.Options{Lang: lang, Group: r.URL.Query().Get("group")}
-	if v.P.Role() == survey.RoleManager {
-		o.Agency = v.P.User.Agency
-	}
+	o := periodreport.Options{Lang: lang, Group: r.URL.Query().Get("group"), Agency: v.P.OnlyAgency()}
 	select {
 	case reportSlots <- struct{}{}:
 		defer func() { <-reportSlots }()

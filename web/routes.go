@@ -2,72 +2,85 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/qiymet/qiymet/survey"
 )
 
-// routes is every route in one place.
+// routes is every route in one place, each with the credential it accepts (the with* wrappers of
+// credentials.go); a route without one is public.
 func (s *Server) routes() {
 	r := s.router
+	r.Use(pathValues)
 	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/readyz", s.readyz).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})).Methods(http.MethodGet)
 
-	// Not a mux Subrouter: mux 1.8.1 subrouters lose a method mismatch (405) when a later route shares the prefix.
+	// JSON API (docs/api.md). Not a mux Subrouter: mux 1.8.1 subrouters lose a method mismatch (405) when a
+	// later route shares the prefix.
 	api := prefixed{r, "/api/v1"}
-	api.HandleFunc("/responses", s.postResponse).Methods(http.MethodPost)
-	api.HandleFunc("/invitations", s.postInvitation).Methods(http.MethodPost)
-	api.HandleFunc("/responses.csv", s.getResponsesCSV).Methods(http.MethodGet)
-	api.HandleFunc("/kiosk/pair", s.postKioskPair).Methods(http.MethodPost)
-	api.HandleFunc("/kiosk/config", s.getKioskConfig).Methods(http.MethodGet)
-	api.HandleFunc("/kiosk/heartbeat", s.postKioskHeartbeat).Methods(http.MethodPost)
+	api.Handle("/responses", withDeadline(s.withSubmitter(s.postResponse))).Methods(http.MethodPost)
+	api.Handle("/invitations", withDeadline(s.withAPIKey(s.postInvitation))).Methods(http.MethodPost)
+	api.Handle("/responses.csv", s.withReader(s.getResponsesCSV)).Methods(http.MethodGet)
+	api.Handle("/rankings", s.withReader(s.getRankings)).Methods(http.MethodGet)
+	api.Handle("/agencies/{code}/breakdown", s.withReader(s.getBreakdown)).Methods(http.MethodGet)
+	api.Handle("/kiosk/pair", s.withIPLimit(s.postKioskPair)).Methods(http.MethodPost)
+	api.Handle("/kiosk/config", s.withKiosk(s.getKioskConfig)).Methods(http.MethodGet)
+	api.Handle("/kiosk/heartbeat", s.withKiosk(s.postKioskHeartbeat)).Methods(http.MethodPost)
 
-	// Kiosk app (web/kiosk.go, files in web/static/kiosk).
+	// Kiosk app (web/kiosk.go, files in web/static/kiosk): public files; the app calls the API above.
 	r.Handle("/kiosk", http.RedirectHandler("/kiosk/", http.StatusMovedPermanently)).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/kiosk/", s.kioskPage("index.html")).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/kiosk/enrol/{code}", s.kioskPage("enrol.html")).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/kiosk/strings.json", s.kioskStrings).Methods(http.MethodGet, http.MethodHead)
-	r.HandleFunc("/kiosk/{file:[a-z0-9-]+\\.(?:js|css|svg)}", withVars(s.kioskFile)).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/kiosk/{file:[a-z0-9-]+\\.(?:js|css|svg)}", s.kioskFile).Methods(http.MethodGet, http.MethodHead)
 
-	// One-time visit links (web/link.go, templates in web/templates/link).
+	// One-time visit links (web/link.go, templates in web/templates/link): the token in the path is the
+	// credential; the handlers rate-limit per client IP and answer with pages, not JSON.
 	r.HandleFunc("/r/static/link.css", s.linkStyles).Methods(http.MethodGet, http.MethodHead)
-	r.HandleFunc("/r/{token}", withVars(s.linkPage)).Methods(http.MethodGet, http.MethodHead)
-	r.HandleFunc("/r/{token}", withVars(s.linkSubmit)).Methods(http.MethodPost)
-	r.HandleFunc("/r/{token}/qr.png", withVars(s.linkQR)).Methods(http.MethodGet, http.MethodHead)
-	api.HandleFunc("/rankings", s.getRankings).Methods(http.MethodGet)
-	api.HandleFunc("/agencies/{code}/breakdown", withVars(s.getBreakdown)).Methods(http.MethodGet)
+	r.HandleFunc("/r/{token}", s.linkPage).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/r/{token}", s.linkSubmit).Methods(http.MethodPost)
+	r.HandleFunc("/r/{token}/qr.png", s.linkQR).Methods(http.MethodGet, http.MethodHead)
 
-	// Dashboard (web/auth.go, dash*.go, admin*.go; templates in web/templates/dash). Every page is
-	// CSRF-checked and role-checked by public/requireRole; API keys and kiosk tokens cannot open them.
-	r.Handle("/login", s.public(s.loginForm)).Methods(http.MethodGet)
-	r.Handle("/login", s.public(s.login)).Methods(http.MethodPost)
-	r.Handle("/logout", s.public(s.logout)).Methods(http.MethodPost)
-	r.Handle("/", s.requireRole(s.rankingsPage)).Methods(http.MethodGet)
-	r.Handle("/agencies/{code}", s.requireRole(s.agencyPage)).Methods(http.MethodGet)
-	r.Handle("/reports/{period:[0-9A-Za-z.-]+}.pdf", s.requireRole(s.reportPDF)).Methods(http.MethodGet)
-	admin := func(h pageFunc) http.Handler { return s.requireRole(h, survey.RoleAdmin) }
-	r.Handle("/admin", admin(func(w http.ResponseWriter, r *http.Request, _ *view) {
+	// Dashboard (web/login.go, dash*.go, admin*.go; templates in web/templates/dash): sessions only, every
+	// page CSRF-checked; API keys and kiosk tokens cannot open them.
+	r.Handle("/login", s.withOptionalSession(s.loginForm)).Methods(http.MethodGet)
+	r.Handle("/login", s.withOptionalSession(s.login)).Methods(http.MethodPost)
+	r.Handle("/logout", s.withOptionalSession(s.logout)).Methods(http.MethodPost)
+	r.Handle("/", s.withSession(s.rankingsPage)).Methods(http.MethodGet)
+	r.Handle("/agencies/{code}", s.withSession(s.agencyPage)).Methods(http.MethodGet)
+	r.Handle("/reports/{period:[0-9A-Za-z.-]+}.pdf", s.withSession(s.reportPDF)).Methods(http.MethodGet)
+	r.Handle("/admin", s.withAdmin(func(w http.ResponseWriter, r *http.Request, _ *view) {
 		http.Redirect(w, r, "/admin/kiosks", http.StatusSeeOther)
 	})).Methods(http.MethodGet)
-	r.Handle("/admin/kiosks", admin(s.kiosksPage)).Methods(http.MethodGet)
-	r.Handle("/admin/kiosks", admin(s.addKiosk)).Methods(http.MethodPost)
-	r.Handle("/admin/kiosks/{id:[0-9]+}/pair", admin(s.pairKiosk)).Methods(http.MethodPost)
-	r.Handle("/admin/kiosks/{id:[0-9]+}/revoke", admin(s.revokeKiosk)).Methods(http.MethodPost)
-	r.Handle("/admin/users", admin(s.usersPage)).Methods(http.MethodGet)
-	r.Handle("/admin/users", admin(s.addUser)).Methods(http.MethodPost)
-	r.Handle("/admin/users/{id:[0-9]+}", admin(s.editUser)).Methods(http.MethodPost)
-	r.Handle("/admin/apikeys", admin(s.apiKeysPage)).Methods(http.MethodGet)
-	r.Handle("/admin/apikeys", admin(s.addAPIKey)).Methods(http.MethodPost)
-	r.Handle("/admin/apikeys/{id:[0-9]+}/revoke", admin(s.revokeAPIKey)).Methods(http.MethodPost)
-	r.Handle("/admin/catalog", admin(s.catalogPage)).Methods(http.MethodGet)
-	r.Handle("/admin/catalog", admin(s.applyCatalog)).Methods(http.MethodPost)
-	r.Handle("/admin/surveys", admin(s.publishSurvey)).Methods(http.MethodPost)
+	r.Handle("/admin/kiosks", s.withAdmin(s.kiosksPage)).Methods(http.MethodGet)
+	r.Handle("/admin/kiosks", s.withAdmin(s.addKiosk)).Methods(http.MethodPost)
+	r.Handle("/admin/kiosks/{id:[0-9]+}/pair", s.withAdmin(s.pairKiosk)).Methods(http.MethodPost)
+	r.Handle("/admin/kiosks/{id:[0-9]+}/revoke", s.withAdmin(s.revokeKiosk)).Methods(http.MethodPost)
+	r.Handle("/admin/users", s.withAdmin(s.usersPage)).Methods(http.MethodGet)
+	r.Handle("/admin/users", s.withAdmin(s.addUser)).Methods(http.MethodPost)
+	r.Handle("/admin/users/{id:[0-9]+}", s.withAdmin(s.editUser)).Methods(http.MethodPost)
+	r.Handle("/admin/apikeys", s.withAdmin(s.apiKeysPage)).Methods(http.MethodGet)
+	r.Handle("/admin/apikeys", s.withAdmin(s.addAPIKey)).Methods(http.MethodPost)
+	r.Handle("/admin/apikeys/{id:[0-9]+}/revoke", s.withAdmin(s.revokeAPIKey)).Methods(http.MethodPost)
+	r.Handle("/admin/catalog", s.withAdmin(s.catalogPage)).Methods(http.MethodGet)
+	r.Handle("/admin/catalog", s.withAdmin(s.applyCatalog)).Methods(http.MethodPost)
+	r.Handle("/admin/surveys", s.withAdmin(s.publishSurvey)).Methods(http.MethodPost)
 	r.PathPrefix("/static/dash/").HandlerFunc(s.serveDashStatic).Methods(http.MethodGet, http.MethodHead)
 
 	r.NotFoundHandler = http.HandlerFunc(s.notFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
+}
+
+// pathValues bridges mux's path variables into r.PathValue, so handlers use the standard accessor.
+func pathValues(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range mux.Vars(r) {
+			r.SetPathValue(k, v)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // prefixed registers routes under a path prefix on the root router.
@@ -81,3 +94,30 @@ func (p prefixed) HandleFunc(path string, f func(http.ResponseWriter, *http.Requ
 }
 
 func (p prefixed) Handle(path string, h http.Handler) *mux.Route { return p.r.Handle(p.prefix+path, h) }
+
+// Route is one registered route: its path template and methods.
+type Route struct {
+	Path    string
+	Methods []string
+}
+
+// Routes lists every registered route, so the role × route test can prove that none goes unchecked.
+func (s *Server) Routes() []Route {
+	var out []Route
+	s.router.Walk(func(rt *mux.Route, _ *mux.Router, _ []*mux.Route) error {
+		path, err := rt.GetPathTemplate()
+		if err != nil {
+			return nil
+		}
+		methods, err := rt.GetMethods()
+		if err != nil { // a subrouter's prefix, not a route
+			return nil
+		}
+		if rx, _ := rt.GetPathRegexp(); strings.HasSuffix(path, "/") && !strings.HasSuffix(rx, "$") {
+			path += "*" // a PathPrefix
+		}
+		out = append(out, Route{Path: path, Methods: methods})
+		return nil
+	})
+	return out
+}

@@ -70,13 +70,3 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 
 // Registry exposes the Prometheus registry (for the process's own collectors).
 func (s *Server) Registry() *prometheus.Registry { return s.reg }
-
-// withVars bridges mux.Vars into r.PathValue so handlers use the standard accessor.
-func withVars(h http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		for k, v := range mux.Vars(r) {
-			r.SetPathValue(k, v)
-		}
-		h(w, r)
-	}
-}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/qiymet/qiymet/survey"
+	"github.com/qiymet/qiymet/web"
 )
 
 func (e *env) migrate(args []string) error {
@@ -127,7 +128,7 @@ func (e *env) kioskAdd(args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "enrolment URL (one use, valid 24 h): %s/kiosk/enrol/%s\n", c.BaseURL, code)
+	fmt.Fprintf(e.stdout, "enrolment URL (one use, valid 24 h): %s\n", web.KioskEnrolURL(c.BaseURL, code))
 	return nil
 }
 

@@ -127,7 +127,7 @@ func (d *doc) barGroup(g Group) {
 		} else {
 			d.color(colMuted)
 		}
-		d.textIn(x0+w+1, top, barValueW-1, barRowH, l.num(r.Index, 2), "R")
+		d.textIn(x0+w+1, top, barValueW-1, barRowH, l.Number(r.Index, 2), "R")
 		d.y += barRowH
 	}
 	groupLine()
@@ -239,7 +239,7 @@ func (d *doc) trendChart(pts []TrendPoint, h float64) bool {
 	for v := lo; v <= hi+1e-9; v += step {
 		yy := yOf(v)
 		d.line(x0, yy, x0+w, yy, 0.1, colRule)
-		s := l.num(v, decimalsFor(step))
+		s := l.Number(v, decimalsFor(step))
 		d.color(colMuted)
 		d.text(x0-1.5-d.textW(s), yy+0.8, s)
 	}
@@ -298,7 +298,7 @@ func (d *doc) trendChart(pts []TrendPoint, h float64) bool {
 				d.fill(colPrimary)
 				d.pdf.Circle(cx, cy, 1.1, "F")
 			}
-			s := l.num(p.Index, 2)
+			s := l.Number(p.Index, 2)
 			d.setFont(i == n-1, 7)
 			d.color(colInk)
 			// The value sits above the CI band (or below it when there is
@@ -321,7 +321,7 @@ func (d *doc) trendChart(pts []TrendPoint, h float64) bool {
 		d.textIn(cx-slot/2+0.5, plotBot+1.5, slot-1, 4, p.Label, "C")
 		d.setFont(false, 6.3)
 		d.color(colMuted)
-		d.textIn(cx-slot/2+0.5, plotBot+5.3, slot-1, 3.5, "n = "+l.integer(max(p.N, 0)), "C")
+		d.textIn(cx-slot/2+0.5, plotBot+5.3, slot-1, 3.5, "n = "+l.Integer(max(p.N, 0)), "C")
 	}
 	d.y = top + h
 	return true

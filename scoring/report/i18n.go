@@ -1,14 +1,12 @@
 package report
 
 import (
-	"math"
 	"strconv"
 	"strings"
 	"time"
-)
 
-// Languages lists the report languages, in a fixed order.
-var Languages = []string{"az", "en", "ru"}
+	"github.com/qiymet/qiymet/scoring/locale"
+)
 
 // messages holds the report's own UI strings. A key ending in "#one", "#few",
 // "#many" or "#other" is a plural form (see plural); placeholders are written
@@ -321,27 +319,20 @@ var monthNames = map[string][12]string{
 	"ru": {"января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября", "ноября", "декабря"},
 }
 
-// loc formats text, numbers and dates in one report language.
+// loc formats text, numbers and dates in one report language. Numbers are written by the shared formatter
+// of package locale in its print style (Number, Integer, Signed, Percent, Trimmed).
 type loc struct {
-	lang  string
-	msgs  map[string]string
-	dec   string // decimal separator
-	group string // thousands separator
+	locale.Style
+	lang string
+	msgs map[string]string
 }
 
 func newLoc(lang string) (loc, bool) {
 	m, ok := messages[lang]
-	if !ok {
+	if !ok || !locale.Valid(lang) {
 		return loc{}, false
 	}
-	l := loc{lang: lang, msgs: m, dec: ".", group: ","}
-	switch lang {
-	case "az":
-		l.dec, l.group = ",", "."
-	case "ru":
-		l.dec, l.group = ",", "\u00a0"
-	}
-	return l, true
+	return loc{Style: locale.Print(lang), lang: lang, msgs: m}, true
 }
 
 // t returns the message key with the {name} placeholders replaced by the
@@ -356,7 +347,7 @@ func (l loc) t(key string, kv ...string) string {
 
 // tn returns the plural form of key for count n.
 func (l loc) tn(key string, n int64, kv ...string) string {
-	s, ok := l.msgs[key+"#"+plural(l.lang, n)]
+	s, ok := l.msgs[key+"#"+locale.Plural(l.lang, n)]
 	if !ok {
 		s = l.msgs[key+"#other"]
 	}
@@ -373,151 +364,9 @@ func fill(s string, kv ...string) string {
 	return s
 }
 
-// plural returns the CLDR plural category of an integer count: az and en
-// have one/other, ru one/few/many.
-func plural(lang string, n int64) string {
-	if n < 0 {
-		n = -n
-	}
-	switch lang {
-	case "ru":
-		m10, m100 := n%10, n%100
-		switch {
-		case m10 == 1 && m100 != 11:
-			return "one"
-		case m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14):
-			return "few"
-		default:
-			return "many"
-		}
-	default:
-		if n == 1 {
-			return "one"
-		}
-		return "other"
-	}
-}
-
-// fixed formats x with d decimals, rounded half away from zero. The rounding
-// is done on the shortest decimal representation of x, so 92.775 becomes
-// 92.78 although the float is slightly below it, and values the caller has
-// already rounded are printed unchanged.
-func fixed(x float64, d int) (neg bool, intPart, frac string) {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return false, "", ""
-	}
-	neg = x < 0
-	s := strconv.FormatFloat(math.Abs(x), 'f', -1, 64)
-	ip, fp, _ := strings.Cut(s, ".")
-	roundUp := len(fp) > d && fp[d] >= '5'
-	if len(fp) > d {
-		fp = fp[:d]
-	}
-	for len(fp) < d {
-		fp += "0"
-	}
-	digits := []byte(ip + fp)
-	if roundUp {
-		i := len(digits) - 1
-		for ; i >= 0; i-- {
-			if digits[i] == '9' {
-				digits[i] = '0'
-				continue
-			}
-			digits[i]++
-			break
-		}
-		if i < 0 {
-			digits = append([]byte{'1'}, digits...)
-		}
-	}
-	ip, fp = string(digits[:len(digits)-d]), string(digits[len(digits)-d:])
-	if strings.Trim(ip+fp, "0") == "" {
-		neg = false
-	}
-	return neg, ip, fp
-}
-
-// num formats x with d decimals in the report language: 92,78 (az, ru),
-// 92.78 (en). NaN and infinities print as an em dash.
-func (l loc) num(x float64, d int) string {
-	neg, ip, fp := fixed(x, d)
-	if ip == "" {
-		return "—"
-	}
-	s := l.groupDigits(ip)
-	if d > 0 {
-		s += l.dec + fp
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
-
-// numTrim is num with up to 2 decimals and no trailing zeros: 25, 12,5.
-func (l loc) numTrim(x float64) string {
-	s := l.num(x, 2)
-	if i := strings.LastIndex(s, l.dec); i >= 0 && s != "—" {
-		s = strings.TrimRight(s, "0")
-		s = strings.TrimSuffix(s, l.dec)
-	}
-	return s
-}
-
-// signed is num with an explicit "+" for positive values.
-func (l loc) signed(x float64, d int) string {
-	s := l.num(x, d)
-	if s != "—" && !strings.HasPrefix(s, "-") && strings.Trim(s, "0.,") != "" {
-		s = "+" + s
-	}
-	return s
-}
-
-// integer formats n with thousands separators: 51.234 (az), 51 234 (ru),
-// 51,234 (en).
-func (l loc) integer(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	s = l.groupDigits(s)
-	if neg {
-		s = "-" + s
-	}
-	return s
-}
-
-func (l loc) groupDigits(s string) string {
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	first := len(s) % 3
-	if first > 0 {
-		b.WriteString(s[:first])
-	}
-	for i := first; i < len(s); i += 3 {
-		if b.Len() > 0 {
-			b.WriteString(l.group)
-		}
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
-}
-
 // ci formats an interval: 92,10–93,43.
 func (l loc) ci(lo, hi float64) string {
-	return l.num(lo, 2) + "–" + l.num(hi, 2)
-}
-
-// percent formats a share such as 0.95 as "95%".
-func (l loc) percent(p float64) string {
-	x := p * 100
-	d := 0
-	if math.Abs(x-math.Round(x)) > 1e-9 {
-		d = 1
-	}
-	return l.num(x, d) + "%"
+	return l.Number(lo, 2) + "–" + l.Number(hi, 2)
 }
 
 // date formats a calendar date: "1 July 2025", "1 iyul 2025",

@@ -1,4 +1,4 @@
-// Package report renders the period report of CONTRACT §8 as a PDF: cover,
+// Package report renders the period report (docs/method.md) as a PDF: cover,
 // summary with streak sentences, ranking tables per group, a bar chart of the
 // indices, one section per agency (trend, breakdowns by question, service and
 // channel) and a methodology appendix.
@@ -38,7 +38,7 @@ type Input struct {
 	// groups); its name is looked up in Groups.
 	GroupFilter string
 
-	MinN        int64   // min_n of CONTRACT §6
+	MinN        int64   // min_n (docs/method.md)
 	PriorWeight float64 // m of the shrinkage; 0 = off
 	Confidence  float64 // confidence level of the CIs; 0 means 0.95
 

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/qiymet/qiymet/scoring/locale"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden PDFs in testdata/")
@@ -28,7 +30,7 @@ func render(t testing.TB, in Input) []byte {
 // TestGolden compares the sample report in each language with its golden
 // file byte for byte; -update rewrites the goldens.
 func TestGolden(t *testing.T) {
-	for _, lang := range Languages {
+	for _, lang := range locale.Langs {
 		t.Run(lang, func(t *testing.T) {
 			got := render(t, sampleInput(lang))
 			again := render(t, sampleInput(lang))
@@ -85,7 +87,7 @@ func TestPdftotext(t *testing.T) {
 		"ru": {"Страница 1 /", "Государственная миграционная служба — 4-й раз подряд на 1-м месте", "92,78", "4 012",
 			"1 июля 2025", "30 сентября 2025", "Приложение: методика", "Нет данных для динамики."},
 	}
-	for _, lang := range Languages {
+	for _, lang := range locale.Langs {
 		t.Run(lang, func(t *testing.T) {
 			text := pdfText(t, render(t, sampleInput(lang)))
 			for _, want := range cases[lang] {
@@ -113,7 +115,7 @@ func TestGlyphCoverage(t *testing.T) {
 			t.Errorf("%s: no glyph for %q in %q", where, string(m), s)
 		}
 	}
-	for _, lang := range Languages {
+	for _, lang := range locale.Langs {
 		keys := make([]string, 0, len(messages[lang]))
 		for k := range messages[lang] {
 			keys = append(keys, k)
@@ -130,7 +132,7 @@ func TestGlyphCoverage(t *testing.T) {
 			check(lang+"/streak", l.streakPhrase(1, n))
 			check(lang+"/ordinal", l.ordinal(n, "nom")+l.ordinal(n, "prep"))
 		}
-		check(lang+"/numbers", l.num(-1234567.891, 2)+l.integer(9876543)+l.signed(1.5, 2)+l.percent(0.95))
+		check(lang+"/numbers", l.Number(-1234567.891, 2)+l.Integer(9876543)+l.Signed(1.5, 2)+l.Percent(0.95))
 	}
 	// Every name of the sample catalog, in every language.
 	names := []tr{grpCentral, grpRegional, agMigration, agProperty, agEconomy, agJustice, agLabour, agSheki, agGanja, agQuba}
@@ -147,7 +149,7 @@ func TestGlyphCoverage(t *testing.T) {
 	}
 	// Every string drawn, including formulas and page furniture.
 	inputs := map[string]Input{}
-	for _, lang := range Languages {
+	for _, lang := range locale.Langs {
 		inputs["sample/"+lang] = sampleInput(lang)
 		for name, in := range edgeInputs(lang) {
 			inputs[name+"/"+lang] = in
@@ -245,31 +247,26 @@ func TestNumbersDatesPlurals(t *testing.T) {
 		{en, 99.995, "100.00"}, {en, 9.999, "10.00"}, {en, 0, "0.00"}, {en, 100, "100.00"},
 		{az, 1234.5, "1.234,50"}, {ru, 1234.5, "1\u00a0234,50"}, {en, 1234567.891, "1,234,567.89"},
 	} {
-		if got := c.l.num(c.x, 2); got != c.want {
+		if got := c.l.Number(c.x, 2); got != c.want {
 			t.Errorf("%s num(%v) = %q, want %q", c.l.lang, c.x, got, c.want)
 		}
 	}
-	if got := en.signed(1.234, 2); got != "+1.23" {
+	if got := en.Signed(1.234, 2); got != "+1.23" {
 		t.Errorf("signed = %q", got)
 	}
-	if got := en.signed(-0.001, 2); got != "0.00" {
+	if got := en.Signed(-0.001, 2); got != "0.00" {
 		t.Errorf("signed(-0.001) = %q", got)
 	}
-	if got := az.integer(51234); got != "51.234" {
+	if got := az.Integer(51234); got != "51.234" {
 		t.Errorf("az integer = %q", got)
 	}
-	if got := en.integer(512); got != "512" {
+	if got := en.Integer(512); got != "512" {
 		t.Errorf("en integer = %q", got)
 	}
 	day := time.Date(2025, 9, 30, 23, 0, 0, 0, baku)
 	for l, want := range map[*loc]string{&az: "30 sentyabr 2025", &en: "30 September 2025", &ru: "30 сентября 2025\u00a0г."} {
 		if got := l.date(day); got != want {
 			t.Errorf("%s date = %q, want %q", l.lang, got, want)
-		}
-	}
-	for n, want := range map[int64]string{1: "one", 2: "few", 4: "few", 5: "many", 11: "many", 12: "many", 21: "one", 22: "few", 25: "many", 111: "many", 0: "many"} {
-		if got := plural("ru", n); got != want {
-			t.Errorf("plural(ru, %d) = %s, want %s", n, got, want)
 		}
 	}
 	if got := ru.tn("counted", 4012); got != "учтённых ответов" {
@@ -285,7 +282,7 @@ func TestNumbersDatesPlurals(t *testing.T) {
 
 // TestMessagesComplete checks that every language has the same keys.
 func TestMessagesComplete(t *testing.T) {
-	for _, lang := range Languages {
+	for _, lang := range locale.Langs {
 		for k := range messages["en"] {
 			base, form, plural := strings.Cut(k, "#")
 			if _, ok := messages[lang][k]; ok {
@@ -358,7 +355,7 @@ func edgeInputs(lang string) map[string]Input {
 }
 
 func TestEdgeCases(t *testing.T) {
-	for _, lang := range Languages {
+	for _, lang := range locale.Langs {
 		for name, in := range edgeInputs(lang) {
 			t.Run(name+"/"+lang, func(t *testing.T) {
 				pdf := render(t, in)
@@ -412,13 +409,13 @@ func TestWriteErrors(t *testing.T) {
 // checks each equals the sequential result.
 func TestConcurrent(t *testing.T) {
 	want := map[string][]byte{}
-	for _, lang := range Languages {
+	for _, lang := range locale.Langs {
 		want[lang] = render(t, sampleInput(lang))
 	}
 	var wg sync.WaitGroup
 	errs := make(chan error, 12)
 	for i := range 12 {
-		lang := Languages[i%len(Languages)]
+		lang := locale.Langs[i%len(locale.Langs)]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -474,7 +471,7 @@ func TestWriteSamples(t *testing.T) {
 	if dir == "" {
 		t.Skip("REPORT_SAMPLES_DIR not set")
 	}
-	for _, lang := range Languages {
+	for _, lang := range locale.Langs {
 		all := map[string]Input{"sample": sampleInput(lang), "large": syntheticInput(lang, 100)}
 		for name, in := range edgeInputs(lang) {
 			all[name] = in

@@ -96,7 +96,7 @@ func (d *doc) summary() {
 	colW := contentW - 80 - 6
 	d.setFont(true, 12)
 	d.color(colInk)
-	d.text(colX, boxTop+10, d.fit(l.integer(in.Overall.N)+" "+l.tn("counted", in.Overall.N), colW))
+	d.text(colX, boxTop+10, d.fit(l.Integer(in.Overall.N)+" "+l.tn("counted", in.Overall.N), colW))
 	ranked, total := 0, 0
 	for _, g := range in.Groups {
 		for _, r := range g.Rows {
@@ -127,7 +127,7 @@ func (d *doc) summary() {
 				{text: g.Name},
 				{text: d.figIndex(g.Figure), bold: true},
 				{text: d.figCI(g.Figure)},
-				{text: l.integer(g.Figure.N)},
+				{text: l.Integer(g.Figure.N)},
 				{text: strconv.Itoa(ranked) + " / " + strconv.Itoa(len(g.Rows))},
 			})
 		}
@@ -188,7 +188,7 @@ func (d *doc) summaryGroup(g Group) {
 func (d *doc) groupLine(g Group) string {
 	l := d.l
 	return l.t("group_index") + ": " + d.figIndex(g.Figure) +
-		" (" + l.t("ci_short", "conf", d.conf) + " " + d.figCI(g.Figure) + ") · n = " + l.integer(g.Figure.N)
+		" (" + l.t("ci_short", "conf", d.conf) + " " + d.figCI(g.Figure) + ") · n = " + l.Integer(g.Figure.N)
 }
 
 // figIndex and figCI print a figure's index and CI, or a dash when it has
@@ -197,7 +197,7 @@ func (d *doc) figIndex(f Figure) string {
 	if f.N <= 0 {
 		return "—"
 	}
-	return d.l.num(f.Index, 2)
+	return d.l.Number(f.Index, 2)
 }
 
 func (d *doc) figCI(f Figure) string {
@@ -229,7 +229,7 @@ func (d *doc) leaderLine(r Row) {
 	}
 	d.setFont(true, 10)
 	d.color(colPrimary)
-	d.textIn(x+w, top, valW, lh, l.num(r.Index, 2), "R")
+	d.textIn(x+w, top, valW, lh, l.Number(r.Index, 2), "R")
 	d.y += 0.8
 }
 
@@ -302,15 +302,15 @@ func (d *doc) groupTable(g Group) {
 		row := []cell{
 			{text: rank, bold: r.Rank == 1 && r.ranked(), muted: muted},
 			{text: r.Name, muted: muted, note: note},
-			{text: l.num(r.Index, 2), bold: !muted, muted: muted},
+			{text: l.Number(r.Index, 2), bold: !muted, muted: muted},
 		}
 		if shrink {
-			row = append(row, cell{text: l.num(r.Adjusted, 2), muted: muted})
+			row = append(row, cell{text: l.Number(r.Adjusted, 2), muted: muted})
 		}
 		row = append(row,
 			cell{text: l.ci(r.CILow, r.CIHigh), muted: muted},
-			cell{text: l.integer(r.N), muted: muted},
-			cell{text: l.num(r.CSAT, 2), muted: muted},
+			cell{text: l.Integer(r.N), muted: muted},
+			cell{text: l.Number(r.CSAT, 2), muted: muted},
 			d.changeCell(r.ChangePrev, muted),
 			d.changeCell(r.ChangeYear, muted),
 			d.rankChangeCell(r),
@@ -327,7 +327,7 @@ func (d *doc) changeCell(v *float64, muted bool) cell {
 	if v == nil || !finite(*v) {
 		return cell{text: "—", muted: true}
 	}
-	return cell{text: d.l.signed(*v, 2), muted: muted}
+	return cell{text: d.l.Signed(*v, 2), muted: muted}
 }
 
 // rankChangeCell shows previous rank − rank: "▲ +2" when the agency moved
@@ -448,16 +448,16 @@ func (d *doc) keyFigures(a AgencySection, r Row, any bool) {
 	}
 	idx, ci, n, csat := dash, "", dash, dash
 	if any {
-		idx = l.num(r.Index, 2)
+		idx = l.Number(r.Index, 2)
 		ci = l.t("ci_short", "conf", d.conf) + " " + l.ci(r.CILow, r.CIHigh)
-		n = l.integer(r.N)
-		csat = l.num(r.CSAT, 2)
+		n = l.Integer(r.N)
+		csat = l.Number(r.CSAT, 2)
 	}
 	chg := func(v *float64) string {
 		if v == nil || !finite(*v) {
 			return dash
 		}
-		return l.signed(*v, 2)
+		return l.Signed(*v, 2)
 	}
 	boxes := []struct{ label, value, sub string }{
 		{l.t("col_index"), idx, ci},
@@ -553,7 +553,7 @@ func (d *doc) breakdown(title, nameCol string, rows []BreakdownRow, a AgencySect
 			{text: r.Name, muted: muted},
 			{text: d.figIndex(r.Figure), bold: !muted, muted: muted},
 			{text: d.figCI(r.Figure), muted: muted},
-			{text: l.integer(r.N), muted: muted},
+			{text: l.Integer(r.N), muted: muted},
 			{draw: func(x, top, w, h float64) { d.miniBar(x+2, top+cellPadY+0.6, w-4, 2.6, r.Figure, muted) }},
 		})
 	}
@@ -577,12 +577,12 @@ func (d *doc) methodology() {
 
 	minN := strconv.FormatInt(in.MinN, 10)
 	q := 1 - (1-in.Confidence)/2
-	qs := l.num(q, 4)
+	qs := l.Number(q, 4)
 	for len(qs) > 3 && qs[len(qs)-1] == '0' {
 		qs = qs[:len(qs)-1]
 	}
-	z := l.num(1.959964, 6)
-	m := l.numTrim(in.PriorWeight)
+	z := l.Number(1.959964, 6)
+	m := l.Trimmed(in.PriorWeight)
 	example := l.streakPhrase(1, 4)
 
 	sec := func(h string, body string, formulas ...string) {
@@ -633,8 +633,8 @@ func (d *doc) methodology() {
 		{l.t("param_m"), mv},
 		{l.t("param_conf"), d.conf},
 		{l.t("param_z"), z},
-		{l.t("param_counted"), l.integer(in.Overall.N)},
-		{l.t("param_excluded"), l.integer(excluded)},
+		{l.t("param_counted"), l.Integer(in.Overall.N)},
+		{l.t("param_excluded"), l.Integer(excluded)},
 	}
 	prow := make([][]cell, len(params))
 	for i, p := range params {
@@ -667,9 +667,9 @@ func (d *doc) methodology() {
 		if msg, ok := l.msgs["reason_"+k]; ok {
 			name = msg
 		}
-		erows = append(erows, []cell{{text: name}, {text: l.integer(in.Excluded[k])}})
+		erows = append(erows, []cell{{text: name}, {text: l.Integer(in.Excluded[k])}})
 	}
-	erows = append(erows, []cell{{text: l.t("total"), bold: true}, {text: l.integer(excluded), bold: true}})
+	erows = append(erows, []cell{{text: l.t("total"), bold: true}, {text: l.Integer(excluded), bold: true}})
 	d.table(table{cols: []column{
 		{title: l.t("col_reason"), w: 140, align: "L", wrap: true},
 		{title: l.t("col_count"), w: 40, align: "R"},

@@ -8,8 +8,6 @@
 package figures
 
 import (
-	"errors"
-	"net/url"
 	"time"
 
 	"github.com/qiymet/qiymet/scoring"
@@ -33,39 +31,6 @@ func (f *Figures) Config() scoring.Config { return f.cfg }
 
 // Location is the zone in which periods begin (QIYMET_TIMEZONE).
 func (f *Figures) Location() *time.Location { return f.loc }
-
-// Period reads the period of a query: period=YYYY|YYYY-H1|YYYY-Q3|YYYY-MM, or from=YYYY-MM-DD&to=YYYY-MM-DD.
-// A missing or malformed one is an invalid_field error naming "period", "from" or "to".
-func (f *Figures) Period(q url.Values) (scoring.Period, error) {
-	var (
-		p   scoring.Period
-		err error
-	)
-	switch {
-	case q.Has("period") && (q.Has("from") || q.Has("to")):
-		return p, survey.FieldError("period", "give either period or from and to, not both")
-	case q.Has("period"):
-		p, err = scoring.ParsePeriod(q.Get("period"), f.loc)
-	case q.Has("from") || q.Has("to"):
-		if !q.Has("from") {
-			return p, survey.FieldError("from", "from is required with to (YYYY-MM-DD)")
-		}
-		if !q.Has("to") {
-			return p, survey.FieldError("to", "to is required with from (YYYY-MM-DD)")
-		}
-		p, err = scoring.ParseRange(q.Get("from"), q.Get("to"), f.loc)
-	default:
-		return p, survey.FieldError("period", "period is required: YYYY, YYYY-H1|H2, YYYY-Q1..Q4, YYYY-MM, or from=YYYY-MM-DD&to=YYYY-MM-DD")
-	}
-	if err != nil {
-		var pe *scoring.PeriodError
-		if errors.As(err, &pe) {
-			return scoring.Period{}, survey.FieldError(pe.Field, "%s", pe.Error())
-		}
-		return scoring.Period{}, survey.FieldError("period", "%s", err.Error())
-	}
-	return p, nil
-}
 
 // PeriodInfo is a period as published: its label and its boundaries in QIYMET_TIMEZONE, RFC 3339.
 type PeriodInfo struct {

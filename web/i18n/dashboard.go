@@ -1,6 +1,6 @@
 package i18n
 
-// Dashboard texts: sign-in, rankings, agency pages and administration (web/auth.go, dash*.go, admin*.go).
+// Dashboard texts: sign-in, rankings, agency pages and administration (web/login.go, dash*.go, admin*.go).
 func init() {
 	Add(map[string]Text{
 		// Layout and navigation.

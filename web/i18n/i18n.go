@@ -1,21 +1,16 @@
-// Package i18n holds every user-facing string in az, en and ru, picks the reader's language, and formats
-// numbers the way each language writes them.
+// Package i18n holds every user-facing string in az, en and ru and picks the reader's language. The
+// languages themselves and number formatting are package locale's.
 package i18n
 
 import (
 	"fmt"
-	"math"
 	"net/http"
 	"sort"
-	"strconv"
-	"strings"
 	"sync"
 
+	"github.com/qiymet/qiymet/scoring/locale"
 	"golang.org/x/text/language"
 )
-
-// Langs are the supported languages, az first (the fallback).
-var Langs = []string{"az", "en", "ru"}
 
 // Text is one message in the three languages.
 type Text struct{ AZ, EN, RU string }
@@ -79,20 +74,24 @@ func Lookup(key string) (Text, bool) {
 	return m, ok
 }
 
-// Valid reports whether l is a supported language.
-func Valid(l string) bool { return l == "az" || l == "en" || l == "ru" }
-
-var matcher = language.NewMatcher([]language.Tag{language.Azerbaijani, language.English, language.Russian})
+// matcher knows the supported languages in the order of locale.Langs.
+var matcher = func() language.Matcher {
+	tags := make([]language.Tag, len(locale.Langs))
+	for i, l := range locale.Langs {
+		tags[i] = language.Make(l)
+	}
+	return language.NewMatcher(tags)
+}()
 
 // CookieName remembers the reader's choice.
 const CookieName = "lang"
 
 // Negotiate picks the language: ?lang=, then the lang cookie, then Accept-Language, then az.
 func Negotiate(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); Valid(l) {
+	if l := r.URL.Query().Get("lang"); locale.Valid(l) {
 		return l
 	}
-	if c, err := r.Cookie(CookieName); err == nil && Valid(c.Value) {
+	if c, err := r.Cookie(CookieName); err == nil && locale.Valid(c.Value) {
 		return c.Value
 	}
 	return FromAcceptLanguage(r.Header.Get("Accept-Language"))
@@ -111,52 +110,5 @@ func FromAcceptLanguage(h string) string {
 	if conf == language.No {
 		return "az"
 	}
-	return Langs[idx]
-}
-
-// Number formats v with the given decimals: "92.78" in en, "92,78" in az and ru; thousands are grouped
-// with a thin no-break space in az/ru and a comma in en.
-func Number(lang string, v float64, decimals int) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "—"
-	}
-	s := strconv.FormatFloat(math.Abs(v), 'f', decimals, 64)
-	intPart, frac, _ := strings.Cut(s, ".")
-	sep, dec := ",", "."
-	if lang != "en" {
-		sep, dec = "\u202f", ","
-	}
-	var b strings.Builder
-	if v < 0 && strings.Trim(s, "0.") != "" {
-		b.WriteString("−")
-	}
-	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 && len(intPart) > 4 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" {
-		b.WriteString(dec)
-		b.WriteString(frac)
-	}
-	return b.String()
-}
-
-// Int formats a count with grouping.
-func Int(lang string, n int64) string { return Number(lang, float64(n), 0) }
-
-// PluralRU picks the Russian form for n: one (1, 21…), few (2–4, 22–24…), many (the rest).
-func PluralRU(n int64, one, few, many string) string {
-	n = n % 100
-	if n < 0 {
-		n = -n
-	}
-	switch {
-	case n%10 == 1 && n != 11:
-		return one
-	case n%10 >= 2 && n%10 <= 4 && (n < 12 || n > 14):
-		return few
-	}
-	return many
+	return locale.Langs[idx]
 }

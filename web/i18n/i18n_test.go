@@ -41,34 +41,3 @@ func TestNegotiate(t *testing.T) {
 		})
 	}
 }
-
-func TestNumber(t *testing.T) {
-	cases := []struct {
-		lang string
-		v    float64
-		d    int
-		want string
-	}{
-		{"en", 92.78, 2, "92.78"},
-		{"az", 92.78, 2, "92,78"},
-		{"ru", 92.78, 2, "92,78"},
-		{"en", 51234, 0, "51,234"},
-		{"az", 51234, 0, "51\u202f234"},
-		{"en", 1234, 0, "1234"},
-		{"en", -1.5, 2, "−1.50"},
-		{"en", -0.001, 2, "0.00"},
-	}
-	for _, c := range cases {
-		if got := Number(c.lang, c.v, c.d); got != c.want {
-			t.Errorf("Number(%s, %v, %d) = %q, want %q", c.lang, c.v, c.d, got, c.want)
-		}
-	}
-}
-
-func TestPluralRU(t *testing.T) {
-	for n, want := range map[int64]string{1: "раз", 2: "раза", 5: "раз_", 11: "раз_", 21: "раз", 22: "раза", 112: "раз_"} {
-		if got := PluralRU(n, "раз", "раза", "раз_"); got != want {
-			t.Errorf("PluralRU(%d) = %s, want %s", n, got, want)
-		}
-	}
-}

@@ -79,7 +79,7 @@ func newDoc(in *Input, l loc, record func(string)) *doc {
 	p.SetDisplayMode("fullwidth", "continuous")
 
 	d := &doc{pdf: p, in: in, l: l, record: record}
-	d.conf = l.percent(in.Confidence)
+	d.conf = l.Percent(in.Confidence)
 	d.rows = make(map[string]Row)
 	for _, g := range in.Groups {
 		for _, r := range g.Rows {

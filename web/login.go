@@ -1,0 +1,100 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/qiymet/qiymet/scoring/locale"
+	"github.com/qiymet/qiymet/survey"
+	"github.com/qiymet/qiymet/web/i18n"
+)
+
+// localPath keeps only same-site paths as a post-login target (no open redirects).
+func localPath(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.HasPrefix(next, "/login") {
+		return "/"
+	}
+	return next
+}
+
+type loginData struct {
+	Email, Next, Error string
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, v *view) {
+	if v.P != nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	v.Title = v.T("dash.signin")
+	s.render(w, r, v, http.StatusOK, "login", loginData{Next: localPath(r.URL.Query().Get("next"))})
+}
+
+// login checks the form, counts failures (lock-out in the store), rate-limits per client IP, and starts a
+// fresh session (a new token on every sign-in, so a planted cookie is useless).
+func (s *Server) login(w http.ResponseWriter, r *http.Request, v *view) {
+	if ok, wait := s.limits.login.allow(clientIP(r)); !ok {
+		w.Header().Set("Retry-After", itoa(int64(max(wait, 1))))
+		v.Title = v.T("dash.signin")
+		s.render(w, r, v, http.StatusTooManyRequests, "login", loginData{Error: v.T("dash.login.ratelimited")})
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	email, password := r.PostFormValue("email"), r.PostFormValue("password")
+	next := localPath(r.PostFormValue("next"))
+	u, err := s.store.Login(r.Context(), email, password)
+	if err != nil {
+		status, msg := http.StatusUnauthorized, "dash.login.failed"
+		switch {
+		case err == survey.ErrLockedOut:
+			status, msg = http.StatusTooManyRequests, "dash.login.locked"
+			w.Header().Set("Retry-After", itoa(int64(survey.LockDuration/time.Second)))
+		case survey.ErrorCode(err) != survey.CodeUnauthorized:
+			s.pageError(w, r, v, err)
+			return
+		}
+		v.Title = v.T("dash.signin")
+		s.render(w, r, v, status, "login", loginData{Email: email, Next: next, Error: v.T(msg)})
+		return
+	}
+	if old, err := r.Cookie(sessionCookie); err == nil {
+		s.store.RevokeSession(r.Context(), old.Value)
+	}
+	// Sign-ins are rare: a good moment to reclaim expired sessions (lookups refuse them anyway).
+	if _, err := s.store.PruneSessions(r.Context()); err != nil {
+		s.log.Warn("prune sessions", "err", err)
+	}
+	token, _, err := s.store.CreateSession(r.Context(), u.ID)
+	if err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	// A browser-session cookie: the server enforces the 12 h / 2 h idle limits, and an Expires computed from
+	// the server's clock would be wrong on a client whose clock is off.
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.dash.secure})
+	if u.Lang != "" && locale.Valid(u.Lang) {
+		setLangCookie(w, u.Lang, s.dash.secure)
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+}
+
+// logout revokes the session server-side and clears the cookie. Signed out already is fine.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, v *view) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.store.RevokeSession(r.Context(), c.Value); err != nil {
+			s.pageError(w, r, v, err)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: s.dash.secure, MaxAge: -1})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+func setLangCookie(w http.ResponseWriter, lang string, secure bool) {
+	http.SetCookie(w, &http.Cookie{Name: i18n.CookieName, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		SameSite: http.SameSiteLaxMode, Secure: secure})
+}
