@@ -23,6 +23,7 @@ func (s *Server) routes() {
 	api.HandleFunc("/kiosk/pair", s.postKioskPair).Methods(http.MethodPost)
 	api.HandleFunc("/kiosk/config", s.getKioskConfig).Methods(http.MethodGet)
 	api.HandleFunc("/kiosk/heartbeat", s.postKioskHeartbeat).Methods(http.MethodPost)
+	api.HandleFunc("/openapi.json", s.getOpenAPI).Methods(http.MethodGet) // the API described: web/openapi.go
 
 	// Kiosk app (web/kiosk.go, files in web/static/kiosk).
 	r.Handle("/kiosk", http.RedirectHandler("/kiosk/", http.StatusMovedPermanently)).Methods(http.MethodGet, http.MethodHead)
