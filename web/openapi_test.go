@@ -201,9 +201,15 @@ func validateAPITrafficOf(t testing.TB, spec *apiSpec, next http.Handler) http.H
 		op, err := spec.check(exchange{req: r, reqBody: reqBody, status: rec.statusOr200(), header: w.Header(), body: rec.body.Bytes()})
 		spec.record(op)
 		if err != nil {
-			t.Errorf("OpenAPI: %s %s → %d: %v\nanswer: %.300s", r.Method, r.URL.RequestURI(), rec.statusOr200(), err, rec.body.Bytes())
+			t.Errorf("OpenAPI: %s %s → %d: %s\nanswer: %.300s", r.Method, r.URL.RequestURI(), rec.statusOr200(), briefly(err), rec.body.Bytes())
 		}
 	})
+}
+
+// briefly drops the schema and value dumps kin-openapi appends to a schema error: the answer is printed anyway.
+func briefly(err error) string {
+	msg, _, _ := strings.Cut(err.Error(), "\nSchema:")
+	return msg
 }
 
 // answerRecorder keeps the status and (the first MiB of) the body of an answer while passing it on.
@@ -252,6 +258,13 @@ func (a *answerRecorder) statusOr200() int {
 func TestMain(m *testing.M) {
 	flag.Parse()
 	code := m.Run()
+	if testing.Verbose() {
+		if spec, err := loadSpec(); err == nil {
+			spec.mu.Lock()
+			fmt.Printf("OpenAPI: validated exchanges by operation: %v\n", spec.exercised)
+			spec.mu.Unlock()
+		}
+	}
 	if code == 0 && isFullRun() {
 		if missing := unexercisedOperations(); len(missing) > 0 {
 			fmt.Fprintf(os.Stderr, "FAIL: OpenAPI operations that no test exercised (add a test): %s\n", strings.Join(missing, ", "))
