@@ -122,6 +122,11 @@ func (s *apiSpec) check(x exchange) (string, error) {
 	ctx := context.Background()
 	req := x.req.Clone(ctx)
 	req.Body = io.NopCloser(bytes.NewReader(x.reqBody))
+	if len(x.reqBody) > 0 && req.Header.Get("Content-Type") == "" {
+		// The server reads every body as JSON, labelled or not (the document says so); curl-style clients
+		// often send none.
+		req.Header.Set("Content-Type", "application/json")
+	}
 	route, params, err := s.router.FindRoute(req)
 	if err != nil {
 		if x.status != http.StatusNotFound && x.status != http.StatusMethodNotAllowed {
