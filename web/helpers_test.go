@@ -94,7 +94,7 @@ func newTestEnvWith(t testing.TB, dialect string, o testEnvOptions) *testEnv {
 	reg := prometheus.NewRegistry()
 	srv := web.New(web.Config{Store: s, BaseURL: o.BaseURL, Location: storetest.Baku, Registry: reg,
 		Scoring: scoring.Config{MinN: o.MinN}, RateScale: o.RateScale, Logger: testLogger()})
-	hs := httptest.NewServer(srv)
+	hs := httptest.NewServer(validateAPITraffic(t, srv)) // every /api exchange is checked against the OpenAPI document
 	t.Cleanup(hs.Close)
 	return &testEnv{URL: hs.URL, BaseURL: o.BaseURL, Store: s, Server: srv, HTTP: hs, Registry: reg, Clock: clock,
 		Kiosk: k, KioskToken: ktok, APIKeyRow: ak, APIKey: akey, Dialect: dialect}

@@ -178,6 +178,7 @@ func roleMatrix(t *testing.T, dialect string) {
 		"GET /api/v1/kiosk/config":     {kind: accKioskOnly, path: "/api/v1/kiosk/config"},
 		"POST /api/v1/kiosk/heartbeat": {kind: accKioskOnly, path: "/api/v1/kiosk/heartbeat", body: func(string) any { return map[string]any{"version": "1", "queue_length": 0} }},
 		"POST /api/v1/kiosk/pair":      {kind: accPublic, path: "/api/v1/kiosk/pair", body: func(string) any { return map[string]any{"code": "qp_unknown"} }},
+		"GET /api/v1/openapi.json":     {kind: accPublic, path: "/api/v1/openapi.json"},
 
 		"GET /kiosk":               {kind: accPublic, path: "/kiosk"},
 		"HEAD /kiosk":              {kind: accPublic, path: "/kiosk"},

@@ -28,6 +28,7 @@ func (s *Server) routes() {
 	api.Handle("/kiosk/pair", s.withIPLimit(s.postKioskPair)).Methods(http.MethodPost)
 	api.Handle("/kiosk/config", s.withKiosk(s.getKioskConfig)).Methods(http.MethodGet)
 	api.Handle("/kiosk/heartbeat", s.withKiosk(s.postKioskHeartbeat)).Methods(http.MethodPost)
+	api.HandleFunc("/openapi.json", s.getOpenAPI).Methods(http.MethodGet) // public: the API described (web/openapi.go)
 
 	// Kiosk app (web/kiosk.go, files in web/static/kiosk): public files; the app calls the API above.
 	r.Handle("/kiosk", http.RedirectHandler("/kiosk/", http.StatusMovedPermanently)).Methods(http.MethodGet, http.MethodHead)
