@@ -28,6 +28,17 @@ func DayKey(t time.Time, loc *time.Location) int {
 	return y*10000 + int(m)*100 + d
 }
 
+// MonthOfDay is the MonthIndex of the month holding a day key.
+func MonthOfDay(dayKey int) int {
+	return monthIndex(dayKey/10000, time.Month(dayKey/100%100))
+}
+
+// FirstDayOfMonth is the day key of the first day of a MonthIndex.
+func FirstDayOfMonth(monthIndex int) int {
+	y, m := monthOf(monthIndex)
+	return y*10000 + int(m)*100 + 1
+}
+
 // DayRange is the half-open range [from, to) of day keys covering p.
 func (p Period) DayRange() (from, to int) {
 	loc := p.Start.Location()

@@ -14,57 +14,11 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// The additive cells (DESIGN "Performance design"). Triggers append one agg_pending row per change of a
-// counted response inside the writing transaction; Rollup folds them into the cells in batches. Writers
-// never touch a shared cell row, and several instances may roll up at once (serialised by a lock).
+// The roll-up folds the pending changes of counted responses into the cells (cell.go) in batches, in a
+// write transaction. Writers never touch a shared cell row, and several instances may roll up at once
+// (serialised by a lock). Reads never roll up themselves: they ask the store's roll-up goroutine (roller.go).
 
-// DayCell is n, ΣR, ΣR², top-2 count per (day, agency, service, centre, channel).
-type DayCell struct {
-	bun.BaseModel `bun:"table:agg_day,alias:agg_day"`
-	Day           int     `bun:"day,pk"`
-	Agency        string  `bun:"agency_code,pk"`
-	Service       string  `bun:"service_code,pk"`
-	Center        string  `bun:"center_code,pk"`
-	Channel       string  `bun:"channel,pk"`
-	N             int64   `bun:"n"`
-	SumR          float64 `bun:"sum_r"`
-	SumR2         float64 `bun:"sum_r2"`
-	NTop2         int64   `bun:"n_top2"`
-}
-
-// MonthCell is the same per (month, agency): every non-custom period is a set of whole months.
-type MonthCell struct {
-	bun.BaseModel `bun:"table:agg_month,alias:agg_month"`
-	Month         int     `bun:"month,pk"`
-	Agency        string  `bun:"agency_code,pk"`
-	N             int64   `bun:"n"`
-	SumR          float64 `bun:"sum_r"`
-	SumR2         float64 `bun:"sum_r2"`
-	NTop2         int64   `bun:"n_top2"`
-}
-
-// AnswerCell counts one answer value of one question per (day, agency, survey version).
-type AnswerCell struct {
-	bun.BaseModel `bun:"table:agg_answer,alias:agg_answer"`
-	Day           int    `bun:"day,pk"`
-	Agency        string `bun:"agency_code,pk"`
-	Survey        string `bun:"survey_code,pk"`
-	SurveyVersion int    `bun:"survey_version,pk"`
-	Question      string `bun:"question,pk"`
-	Value         int    `bun:"value,pk"`
-	N             int64  `bun:"n"`
-}
-
-// Stats converts a cell into scoring's sums.
-func (c DayCell) Stats() scoring.Stats {
-	return scoring.Stats{N: c.N, SumR: c.SumR, SumR2: c.SumR2, NTop2: c.NTop2}
-}
-
-// Stats converts a cell into scoring's sums.
-func (c MonthCell) Stats() scoring.Stats {
-	return scoring.Stats{N: c.N, SumR: c.SumR, SumR2: c.SumR2, NTop2: c.NTop2}
-}
-
+// pendingRow is one pending change (sign +1: now counted, −1: no longer counted) with its response.
 type pendingRow struct {
 	ID            int64   `bun:"id"`
 	Sign          int64   `bun:"sign"`
@@ -90,13 +44,9 @@ func (s *Store) Rollup(ctx context.Context) (int, error) {
 	s.rollupMu.Lock()
 	defer s.rollupMu.Unlock()
 	if s.zoneChecked {
-		// Fast path for readers that roll up before every figure: nothing pending, no transaction.
-		var ids []int64
-		if err := s.db.NewSelect().Table("agg_pending").Column("id").Limit(1).Scan(ctx, &ids); err != nil && !isNoRows(err) {
+		// Fast path for the periodic pass: nothing pending, no transaction.
+		if pending, err := anyPending(ctx, s.db); err != nil || !pending {
 			return 0, err
-		}
-		if len(ids) == 0 {
-			return 0, nil
 		}
 	}
 	total := 0
@@ -120,13 +70,8 @@ func (s *Store) rollupOnce(ctx context.Context) (int, error) {
 		if err := s.checkCellZone(ctx, tx); err != nil {
 			return err
 		}
-		var rows []pendingRow
-		err := tx.NewSelect().TableExpr("agg_pending AS p").
-			Join("JOIN responses AS r ON r.seq = p.response_seq").
-			ColumnExpr("p.id, p.sign, r.submitted_us, r.agency_code, COALESCE(r.service_code, '') AS service_code").
-			ColumnExpr("COALESCE(r.center_code, '') AS center_code, r.channel, r.survey_code, r.survey_version, r.answers, r.score, r.top2").
-			OrderExpr("p.id").Limit(rollupBatch).Scan(ctx, &rows)
-		if err != nil && !isNoRows(err) {
+		rows, err := pendingBatch(ctx, tx, rollupBatch)
+		if err != nil {
 			return err
 		}
 		if len(rows) == 0 {
@@ -333,9 +278,8 @@ func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, mont
 // checkCellZone rebuilds the cells when QIYMET_TIMEZONE changed since they were built: days and months
 // begin at other instants then.
 func (s *Store) checkCellZone(ctx context.Context, tx bun.Tx) error {
-	var zone string
-	err := tx.NewSelect().Model((*metaRow)(nil)).Column("value").Where("key = 'agg_timezone'").Scan(ctx, &zone)
-	if err != nil && !isNoRows(err) {
+	zone, err := cellZone(ctx, tx)
+	if err != nil {
 		return err
 	}
 	if zone == s.loc.String() {
@@ -351,9 +295,4 @@ func (s *Store) checkCellZone(ctx context.Context, tx bun.Tx) error {
 	_, err = tx.NewInsert().Model(&metaRow{Key: "agg_timezone", Value: s.loc.String()}).
 		On("CONFLICT (key) DO UPDATE").Set("value = EXCLUDED.value").Exec(ctx)
 	return err
-}
-
-// Pending counts the changes not yet rolled up.
-func (s *Store) Pending(ctx context.Context) (int64, error) {
-	return s.db.NewSelect().Table("agg_pending").Count(ctx)
 }

@@ -43,6 +43,7 @@ type Store struct {
 
 	rollupMu    sync.Mutex
 	zoneChecked bool // the cells were found built in s.loc (guarded by rollupMu)
+	rollups     roller
 
 	creds       credCache
 	group       batcher[*groupReq, groupRes]
@@ -185,6 +186,7 @@ func redactErr(err error) string {
 
 // Close releases the database.
 func (s *Store) Close() error {
+	s.rollups.close()
 	s.group.close()
 	s.invitations.close()
 	return s.db.Close()

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/qiymet/qiymet/scoring"
 	"github.com/uptrace/bun"
 )
 
@@ -87,9 +88,8 @@ func (s *Store) verifyCells(ctx context.Context, agency string) error {
 		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
 	}
 	return s.db.RunInTx(ctx, opts, func(ctx context.Context, tx bun.Tx) error {
-		var zone string
-		err := tx.NewSelect().Model((*metaRow)(nil)).Column("value").Where("key = 'agg_timezone'").Scan(ctx, &zone)
-		if err != nil && !isNoRows(err) {
+		zone, err := cellZone(ctx, tx)
+		if err != nil {
 			return err
 		}
 		if zone != "" && zone != s.loc.String() {
@@ -146,9 +146,7 @@ func (s *Store) streamResponses(ctx context.Context, tx bun.Tx, c *cellSet, quer
 			return err
 		}
 		t := fromUS(submitted, s.loc)
-		y, m, d := t.Date()
-		day := int64(y*10000 + int(m)*100 + d)
-		month := int64(y*12 + int(m) - 1)
+		day, month := int64(scoring.DayKey(t, s.loc)), int64(scoring.MonthIndex(t, s.loc))
 		bump(c.day, verifyDayKey{day, agency, service, center, channel}, sign, score, top2, true)
 		bump(c.month, verifyMonthKey{month, agency}, sign, score, top2, true)
 		dec := json.NewDecoder(bytes.NewReader([]byte(answers)))
@@ -181,58 +179,14 @@ func (s *Store) streamResponses(ctx context.Context, tx bun.Tx, c *cellSet, quer
 
 // readCells adds the stored cells to c.
 func readCells(ctx context.Context, tx bun.Tx, c *cellSet, agency string) error {
-	where, args := "", []any{}
-	if agency != "" {
-		where, args = " WHERE agency_code = ?", []any{agency}
-	}
-	rows, err := tx.QueryContext(ctx, `SELECT day, agency_code, service_code, center_code, channel, n, sum_r, sum_r2, n_top2 FROM agg_day`+where, args...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var k verifyDayKey
-		var t tally
-		if err := rows.Scan(&k.day, &k.agency, &k.service, &k.center, &k.channel, &t.n, &t.sumR, &t.sumR2, &t.top2); err != nil {
-			rows.Close()
-			return err
-		}
-		addTally(c.day, k, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = tx.QueryContext(ctx, `SELECT month, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_month`+where, args...)
-	if err != nil {
-		return err
-	}
-	for rows.Next() {
-		var k verifyMonthKey
-		var t tally
-		if err := rows.Scan(&k.month, &k.agency, &t.n, &t.sumR, &t.sumR2, &t.top2); err != nil {
-			rows.Close()
-			return err
-		}
-		addTally(c.month, k, t)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	rows, err = tx.QueryContext(ctx, `SELECT day, agency_code, survey_code, survey_version, question, value, n FROM agg_answer`+where, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var k verifyAnswerKey
-		var t tally
-		if err := rows.Scan(&k.day, &k.agency, &k.survey, &k.version, &k.question, &k.value, &t.n); err != nil {
-			return err
-		}
-		addTally(c.answer, k, t)
-	}
-	return rows.Err()
+	return eachCell(ctx, tx, agency, func(d DayCell) {
+		addTally(c.day, verifyDayKey{int64(d.Day), d.Agency, d.Service, d.Center, d.Channel},
+			tally{n: d.N, top2: d.NTop2, sumR: d.SumR, sumR2: d.SumR2})
+	}, func(m MonthCell) {
+		addTally(c.month, verifyMonthKey{int64(m.Month), m.Agency}, tally{n: m.N, top2: m.NTop2, sumR: m.SumR, sumR2: m.SumR2})
+	}, func(a AnswerCell) {
+		addTally(c.answer, verifyAnswerKey{int64(a.Day), a.Agency, a.Survey, int64(a.SurveyVersion), a.Question, int64(a.Value)}, tally{n: a.N})
+	})
 }
 
 func addTally[K comparable](m map[K]*tally, k K, t tally) {

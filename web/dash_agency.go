@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -107,25 +106,19 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		trend []figures.TrendPoint
 		ex    map[string]int64
 	)
-	// By question from figures; by service, centre and channel from one scan of the day cells.
+	// By question, then by service, centre and channel (one read of the day cells for the three).
 	bds := make([]*figures.Breakdown, 4)
 	jobs := []func() error{
 		func() (err error) { rk, err = f.Rankings(ctx, p, ag.Group, v.Lang); return err },
 		func() (err error) { trend, err = f.Trend(ctx, code, p, trendLength(p.Kind)); return err },
 		func() (err error) { ex, err = f.Excluded(ctx, p, code); return err },
 		func() error { return s.agencyComments(r, v, cv, ag, p, &d) },
-	}
-	jobs = append(jobs,
 		func() (err error) { bds[0], err = f.Breakdown(ctx, code, p, figures.ByQuestion, v.Lang); return err },
-		func() error {
-			from, to := p.DayRange()
-			cells, err := s.store.AttributeCells(ctx, code, from, to)
-			if err != nil {
-				return err
-			}
-			bds[1], bds[2], bds[3] = attributeBreakdowns(v, cv, cells)
-			return nil
-		})
+		func() (err error) {
+			bds[1], bds[2], bds[3], err = f.AttributeBreakdowns(ctx, code, p, v.Lang)
+			return err
+		},
+	}
 	if err := parallel(jobs...); err != nil {
 		s.pageError(w, r, v, err)
 		return
@@ -172,51 +165,6 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		"to": {p.End.AddDate(0, 0, -1).Format(time.DateOnly)}}
 	d.CSV = "/api/v1/responses.csv?" + csv.Encode()
 	s.render(w, r, v, http.StatusOK, "agency", d)
-}
-
-// attributeBreakdowns folds (service, centre, channel) cells into the three breakdowns, shaped and rounded
-// as figures.Breakdown publishes them: rows by key, cells without the attribute left out.
-func attributeBreakdowns(v *view, cv *survey.CatalogView, cells []survey.AttributeCell) (svc, ctr, chn *figures.Breakdown) {
-	fold := func(by string, key func(survey.AttributeCell) string, name func(string) string) *figures.Breakdown {
-		sums := map[string]*scoring.Stats{}
-		var keys []string
-		for _, c := range cells {
-			k := key(c)
-			if k == "" {
-				continue
-			}
-			if sums[k] == nil {
-				sums[k] = &scoring.Stats{}
-				keys = append(keys, k)
-			}
-			sums[k].Add(c.Stats)
-		}
-		slices.Sort(keys)
-		b := &figures.Breakdown{By: by, Rows: []figures.BreakdownRow{}}
-		for _, k := range keys {
-			if sums[k].N == 0 {
-				continue
-			}
-			e := sums[k].Estimate()
-			b.Rows = append(b.Rows, figures.BreakdownRow{Key: k, Name: name(k), Index: scoring.Round2(e.Index),
-				CILow: scoring.Round2(e.CILow), CIHigh: scoring.Round2(e.CIHigh), N: e.N})
-		}
-		return b
-	}
-	svc = fold(figures.ByService, func(c survey.AttributeCell) string { return c.Service }, func(k string) string {
-		if x, ok := cv.Service(k); ok {
-			return v.Name(x.Name)
-		}
-		return k
-	})
-	ctr = fold(figures.ByCenter, func(c survey.AttributeCell) string { return c.Center }, func(k string) string {
-		if x, ok := cv.Center(k); ok {
-			return v.Name(x.Name)
-		}
-		return k
-	})
-	chn = fold(figures.ByChannel, func(c survey.AttributeCell) string { return c.Channel }, func(k string) string { return k })
-	return svc, ctr, chn
 }
 
 // parallel runs fns concurrently and returns the first error (in fns' order).

@@ -9,16 +9,15 @@ import (
 	"github.com/qiymet/qiymet/survey"
 )
 
-// startBackground runs the periodic jobs of serve: the roll-up of new responses into the additive cells.
+// startBackground runs the periodic jobs of serve: every second it has the store's roll-up goroutine fold the
+// new responses into the summary tables, so that reads seldom find changes pending and have to wait.
 func startBackground(ctx context.Context, s *survey.Store, log *slog.Logger) *sync.WaitGroup {
 	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
+	wg.Go(func() {
 		t := time.NewTicker(time.Second)
 		defer t.Stop()
 		for {
-			if _, err := s.Rollup(ctx); err != nil && ctx.Err() == nil {
+			if err := s.AwaitRollup(ctx); err != nil && ctx.Err() == nil {
 				log.Warn("roll-up", "err", err)
 			}
 			select {
@@ -27,6 +26,6 @@ func startBackground(ctx context.Context, s *survey.Store, log *slog.Logger) *sy
 			case <-t.C:
 			}
 		}
-	}()
+	})
 	return &wg
 }

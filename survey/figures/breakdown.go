@@ -19,18 +19,13 @@ func (f *Figures) Breakdown(ctx context.Context, agency string, p scoring.Period
 	if !ValidBy(by) {
 		return nil, survey.FieldError("by", "by must be service, center, channel, question or month")
 	}
-	cv, err := f.store.CatalogView(ctx)
+	cv, ag, err := f.agency(ctx, agency)
 	if err != nil {
 		return nil, err
 	}
-	ag, ok := cv.Agency(agency)
-	if !ok {
-		return nil, survey.Errorf(survey.CodeNotFound, "agency", "no agency %q", agency)
-	}
-	if err := f.rollup(ctx); err != nil {
+	if err := f.store.AwaitCells(ctx); err != nil {
 		return nil, err
 	}
-	out := &Breakdown{Agency: ag.Code, Period: InfoOf(p), By: by, Rows: []BreakdownRow{}}
 	var rows []keyed
 	switch by {
 	case ByService, ByCenter, ByChannel:
@@ -43,12 +38,75 @@ func (f *Figures) Breakdown(ctx context.Context, agency string, p scoring.Period
 	if err != nil {
 		return nil, err
 	}
+	return f.publishBreakdown(cv, ag, p, by, lang, rows), nil
+}
+
+// AttributeBreakdowns is Breakdown by service, by center and by channel at once, from one read of the day
+// cells: for a page that shows all three.
+func (f *Figures) AttributeBreakdowns(ctx context.Context, agency string, p scoring.Period, lang string) (svc, ctr, chn *Breakdown, err error) {
+	if lang, err = checkLang(lang); err != nil {
+		return nil, nil, nil, err
+	}
+	cv, ag, err := f.agency(ctx, agency)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := f.store.AwaitCells(ctx); err != nil {
+		return nil, nil, nil, err
+	}
+	cells, err := f.store.AttributeCells(ctx, ag.Code, daySpan(p).days())
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	// Each attribute's rows in key order; cells without the attribute left out.
+	fold := func(by string) *Breakdown {
+		sums := map[string]*scoring.Stats{}
+		var keys []string
+		for _, c := range cells {
+			k := c.Attr(attrOf[by])
+			if k == "" {
+				continue
+			}
+			if sums[k] == nil {
+				sums[k] = &scoring.Stats{}
+				keys = append(keys, k)
+			}
+			sums[k].Add(c.Stats)
+		}
+		slices.Sort(keys)
+		rows := make([]keyed, 0, len(keys))
+		for _, k := range keys {
+			if sums[k].N > 0 {
+				rows = append(rows, keyed{key: k, stats: *sums[k]})
+			}
+		}
+		return f.publishBreakdown(cv, ag, p, by, lang, rows)
+	}
+	return fold(ByService), fold(ByCenter), fold(ByChannel), nil
+}
+
+// agency is the catalog and a known agency of it; an unknown one is not_found.
+func (f *Figures) agency(ctx context.Context, code string) (*survey.CatalogView, *survey.Agency, error) {
+	cv, err := f.store.CatalogView(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ag, ok := cv.Agency(code)
+	if !ok {
+		return nil, nil, survey.Errorf(survey.CodeNotFound, "agency", "no agency %q", code)
+	}
+	return cv, ag, nil
+}
+
+// publishBreakdown rounds and names a breakdown's rows.
+func (f *Figures) publishBreakdown(cv *survey.CatalogView, ag *survey.Agency, p scoring.Period, by, lang string, rows []keyed) *Breakdown {
+	out := &Breakdown{Agency: ag.Code, Period: InfoOf(p), By: by, Rows: []BreakdownRow{}}
 	for _, r := range rows {
 		e := r.stats.Estimate()
 		out.Rows = append(out.Rows, BreakdownRow{Key: r.key, Name: f.nameOf(cv, by, r.key, ag, lang),
 			Index: scoring.Round2(e.Index), CILow: scoring.Round2(e.CILow), CIHigh: scoring.Round2(e.CIHigh), N: e.N})
 	}
-	return out, nil
+	return out
 }
 
 type keyed struct {
@@ -56,45 +114,33 @@ type keyed struct {
 	stats scoring.Stats
 }
 
-// byAttribute sums agg_day over p's days per service, centre or channel, ordered by key.
+// attrOf is the day cells' attribute of a breakdown dimension.
+var attrOf = map[string]string{ByService: survey.AttrService, ByCenter: survey.AttrCenter, ByChannel: survey.AttrChannel}
+
+// byAttribute sums the day cells over p's days per service, centre or channel, ordered by key.
 func (f *Figures) byAttribute(ctx context.Context, agency string, p scoring.Period, by string) ([]keyed, error) {
-	col := map[string]string{ByService: "service_code", ByCenter: "center_code", ByChannel: "channel"}[by]
-	d := daySpan(p)
-	rows, err := f.store.DB().QueryContext(ctx, `SELECT `+col+`, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT) FROM agg_day
-		WHERE agency_code = ? AND day >= ? AND day < ? AND `+col+` <> ''
-		GROUP BY `+col+` ORDER BY `+col, agency, d.from, d.to)
+	cells, err := f.store.AttributeCellsBy(ctx, agency, daySpan(p).days(), attrOf[by])
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []keyed
-	for rows.Next() {
-		var k keyed
-		if err := rows.Scan(&k.key, &k.stats.N, &k.stats.SumR, &k.stats.SumR2, &k.stats.NTop2); err != nil {
-			return nil, err
-		}
-		if k.stats.N > 0 {
-			out = append(out, k)
-		}
+	out := make([]keyed, 0, len(cells))
+	for _, c := range cells {
+		out = append(out, keyed{key: c.Attr(attrOf[by]), stats: c.Stats})
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
-// byMonth is one row per calendar month (YYYY-MM in the service's zone) in p, oldest first: agg_month for
-// whole-month periods, agg_day otherwise (a custom range may cut months).
+// byMonth is one row per calendar month (YYYY-MM in the service's zone) in p, oldest first: month cells for
+// whole-month periods, day cells otherwise (a custom range may cut months).
 func (f *Figures) byMonth(ctx context.Context, agency string, p scoring.Period) ([]keyed, error) {
-	var cells []cell
+	var cells []survey.AgencySums
 	var err error
 	if m, whole := monthSpan(p); whole {
-		cells, err = f.query(ctx, `SELECT month, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_month
-			WHERE agency_code = ? AND month >= ? AND month < ?`, agency, m.from, m.to)
+		cells, err = f.store.MonthCells(ctx, agency, m.from, m.to)
 	} else {
-		d := daySpan(p)
-		cells, err = f.query(ctx, `SELECT day, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT) FROM agg_day
-			WHERE agency_code = ? AND day >= ? AND day < ? GROUP BY day, agency_code`, agency, d.from, d.to)
-		for i := range cells { // YYYYMMDD → month index
-			day := cells[i].key
-			cells[i].key = (day/10000)*12 + (day/100)%100 - 1
+		cells, err = f.store.DaySums(ctx, agency, daySpan(p).days())
+		for i := range cells {
+			cells[i].Key = scoring.MonthOfDay(cells[i].Key)
 		}
 	}
 	if err != nil {
@@ -103,13 +149,13 @@ func (f *Figures) byMonth(ctx context.Context, agency string, p scoring.Period) 
 	sums := map[int]*scoring.Stats{}
 	var months []int
 	for _, c := range cells {
-		s := sums[c.key]
+		s := sums[c.Key]
 		if s == nil {
 			s = &scoring.Stats{}
-			sums[c.key] = s
-			months = append(months, c.key)
+			sums[c.Key] = s
+			months = append(months, c.Key)
 		}
-		s.Add(c.stats)
+		s.Add(c.Stats)
 	}
 	slices.Sort(months)
 	out := make([]keyed, 0, len(months))
@@ -125,50 +171,37 @@ func (f *Figures) byMonth(ctx context.Context, agency string, p scoring.Period) 
 // questions included, text questions never), from agg_answer's value counts. Rows follow the agency's
 // survey (newest version first), then any other question by key.
 func (f *Figures) byQuestion(ctx context.Context, cv *survey.CatalogView, ag *survey.Agency, p scoring.Period) ([]keyed, error) {
-	d := daySpan(p)
-	rows, err := f.store.DB().QueryContext(ctx, `SELECT survey_code, survey_version, question, value, CAST(SUM(n) AS BIGINT) FROM agg_answer
-		WHERE agency_code = ? AND day >= ? AND day < ?
-		GROUP BY survey_code, survey_version, question, value`, ag.Code, d.from, d.to)
+	counts, err := f.store.AnswerCounts(ctx, ag.Code, daySpan(p).days())
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	sums := map[string]*scoring.Stats{}
-	for rows.Next() {
-		var code, question string
-		var version, value int
-		var n int64
-		if err := rows.Scan(&code, &version, &question, &value, &n); err != nil {
-			return nil, err
-		}
-		sv, ok := cv.Survey(code, version)
-		if !ok || n == 0 {
+	for _, c := range counts {
+		sv, ok := cv.Survey(c.Survey, c.SurveyVersion)
+		if !ok || c.N == 0 {
 			continue
 		}
-		q, ok := sv.Question(question)
+		q, ok := sv.Question(c.Question)
 		if !ok {
 			continue
 		}
 		var score float64
 		switch q.Type {
 		case survey.TypeScale:
-			score = scoring.ItemScaleScore(value, q.Min, q.Max)
+			score = scoring.ItemScaleScore(c.Value, q.Min, q.Max)
 		case survey.TypeYesNo:
-			score = scoring.ItemYesNoScore(value != 0)
+			score = scoring.ItemYesNoScore(c.Value != 0)
 		default:
 			continue
 		}
-		s := sums[question]
+		s := sums[c.Question]
 		if s == nil {
 			s = &scoring.Stats{}
-			sums[question] = s
+			sums[c.Question] = s
 		}
-		s.N += n
-		s.SumR += float64(n) * score
-		s.SumR2 += float64(n) * score * score
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
+		s.N += c.N
+		s.SumR += float64(c.N) * score
+		s.SumR2 += float64(c.N) * score * score
 	}
 	var order []string
 	seen := map[string]bool{}

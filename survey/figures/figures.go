@@ -1,10 +1,12 @@
-// Package figures turns the additive cells of the store into the published figures: ranking tables with
-// previous rank, change and streaks, breakdowns, trends and exclusion counts (CONTRACT §4, §6).
+// Package figures turns the sums of the store's summary tables (survey/store_cell.go) into the published
+// figures: ranking tables with previous rank, change and streaks, breakdowns, trends and exclusion counts
+// (docs/api.md, docs/method.md). It holds no SQL, and it is the only place where figures are rounded.
 //
-// Every figure is a sum of cells: a ranking reads agg_month once for every month it needs (the period, the
-// previous one, the previous year and up to scoring.MaxStreak periods back for streaks) and answers
-// scoring.Rankings from memory; custom ranges read agg_day. Percentages are rounded with scoring.Round2
-// only here, when they are output.
+// Every figure is a sum of cells: a ranking reads the month cells once for every month it needs (the
+// period, the previous one, the previous year and up to scoring.MaxStreak periods back for streaks) and
+// answers scoring.Rankings from memory; custom ranges read whole months plus the days at their edges.
+// Percentages are rounded with scoring.Round2 only here, when they are output. Before reading, every figure
+// waits until the cells hold every change committed before the call (Store.AwaitCells); it never writes.
 package figures
 
 import (
@@ -51,7 +53,7 @@ type Methodology struct {
 	PriorWeight float64 `json:"prior_weight"`
 }
 
-// Rankings is GET /api/v1/rankings (CONTRACT §4). Every percentage is already rounded to 2 decimals.
+// Rankings is GET /api/v1/rankings (docs/api.md). Every percentage is already rounded to 2 decimals.
 type Rankings struct {
 	Period      PeriodInfo     `json:"period"`
 	Methodology Methodology    `json:"methodology"`
@@ -94,7 +96,7 @@ type Change struct {
 	PreviousYear   *float64 `json:"previous_year"`
 }
 
-// Breakdown is GET /api/v1/agencies/{code}/breakdown (CONTRACT §4).
+// Breakdown is GET /api/v1/agencies/{code}/breakdown (docs/api.md).
 type Breakdown struct {
 	Agency string         `json:"agency"`
 	Period PeriodInfo     `json:"period"`

@@ -16,7 +16,7 @@ import (
 	"github.com/qiymet/qiymet/survey/storetest"
 )
 
-// The reference: every figure straight from the raw responses by CONTRACT §6, by brute force, sharing
+// The reference: every figure straight from the raw responses by docs/method.md, by brute force, sharing
 // nothing with the cells, the roll-up or scoring's ranking code (only Round2 and the t quantile).
 
 type rawResponse struct {

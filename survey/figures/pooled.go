@@ -4,57 +4,56 @@ import (
 	"context"
 
 	"github.com/qiymet/qiymet/scoring"
+	"github.com/qiymet/qiymet/survey"
 )
 
-// Pooled is the estimate over every counted response of p, per peer group and overall (key ""), pooling
-// all agencies' responses as CONTRACT §6 defines a group's index. Unrounded.
-func (f *Figures) Pooled(ctx context.Context, p scoring.Period) (map[string]scoring.Estimate, error) {
-	if err := f.rollup(ctx); err != nil {
+// Figure is a pooled estimate as published: the index and its interval rounded to 2 decimals, and n.
+type Figure struct {
+	Index, CILow, CIHigh float64
+	N                    int64
+}
+
+// Pooled is the figure over every counted response of p, per peer group and overall (key ""), pooling all
+// agencies' responses as a group's index is defined (docs/method.md).
+func (f *Figures) Pooled(ctx context.Context, p scoring.Period) (map[string]Figure, error) {
+	if err := f.store.AwaitCells(ctx); err != nil {
 		return nil, err
 	}
 	cv, err := f.store.CatalogView(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var cells []cell
+	var cells []survey.AgencySums
 	if m, ok := monthSpan(p); ok {
-		cells, err = f.query(ctx, `SELECT month, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_month
-			WHERE month >= ? AND month < ? AND n > 0`, m.from, m.to)
+		cells, err = f.store.MonthCells(ctx, "", m.from, m.to)
 	} else {
-		d := daySpan(p)
-		cells, err = f.query(ctx, `SELECT 0, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT)
-			FROM agg_day WHERE day >= ? AND day < ? GROUP BY agency_code`, d.from, d.to)
+		cells, err = f.store.DayTotals(ctx, daySpan(p).days())
 	}
 	if err != nil {
 		return nil, err
 	}
 	sums := map[string]*scoring.Stats{"": {}}
 	for _, c := range cells {
-		a, ok := cv.Agency(c.agency)
+		a, ok := cv.Agency(c.Agency)
 		if !ok {
 			continue
 		}
 		if sums[a.Group] == nil {
 			sums[a.Group] = &scoring.Stats{}
 		}
-		sums[a.Group].Add(c.stats)
-		sums[""].Add(c.stats)
+		sums[a.Group].Add(c.Stats)
+		sums[""].Add(c.Stats)
 	}
-	out := make(map[string]scoring.Estimate, len(sums))
+	out := make(map[string]Figure, len(sums))
 	for k, s := range sums {
-		out[k] = s.Estimate()
+		e := s.Estimate()
+		out[k] = Figure{Index: scoring.Round2(e.Index), CILow: scoring.Round2(e.CILow), CIHigh: scoring.Round2(e.CIHigh), N: e.N}
 	}
 	return out, nil
 }
 
 // LastSubmitted is the latest submission time of a response in p (zero when there is none): a date taken
-// from the data, so a report of unchanged data is byte-identical whenever it is generated. One index probe.
+// from the data, so a report of unchanged data is byte-identical whenever it is generated.
 func (f *Figures) LastSubmitted(ctx context.Context, p scoring.Period) (int64, error) {
-	var v *int64
-	err := f.store.DB().NewRaw(`SELECT MAX(submitted_us) FROM responses WHERE submitted_us >= ? AND submitted_us < ?`,
-		p.Start.UnixMicro(), p.End.UnixMicro()).Scan(ctx, &v)
-	if err != nil || v == nil {
-		return 0, err
-	}
-	return *v, nil
+	return f.store.LastSubmitted(ctx, p.Start, p.End)
 }

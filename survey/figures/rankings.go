@@ -3,26 +3,19 @@ package figures
 import (
 	"cmp"
 	"context"
-	"database/sql"
-	"fmt"
-	"strings"
 	"sync"
 
 	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/survey"
 )
 
-// cell is one agency's sums in one month (whole-month periods) or one day (custom ranges).
-type cell struct {
-	key    int // month index or day key
-	agency string
-	stats  scoring.Stats
-}
-
 // span is a half-open range of month indexes or day keys.
 type span struct{ from, to int }
 
 func (s span) has(k int) bool { return k >= s.from && k < s.to }
+
+// days is a span of day keys as the store takes it.
+func (s span) days() survey.DayRange { return survey.DayRange{From: s.from, To: s.to} }
 
 // monthSpan is p's months; ok is false for periods that are not whole months (custom ranges).
 func monthSpan(p scoring.Period) (span, bool) {
@@ -35,53 +28,46 @@ func daySpan(p scoring.Period) span {
 	return span{a, b}
 }
 
-// Rankings is P's ranking table per group (CONTRACT §4), with previous rank, change and streaks. group ""
+// Rankings is P's ranking table per group (docs/api.md), with previous rank, change and streaks. group ""
 // means every group; an unknown group is not_found; lang "" is az.
 func (f *Figures) Rankings(ctx context.Context, p scoring.Period, group, lang string) (*Rankings, error) {
 	lang, err := checkLang(lang)
 	if err != nil {
 		return nil, err
 	}
-	var cv *survey.CatalogView
-	groupOf := func(agency string) (string, bool) { // called only once cv is set
+	// The catalog and the cells' freshness are independent reads: one round trip of latency. The cells are
+	// read after the freshness check, so that they hold everything committed before the call.
+	var (
+		wg    sync.WaitGroup
+		cv    *survey.CatalogView
+		cvErr error
+	)
+	wg.Go(func() { cv, cvErr = f.store.CatalogView(ctx) })
+	awaitErr := f.store.AwaitCells(ctx)
+	wg.Wait()
+	if err := cmp.Or(cvErr, awaitErr); err != nil {
+		return nil, err
+	}
+	if group != "" {
+		if _, ok := cv.Group(group); !ok {
+			return nil, survey.Errorf(survey.CodeNotFound, "group", "no peer group %q", group)
+		}
+	}
+	groupOf := func(agency string) (string, bool) {
 		a, ok := cv.Agency(agency)
 		if !ok || (group != "" && a.Group != group) {
 			return "", false
 		}
 		return a.Group, true
 	}
-	load := func() (func(scoring.Period) []scoring.Unit, error) {
-		if p.Kind != scoring.Custom { // every period the table needs is whole months
-			return f.monthly(ctx, p, groupOf)
-		}
-		return f.daily(ctx, p, groupOf)
+	var statsFor func(scoring.Period) []scoring.Unit
+	if p.Kind != scoring.Custom { // every period the table needs is whole months
+		statsFor, err = f.monthly(ctx, p, groupOf)
+	} else {
+		statsFor, err = f.daily(ctx, p, groupOf)
 	}
-	// The catalog, the freshness check and the cells are independent reads: one round trip of latency.
-	var (
-		wg                       sync.WaitGroup
-		fresh                    bool
-		ixErr, freshErr, loadErr error
-		statsFor                 func(scoring.Period) []scoring.Unit
-	)
-	wg.Go(func() { cv, ixErr = f.store.CatalogView(ctx) })
-	wg.Go(func() { fresh, freshErr = f.fresh(ctx) })
-	statsFor, loadErr = load()
-	wg.Wait()
-	if err := cmp.Or(ixErr, freshErr, loadErr); err != nil {
+	if err != nil {
 		return nil, err
-	}
-	if !fresh { // changes were pending: fold them in and read again
-		if _, err := f.store.Rollup(ctx); err != nil {
-			return nil, err
-		}
-		if statsFor, err = load(); err != nil {
-			return nil, err
-		}
-	}
-	if group != "" {
-		if _, ok := cv.Group(group); !ok {
-			return nil, survey.Errorf(survey.CodeNotFound, "group", "no peer group %q", group)
-		}
 	}
 	groups := scoring.Rankings(p, statsFor, f.cfg)
 	return f.publish(cv, p, groups, lang), nil
@@ -98,9 +84,8 @@ func periodsNeeded(p scoring.Period) []scoring.Period {
 	return ps
 }
 
-// monthly reads, in one query, agg_month for every month any needed period covers, summed by the
-// database per period of p's kind and agency (periods of a kind start at month indexes that are multiples
-// of its length), and serves each period from memory.
+// monthly reads, in one query, the month cells of every month any needed period covers, summed by the
+// database per period of p's kind and agency, and serves each period from memory.
 func (f *Figures) monthly(ctx context.Context, p scoring.Period, groupOf func(string) (string, bool)) (func(scoring.Period) []scoring.Unit, error) {
 	all := span{}
 	for i, q := range periodsNeeded(p) {
@@ -113,113 +98,57 @@ func (f *Figures) monthly(ctx context.Context, p scoring.Period, groupOf func(st
 	cur, _ := monthSpan(p)
 	k := cur.to - cur.from
 	all.from = max(all.from, 0) // month indexes of years before 0 never hold data
-	cells, err := f.query(ctx, fmt.Sprintf(`SELECT month / %d, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2),
-		CAST(SUM(n_top2) AS BIGINT) FROM agg_month WHERE month >= ? AND month < ? AND n > 0 GROUP BY month / %d, agency_code`, k, k),
-		all.from, all.to)
+	sums, err := f.store.MonthSums(ctx, all.from, all.to, k)
 	if err != nil {
 		return nil, err
 	}
-	byBucket := map[int][]cell{}
-	for _, c := range cells {
-		byBucket[c.key] = append(byBucket[c.key], c)
+	byRun := map[int][]survey.AgencySums{}
+	for _, c := range sums {
+		byRun[c.Key] = append(byRun[c.Key], c)
 	}
 	return func(q scoring.Period) []scoring.Unit {
 		s, _ := monthSpan(q)
-		var units []scoring.Unit
-		for _, c := range byBucket[s.from/k] {
-			if g, ok := groupOf(c.agency); ok {
-				units = append(units, scoring.Unit{Agency: c.agency, Group: g, Stats: c.stats})
-			}
-		}
-		return units
+		return units(byRun[s.from/k], groupOf)
 	}, nil
 }
 
-// daily serves a custom range, its previous range and its previous year in one query: per range and
-// agency, agg_month for the whole months inside the range plus agg_day for the days at its edges.
+// daily serves a custom range, its previous range and its previous year in one query.
 func (f *Figures) daily(ctx context.Context, p scoring.Period, groupOf func(string) (string, bool)) (func(scoring.Period) []scoring.Unit, error) {
 	periods := []scoring.Period{p, p.Previous(), p.PreviousYear()}
-	var parts []string
-	var args []any
+	ranges := make([]survey.DayRange, len(periods))
 	for i, q := range periods {
-		months, days := splitDays(daySpan(q))
-		if months.to > months.from {
-			parts = append(parts, fmt.Sprintf(`SELECT %d, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT)
-				FROM agg_month WHERE month >= ? AND month < ? GROUP BY agency_code`, i))
-			args = append(args, months.from, months.to)
-		}
-		for _, d := range days {
-			parts = append(parts, fmt.Sprintf(`SELECT %d, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT)
-				FROM agg_day WHERE day >= ? AND day < ? GROUP BY agency_code`, i))
-			args = append(args, d.from, d.to)
-		}
+		ranges[i] = daySpan(q).days()
 	}
-	cells, err := f.query(ctx, strings.Join(parts, " UNION ALL "), args...)
+	sums, err := f.store.RangeSums(ctx, ranges)
 	if err != nil {
 		return nil, err
 	}
 	return func(q scoring.Period) []scoring.Unit {
-		var units []scoring.Unit
 		for i, pp := range periods {
 			if pp.Label != q.Label {
 				continue
 			}
-			for _, c := range cells {
-				if c.key != i {
-					continue
-				}
-				if g, ok := groupOf(c.agency); ok {
-					units = append(units, scoring.Unit{Agency: c.agency, Group: g, Stats: c.stats})
+			var mine []survey.AgencySums
+			for _, c := range sums {
+				if c.Key == i {
+					mine = append(mine, c)
 				}
 			}
-			break
+			return units(mine, groupOf)
 		}
-		return units
+		return nil
 	}, nil
 }
 
-// splitDays splits a range of day keys into the whole months inside it and the day ranges left at its
-// edges.
-func splitDays(d span) (months span, days []span) {
-	monthOf := func(day int) int { return (day/10000)*12 + (day/100)%100 - 1 }
-	firstDay := func(month int) int { return (month/12)*10000 + (month%12+1)*100 + 1 }
-	months.from = monthOf(d.from)
-	if d.from%100 != 1 {
-		months.from++
-	}
-	months.to = monthOf(d.to) // the month holding the exclusive end is never whole
-	if months.from >= months.to {
-		return span{}, []span{d}
-	}
-	if a := firstDay(months.from); d.from < a {
-		days = append(days, span{d.from, a})
-	}
-	if b := firstDay(months.to); b < d.to {
-		days = append(days, span{b, d.to})
-	}
-	return months, days
-}
-
-// query scans (key, agency, n, Σr, Σr², n_top2) rows.
-func (f *Figures) query(ctx context.Context, q string, args ...any) ([]cell, error) {
-	rows, err := f.store.DB().QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []cell
-	for rows.Next() {
-		var c cell
-		var sumR, sumR2 sql.NullFloat64
-		if err := rows.Scan(&c.key, &c.agency, &c.stats.N, &sumR, &sumR2, &c.stats.NTop2); err != nil {
-			return nil, err
-		}
-		c.stats.SumR, c.stats.SumR2 = sumR.Float64, sumR2.Float64
-		if c.stats.N > 0 {
-			out = append(out, c)
+// units are the sums of the agencies groupOf keeps, with their groups.
+func units(sums []survey.AgencySums, groupOf func(string) (string, bool)) []scoring.Unit {
+	var out []scoring.Unit
+	for _, c := range sums {
+		if g, ok := groupOf(c.Agency); ok {
+			out = append(out, scoring.Unit{Agency: c.Agency, Group: g, Stats: c.Stats})
 		}
 	}
-	return out, rows.Err()
+	return out
 }
 
 // publish rounds and names scoring's tables.
@@ -262,25 +191,4 @@ func round2p(v *float64) *float64 {
 		return nil
 	}
 	return new(scoring.Round2(*v))
-}
-
-// rollup folds pending changes into the cells so the figures include everything committed. The common
-// case, nothing pending and cells built for our zone, costs one round trip instead of a roll-up
-// transaction.
-func (f *Figures) rollup(ctx context.Context) error {
-	fresh, err := f.fresh(ctx)
-	if err != nil || fresh {
-		return err
-	}
-	_, err = f.store.Rollup(ctx)
-	return err
-}
-
-// fresh reports whether the cells are current: nothing pending and built for our zone.
-func (f *Figures) fresh(ctx context.Context) (bool, error) {
-	var pending int64
-	var zone sql.NullString
-	err := f.store.DB().QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM agg_pending LIMIT 1) AS p),
-		(SELECT value FROM meta WHERE key = 'agg_timezone')`).Scan(&pending, &zone)
-	return pending == 0 && zone.Valid && zone.String == f.loc.String(), err
 }

@@ -13,14 +13,10 @@ func (f *Figures) Trend(ctx context.Context, agency string, p scoring.Period, n 
 	if n < 1 {
 		return nil, survey.FieldError("n", "n must be at least 1")
 	}
-	cv, err := f.store.CatalogView(ctx)
-	if err != nil {
+	if _, _, err := f.agency(ctx, agency); err != nil {
 		return nil, err
 	}
-	if _, ok := cv.Agency(agency); !ok {
-		return nil, survey.Errorf(survey.CodeNotFound, "agency", "no agency %q", agency)
-	}
-	if err := f.rollup(ctx); err != nil {
+	if err := f.store.AwaitCells(ctx); err != nil {
 		return nil, err
 	}
 	periods := make([]scoring.Period, n)
@@ -28,16 +24,15 @@ func (f *Figures) Trend(ctx context.Context, agency string, p scoring.Period, n 
 		periods[i] = p.Back(n - 1 - i)
 	}
 	first := periods[0]
-	var cells []cell
+	var cells []survey.AgencySums
+	var err error
 	whole := false
 	if m, ok := monthSpan(p); ok && p.Kind != scoring.Custom { // a custom range's earlier ranges need not be whole months
 		whole = true
 		m0, _ := monthSpan(first)
-		cells, err = f.query(ctx, `SELECT month, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_month
-			WHERE agency_code = ? AND month >= ? AND month < ?`, agency, m0.from, m.to)
+		cells, err = f.store.MonthCells(ctx, agency, m0.from, m.to)
 	} else {
-		cells, err = f.query(ctx, `SELECT day, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT) FROM agg_day
-			WHERE agency_code = ? AND day >= ? AND day < ? GROUP BY day, agency_code`, agency, daySpan(first).from, daySpan(p).to)
+		cells, err = f.store.DaySums(ctx, agency, span{daySpan(first).from, daySpan(p).to}.days())
 	}
 	if err != nil {
 		return nil, err
@@ -50,8 +45,8 @@ func (f *Figures) Trend(ctx context.Context, agency string, p scoring.Period, n 
 		}
 		var st scoring.Stats
 		for _, c := range cells {
-			if s.has(c.key) {
-				st.Add(c.stats)
+			if s.has(c.Key) {
+				st.Add(c.Stats)
 			}
 		}
 		e := st.Estimate()
@@ -64,26 +59,5 @@ func (f *Figures) Trend(ctx context.Context, agency string, p scoring.Period, n 
 // Excluded counts the excluded responses submitted in p by reason ("" agency = every agency). A response
 // excluded without a reason is counted under "".
 func (f *Figures) Excluded(ctx context.Context, p scoring.Period, agency string) (map[string]int64, error) {
-	q := `SELECT COALESCE(reason, ''), COUNT(*) FROM responses
-		WHERE status = 'excluded' AND submitted_us >= ? AND submitted_us < ?`
-	args := []any{p.Start.UnixMicro(), p.End.UnixMicro()}
-	if agency != "" {
-		q += ` AND agency_code = ?`
-		args = append(args, agency)
-	}
-	rows, err := f.store.DB().QueryContext(ctx, q+` GROUP BY COALESCE(reason, '')`, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var reason string
-		var n int64
-		if err := rows.Scan(&reason, &n); err != nil {
-			return nil, err
-		}
-		out[reason] = n
-	}
-	return out, rows.Err()
+	return f.store.ExcludedCounts(ctx, agency, p.Start, p.End)
 }

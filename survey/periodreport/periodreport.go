@@ -119,7 +119,7 @@ func section(ctx context.Context, f *figures.Figures, p scoring.Period, g figure
 	return sec, nil
 }
 
-// figure publishes an estimate rounded as every output is.
-func figure(e scoring.Estimate) report.Figure {
-	return report.Figure{Index: scoring.Round2(e.Index), CILow: scoring.Round2(e.CILow), CIHigh: scoring.Round2(e.CIHigh), N: e.N}
+// figure is a pooled figure in the report's terms.
+func figure(e figures.Figure) report.Figure {
+	return report.Figure{Index: e.Index, CILow: e.CILow, CIHigh: e.CIHigh, N: e.N}
 }

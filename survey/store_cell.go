@@ -1,0 +1,311 @@
+package survey
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/uptrace/bun"
+)
+
+// Every read of the summary tables (agg_day, agg_month, agg_answer, agg_pending), plain reads that never
+// write. The sums come back unrounded; package figures turns them into published figures. A reader that
+// must see every committed change calls AwaitCells first.
+
+// CellsCurrent reports whether the cells hold every committed change: nothing pending, and built for this
+// store's zone. One round trip.
+func (s *Store) CellsCurrent(ctx context.Context) (bool, error) {
+	var pending int64
+	var zone sql.NullString
+	err := s.db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM agg_pending LIMIT 1) AS p),
+		(SELECT value FROM meta WHERE key = 'agg_timezone')`).Scan(&pending, &zone)
+	return err == nil && pending == 0 && zone.Valid && zone.String == s.loc.String(), err
+}
+
+// Pending counts the changes not yet rolled up.
+func (s *Store) Pending(ctx context.Context) (int64, error) {
+	return s.db.NewSelect().Table("agg_pending").Count(ctx)
+}
+
+// anyPending reports whether some change waits for the roll-up.
+func anyPending(ctx context.Context, db bun.IDB) (bool, error) {
+	var ids []int64
+	if err := db.NewSelect().Table("agg_pending").Column("id").Limit(1).Scan(ctx, &ids); err != nil && !isNoRows(err) {
+		return false, err
+	}
+	return len(ids) > 0, nil
+}
+
+// pendingBatch reads the oldest pending changes, up to limit, with the responses they concern.
+func pendingBatch(ctx context.Context, tx bun.Tx, limit int) ([]pendingRow, error) {
+	var rows []pendingRow
+	err := tx.NewSelect().TableExpr("agg_pending AS p").
+		Join("JOIN responses AS r ON r.seq = p.response_seq").
+		ColumnExpr("p.id, p.sign, r.submitted_us, r.agency_code, COALESCE(r.service_code, '') AS service_code").
+		ColumnExpr("COALESCE(r.center_code, '') AS center_code, r.channel, r.survey_code, r.survey_version, r.answers, r.score, r.top2").
+		OrderExpr("p.id").Limit(int64(limit)).Scan(ctx, &rows)
+	if isNoRows(err) {
+		err = nil
+	}
+	return rows, err
+}
+
+// cellZone is the zone the cells were built in ("" before the first roll-up).
+func cellZone(ctx context.Context, db bun.IDB) (string, error) {
+	var zone string
+	err := db.NewSelect().Model((*metaRow)(nil)).Column("value").Where("key = 'agg_timezone'").Scan(ctx, &zone)
+	if isNoRows(err) {
+		err = nil
+	}
+	return zone, err
+}
+
+// MonthSums sums agg_month over the months [from, to) per agency and run of size months (Key = month / size).
+// The periods of one kind start at month indexes that are multiples of their length, so one read serves a
+// period and all earlier periods of its kind.
+func (s *Store) MonthSums(ctx context.Context, from, to, size int) ([]AgencySums, error) {
+	return s.agencySums(ctx, fmt.Sprintf(`SELECT month / %d, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2),
+		CAST(SUM(n_top2) AS BIGINT) FROM agg_month WHERE month >= ? AND month < ? AND n > 0 GROUP BY month / %d, agency_code`, size, size),
+		from, to)
+}
+
+// MonthCells is agg_month over the months [from, to) (Key = month index) of one agency, or of every agency
+// for agency "".
+func (s *Store) MonthCells(ctx context.Context, agency string, from, to int) ([]AgencySums, error) {
+	if agency == "" {
+		return s.agencySums(ctx, `SELECT month, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_month
+			WHERE month >= ? AND month < ? AND n > 0`, from, to)
+	}
+	return s.agencySums(ctx, `SELECT month, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_month
+		WHERE agency_code = ? AND month >= ? AND month < ?`, agency, from, to)
+}
+
+// DaySums sums one agency's day cells in r per day (Key = day key).
+func (s *Store) DaySums(ctx context.Context, agency string, r DayRange) ([]AgencySums, error) {
+	return s.agencySums(ctx, `SELECT day, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT) FROM agg_day
+		WHERE agency_code = ? AND day >= ? AND day < ? GROUP BY day, agency_code`, agency, r.From, r.To)
+}
+
+// DayTotals sums the day cells in r per agency (Key 0).
+func (s *Store) DayTotals(ctx context.Context, r DayRange) ([]AgencySums, error) {
+	return s.agencySums(ctx, `SELECT 0, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT)
+		FROM agg_day WHERE day >= ? AND day < ? GROUP BY agency_code`, r.From, r.To)
+}
+
+// RangeSums sums each range per agency (Key = the range's position in ranges) in one query: agg_month for
+// the whole months inside a range, agg_day for the days at its edges.
+func (s *Store) RangeSums(ctx context.Context, ranges []DayRange) ([]AgencySums, error) {
+	var parts []string
+	var args []any
+	for i, r := range ranges {
+		monthFrom, monthTo, edges := splitDays(r)
+		if monthTo > monthFrom {
+			parts = append(parts, fmt.Sprintf(`SELECT %d, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT)
+				FROM agg_month WHERE month >= ? AND month < ? GROUP BY agency_code`, i))
+			args = append(args, monthFrom, monthTo)
+		}
+		for _, d := range edges {
+			parts = append(parts, fmt.Sprintf(`SELECT %d, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT)
+				FROM agg_day WHERE day >= ? AND day < ? GROUP BY agency_code`, i))
+			args = append(args, d.From, d.To)
+		}
+	}
+	if len(parts) == 0 {
+		return nil, nil
+	}
+	return s.agencySums(ctx, strings.Join(parts, " UNION ALL "), args...)
+}
+
+// agencySums runs a query of (key, agency, n, Σr, Σr², n_top2) rows, leaving out sums of no responses.
+func (s *Store) agencySums(ctx context.Context, q string, args ...any) ([]AgencySums, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AgencySums
+	for rows.Next() {
+		var c AgencySums
+		var sumR, sumR2 sql.NullFloat64
+		if err := rows.Scan(&c.Key, &c.Agency, &c.Stats.N, &sumR, &sumR2, &c.Stats.NTop2); err != nil {
+			return nil, err
+		}
+		c.Stats.SumR, c.Stats.SumR2 = sumR.Float64, sumR2.Float64
+		if c.Stats.N > 0 {
+			out = append(out, c)
+		}
+	}
+	return out, rows.Err()
+}
+
+// AttributeCells sums an agency's day cells in r per service, centre and channel in one scan, so a page
+// needing all three breakdowns reads the cells once instead of three times.
+func (s *Store) AttributeCells(ctx context.Context, agency string, r DayRange) ([]AttributeCell, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT service_code, center_code, channel, CAST(SUM(n) AS BIGINT), SUM(sum_r),
+		SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT) FROM agg_day WHERE agency_code = ? AND day >= ? AND day < ?
+		GROUP BY service_code, center_code, channel`, agency, r.From, r.To)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AttributeCell
+	for rows.Next() {
+		var c AttributeCell
+		if err := rows.Scan(&c.Service, &c.Center, &c.Channel, &c.Stats.N, &c.Stats.SumR, &c.Stats.SumR2, &c.Stats.NTop2); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// AttributeCellsBy sums an agency's day cells in r per value of one attribute (AttrService, AttrCenter or
+// AttrChannel), ordered by it; cells without the attribute and sums of no responses are left out, and the
+// other attributes of the result are "".
+func (s *Store) AttributeCellsBy(ctx context.Context, agency string, r DayRange, attr string) ([]AttributeCell, error) {
+	col, ok := attrColumns[attr]
+	if !ok {
+		return nil, fmt.Errorf("attribute cells: no attribute %q", attr)
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT `+col+`, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT) FROM agg_day
+		WHERE agency_code = ? AND day >= ? AND day < ? AND `+col+` <> ''
+		GROUP BY `+col+` ORDER BY `+col, agency, r.From, r.To)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AttributeCell
+	for rows.Next() {
+		var c AttributeCell
+		var key string
+		if err := rows.Scan(&key, &c.Stats.N, &c.Stats.SumR, &c.Stats.SumR2, &c.Stats.NTop2); err != nil {
+			return nil, err
+		}
+		switch attr {
+		case AttrService:
+			c.Service = key
+		case AttrCenter:
+			c.Center = key
+		default:
+			c.Channel = key
+		}
+		if c.Stats.N > 0 {
+			out = append(out, c)
+		}
+	}
+	return out, rows.Err()
+}
+
+// AnswerCounts sums an agency's answer cells in r per survey version, question and value.
+func (s *Store) AnswerCounts(ctx context.Context, agency string, r DayRange) ([]AnswerCount, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT survey_code, survey_version, question, value, CAST(SUM(n) AS BIGINT) FROM agg_answer
+		WHERE agency_code = ? AND day >= ? AND day < ?
+		GROUP BY survey_code, survey_version, question, value`, agency, r.From, r.To)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AnswerCount
+	for rows.Next() {
+		var c AnswerCount
+		if err := rows.Scan(&c.Survey, &c.SurveyVersion, &c.Question, &c.Value, &c.N); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// eachCell streams the stored cells of one agency ("" = all) to the callbacks, table by table, in flat memory.
+func eachCell(ctx context.Context, db bun.IDB, agency string, day func(DayCell), month func(MonthCell), answer func(AnswerCell)) error {
+	where, args := "", []any{}
+	if agency != "" {
+		where, args = " WHERE agency_code = ?", []any{agency}
+	}
+	stream := func(q string, scan func(*sql.Rows) error) error {
+		rows, err := db.QueryContext(ctx, q+where, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := scan(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	}
+	err := stream(`SELECT day, agency_code, service_code, center_code, channel, n, sum_r, sum_r2, n_top2 FROM agg_day`, func(rows *sql.Rows) error {
+		var c DayCell
+		err := rows.Scan(&c.Day, &c.Agency, &c.Service, &c.Center, &c.Channel, &c.N, &c.SumR, &c.SumR2, &c.NTop2)
+		if err == nil {
+			day(c)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	err = stream(`SELECT month, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_month`, func(rows *sql.Rows) error {
+		var c MonthCell
+		err := rows.Scan(&c.Month, &c.Agency, &c.N, &c.SumR, &c.SumR2, &c.NTop2)
+		if err == nil {
+			month(c)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return stream(`SELECT day, agency_code, survey_code, survey_version, question, value, n FROM agg_answer`, func(rows *sql.Rows) error {
+		var c AnswerCell
+		err := rows.Scan(&c.Day, &c.Agency, &c.Survey, &c.SurveyVersion, &c.Question, &c.Value, &c.N)
+		if err == nil {
+			answer(c)
+		}
+		return err
+	})
+}
+
+// The figures' two inputs that are not cells: both read the responses, through indexes.
+
+// LastSubmitted is the latest submission time (Unix µs) of a response in [from, to), 0 when there is none:
+// the "data as of" date of a report. One index probe.
+func (s *Store) LastSubmitted(ctx context.Context, from, to time.Time) (int64, error) {
+	var v *int64
+	err := s.db.NewRaw(`SELECT MAX(submitted_us) FROM responses WHERE submitted_us >= ? AND submitted_us < ?`,
+		from.UnixMicro(), to.UnixMicro()).Scan(ctx, &v)
+	if err != nil || v == nil {
+		return 0, err
+	}
+	return *v, nil
+}
+
+// ExcludedCounts counts the excluded responses submitted in [from, to) by reason ("" agency = every
+// agency). A response excluded without a reason is counted under "".
+func (s *Store) ExcludedCounts(ctx context.Context, agency string, from, to time.Time) (map[string]int64, error) {
+	q := `SELECT COALESCE(reason, ''), COUNT(*) FROM responses
+		WHERE status = 'excluded' AND submitted_us >= ? AND submitted_us < ?`
+	args := []any{from.UnixMicro(), to.UnixMicro()}
+	if agency != "" {
+		q += ` AND agency_code = ?`
+		args = append(args, agency)
+	}
+	rows, err := s.db.QueryContext(ctx, q+` GROUP BY COALESCE(reason, '')`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var reason string
+		var n int64
+		if err := rows.Scan(&reason, &n); err != nil {
+			return nil, err
+		}
+		out[reason] = n
+	}
+	return out, rows.Err()
+}
