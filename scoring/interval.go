@@ -5,7 +5,7 @@ import (
 	"sync"
 )
 
-// WilsonZ is the z of the 95% Wilson interval, as fixed by CONTRACT §6.
+// WilsonZ is the z of the 95% Wilson interval, as fixed by the method (docs/method.md#wilson-interval).
 const WilsonZ = 1.959964
 
 // Wilson is the 95% Wilson score interval of k successes in n trials, in

@@ -14,7 +14,7 @@ type Config struct {
 	PriorWeight float64 // m of the shrinkage; 0 (or less) = off
 }
 
-// DefaultConfig is the methodology of CONTRACT §1 defaults.
+// DefaultConfig is the methodology with the configuration defaults (docs/api.md#configuration).
 func DefaultConfig() Config { return Config{MinN: DefaultMinN} }
 
 // Unit is one agency's stats in one period. Several units with the same

@@ -14,7 +14,7 @@ import (
 	"github.com/qiymet/qiymet/survey/storetest"
 )
 
-// The role × route matrix (CONTRACT §7): every registered route, called by every kind of caller. A route
+// The role × route matrix (docs/api.md#credentials-and-roles): every registered route, called by every kind of caller. A route
 // added without a row here fails the test, so no route goes unchecked.
 
 var principals = []string{"anonymous", "kiosk", "apikey", "managerA", "managerB", "analyst", "admin"}

@@ -85,7 +85,7 @@ func TestFaultKill9(t *testing.T) {
 				t.Errorf("no submission needed a retry: the kill did not hit the load")
 			}
 			if rep.Ambiguous > 0 {
-				t.Errorf("%d link retries (same id) got 409 token_used instead of the first answer (CONTRACT §4 idempotency)", rep.Ambiguous)
+				t.Errorf("%d link retries (same id) got 409 token_used instead of the first answer (idempotency by id, docs/api.md)", rep.Ambiguous)
 			}
 			if n := rep.Status["500 internal"]; n > 0 {
 				t.Errorf("%d answers were 500 internal\n%s", n, srv.logTail(20))

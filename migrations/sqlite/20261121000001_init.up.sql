@@ -1,4 +1,4 @@
--- Catalog: codes are the identity of every entry (CONTRACT §3); names are {"az","en","ru"} JSON text.
+-- Catalog: codes are the identity of every entry (docs/api.md#catalog-file); names are {"az","en","ru"} JSON text.
 CREATE TABLE peer_groups (
     code TEXT PRIMARY KEY,
     name TEXT NOT NULL
@@ -137,7 +137,7 @@ CREATE INDEX responses_kiosk_time ON responses (kiosk_id, submitted_us) WHERE ki
 --bun:split
 CREATE INDEX responses_excluded ON responses (submitted_us) WHERE status = 'excluded';
 --bun:split
--- Additive cells (DESIGN "Performance design"): kept current by a roll-up of agg_pending, which triggers fill
+-- Additive cells (docs/method.md#additive-cells): kept current by a roll-up of agg_pending, which triggers fill
 -- inside the writing transaction, so no insert ever contends on a hot cell row.
 CREATE TABLE agg_pending (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
