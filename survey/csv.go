@@ -285,7 +285,7 @@ func csvColumnOf(field string) string {
 // byte-level writer (exportRow) is tested against.
 func (cv *CatalogView) encodeRow(r *Response, loc *time.Location, rec []string) error {
 	rec[colID] = r.ID
-	rec[colSubmittedAt] = fromUS(r.SubmittedUS, loc).Format(time.RFC3339Nano) // sub-second digits only when present
+	rec[colSubmittedAt] = fromUnixMicro(r.SubmittedUS, loc).Format(time.RFC3339Nano) // sub-second digits only when present
 	rec[colAgency] = r.Agency
 	rec[colService] = r.Service
 	rec[colCenter] = r.Center

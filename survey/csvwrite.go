@@ -60,7 +60,7 @@ func (w *csvRowWriter) row(r *exportRow) error {
 	}
 	w.buf = appendCSVField(w.buf, r.ID)
 	w.buf = append(w.buf, ',')
-	w.buf = fromUS(r.SubmittedUS, w.loc).AppendFormat(w.buf, time.RFC3339Nano) // sub-second digits only when present
+	w.buf = fromUnixMicro(r.SubmittedUS, w.loc).AppendFormat(w.buf, time.RFC3339Nano) // sub-second digits only when present
 	w.buf = append(w.buf, ',')
 	w.buf = append(w.buf, r.Fixed...)
 	w.buf = append(w.buf, ',')

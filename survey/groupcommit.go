@@ -122,7 +122,7 @@ func (s *Store) commitGroup(ctx context.Context, batch []*groupReq) ([]groupRes,
 		if err := s.applyBurstRuleGroup(ctx, tx, batch); err != nil {
 			return err
 		}
-		claimed, err := claimInvitationsGroup(ctx, tx, batch, us(s.now()))
+		claimed, err := claimInvitationsGroup(ctx, tx, batch, s.now().UnixMicro())
 		if err != nil {
 			return err
 		}

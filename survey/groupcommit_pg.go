@@ -94,7 +94,7 @@ func (s *Store) commitGroupPG(ctx context.Context, batch []*groupReq) (res []gro
 	kiosks := batchKiosks(batch)
 	slices.Sort(invs) // row locks in id order: two groups never deadlock on them
 	inTx := len(kiosks) > 0 || len(invs) > 0
-	now := us(s.now())
+	now := s.now().UnixMicro()
 
 	gen := s.db.QueryGen()
 	q := make([]byte, 0, 512+400*len(rows))

@@ -212,7 +212,7 @@ var uuidRE = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[
 // Prepare validates a submission against the catalog and turns it into a response row (not yet stored).
 func (cv *CatalogView) Prepare(sub *Submission, t Target, now time.Time) (*Response, error) {
 	r := &Response{Channel: t.Channel, KioskID: t.KioskID, InvitationID: t.InvitationID,
-		ReceivedUS: us(now), Status: StatusCounted}
+		ReceivedUS: now.UnixMicro(), Status: StatusCounted}
 	if sub.ID == "" {
 		r.ID = uuid.NewString()
 	} else if !uuidRE.MatchString(sub.ID) {
@@ -310,7 +310,7 @@ func (cv *CatalogView) Prepare(sub *Submission, t Target, now time.Time) (*Respo
 		} else if at.Year() < 2000 || at.Year() > 2100 {
 			return nil, FieldError("submitted_at", "submitted_at is out of range")
 		}
-		r.SubmittedUS = us(at)
+		r.SubmittedUS = at.UnixMicro()
 	}
 	answers, err := sv.ParseAnswers(sub.Answers)
 	if err != nil {

@@ -201,6 +201,5 @@ func (s *Store) inTx(ctx context.Context, fn func(tx bun.Tx) error) error {
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(tx) })
 }
 
-func us(t time.Time) int64 { return t.UnixMicro() }
-
-func fromUS(v int64, loc *time.Location) time.Time { return time.UnixMicro(v).In(loc) }
+// fromUnixMicro reads a stored *_us column (microseconds since the Unix epoch) as a time in loc.
+func fromUnixMicro(v int64, loc *time.Location) time.Time { return time.UnixMicro(v).In(loc) }

@@ -18,12 +18,12 @@ import (
 
 // ListUsers returns every user by email.
 func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
-	var us []User
-	err := s.db.NewSelect().Model(&us).OrderExpr("email").Scan(ctx)
+	var users []User
+	err := s.db.NewSelect().Model(&users).OrderExpr("email").Scan(ctx)
 	if isNoRows(err) {
 		err = nil
 	}
-	return us, err
+	return users, err
 }
 
 // UserByID returns one user.
@@ -77,7 +77,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate) (*User,
 	q := s.db.NewUpdate().Model((*User)(nil)).Where("id = ?", id).Set("role = ?", role).Set("agency_code = ?", nullIfEmpty(agency))
 	if up.Disabled != nil {
 		if *up.Disabled {
-			q = q.Set("disabled_us = ?", us(s.now()))
+			q = q.Set("disabled_us = ?", s.now().UnixMicro())
 		} else {
 			q = q.Set("disabled_us = NULL").Set("failed_logins = 0").Set("locked_until_us = NULL")
 		}
@@ -117,7 +117,7 @@ func (s *Store) ListAPIKeys(ctx context.Context) ([]APIKey, error) {
 // RevokeAPIKey revokes a key; revoking twice is a no-op.
 func (s *Store) RevokeAPIKey(ctx context.Context, id int64) error {
 	defer s.ForgetCredentials() // the old credential must stop working here at once
-	res, err := s.db.NewUpdate().Model((*APIKey)(nil)).Set("revoked_us = ?", us(s.now())).
+	res, err := s.db.NewUpdate().Model((*APIKey)(nil)).Set("revoked_us = ?", s.now().UnixMicro()).
 		Where("id = ?", id).Where("revoked_us IS NULL").Exec(ctx)
 	if err != nil {
 		return err
@@ -171,7 +171,7 @@ func (s *Store) Comments(ctx context.Context, agency string, from, to time.Time,
 	offset = max(offset, 0)
 	q := s.db.NewSelect().Table("responses").
 		Column("id", "submitted_us", "service_code", "center_code", "channel", "lang", "status", "reason", "score", "answers", "comment").
-		Where("agency_code = ?", agency).Where("submitted_us >= ?", us(from)).Where("submitted_us < ?", us(to)).
+		Where("agency_code = ?", agency).Where("submitted_us >= ?", from.UnixMicro()).Where("submitted_us < ?", to.UnixMicro()).
 		Where("comment IS NOT NULL").Where("comment <> ''").OrderExpr("submitted_us DESC, seq DESC")
 	needle := FoldAZ(strings.TrimSpace(search))
 	if needle == "" {
@@ -188,7 +188,7 @@ func (s *Store) Comments(ctx context.Context, agency string, from, to time.Time,
 	// Stream only seq and text of the period's comments (a partial index holds exactly these rows), keep the
 	// page's seqs, then load those rows in full: memory stays flat however many match.
 	rows, err := s.db.NewSelect().Table("responses").Column("seq", "comment").
-		Where("agency_code = ?", agency).Where("submitted_us >= ?", us(from)).Where("submitted_us < ?", us(to)).
+		Where("agency_code = ?", agency).Where("submitted_us >= ?", from.UnixMicro()).Where("submitted_us < ?", to.UnixMicro()).
 		Where("comment IS NOT NULL").Where("comment <> ''").OrderExpr("submitted_us DESC, seq DESC").Rows(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -229,7 +229,7 @@ func (s *Store) Comments(ctx context.Context, agency string, from, to time.Time,
 func (s *Store) comments(rows []commentRow) []Comment {
 	out := make([]Comment, 0, len(rows))
 	for _, r := range rows {
-		c := Comment{ID: r.ID, SubmittedAt: fromUS(r.SubmittedUS, s.loc), Service: r.Service, Center: r.Center,
+		c := Comment{ID: r.ID, SubmittedAt: fromUnixMicro(r.SubmittedUS, s.loc), Service: r.Service, Center: r.Center,
 			Channel: r.Channel, Lang: r.Lang, Status: r.Status, Reason: r.Reason, Score: r.Score, Text: r.Comment}
 		json.Unmarshal([]byte(r.Answers), &c.Answers)
 		out = append(out, c)

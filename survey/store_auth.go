@@ -70,7 +70,7 @@ func (s *Store) AddKiosk(ctx context.Context, center, name, agency string) (*Kio
 		return nil, "", FieldError("name", "a kiosk needs a name of 1 to 200 characters")
 	}
 	token := newSecret(kioskPrefix, 32)
-	k := &Kiosk{Name: name, Center: center, Agency: agency, TokenHash: HashSecret(token), CreatedUS: us(s.now())}
+	k := &Kiosk{Name: name, Center: center, Agency: agency, TokenHash: HashSecret(token), CreatedUS: s.now().UnixMicro()}
 	if _, err := s.db.NewInsert().Model(k).Exec(ctx); err != nil {
 		return nil, "", err
 	}
@@ -118,7 +118,7 @@ func (s *Store) AddAPIKey(ctx context.Context, name string) (*APIKey, string, er
 		return nil, "", FieldError("name", "an API key needs a name of 1 to 200 characters")
 	}
 	key := newSecret(apiKeyPrefix, 32)
-	k := &APIKey{Name: name, KeyHash: HashSecret(key), CreatedUS: us(s.now())}
+	k := &APIKey{Name: name, KeyHash: HashSecret(key), CreatedUS: s.now().UnixMicro()}
 	if _, err := s.db.NewInsert().Model(k).Exec(ctx); err != nil {
 		return nil, "", err
 	}
@@ -248,7 +248,7 @@ type Invitation struct {
 }
 
 // Expired reports whether the invitation can no longer be used at now.
-func (inv *Invitation) Expired(now time.Time) bool { return us(now) >= inv.ExpiresUS }
+func (inv *Invitation) Expired(now time.Time) bool { return now.UnixMicro() >= inv.ExpiresUS }
 
 // invitationToken derives the token from a server secret so the same visit gets the same link again,
 // while only the token's hash is stored.

@@ -292,7 +292,7 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 						sv.Code, sv.Version, cv.newest[sv.Code]+1)
 				}
 			}
-			row := &surveyRow{Code: sv.Code, Version: sv.Version, Definition: string(def), CreatedUS: us(s.now())}
+			row := &surveyRow{Code: sv.Code, Version: sv.Version, Definition: string(def), CreatedUS: s.now().UnixMicro()}
 			if _, err := tx.NewInsert().Model(row).On("CONFLICT (code, version) DO UPDATE").
 				Set("definition = EXCLUDED.definition").Exec(ctx); err != nil {
 				return err

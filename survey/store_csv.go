@@ -224,10 +224,10 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64,
 		where, args = append(where, "agency_code = ?"), append(args, f.Agency)
 	}
 	if !f.From.IsZero() {
-		where, args = append(where, "submitted_us >= ?"), append(args, us(f.From))
+		where, args = append(where, "submitted_us >= ?"), append(args, f.From.UnixMicro())
 	}
 	if !f.To.IsZero() {
-		where, args = append(where, "submitted_us < ?"), append(args, us(f.To))
+		where, args = append(where, "submitted_us < ?"), append(args, f.To.UnixMicro())
 	}
 	query := "SELECT " + exportColumns + " FROM responses"
 	if len(where) > 0 {

@@ -32,7 +32,7 @@ func (s *Store) NewPairingCode(ctx context.Context, kioskID int64) (string, erro
 	code := newSecret(pairingPrefix, 32)
 	res, err := s.db.NewUpdate().Model((*Kiosk)(nil)).
 		Set("pairing_hash = ?", HashSecret(code)).
-		Set("pairing_expires_us = ?", us(s.now().Add(PairingTTL))).
+		Set("pairing_expires_us = ?", s.now().Add(PairingTTL).UnixMicro()).
 		Where("id = ? AND revoked_us IS NULL", kioskID).Exec(ctx)
 	if err != nil {
 		return "", err
@@ -65,7 +65,7 @@ func (s *Store) PairKiosk(ctx context.Context, code string) (*Kiosk, string, err
 		if err != nil {
 			return err
 		}
-		if us(now) >= k.PairingExpiresUS {
+		if now.UnixMicro() >= k.PairingExpiresUS {
 			return Errorf(CodeTokenExpired, "code", "this enrolment code has expired; ask an administrator for a new one")
 		}
 		res, err := tx.NewUpdate().Model((*Kiosk)(nil)).
@@ -103,7 +103,7 @@ func (s *Store) Heartbeat(ctx context.Context, kioskID int64, version string, qu
 		return FieldError("queue_length", "queue_length must be between 0 and %d", maxQueueLen)
 	}
 	res, err := s.db.NewUpdate().Model((*Kiosk)(nil)).
-		Set("last_seen_us = ?", us(s.now())).
+		Set("last_seen_us = ?", s.now().UnixMicro()).
 		Set("app_version = ?", version).
 		Set("queue_len = ?", queueLen).
 		Where("id = ? AND revoked_us IS NULL", kioskID).Exec(ctx)
@@ -140,7 +140,7 @@ func (s *Store) KioskByID(ctx context.Context, id int64) (*Kiosk, error) {
 func (s *Store) RevokeKiosk(ctx context.Context, id int64) error {
 	defer s.ForgetCredentials() // the old credential must stop working here at once
 	res, err := s.db.NewUpdate().Model((*Kiosk)(nil)).
-		Set("revoked_us = COALESCE(revoked_us, ?)", us(s.now())).
+		Set("revoked_us = COALESCE(revoked_us, ?)", s.now().UnixMicro()).
 		Set("pairing_hash = NULL").
 		Set("pairing_expires_us = NULL").
 		Where("id = ?", id).Exec(ctx)

@@ -181,7 +181,7 @@ func (s *Store) CreateInvitation(ctx context.Context, req InvitationRequest, key
 		return nil, "", false, err
 	}
 	inv = &Invitation{Agency: req.Agency, Service: req.Service, Center: req.Center, VisitID: req.VisitID,
-		Operator: req.Operator, CreatedUS: us(now), ExpiresUS: us(now.Add(time.Duration(ttl) * time.Second))}
+		Operator: req.Operator, CreatedUS: now.UnixMicro(), ExpiresUS: now.Add(time.Duration(ttl) * time.Second).UnixMicro()}
 	if key != nil {
 		inv.APIKeyID = key.ID
 	}

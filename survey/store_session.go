@@ -60,7 +60,7 @@ func (s *Store) Login(ctx context.Context, email, password string) (*User, error
 	if err != nil {
 		return nil, err
 	}
-	now := us(s.now())
+	now := s.now().UnixMicro()
 	if u.LockedUntilUS > now {
 		return nil, ErrLockedOut
 	}
@@ -88,7 +88,7 @@ func (s *Store) Login(ctx context.Context, email, password string) (*User, error
 // CreateSession starts a session for the user and returns its token (for the cookie; never stored).
 func (s *Store) CreateSession(ctx context.Context, userID int64) (string, *Session, error) {
 	token := newSecret(sessPrefix, 32)
-	now := us(s.now())
+	now := s.now().UnixMicro()
 	sess := &Session{TokenHash: HashSecret(token), UserID: userID, CreatedUS: now,
 		ExpiresUS: now + SessionTTL.Microseconds(), LastSeenUS: now}
 	if _, err := s.db.NewInsert().Model(sess).Exec(ctx); err != nil {
@@ -111,7 +111,7 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*User, *Session,
 	if err != nil {
 		return nil, nil, err
 	}
-	now := us(s.now())
+	now := s.now().UnixMicro()
 	if now >= sess.ExpiresUS || now >= sess.LastSeenUS+SessionIdle.Microseconds() {
 		s.db.NewDelete().Model((*Session)(nil)).Where("token_hash = ?", sess.TokenHash).Exec(ctx)
 		return nil, nil, Errorf(CodeUnauthorized, "", "the session has expired; sign in again")
@@ -152,7 +152,7 @@ func (s *Store) RevokeUserSessions(ctx context.Context, userID int64) (int64, er
 
 // PruneSessions deletes expired and idle sessions; lookups already refuse them, this only reclaims space.
 func (s *Store) PruneSessions(ctx context.Context) (int64, error) {
-	now := us(s.now())
+	now := s.now().UnixMicro()
 	res, err := s.db.NewDelete().Model((*Session)(nil)).
 		Where("expires_us <= ? OR last_seen_us <= ?", now, now-SessionIdle.Microseconds()).Exec(ctx)
 	if err != nil {

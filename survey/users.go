@@ -75,7 +75,7 @@ func (s *Store) AddUser(ctx context.Context, email, password, role, agency strin
 	if err != nil {
 		return nil, err
 	}
-	u := &User{Email: email, PasswordHash: string(hash), Role: role, Agency: agency, CreatedUS: us(s.now())}
+	u := &User{Email: email, PasswordHash: string(hash), Role: role, Agency: agency, CreatedUS: s.now().UnixMicro()}
 	if _, err := s.db.NewInsert().Model(u).Exec(ctx); err != nil {
 		if isUniqueViolation(err) {
 			return nil, FieldError("email", "a user with email %s already exists", email)

@@ -145,7 +145,7 @@ func (s *Store) streamResponses(ctx context.Context, tx bun.Tx, c *cellSet, quer
 		if err := rows.Scan(&sign, &submitted, &agency, &service, &center, &channel, &code, &version, &answers, &score, &top2); err != nil {
 			return err
 		}
-		t := fromUS(submitted, s.loc)
+		t := fromUnixMicro(submitted, s.loc)
 		y, m, d := t.Date()
 		day := int64(y*10000 + int(m)*100 + d)
 		month := int64(y*12 + int(m) - 1)
