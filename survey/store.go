@@ -45,7 +45,7 @@ type Store struct {
 	zoneChecked bool // the cells were found built in s.loc (guarded by rollupMu)
 
 	creds       credCache
-	group       batcher[*groupReq, groupRes]
+	submissions batcher[*batchedSubmission, submissionOutcome]
 	invitations batcher[*Invitation, bool]
 	writeTurn   sync.Mutex // SQLite: the committers' turns (takeWriteTurn)
 
@@ -68,7 +68,7 @@ func (s *Store) Now() time.Time { return s.now() }
 // Open connects to dsn ("sqlite:PATH", "sqlite::memory:", "postgres://…") without migrating.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	s := &Store{loc: opt.Location, burst: opt.Burst, now: opt.Now}
-	s.group.commit = s.commitResponses
+	s.submissions.commit = s.commitSubmissionBatch
 	s.invitations.commit = s.commitInvitations
 	if opt.Secret != "" {
 		s.secret = []byte(opt.Secret)
@@ -185,7 +185,7 @@ func redactErr(err error) string {
 
 // Close releases the database.
 func (s *Store) Close() error {
-	s.group.close()
+	s.submissions.close()
 	s.invitations.close()
 	return s.db.Close()
 }

@@ -16,11 +16,11 @@ import (
 // Bulk writes (CSV imports, BulkInsert) store many rows in one transaction that keeps the additive cells
 // itself: the rows go to a sink, the cell deltas are added at the end, and the roll-up trigger stays quiet
 // for them (beginBulk). On PostgreSQL the sink streams the rows with COPY into a temporary table and moves
-// them with one INSERT … SELECT; on SQLite it inserts batches of multi-row INSERTs.
+// them with one INSERT … SELECT; on SQLite it inserts chunks of multi-row INSERTs.
 
-// bulkChunk rows go into one SQLite multi-row INSERT: big enough to amortise statements, small enough for
+// insertChunkRows rows go into one SQLite multi-row INSERT: big enough to amortise statements, small enough for
 // SQLite's statement limits.
-const bulkChunk = 500
+const insertChunkRows = 500
 
 // BulkInsert stores prepared responses in one transaction, skipping any whose id already exists (or repeats an
 // earlier row's), and returns how many it inserted. The caller prepares rows with Index.Prepare (Target.Historic for past data). Like an
@@ -85,7 +85,7 @@ func (s *Store) bulkTx(ctx context.Context, fill func(sink bulkSink, stored *cel
 			return 0, err
 		}
 	} else {
-		if sink, err = newBatchSink(ctx, tx, s.db.QueryGen(), skipped); err != nil {
+		if sink, err = newSQLiteSink(ctx, tx, s.db.QueryGen(), skipped); err != nil {
 			return 0, err
 		}
 	}
@@ -113,7 +113,7 @@ var responseColumns = []string{"id", "submitted_us", "received_us", "agency_code
 // responseColumnList is responseColumns as SQL.
 var responseColumnList = strings.Join(responseColumns, ", ")
 
-// batchSink is SQLite's: a goroutine inserts the previous batch while the caller prepares the next (and
+// sqliteSink is SQLite's: a goroutine inserts the previous chunk while the caller prepares the next (and
 // formats its statement), so the caller's CPU work overlaps the database's. bun's inlined INSERT is used
 // because modernc binds thousands of parameters slowly (measured 3×).
 //
@@ -121,19 +121,19 @@ var responseColumnList = strings.Join(responseColumns, ", ")
 // the table's secondary indexes for the rest of the transaction and builds them again, sorted, at the end:
 // by then that is cheaper than inserting every further row into each of them. The drop is inside the
 // write transaction, so readers never see the table without them.
-type batchSink struct {
+type sqliteSink struct {
 	tx       bun.Tx
 	gen      schema.QueryGen
 	skipped  *cellDeltas
-	batch    []*Response
-	storer   *storer[sqlBatch]
+	pending  []*Response // rows of the next chunk
+	storer   *storer[insertChunk]
 	n        int64
 	existing int64    // rows in the table when the write began (about)
 	dropped  bool     // the secondary indexes are dropped …
 	rebuild  []string // … and these CREATE INDEX statements build them again
 }
 
-type sqlBatch struct {
+type insertChunk struct {
 	rows  []*Response
 	query string
 }
@@ -142,8 +142,8 @@ type sqlBatch struct {
 // variable for tests).
 var rebuildAfter int64 = 50_000
 
-func newBatchSink(ctx context.Context, tx bun.Tx, gen schema.QueryGen, skipped *cellDeltas) (*batchSink, error) {
-	b := &batchSink{tx: tx, gen: gen, skipped: skipped}
+func newSQLiteSink(ctx context.Context, tx bun.Tx, gen schema.QueryGen, skipped *cellDeltas) (*sqliteSink, error) {
+	b := &sqliteSink{tx: tx, gen: gen, skipped: skipped}
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM responses").Scan(&b.existing); err != nil {
 		return nil, err
 	}
@@ -151,21 +151,21 @@ func newBatchSink(ctx context.Context, tx bun.Tx, gen schema.QueryGen, skipped *
 	return b, nil
 }
 
-// store inserts one batch and takes the cell deltas of its rows that were not stored back out.
-func (b *batchSink) store(batch sqlBatch) error {
+// store inserts one chunk and takes the cell deltas of its rows that were not stored back out.
+func (b *sqliteSink) store(chunk insertChunk) error {
 	ctx := context.Background()
-	ids, err := b.insert(ctx, batch)
+	ids, err := b.insert(ctx, chunk)
 	if err == nil && !b.dropped && b.n >= max(b.existing, rebuildAfter) {
 		err = b.dropIndexes(ctx)
 	}
-	if err != nil || len(ids) == len(batch.rows) {
+	if err != nil || len(ids) == len(chunk.rows) {
 		return err
 	}
 	fresh := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		fresh[id] = true
 	}
-	for _, r := range batch.rows {
+	for _, r := range chunk.rows {
 		if fresh[r.ID] {
 			delete(fresh, r.ID) // the first row with an id is the one stored
 		} else {
@@ -175,17 +175,17 @@ func (b *batchSink) store(batch sqlBatch) error {
 	return nil
 }
 
-// insert runs one batch's INSERT OR IGNORE … RETURNING id. OR IGNORE, not ON CONFLICT (id) DO NOTHING: with
+// insert runs one chunk's INSERT OR IGNORE … RETURNING id. OR IGNORE, not ON CONFLICT (id) DO NOTHING: with
 // no constraint able to abort the statement, SQLite keeps no statement journal, which otherwise copies every
 // page the statement touches (the random-id index touches many). The rows are validated, so the only
 // constraint they can meet is the unique id; one they met anyway would count as skipped, not vanish.
-func (b *batchSink) insert(ctx context.Context, batch sqlBatch) ([]string, error) {
-	res, err := b.tx.QueryContext(ctx, batch.query)
+func (b *sqliteSink) insert(ctx context.Context, chunk insertChunk) ([]string, error) {
+	res, err := b.tx.QueryContext(ctx, chunk.query)
 	if err != nil {
 		return nil, err
 	}
 	defer res.Close()
-	ids := make([]string, 0, len(batch.rows))
+	ids := make([]string, 0, len(chunk.rows))
 	for res.Next() {
 		var id string
 		if err := res.Scan(&id); err != nil {
@@ -199,7 +199,7 @@ func (b *batchSink) insert(ctx context.Context, batch sqlBatch) ([]string, error
 
 // dropIndexes drops the secondary indexes of responses (the unique id index stays: OR IGNORE needs it) and
 // remembers how to build them again.
-func (b *batchSink) dropIndexes(ctx context.Context) error {
+func (b *sqliteSink) dropIndexes(ctx context.Context) error {
 	var names, sqls []string
 	rows, err := b.tx.QueryContext(ctx, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'responses' AND sql IS NOT NULL")
 	if err != nil {
@@ -225,16 +225,16 @@ func (b *batchSink) dropIndexes(ctx context.Context) error {
 	return nil
 }
 
-func (b *batchSink) add(ctx context.Context, r *Response) error {
-	b.batch = append(b.batch, r)
-	if len(b.batch) < bulkChunk {
+func (b *sqliteSink) add(ctx context.Context, r *Response) error {
+	b.pending = append(b.pending, r)
+	if len(b.pending) < insertChunkRows {
 		return nil
 	}
 	return b.send(ctx)
 }
 
-func (b *batchSink) send(ctx context.Context) error {
-	q, err := b.tx.NewInsert().Model(&b.batch).ExcludeColumn("seq").Returning("id").AppendQuery(b.gen, nil)
+func (b *sqliteSink) send(ctx context.Context) error {
+	q, err := b.tx.NewInsert().Model(&b.pending).ExcludeColumn("seq").Returning("id").AppendQuery(b.gen, nil)
 	if err != nil {
 		return err
 	}
@@ -242,16 +242,16 @@ func (b *batchSink) send(ctx context.Context) error {
 	if !ok {
 		return fmt.Errorf("bulk write: unexpected statement %.40q", q)
 	}
-	if err := b.storer.put(ctx, sqlBatch{rows: b.batch, query: "INSERT OR IGNORE INTO " + query}); err != nil {
+	if err := b.storer.put(ctx, insertChunk{rows: b.pending, query: "INSERT OR IGNORE INTO " + query}); err != nil {
 		return err
 	}
-	b.batch = make([]*Response, 0, bulkChunk)
+	b.pending = make([]*Response, 0, insertChunkRows)
 	return nil
 }
 
-func (b *batchSink) finish(ctx context.Context) (int64, error) {
+func (b *sqliteSink) finish(ctx context.Context) (int64, error) {
 	var err error
-	if len(b.batch) > 0 {
+	if len(b.pending) > 0 {
 		err = b.send(ctx)
 	}
 	if serr := b.storer.wait(); serr != nil {
@@ -268,7 +268,7 @@ func (b *batchSink) finish(ctx context.Context) (int64, error) {
 	return b.n, nil
 }
 
-func (b *batchSink) abort() error { return b.storer.wait() }
+func (b *sqliteSink) abort() error { return b.storer.wait() }
 
 // storer runs store on each queued item, in order, in a goroutine of its own, so the caller prepares the next
 // item while the database works on this one. After a failure it drops what is still queued, and put reports

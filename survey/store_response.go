@@ -47,9 +47,9 @@ func (s *Store) Submit(ctx context.Context, sub *Submission, cred Credential) (r
 	if err != nil {
 		return res, false, err
 	}
-	// Every channel goes through the group committer: the unique id decides between a new row and a replay,
+	// Every channel goes through the batch committer: the unique id decides between a new row and a replay,
 	// and a link's invitation is claimed in the same transaction.
-	inserted, err := s.groupInsert(ctx, r)
+	inserted, err := s.insertBatched(ctx, r)
 	switch {
 	case ErrorCode(err) == CodeTokenUsed && sub.ID != "":
 		// A used token may be the idempotent retry of the submission that used it (same id).
@@ -187,7 +187,7 @@ func (s *Store) CreateInvitation(ctx context.Context, req InvitationRequest, key
 	}
 	token = invitationToken(secret, inv.Agency, inv.VisitID, inv.CreatedUS)
 	inv.TokenHash = HashSecret(token)
-	// A new visit is stored in a group with the other invitations of the moment (the unique agency + visit_id
+	// A new visit is stored in a batch with the other invitations of the moment (the unique agency + visit_id
 	// decides); the same visit again returns its invitation.
 	if created, err := s.invitations.do(ctx, inv); err != nil || created {
 		return inv, token, created, err
@@ -206,8 +206,8 @@ func (s *Store) CreateInvitation(ctx context.Context, req InvitationRequest, key
 	return inv, token, created, err
 }
 
-// commitInvitations stores a group of new invitations with one INSERT (atomic on its own) and answers, for each,
-// whether it was stored (its ID is then set). One for a visit already stored, or already in the group, is not.
+// commitInvitations stores a batch of new invitations with one INSERT (atomic on its own) and answers, for each,
+// whether it was stored (its ID is then set). One for a visit already stored, or already in the batch, is not.
 func (s *Store) commitInvitations(ctx context.Context, batch []*Invitation) ([]bool, error) {
 	defer s.takeWriteTurn()()
 	type visit struct{ agency, id string }
@@ -238,7 +238,7 @@ func (s *Store) commitInvitations(ctx context.Context, batch []*Invitation) ([]b
 		v := visit{inv.Agency, inv.VisitID}
 		if id, ok := ids[v]; ok {
 			inv.ID, created[i] = id, true
-			delete(ids, v) // a second request for the visit in the group finds the first's row
+			delete(ids, v) // a second request for the visit in the batch finds the first's row
 		}
 	}
 	return created, nil

@@ -721,9 +721,9 @@ func TestLinkWithTakenIDLeavesInvitationUnused(t *testing.T) {
 	})
 }
 
-// When the database refuses a group mid-transaction, the submissions get an error, nothing of the group is
+// When the database refuses a batch mid-transaction, the submissions get an error, nothing of the batch is
 // stored, no connection is left inside a transaction, and the next submissions are stored normally.
-func TestGroupFailureLeavesCleanConnections(t *testing.T) {
+func TestBatchFailureLeavesCleanConnections(t *testing.T) {
 	s := storetest.New(t, "pg", survey.Options{Burst: 3 * time.Second})
 	ctx := context.Background()
 	loadTestCatalog(t, s)
@@ -759,7 +759,7 @@ func TestGroupFailureLeavesCleanConnections(t *testing.T) {
 		}
 	}
 	if n := countRows(t, s, "responses"); n != 0 {
-		t.Fatalf("%d rows stored by refused groups", n)
+		t.Fatalf("%d rows stored by refused batches", n)
 	}
 	var inTx int
 	if err := s.DB().NewRaw("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'").
@@ -786,7 +786,7 @@ func TestGroupFailureLeavesCleanConnections(t *testing.T) {
 	}
 }
 
-// TestBurstRuleWaitsForOtherInstance: on PostgreSQL a kiosk's group waits for another instance's transaction
+// TestBurstRuleWaitsForOtherInstance: on PostgreSQL a kiosk's batch waits for another instance's transaction
 // holding the same kiosk (its advisory lock), then sees that transaction's row, so the burst rule holds across
 // instances. The other instance is played by hand: lock, insert, and commit only once the store is waiting.
 func TestBurstRuleWaitsForOtherInstance(t *testing.T) {
@@ -824,7 +824,7 @@ func TestBurstRuleWaitsForOtherInstance(t *testing.T) {
 		}
 		done <- res
 	}()
-	// Commit only once the store's group waits for the kiosk's lock (without the lock it would not wait, and
+	// Commit only once the store's batch waits for the kiosk's lock (without the lock it would not wait, and
 	// would count its row: the other row is not committed yet).
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -837,11 +837,11 @@ func TestBurstRuleWaitsForOtherInstance(t *testing.T) {
 		}
 		select {
 		case res := <-done:
-			t.Fatalf("the group did not wait for the other instance's kiosk lock: %+v", res)
+			t.Fatalf("the batch did not wait for the other instance's kiosk lock: %+v", res)
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("the group never waited for the kiosk's lock")
+			t.Fatal("the batch never waited for the kiosk's lock")
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/uptrace/bun/schema"
 )
 
-// commitGroupPG stores a batch on PostgreSQL in one round trip: the statements below go as one multi-statement
+// commitSubmissionBatchPG stores a batch on PostgreSQL in one round trip: the statements below go as one multi-statement
 // query on one connection (each statement still gets its own snapshot, as in any READ COMMITTED transaction).
 //
 //	BEGIN; lock the batch's kiosks (advisory locks, in id order: the procedure lock_kiosks);
@@ -20,25 +20,25 @@ import (
 //	give back a claimed invitation whose row was not stored (its id was); COMMIT
 //
 // A batch of API submissions alone needs neither lock nor transaction: it is the INSERT, in autocommit.
-// Under load a round trip costs more than the statements in it, so one round trip per group is what lets the
+// Under load a round trip costs more than the statements in it, so one round trip per batch is what lets the
 // committer keep up.
 
-// groupColumns are the columns a group inserts, in the order groupValues writes them.
+// groupColumns are the columns a batch inserts, in the order batchValues writes them.
 const groupColumns = "id, submitted_us, received_us, agency_code, service_code, center_code, channel, kiosk_id, " +
 	"invitation_id, survey_code, survey_version, lang, status, reason, comment, answers, score, top2, content_hash"
 
-// groupValuesFirstRow casts the first VALUES row, so that a column NULL in every row still has its column's type.
-const groupValuesFirstRow = "(?::text, ?::bigint, ?::bigint, ?::text, ?::text, ?::text, ?::text, ?::bigint, " +
+// batchValuesFirstRow casts the first VALUES row, so that a column NULL in every row still has its column's type.
+const batchValuesFirstRow = "(?::text, ?::bigint, ?::bigint, ?::text, ?::text, ?::text, ?::text, ?::bigint, " +
 	"?::bigint, ?::text, ?::integer, ?::text, ?::text, ?::text, ?::text, ?::text, ?::double precision, ?::boolean, ?::text)"
 
-const groupValuesRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+const batchValuesRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
-// groupValues appends the VALUES rows of rows.
-func groupValues(gen schema.QueryGen, b []byte, rows []*Response) []byte {
+// batchValues appends the VALUES rows of rows.
+func batchValues(gen schema.QueryGen, b []byte, rows []*Response) []byte {
 	for i, r := range rows {
-		format := groupValuesRow
+		format := batchValuesRow
 		if i == 0 {
-			format = groupValuesFirstRow
+			format = batchValuesFirstRow
 		} else {
 			b = append(b, ", "...)
 		}
@@ -64,8 +64,8 @@ func nullID(id int64) any {
 	return id
 }
 
-func (s *Store) commitGroupPG(ctx context.Context, batch []*groupReq) (res []groupRes, err error) {
-	res = make([]groupRes, len(batch))
+func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSubmission) (res []submissionOutcome, err error) {
+	res = make([]submissionOutcome, len(batch))
 	window := s.burst.Microseconds()
 	if window > 0 {
 		// Bursts within the batch; the statement checks each kiosk row against the stored ones.
@@ -92,26 +92,26 @@ func (s *Store) commitGroupPG(ctx context.Context, batch []*groupReq) (res []gro
 		}
 	}
 	kiosks := batchKiosks(batch)
-	slices.Sort(invs) // row locks in id order: two groups never deadlock on them
+	slices.Sort(invs) // row locks in id order: two batches never deadlock on them
 	inTx := len(kiosks) > 0 || len(invs) > 0
 	now := s.now().UnixMicro()
 
 	gen := s.db.QueryGen()
 	q := make([]byte, 0, 512+400*len(rows))
 	if inTx {
-		// READ COMMITTED whatever the server's default: the burst check must see what another group committed
+		// READ COMMITTED whatever the server's default: the burst check must see what another batch committed
 		// while this one waited for the kiosk lock.
 		q = append(q, "BEGIN ISOLATION LEVEL READ COMMITTED; "...)
 	}
 	if len(kiosks) > 0 {
-		// One advisory lock per kiosk, taken in id order (so two groups never deadlock), held to the commit:
-		// another instance's group with the same kiosk waits, then sees this one's rows. Nothing is written.
+		// One advisory lock per kiosk, taken in id order (so two batches never deadlock), held to the commit:
+		// another instance's batch with the same kiosk waits, then sees this one's rows. Nothing is written.
 		q = append(q, "CALL lock_kiosks('{"...)
 		q = appendInts(q, kiosks)
 		q = append(q, "}'); "...)
 	}
 	q = append(q, "WITH v ("+groupColumns+") AS (VALUES "...)
-	q = groupValues(gen, q, rows)
+	q = batchValues(gen, q, rows)
 	q = append(q, ")"...)
 	linkFilter := ""
 	if len(invs) > 0 {
@@ -135,7 +135,7 @@ func (s *Store) commitGroupPG(ctx context.Context, batch []*groupReq) (res []gro
 	if len(invs) > 0 {
 		q = append(q, " UNION ALL SELECT false, id::text, '', '' FROM claimed"...)
 		// A link whose row was not stored (its id was already) leaves its invitation unused: a used invitation
-		// always has its response (responses_invitation finds it), so one without is one this group claimed.
+		// always has its response (responses_invitation finds it), so one without is one this batch claimed.
 		q = gen.AppendQuery(append(q, "; "...), "UPDATE invitations SET used_us = NULL WHERE id IN (?) AND used_us = ? "+
 			"AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.invitation_id = invitations.id)", bun.List(invs), now)
 	}
