@@ -203,3 +203,16 @@ func (s *Store) inTx(ctx context.Context, fn func(tx bun.Tx) error) error {
 
 // fromUnixMicro reads a stored *_us column (microseconds since the Unix epoch) as a time in loc.
 func fromUnixMicro(v int64, loc *time.Location) time.Time { return time.UnixMicro(v).In(loc) }
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+type metaRow struct {
+	bun.BaseModel `bun:"table:meta"`
+	Key           string `bun:"key,pk"`
+	Value         string `bun:"value"`
+}

@@ -13,17 +13,6 @@ import (
 // code); the tablet exchanges it for a fresh device token. Codes carry 256 bits, are stored only as hashes,
 // expire after PairingTTL and work once.
 
-// PairingTTL is how long an enrolment code stays valid.
-const PairingTTL = 24 * time.Hour
-
-const pairingPrefix = "qp_"
-
-// Heartbeat limits.
-const (
-	maxAppVersionLen = 40
-	maxQueueLen      = 1_000_000
-)
-
 // BurstWindow is QIYMET_BURST_SECONDS: kiosks show it to staff and space their own submissions by it.
 func (s *Store) BurstWindow() time.Duration { return s.burst }
 
@@ -153,26 +142,6 @@ func (s *Store) RevokeKiosk(ctx context.Context, id int64) error {
 	return nil
 }
 
-// KioskSetup is what a kiosk needs to run: its centre, the agencies it rates and each one's newest survey
-// version, with every text in az, en and ru (missing languages filled from az).
-type KioskSetup struct {
-	Center   KioskCenter   `json:"center"`
-	Agencies []KioskAgency `json:"agencies"`
-}
-
-// KioskCenter names the kiosk's centre.
-type KioskCenter struct {
-	Code string `json:"code"`
-	Name Names  `json:"name"`
-}
-
-// KioskAgency is one agency a kiosk rates, with the survey version it asks.
-type KioskAgency struct {
-	Code   string `json:"code"`
-	Name   Names  `json:"name"`
-	Survey Survey `json:"survey"`
-}
-
 // KioskSetup builds the configuration of kiosk k from the current catalog.
 func (s *Store) KioskSetup(ctx context.Context, k *Kiosk) (*KioskSetup, error) {
 	cv, err := s.CatalogView(ctx)
@@ -208,7 +177,50 @@ func (s *Store) KioskSetup(ctx context.Context, k *Kiosk) (*KioskSetup, error) {
 	return out, nil
 }
 
-// fullNames fills missing languages from az, so clients never need the fallback rule.
-func fullNames(n Names) Names {
-	return Names{AZ: n.AZ, EN: n.Get("en"), RU: n.Get("ru")}
+// AddKiosk registers a kiosk in a centre (optionally bound to one agency it hosts) and returns its device token,
+// which is shown once and stored only as a hash.
+func (s *Store) AddKiosk(ctx context.Context, center, name, agency string) (*Kiosk, string, error) {
+	cv, err := s.CatalogView(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if _, ok := cv.Center(center); !ok {
+		return nil, "", FieldError("center", "unknown centre %q", center)
+	}
+	if agency != "" && !cv.Hosts(center, agency) {
+		return nil, "", FieldError("agency", "centre %q does not host agency %q", center, agency)
+	}
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 200 {
+		return nil, "", FieldError("name", "a kiosk needs a name of 1 to 200 characters")
+	}
+	token := newSecret(kioskPrefix, 32)
+	k := &Kiosk{Name: name, Center: center, Agency: agency, TokenHash: HashSecret(token), CreatedUS: s.now().UnixMicro()}
+	if _, err := s.db.NewInsert().Model(k).Exec(ctx); err != nil {
+		return nil, "", err
+	}
+	return k, token, nil
+}
+
+// AuthKiosk finds the live kiosk holding token.
+func (s *Store) AuthKiosk(ctx context.Context, token string) (*Kiosk, error) {
+	if !strings.HasPrefix(token, kioskPrefix) {
+		return nil, Errorf(CodeUnauthorized, "", "unknown credential")
+	}
+	hash := HashSecret(token)
+	v, epoch, ok := s.cachedCred(ctx, hash)
+	if ok {
+		k := *v.(*Kiosk)
+		return &k, nil
+	}
+	k := new(Kiosk)
+	err := s.db.NewSelect().Model(k).Where("token_hash = ?", hash).Where("revoked_us IS NULL").Scan(ctx)
+	if isNoRows(err) {
+		return nil, Errorf(CodeUnauthorized, "", "unknown or revoked kiosk token")
+	}
+	if err == nil {
+		c := *k
+		s.creds.put(hash, &c, epoch)
+	}
+	return k, err
 }

@@ -104,15 +104,6 @@ func insertBatchRows(ctx context.Context, db bun.IDB, rows []*Response) (map[str
 	return setOf(ids), nil
 }
 
-// setOf returns the set of xs.
-func setOf[T comparable](xs []T) map[T]bool {
-	set := make(map[T]bool, len(xs))
-	for _, x := range xs {
-		set[x] = true
-	}
-	return set
-}
-
 // commitSubmissionBatchSQLite stores a batch in one transaction and answers each request: inserted, its id already stored,
 // or (a link) its invitation already used.
 func (s *Store) commitSubmissionBatchSQLite(ctx context.Context, batch []*batchedSubmission) ([]submissionOutcome, error) {
@@ -253,4 +244,13 @@ func markBursts(batch []*batchedSubmission, seen map[int64][]int64, window int64
 		}
 		seen[r.KioskID] = append(seen[r.KioskID], r.SubmittedUS)
 	}
+}
+
+// setOf returns the set of xs.
+func setOf[T comparable](xs []T) map[T]bool {
+	set := make(map[T]bool, len(xs))
+	for _, x := range xs {
+		set[x] = true
+	}
+	return set
 }
