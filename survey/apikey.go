@@ -2,12 +2,6 @@ package survey
 
 import "github.com/uptrace/bun"
 
-// Secret prefixes make a leaked credential recognisable (and greppable by secret scanners).
-const (
-	kioskPrefix  = "qk_"
-	apiKeyPrefix = "qa_"
-)
-
 // APIKey is an integration credential (queue systems, importers).
 type APIKey struct {
 	bun.BaseModel `bun:"table:api_keys"`

@@ -1,34 +1,21 @@
 package survey
 
-// The response CSV of CONTRACT §5: the header, one row per response, and a hardened reader for imports.
-
 import (
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"runtime"
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/google/uuid"
 )
 
-// Import limits: hostile files must fail with a clear message, not exhaust memory.
-const (
-	MaxCSVFieldBytes  = 10_000     // one cell
-	maxCSVRecordBytes = 1 << 20    // one record, however many lines its quoted cells span
-	MaxImportRows     = 10_000_000 // the duplicate-id check keeps ~40 bytes per row
-	questionPrefix    = "q."
-	// ReasonManual is the reason of an excluded row whose reason cell is empty.
-	ReasonManual = "manual"
-)
-
-var reasonRE = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+// ReasonManual is the reason of an excluded row whose reason cell is empty.
+const ReasonManual = "manual"
 
 // LineError is one bad line of an import file.
 type LineError struct {
@@ -44,19 +31,6 @@ func (e LineError) String() string {
 		return fmt.Sprintf("line %d: %s: %s", e.Line, e.Column, e.Message)
 	}
 	return fmt.Sprintf("line %d: %s", e.Line, e.Message)
-}
-
-// checkCell rejects what no cell may hold; "" means fine.
-func checkCell(v string) string {
-	switch {
-	case len(v) > MaxCSVFieldBytes:
-		return fmt.Sprintf("longer than %d bytes", MaxCSVFieldBytes)
-	case !utf8.ValidString(v):
-		return "not valid UTF-8"
-	case strings.IndexByte(v, 0) >= 0:
-		return "contains a NUL byte"
-	}
-	return ""
 }
 
 // importNamespace makes the generated ids of id-less rows depend only on the line and its content, so

@@ -158,7 +158,7 @@ func newCSVRowWriter(cv *CatalogView, loc *time.Location) *csvRowWriter {
 	return &csvRowWriter{cv: cv, loc: loc, buf: make([]byte, 0, 96<<10), cells: make([]string, len(cv.QuestionKeys()))}
 }
 
-// header appends the §5 header line.
+// header appends the header line.
 func (w *csvRowWriter) header() {
 	for i, h := range w.cv.CSVHeader() {
 		if i > 0 {

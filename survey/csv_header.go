@@ -5,7 +5,10 @@ import (
 	"strings"
 )
 
-// CSVColumns are the §5 columns that come before the q.<key> ones, in export order.
+// questionPrefix starts the name of an answer column: q.<question key>.
+const questionPrefix = "q."
+
+// CSVColumns are the columns of the response CSV (docs/api.md) that come before the q.<key> ones, in export order.
 var CSVColumns = []string{"id", "submitted_at", "agency", "service", "center", "channel", "survey",
 	"survey_version", "lang", "status", "reason", "comment"}
 

@@ -7,6 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
+	"unicode/utf8"
+)
+
+// Import limits: hostile files must fail with a clear message, not exhaust memory.
+const (
+	MaxCSVFieldBytes  = 10_000     // one cell
+	maxCSVRecordBytes = 1 << 20    // one record, however many lines its quoted cells span
+	MaxImportRows     = 10_000_000 // the duplicate-id check keeps ~40 bytes per row
 )
 
 // csvSource reads import records with the limits above: a UTF-8 BOM is skipped, each record's size is capped
@@ -78,4 +87,17 @@ func (s *csvSource) next() ([]string, int, error) {
 	line, _ := s.r.FieldPos(0)
 	s.last = line
 	return rec, line, nil
+}
+
+// checkCell rejects what no cell may hold; "" means fine.
+func checkCell(v string) string {
+	switch {
+	case len(v) > MaxCSVFieldBytes:
+		return fmt.Sprintf("longer than %d bytes", MaxCSVFieldBytes)
+	case !utf8.ValidString(v):
+		return "not valid UTF-8"
+	case strings.IndexByte(v, 0) >= 0:
+		return "contains a NUL byte"
+	}
+	return ""
 }

@@ -6,7 +6,7 @@ import (
 	"unicode/utf8"
 )
 
-// Error codes of the public contract (CONTRACT §4). The web layer maps each to one HTTP status.
+// Error codes of the public contract (docs/api.md). The web layer maps each to one HTTP status.
 const (
 	CodeInvalidJSON     = "invalid_json"
 	CodeInvalidField    = "invalid_field"

@@ -26,8 +26,6 @@ type Kiosk struct {
 // PairingTTL is how long an enrolment code stays valid.
 const PairingTTL = 24 * time.Hour
 
-const pairingPrefix = "qp_"
-
 // Heartbeat limits.
 const (
 	maxAppVersionLen = 40

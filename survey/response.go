@@ -44,7 +44,7 @@ type Response struct {
 	Reason        string  `bun:"reason,nullzero"`
 	Comment       string  `bun:"comment,nullzero"`
 	Answers       string  `bun:"answers"` // canonical JSON {"key": int|bool|string}
-	Score         float64 `bun:"score"`   // R of CONTRACT §6
+	Score         float64 `bun:"score"`   // R, the response score (docs/method.md)
 	Top2          bool    `bun:"top2"`    // primary answer in its top two points
 	ContentHash   string  `bun:"content_hash"`
 }
@@ -79,4 +79,5 @@ func contentHash(r *Response, hasTime bool) string {
 	return hex.EncodeToString(h.Sum(nil))[:32]
 }
 
-var statusReasonRE = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)
+// reasonRE is what an exclusion reason looks like: a short code such as burst, test or duplicate.
+var reasonRE = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,31}$`)

@@ -6,7 +6,7 @@ import (
 	"github.com/qiymet/qiymet/scoring"
 )
 
-// Score computes R (CONTRACT §6) and whether the primary answer is in its top two points.
+// Score computes R (docs/method.md) and whether the primary answer is in its top two points.
 func (s *Survey) Score(answers map[string]any) (r float64, top2 bool, err error) {
 	var items []scoring.Item
 	for _, q := range s.Questions {

@@ -7,6 +7,14 @@ import (
 	"encoding/hex"
 )
 
+// Secret prefixes make a leaked credential recognisable (and greppable by secret scanners).
+const (
+	kioskPrefix   = "qk_" // a kiosk's device token
+	pairingPrefix = "qp_" // a kiosk's one-time enrolment code
+	apiKeyPrefix  = "qa_"
+	sessionPrefix = "qs_" // a dashboard session's cookie
+)
+
 // newSecret returns an unguessable token of n random bytes (URL-safe).
 func newSecret(prefix string, n int) string {
 	b := make([]byte, n)

@@ -14,7 +14,6 @@ const (
 	SessionIdle = 2 * time.Hour
 	// touchEvery limits last_seen writes to one per minute per session, so page views stay read-only.
 	touchEvery = time.Minute
-	sessPrefix = "qs_"
 )
 
 // Lock-out: after MaxFailedLogins wrong passwords in a row the account refuses every sign-in for LockDuration.

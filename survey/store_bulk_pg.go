@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"strconv"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/driver/pgdriver"
@@ -36,7 +35,7 @@ func newCopySink(ctx context.Context, conn bun.Conn, tx bun.Tx, skipped *cellDel
 	// seq is drawn from responses' own sequence as the rows arrive, so it follows the input even though the
 	// rows go into responses in time order (see store).
 	for _, q := range []string{
-		"CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT seq, " + responseColumnList + " FROM responses WITH NO DATA",
+		"CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT seq, " + responseColumns.sql("") + " FROM responses WITH NO DATA",
 		"ALTER TABLE import_rows ALTER COLUMN seq SET DEFAULT nextval(pg_get_serial_sequence('responses', 'seq'))",
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
@@ -54,7 +53,7 @@ func newCopySink(ctx context.Context, conn bun.Conn, tx bun.Tx, skipped *cellDel
 // A temporary table filled once is read in the order it was written (no other backend scans it, and an
 // INSERT … SELECT never runs in parallel), so seq follows the input.
 func (c *copySink) store(ctx context.Context, ch copyChunk) error {
-	cols := responseColumnList
+	cols := responseColumns.sql("")
 	if _, err := pgdriver.CopyFrom(ctx, c.conn, bytes.NewReader(ch.data), "COPY import_rows ("+cols+") FROM STDIN"); err != nil {
 		return err
 	}
@@ -94,11 +93,13 @@ func (c *copySink) store(ctx context.Context, ch copyChunk) error {
 	return err
 }
 
+// takenOutColumns are what the cell deltas need of a row taken out: its cell columns and its status.
+var takenOutColumns = append(responseColumns.pick("status"), cellColumns...)
+
 // takeOutStored deletes the chunk's rows whose id is already stored and takes their cell deltas back out.
 func (c *copySink) takeOutStored(ctx context.Context) (int, error) {
-	rows, err := c.tx.QueryContext(ctx, `DELETE FROM import_rows i WHERE EXISTS (SELECT 1 FROM responses r WHERE r.id = i.id)
-		RETURNING i.submitted_us, i.agency_code, COALESCE(i.service_code, ''), COALESCE(i.center_code, ''), i.channel,
-		i.survey_code, i.survey_version, i.status, i.answers, i.score, i.top2`)
+	rows, err := c.tx.QueryContext(ctx, "DELETE FROM import_rows i WHERE EXISTS (SELECT 1 FROM responses r WHERE r.id = i.id) RETURNING "+
+		takenOutColumns.scanned("i."))
 	if err != nil {
 		return 0, err
 	}
@@ -106,8 +107,7 @@ func (c *copySink) takeOutStored(ctx context.Context) (int, error) {
 	skipped := 0
 	for rows.Next() {
 		var r Response
-		if err := rows.Scan(&r.SubmittedUS, &r.Agency, &r.Service, &r.Center, &r.Channel, &r.Survey,
-			&r.SurveyVersion, &r.Status, &r.Answers, &r.Score, &r.Top2); err != nil {
+		if err := rows.Scan(takenOutColumns.pointers(&r)...); err != nil {
 			return 0, err
 		}
 		c.skipped.addResponse(&r)
@@ -117,40 +117,7 @@ func (c *copySink) takeOutStored(ctx context.Context) (int, error) {
 }
 
 func (c *copySink) add(ctx context.Context, r *Response) error {
-	b := c.chunk
-	b = appendCopyText(b, r.ID)
-	b = append(b, '\t')
-	b = strconv.AppendInt(b, r.SubmittedUS, 10)
-	b = append(b, '\t')
-	b = strconv.AppendInt(b, r.ReceivedUS, 10)
-	b = append(b, '\t')
-	b = appendCopyText(b, r.Agency)
-	b = appendCopyNullable(b, r.Service)
-	b = appendCopyNullable(b, r.Center)
-	b = append(b, '\t')
-	b = appendCopyText(b, r.Channel)
-	b = appendCopyInt(b, r.KioskID)
-	b = appendCopyInt(b, r.InvitationID)
-	b = append(b, '\t')
-	b = appendCopyText(b, r.Survey)
-	b = append(b, '\t')
-	b = strconv.AppendInt(b, int64(r.SurveyVersion), 10)
-	b = append(b, '\t')
-	b = appendCopyText(b, r.Lang)
-	b = append(b, '\t')
-	b = appendCopyText(b, r.Status)
-	b = appendCopyNullable(b, r.Reason)
-	b = appendCopyNullable(b, r.Comment)
-	b = append(b, '\t')
-	b = appendCopyText(b, r.Answers)
-	b = append(b, '\t')
-	b = strconv.AppendFloat(b, r.Score, 'g', -1, 64) // shortest exact form: float8 reads it back bit for bit
-	b = append(b, '\t')
-	b = append(b, "ft"[boolInt(r.Top2)])
-	b = append(b, '\t')
-	b = appendCopyText(b, r.ContentHash)
-	b = append(b, '\n')
-	c.chunk = b
+	c.chunk = responseColumns.appendCopy(c.chunk, r)
 	if c.rows++; c.rows < copyChunkRows {
 		return nil
 	}
@@ -177,47 +144,3 @@ func (c *copySink) finish(ctx context.Context) (int64, error) {
 }
 
 func (c *copySink) abort() error { return c.storer.wait() }
-
-// appendCopyText appends s as a COPY text-format field: backslash, tab, newline and carriage return escaped.
-func appendCopyText(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\\':
-			b = append(b, '\\', '\\')
-		case '\t':
-			b = append(b, '\\', 't')
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		default:
-			b = append(b, c)
-		}
-	}
-	return b
-}
-
-// appendCopyNullable appends a tab and s, or \N for "" (the nullzero columns store "" as NULL).
-func appendCopyNullable(b []byte, s string) []byte {
-	b = append(b, '\t')
-	if s == "" {
-		return append(b, '\\', 'N')
-	}
-	return appendCopyText(b, s)
-}
-
-// appendCopyInt appends a tab and v, or \N for 0 (the nullzero id columns).
-func appendCopyInt(b []byte, v int64) []byte {
-	b = append(b, '\t')
-	if v == 0 {
-		return append(b, '\\', 'N')
-	}
-	return strconv.AppendInt(b, v, 10)
-}
-
-func boolInt(v bool) int {
-	if v {
-		return 1
-	}
-	return 0
-}

@@ -24,7 +24,7 @@ import (
 	"github.com/qiymet/qiymet/survey/storetest"
 )
 
-// genHeader is the §5 header for testdata/catalog.json, in export order.
+// genHeader is the CSV header for testdata/catalog.json, in export order.
 const genHeader = "id,submitted_at,agency,service,center,channel,survey,survey_version,lang,status,reason,comment,q.overall,q.waiting,q.resolved,q.courtesy,q.comment"
 
 // genCSV writes n valid response rows for testdata/catalog.json, deterministic for a seed: the agency, service
@@ -314,7 +314,7 @@ func TestCSVRoundTrip(t *testing.T) {
 	})
 }
 
-// TestImportDefaults: columns in any order, and the defaults of §5 for what is missing.
+// TestImportDefaults: columns in any order, and the CSV defaults for what is missing.
 func TestImportDefaults(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2025, 8, 14, 6, 0, 0, 0, time.UTC))
 	storetest.Each(t, survey.Options{Now: clock.Now}, func(t *testing.T, s *survey.Store) {

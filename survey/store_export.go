@@ -51,9 +51,9 @@ func ParseExportFilter(from, to, agency string, loc *time.Location) (ExportFilte
 	return f, nil
 }
 
-// Export writes the responses matching f as §5 CSV (header first), oldest stored first, and returns how many.
+// Export writes the responses matching f as the response CSV of docs/api.md (header first), oldest stored first, and returns how many.
 // An unknown agency is an error before anything is written. Cells are written verbatim, also comments that
-// start with = + - @: spreadsheet formula escaping would break the exact export → import round trip of §5.
+// start with = + - @: spreadsheet formula escaping would break the exact export → import round trip.
 func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64, error) {
 	cv, err := s.CatalogView(ctx)
 	if err != nil {

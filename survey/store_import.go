@@ -48,7 +48,7 @@ type seenRow struct {
 	line uint32
 }
 
-// Import stores the §5 CSV in src all-or-nothing, in one pass: every row is validated exactly like the API
+// Import stores the response CSV (docs/api.md) in src all-or-nothing, in one pass: every row is validated exactly like the API
 // (historic: no time window) and stored in one transaction while the file is read. The first bad line stops
 // the storing; reading goes on to list every bad line, and the transaction rolls back. Rows whose id is
 // already stored are skipped, so re-importing is a no-op. Memory stays flat apart from ~40 bytes per row for

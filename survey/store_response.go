@@ -100,7 +100,7 @@ func (s *Store) SetStatus(ctx context.Context, id, status, reason string) error 
 			return FieldError("reason", "a counted response has no reason")
 		}
 	case StatusExcluded:
-		if !statusReasonRE.MatchString(reason) {
+		if !reasonRE.MatchString(reason) {
 			return FieldError("reason", "an exclusion needs a reason code matching ^[a-z][a-z0-9_-]{0,31}$, e.g. test")
 		}
 	default:

@@ -46,7 +46,7 @@ func (s *Store) Login(ctx context.Context, email, password string) (*User, error
 
 // CreateSession starts a session for the user and returns its token (for the cookie; never stored).
 func (s *Store) CreateSession(ctx context.Context, userID int64) (string, *Session, error) {
-	token := newSecret(sessPrefix, 32)
+	token := newSecret(sessionPrefix, 32)
 	now := s.now().UnixMicro()
 	sess := &Session{TokenHash: HashSecret(token), UserID: userID, CreatedUS: now,
 		ExpiresUS: now + SessionTTL.Microseconds(), LastSeenUS: now}
@@ -59,7 +59,7 @@ func (s *Store) CreateSession(ctx context.Context, userID int64) (string, *Sessi
 // SessionUser returns the live session of token and its user. An expired, idle, revoked or unknown session,
 // or a disabled user, is unauthorized.
 func (s *Store) SessionUser(ctx context.Context, token string) (*User, *Session, error) {
-	if !strings.HasPrefix(token, sessPrefix) {
+	if !strings.HasPrefix(token, sessionPrefix) {
 		return nil, nil, Errorf(CodeUnauthorized, "", "not signed in")
 	}
 	sess := new(Session)

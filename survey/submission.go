@@ -11,7 +11,7 @@ import (
 	"github.com/google/uuid"
 )
 
-// Limits of CONTRACT §4.
+// Limits of a submission (docs/api.md).
 const (
 	MaxBodyBytes   = 64 << 10
 	MaxCommentLen  = 2000

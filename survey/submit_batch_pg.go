@@ -5,6 +5,7 @@ import (
 	"database/sql/driver"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/schema"
@@ -23,15 +24,12 @@ import (
 // Under load a round trip costs more than the statements in it, so one round trip per batch is what lets the
 // committer keep up.
 
-// groupColumns are the columns a batch inserts, in the order batchValues writes them.
-const groupColumns = "id, submitted_us, received_us, agency_code, service_code, center_code, channel, kiosk_id, " +
-	"invitation_id, survey_code, survey_version, lang, status, reason, comment, answers, score, top2, content_hash"
-
-// batchValuesFirstRow casts the first VALUES row, so that a column NULL in every row still has its column's type.
-const batchValuesFirstRow = "(?::text, ?::bigint, ?::bigint, ?::text, ?::text, ?::text, ?::text, ?::bigint, " +
-	"?::bigint, ?::text, ?::integer, ?::text, ?::text, ?::text, ?::text, ?::text, ?::double precision, ?::boolean, ?::text)"
-
-const batchValuesRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+// batchValuesFirstRow types the first VALUES row, so that a column NULL in every row still has its column's
+// type; the other rows are plain placeholders.
+var (
+	batchValuesFirstRow = responseColumns.placeholders(true)
+	batchValuesRow      = responseColumns.placeholders(false)
+)
 
 // batchValues appends the VALUES rows of rows.
 func batchValues(gen schema.QueryGen, b []byte, rows []*Response) []byte {
@@ -42,27 +40,27 @@ func batchValues(gen schema.QueryGen, b []byte, rows []*Response) []byte {
 		} else {
 			b = append(b, ", "...)
 		}
-		b = gen.AppendQuery(b, format, r.ID, r.SubmittedUS, r.ReceivedUS, r.Agency, nullText(r.Service),
-			nullText(r.Center), r.Channel, nullID(r.KioskID), nullID(r.InvitationID), r.Survey, r.SurveyVersion, r.Lang,
-			r.Status, nullText(r.Reason), nullText(r.Comment), r.Answers, r.Score, r.Top2, r.ContentHash)
+		b = gen.AppendQuery(b, format, responseColumns.values(r)...)
 	}
 	return b
 }
 
-// nullText and nullID store the zero value as NULL, as the model's nullzero columns do.
-func nullText(s string) any {
-	if s == "" {
-		return nil
+// batchInsertSelect is the SELECT list moving the VALUES rows (v, with its burst flag) into responses: the
+// columns as given, but a burst's status and reason.
+var batchInsertSelect = func() string {
+	cols := make([]string, len(responseColumns))
+	for i, c := range responseColumns {
+		switch c.name {
+		case "status":
+			cols[i] = "CASE WHEN v.burst THEN '" + StatusExcluded + "' ELSE v.status END"
+		case "reason":
+			cols[i] = "CASE WHEN v.burst THEN '" + ReasonBurst + "' ELSE v.reason END"
+		default:
+			cols[i] = "v." + c.name
+		}
 	}
-	return s
-}
-
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
+	return strings.Join(cols, ", ")
+}()
 
 func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSubmission) (res []submissionOutcome, err error) {
 	res = make([]submissionOutcome, len(batch))
@@ -110,7 +108,7 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 		q = appendInts(q, kiosks)
 		q = append(q, "}'); "...)
 	}
-	q = append(q, "WITH v ("+groupColumns+") AS (VALUES "...)
+	q = append(q, "WITH v ("+responseColumns.sql("")+") AS (VALUES "...)
 	q = batchValues(gen, q, rows)
 	q = append(q, ")"...)
 	linkFilter := ""
@@ -125,11 +123,8 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 		burst = gen.FormatQuery("v.kiosk_id IS NOT NULL AND EXISTS (SELECT 1 FROM responses p WHERE p.kiosk_id = v.kiosk_id "+
 			"AND p.submitted_us <= v.submitted_us AND p.submitted_us > v.submitted_us - ?)", window)
 	}
-	q = append(q, ", ins AS (INSERT INTO responses ("+groupColumns+") SELECT "+
-		"v.id, v.submitted_us, v.received_us, v.agency_code, v.service_code, v.center_code, v.channel, v.kiosk_id, "+
-		"v.invitation_id, v.survey_code, v.survey_version, v.lang, "+
-		"CASE WHEN v.burst THEN '"+StatusExcluded+"' ELSE v.status END, CASE WHEN v.burst THEN '"+ReasonBurst+"' ELSE v.reason END, "+
-		"v.comment, v.answers, v.score, v.top2, v.content_hash FROM (SELECT v.*, "+burst+" AS burst FROM v OFFSET 0) v"+
+	q = append(q, ", ins AS (INSERT INTO responses ("+responseColumns.sql("")+") SELECT "+batchInsertSelect+
+		" FROM (SELECT v.*, "+burst+" AS burst FROM v OFFSET 0) v"+
 		linkFilter+" ORDER BY v.id ON CONFLICT (id) DO NOTHING RETURNING id, status, reason) "+
 		"SELECT true, id, status, COALESCE(reason, '') FROM ins"...)
 	if len(invs) > 0 {

@@ -9,7 +9,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// Roles of CONTRACT §7.
+// Roles (docs/api.md): an admin manages everything, an analyst reads every agency, a manager is bound to one agency.
 const (
 	RoleAdmin   = "admin"
 	RoleAnalyst = "analyst"

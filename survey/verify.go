@@ -125,8 +125,8 @@ func (s *Store) verifyCells(ctx context.Context, agency string) error {
 	})
 }
 
-const responseCols = `r.submitted_us, r.agency_code, COALESCE(r.service_code, ''), COALESCE(r.center_code, ''), r.channel,
-	r.survey_code, r.survey_version, r.answers, r.score, r.top2`
+// responseCols are the columns streamResponses scans, after the sign.
+var responseCols = cellColumns.scanned("r.")
 
 // streamResponses adds sign × every selected response to c, row by row (flat memory in the rows).
 func (s *Store) streamResponses(ctx context.Context, tx bun.Tx, c *cellSet, query string, args ...any) error {
