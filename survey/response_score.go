@@ -6,7 +6,8 @@ import (
 	"github.com/qiymet/qiymet/scoring"
 )
 
-// Score computes R (docs/method.md) and whether the primary answer is in its top two points.
+// Score computes R (docs/method.md) and whether the primary answer counts for CSAT: the top two points of a
+// scale (scoring.ScaleTopTwo, the one home of the rule), or yes on a yes/no question.
 func (s *Survey) Score(answers map[string]any) (r float64, top2 bool, err error) {
 	var items []scoring.Item
 	for _, q := range s.Questions {
@@ -19,7 +20,7 @@ func (s *Survey) Score(answers map[string]any) (r float64, top2 bool, err error)
 		case TypeScale:
 			score = scoring.ItemScaleScore(v.(int), q.Min, q.Max)
 			if q.Key == s.Primary {
-				top2 = v.(int) >= q.Max-1
+				top2 = scoring.ScaleTopTwo(v.(int), q.Max)
 			}
 		case TypeYesNo:
 			score = scoring.ItemYesNoScore(v.(bool))
