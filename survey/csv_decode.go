@@ -37,7 +37,7 @@ func (e LineError) String() string {
 // importing the same file twice is still a no-op.
 var importNamespace = uuid.MustParse("6f1d1c0e-3a52-4c55-9d6f-2b8f4e0a9c31")
 
-// decodeRow validates one record exactly like the API would (Index.Prepare, historic), then applies the
+// decodeRow validates one record exactly like the API would (CatalogView.Prepare, historic), then applies the
 // row's channel, status and reason.
 func (cv *CatalogView) decodeRow(l *csvLayout, rec []string, line int, now time.Time) (*Response, *LineError) {
 	fail := func(col, format string, args ...any) (*Response, *LineError) {

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -55,3 +56,38 @@ const (
 	DefaultInvitationTTL = 7 * 24 * 3600
 	MaxInvitationTTL     = 30 * 24 * 3600
 )
+
+// checkInvitationRequest checks a request against the catalog (trimming its visit_id) and returns the link's
+// lifetime.
+func (cv *CatalogView) checkInvitationRequest(req *InvitationRequest) (time.Duration, error) {
+	if req.Agency == "" {
+		return 0, FieldError("agency", "agency is required")
+	}
+	if _, ok := cv.Agency(req.Agency); !ok {
+		return 0, Errorf(CodeUnknownAgency, "agency", "unknown agency %q", truncate(req.Agency, 64))
+	}
+	if req.Service != "" {
+		sv, ok := cv.Service(req.Service)
+		if !ok || sv.Agency != req.Agency {
+			return 0, FieldError("service", "service %q is not a service of agency %q", truncate(req.Service, 64), req.Agency)
+		}
+	}
+	if req.Center != "" && !cv.Hosts(req.Center, req.Agency) {
+		return 0, FieldError("center", "centre %q does not host agency %q", truncate(req.Center, 64), req.Agency)
+	}
+	req.VisitID = strings.TrimSpace(req.VisitID)
+	if req.VisitID == "" || len(req.VisitID) > 100 {
+		return 0, FieldError("visit_id", "visit_id is required (at most 100 characters)")
+	}
+	if len(req.Operator) > 200 {
+		return 0, FieldError("operator", "operator is at most 200 characters")
+	}
+	ttl := int64(DefaultInvitationTTL)
+	if req.ExpiresIn != nil {
+		ttl = *req.ExpiresIn
+		if ttl < 60 || ttl > MaxInvitationTTL {
+			return 0, FieldError("expires_in", "expires_in must be between 60 and %d seconds", MaxInvitationTTL)
+		}
+	}
+	return time.Duration(ttl) * time.Second, nil
+}

@@ -204,6 +204,7 @@ func (s *Store) inTx(ctx context.Context, fn func(tx bun.Tx) error) error {
 // fromUnixMicro reads a stored *_us column (microseconds since the Unix epoch) as a time in loc.
 func fromUnixMicro(v int64, loc *time.Location) time.Time { return time.UnixMicro(v).In(loc) }
 
+// nullIfEmpty stores "" as NULL, as the models' nullzero columns do.
 func nullIfEmpty(s string) any {
 	if s == "" {
 		return nil
@@ -211,6 +212,8 @@ func nullIfEmpty(s string) any {
 	return s
 }
 
+// metaRow is one key of the meta table: installation-wide settings and counters (catalog_rev, cred_epoch,
+// token_secret, agg_timezone).
 type metaRow struct {
 	bun.BaseModel `bun:"table:meta"`
 	Key           string `bun:"key,pk"`

@@ -13,8 +13,8 @@ import (
 // them with one INSERT … SELECT; on SQLite it inserts chunks of multi-row INSERTs.
 
 // BulkInsert stores prepared responses in one transaction, skipping any whose id already exists (or repeats an
-// earlier row's), and returns how many it inserted. The caller prepares rows with Index.Prepare (Target.Historic for past data). Like an
-// import, it keeps the cells current itself in the same transaction.
+// earlier row's), and returns how many it inserted. The caller prepares rows with CatalogView.Prepare
+// (Target.Historic for past data). Like an import, it keeps the cells current itself in the same transaction.
 func (s *Store) BulkInsert(ctx context.Context, rows []*Response) (int64, error) {
 	if _, err := s.Rollup(ctx); err != nil {
 		return 0, err

@@ -9,6 +9,10 @@ import (
 	"github.com/uptrace/bun"
 )
 
+// commentColumns are the columns of a commentRow.
+var commentColumns = []string{"id", "submitted_us", "service_code", "center_code", "channel", "lang", "status", "reason",
+	"score", "answers", "comment"}
+
 type commentRow struct {
 	ID          string  `bun:"id"`
 	SubmittedUS int64   `bun:"submitted_us"`
@@ -32,7 +36,7 @@ func (s *Store) Comments(ctx context.Context, agency string, from, to time.Time,
 	}
 	offset = max(offset, 0)
 	q := s.db.NewSelect().Table("responses").
-		Column("id", "submitted_us", "service_code", "center_code", "channel", "lang", "status", "reason", "score", "answers", "comment").
+		Column(commentColumns...).
 		Where("agency_code = ?", agency).Where("submitted_us >= ?", from.UnixMicro()).Where("submitted_us < ?", to.UnixMicro()).
 		Where("comment IS NOT NULL").Where("comment <> ''").OrderExpr("submitted_us DESC, seq DESC")
 	needle := FoldAZ(strings.TrimSpace(search))
@@ -79,7 +83,7 @@ func (s *Store) Comments(ctx context.Context, agency string, from, to time.Time,
 	var page []commentRow
 	if len(seqs) > 0 {
 		err := s.db.NewSelect().Table("responses").
-			Column("id", "submitted_us", "service_code", "center_code", "channel", "lang", "status", "reason", "score", "answers", "comment").
+			Column(commentColumns...).
 			Where("seq IN (?)", bun.List(seqs)).OrderExpr("submitted_us DESC, seq DESC").Scan(ctx, &page)
 		if err != nil {
 			return nil, 0, err

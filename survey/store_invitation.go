@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/hex"
 	"strings"
-	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -63,34 +62,9 @@ func (s *Store) CreateInvitation(ctx context.Context, req InvitationRequest, key
 	if err != nil {
 		return nil, "", false, err
 	}
-	if req.Agency == "" {
-		return nil, "", false, FieldError("agency", "agency is required")
-	}
-	if _, ok := cv.Agency(req.Agency); !ok {
-		return nil, "", false, Errorf(CodeUnknownAgency, "agency", "unknown agency %q", truncate(req.Agency, 64))
-	}
-	if req.Service != "" {
-		sv, ok := cv.Service(req.Service)
-		if !ok || sv.Agency != req.Agency {
-			return nil, "", false, FieldError("service", "service %q is not a service of agency %q", truncate(req.Service, 64), req.Agency)
-		}
-	}
-	if req.Center != "" && !cv.Hosts(req.Center, req.Agency) {
-		return nil, "", false, FieldError("center", "centre %q does not host agency %q", truncate(req.Center, 64), req.Agency)
-	}
-	req.VisitID = strings.TrimSpace(req.VisitID)
-	if req.VisitID == "" || len(req.VisitID) > 100 {
-		return nil, "", false, FieldError("visit_id", "visit_id is required (at most 100 characters)")
-	}
-	if len(req.Operator) > 200 {
-		return nil, "", false, FieldError("operator", "operator is at most 200 characters")
-	}
-	ttl := int64(DefaultInvitationTTL)
-	if req.ExpiresIn != nil {
-		ttl = *req.ExpiresIn
-		if ttl < 60 || ttl > MaxInvitationTTL {
-			return nil, "", false, FieldError("expires_in", "expires_in must be between 60 and %d seconds", MaxInvitationTTL)
-		}
+	ttl, err := cv.checkInvitationRequest(&req)
+	if err != nil {
+		return nil, "", false, err
 	}
 	now := s.now()
 	secret, err := s.tokenSecret(ctx, s.db)
@@ -98,7 +72,7 @@ func (s *Store) CreateInvitation(ctx context.Context, req InvitationRequest, key
 		return nil, "", false, err
 	}
 	inv = &Invitation{Agency: req.Agency, Service: req.Service, Center: req.Center, VisitID: req.VisitID,
-		Operator: req.Operator, CreatedUS: now.UnixMicro(), ExpiresUS: now.Add(time.Duration(ttl) * time.Second).UnixMicro()}
+		Operator: req.Operator, CreatedUS: now.UnixMicro(), ExpiresUS: now.Add(ttl).UnixMicro()}
 	if key != nil {
 		inv.APIKeyID = key.ID
 	}

@@ -2,17 +2,13 @@ package survey
 
 import (
 	"context"
-	"net/mail"
-	"unicode/utf8"
-
-	"golang.org/x/crypto/bcrypt"
 )
 
 // AddUser creates a user with a bcrypt-hashed password.
 func (s *Store) AddUser(ctx context.Context, email, password, role, agency string) (*User, error) {
-	email = NormalizeEmail(email)
-	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
-		return nil, FieldError("email", "%q is not an email address", truncate(email, 64))
+	email, err := checkEmail(email)
+	if err != nil {
+		return nil, err
 	}
 	switch role {
 	case RoleAdmin, RoleAnalyst:
@@ -33,14 +29,11 @@ func (s *Store) AddUser(ctx context.Context, email, password, role, agency strin
 	default:
 		return nil, FieldError("role", "role must be admin, analyst or manager")
 	}
-	if utf8.RuneCountInString(password) < MinPasswordLen || len(password) > 72 {
-		return nil, FieldError("password", "a password needs %d to 72 bytes", MinPasswordLen)
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
+	hash, err := hashPassword(password)
 	if err != nil {
 		return nil, err
 	}
-	u := &User{Email: email, PasswordHash: string(hash), Role: role, Agency: agency, CreatedUS: s.now().UnixMicro()}
+	u := &User{Email: email, PasswordHash: hash, Role: role, Agency: agency, CreatedUS: s.now().UnixMicro()}
 	if _, err := s.db.NewInsert().Model(u).Exec(ctx); err != nil {
 		if isUniqueViolation(err) {
 			return nil, FieldError("email", "a user with email %s already exists", email)
@@ -109,15 +102,11 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate) (*User,
 		}
 	}
 	if up.Password != nil {
-		p := *up.Password
-		if utf8.RuneCountInString(p) < MinPasswordLen || len(p) > 72 {
-			return nil, FieldError("password", "a password needs %d to 72 bytes", MinPasswordLen)
-		}
-		hash, err := bcrypt.GenerateFromPassword([]byte(p), BcryptCost)
+		hash, err := hashPassword(*up.Password)
 		if err != nil {
 			return nil, err
 		}
-		q = q.Set("password_hash = ?", string(hash))
+		q = q.Set("password_hash = ?", hash)
 	}
 	if _, err := q.Exec(ctx); err != nil {
 		return nil, err

@@ -3,7 +3,9 @@ package survey
 import (
 	"crypto/rand"
 	"math/big"
+	"net/mail"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 	"golang.org/x/crypto/bcrypt"
@@ -39,6 +41,24 @@ var BcryptCost = bcrypt.DefaultCost
 
 // NormalizeEmail lower-cases and trims an email so sign-in is case-insensitive.
 func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
+
+// checkEmail normalises an email and checks it is one.
+func checkEmail(email string) (string, error) {
+	email = NormalizeEmail(email)
+	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
+		return "", FieldError("email", "%q is not an email address", truncate(email, 64))
+	}
+	return email, nil
+}
+
+// hashPassword checks a new password's length (bcrypt reads at most 72 bytes) and returns its bcrypt hash.
+func hashPassword(p string) (string, error) {
+	if utf8.RuneCountInString(p) < MinPasswordLen || len(p) > 72 {
+		return "", FieldError("password", "a password needs %d to 72 bytes", MinPasswordLen)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(p), BcryptCost)
+	return string(hash), err
+}
 
 // GeneratePassword returns a random 16-character password without look-alike characters.
 func GeneratePassword() string {
