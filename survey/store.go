@@ -20,7 +20,7 @@ import (
 	"github.com/uptrace/bun/driver/sqliteshim"
 )
 
-// Options configure a Store; zero values take the contract's defaults.
+// Options configure a Store; zero values take the documented defaults (docs/api.md).
 type Options struct {
 	Location *time.Location   // QIYMET_TIMEZONE
 	Burst    time.Duration    // QIYMET_BURST_SECONDS

@@ -15,11 +15,13 @@ import (
 // ingest rate is bound by CPU, not by the commit's latency, so the fewest and largest batches win (measured: two
 // or three committers, or a separate one for API submissions, were 10-20% slower).
 
+// batchedSubmission is one prepared response waiting for its batch.
 type batchedSubmission struct {
 	r              *Response
 	status, reason string // as prepared: each attempt at the batch starts from them
 }
 
+// submissionOutcome is what the batch answers one submission.
 type submissionOutcome struct {
 	inserted bool // false: the id was already stored (a replay or a conflict)
 	err      error
