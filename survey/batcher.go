@@ -5,16 +5,16 @@ import (
 	"sync"
 )
 
-// maxGroup bounds one group transaction.
-const maxGroup = 128
+// maxBatch bounds one batch transaction.
+const maxBatch = 128
 
-// batcher is a group committer: callers hand it requests, and one goroutine commits every request waiting at
-// that moment as one group (one statement, one commit). Alone, a request is committed at once; under load, the
-// requests that arrive while a commit is flushing share the next. Each caller is answered only after its group
+// batcher is a batch committer: callers hand it requests, and one goroutine commits every request waiting at
+// that moment as one batch (one statement, one commit). Alone, a request is committed at once; under load, the
+// requests that arrive while a commit is flushing share the next. Each caller is answered only after its batch
 // committed, so an acknowledgement still means durable.
 type batcher[Q, R any] struct {
-	// commit stores a group and answers each request (R may carry a request's own error); an error fails the
-	// whole group. A retryable error (serialization, deadlock) is retried, twice at most.
+	// commit stores a batch and answers each request (R may carry a request's own error); an error fails the
+	// whole batch. A retryable error (serialization, deadlock) is retried, twice at most.
 	commit func(context.Context, []Q) ([]R, error)
 
 	once    sync.Once
@@ -35,7 +35,7 @@ type batchRes[R any] struct {
 
 func errStoreClosed() error { return Errorf(CodeUnavailable, "", "the store is closed") }
 
-// do commits q in a group and returns its answer.
+// do commits q in a batch and returns its answer.
 func (b *batcher[Q, R]) do(ctx context.Context, q Q) (R, error) {
 	var zero R
 	b.once.Do(func() {
@@ -54,7 +54,7 @@ func (b *batcher[Q, R]) do(ctx context.Context, q Q) (R, error) {
 	case <-ctx.Done():
 		return zero, ctx.Err()
 	}
-	// A caller that gives up loses only the answer: the group still commits, and a retry of the same request
+	// A caller that gives up loses only the answer: the batch still commits, and a retry of the same request
 	// (same id, same visit) gets the stored result.
 	select {
 	case res := <-req.done:
@@ -86,7 +86,7 @@ func (b *batcher[Q, R]) run() {
 		}
 		batch := []*batchReq[Q, R]{first}
 	drain:
-		for len(batch) < maxGroup {
+		for len(batch) < maxBatch {
 			select {
 			case q := <-b.reqs:
 				batch = append(batch, q)

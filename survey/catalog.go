@@ -8,7 +8,7 @@ import (
 	"unicode/utf8"
 )
 
-// Catalog is the §3 catalog file: everything a response refers to.
+// Catalog is the catalog file (docs/api.md): everything a response refers to.
 type Catalog struct {
 	Groups   []Group   `json:"groups"`
 	Agencies []Agency  `json:"agencies"`
@@ -305,7 +305,7 @@ func (c *Catalog) Sort() {
 // MaxCatalogBytes bounds a catalog file.
 const MaxCatalogBytes = 16 << 20
 
-// DecodeCatalog strictly decodes a §3 catalog file (unknown fields are errors, so typos are caught).
+// DecodeCatalog strictly decodes a catalog file (unknown fields are errors, so typos are caught).
 func DecodeCatalog(r io.Reader) (*Catalog, error) {
 	body, err := io.ReadAll(io.LimitReader(r, MaxCatalogBytes+1))
 	if err != nil {

@@ -3,9 +3,10 @@ package survey
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
-// Error codes of the public contract (CONTRACT §4). The web layer maps each to one HTTP status.
+// Error codes of the public contract (docs/api.md). The web layer maps each to one HTTP status.
 const (
 	CodeInvalidJSON     = "invalid_json"
 	CodeInvalidField    = "invalid_field"
@@ -60,4 +61,11 @@ func AsError(err error) (*Error, bool) {
 	var e *Error
 	ok := errors.As(err, &e)
 	return e, ok
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n]) + "…"
 }

@@ -11,7 +11,7 @@ import (
 	"time"
 )
 
-// contractCodes are the error codes a client may see (CONTRACT §4).
+// contractCodes are the error codes a client may see (docs/api.md).
 var contractCodes = map[string]bool{
 	CodeInvalidJSON: true, CodeInvalidField: true, CodeUnknownAgency: true, CodeUnauthorized: true,
 	CodeForbidden: true, CodeNotFound: true, CodeTokenUsed: true, CodeIDConflict: true, CodeTokenExpired: true,

@@ -279,7 +279,7 @@ func TestPrepareTargets(t *testing.T) {
 	}
 }
 
-// TestResponseScore checks R = Σ wᵢ·sᵢ / Σ wᵢ (CONTRACT §6) against sums worked out by hand.
+// TestResponseScore checks R = Σ wᵢ·sᵢ / Σ wᵢ (docs/method.md) against sums worked out by hand.
 func TestResponseScore(t *testing.T) {
 	cv := testCatalogView(t)
 	// A second survey with uneven weights and a 0..10 scale.

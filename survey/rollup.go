@@ -114,7 +114,7 @@ func (c *cellDeltas) len() int { return len(c.days) + len(c.months) + len(c.answ
 
 // add folds one response in with sign +1 (counted) or −1 (no longer counted).
 func (c *cellDeltas) add(r pendingRow) {
-	t := fromUS(r.SubmittedUS, c.loc)
+	t := fromUnixMicro(r.SubmittedUS, c.loc)
 	sign := float64(r.Sign)
 	top := int64(0)
 	if r.Top2 {

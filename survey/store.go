@@ -20,7 +20,7 @@ import (
 	"github.com/uptrace/bun/driver/sqliteshim"
 )
 
-// Options configure a Store; zero values take the contract's defaults.
+// Options configure a Store; zero values take the documented defaults (docs/api.md).
 type Options struct {
 	Location *time.Location   // QIYMET_TIMEZONE
 	Burst    time.Duration    // QIYMET_BURST_SECONDS
@@ -46,7 +46,7 @@ type Store struct {
 	rollups     roller
 
 	creds       credCache
-	group       batcher[*groupReq, groupRes]
+	submissions batcher[*batchedSubmission, submissionOutcome]
 	invitations batcher[*Invitation, bool]
 	writeTurn   sync.Mutex // SQLite: the committers' turns (takeWriteTurn)
 
@@ -69,7 +69,7 @@ func (s *Store) Now() time.Time { return s.now() }
 // Open connects to dsn ("sqlite:PATH", "sqlite::memory:", "postgres://…") without migrating.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	s := &Store{loc: opt.Location, burst: opt.Burst, now: opt.Now}
-	s.group.commit = s.commitResponses
+	s.submissions.commit = s.commitSubmissionBatch
 	s.invitations.commit = s.commitInvitations
 	if opt.Secret != "" {
 		s.secret = []byte(opt.Secret)
@@ -187,7 +187,7 @@ func redactErr(err error) string {
 // Close releases the database.
 func (s *Store) Close() error {
 	s.rollups.close()
-	s.group.close()
+	s.submissions.close()
 	s.invitations.close()
 	return s.db.Close()
 }
@@ -203,6 +203,21 @@ func (s *Store) inTx(ctx context.Context, fn func(tx bun.Tx) error) error {
 	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(tx) })
 }
 
-func us(t time.Time) int64 { return t.UnixMicro() }
+// fromUnixMicro reads a stored *_us column (microseconds since the Unix epoch) as a time in loc.
+func fromUnixMicro(v int64, loc *time.Location) time.Time { return time.UnixMicro(v).In(loc) }
 
-func fromUS(v int64, loc *time.Location) time.Time { return time.UnixMicro(v).In(loc) }
+// nullIfEmpty stores "" as NULL, as the models' nullzero columns do.
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// metaRow is one key of the meta table: installation-wide settings and counters (catalog_rev, cred_epoch,
+// token_secret, agg_timezone).
+type metaRow struct {
+	bun.BaseModel `bun:"table:meta"`
+	Key           string `bun:"key,pk"`
+	Value         string `bun:"value"`
+}

@@ -4,35 +4,60 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/uptrace/bun"
 )
 
-// Kiosk enrolment: an admin registers a kiosk and hands the tablet a one-time pairing code (as a URL or a QR
-// code); the tablet exchanges it for a fresh device token. Codes carry 256 bits, are stored only as hashes,
-// expire after PairingTTL and work once.
-
-// PairingTTL is how long an enrolment code stays valid.
-const PairingTTL = 24 * time.Hour
-
-const pairingPrefix = "qp_"
-
-// Heartbeat limits.
-const (
-	maxAppVersionLen = 40
-	maxQueueLen      = 1_000_000
-)
-
 // BurstWindow is QIYMET_BURST_SECONDS: kiosks show it to staff and space their own submissions by it.
 func (s *Store) BurstWindow() time.Duration { return s.burst }
+
+// AddKiosk registers a kiosk in a centre (optionally bound to one agency it hosts) and returns its device token,
+// which is shown once and stored only as a hash.
+func (s *Store) AddKiosk(ctx context.Context, center, name, agency string) (*Kiosk, string, error) {
+	cv, err := s.CatalogView(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	if name, err = cv.checkNewKiosk(center, name, agency); err != nil {
+		return nil, "", err
+	}
+	token := newSecret(kioskPrefix, 32)
+	k := &Kiosk{Name: name, Center: center, Agency: agency, TokenHash: HashSecret(token), CreatedUS: s.now().UnixMicro()}
+	if _, err := s.db.NewInsert().Model(k).Exec(ctx); err != nil {
+		return nil, "", err
+	}
+	return k, token, nil
+}
+
+// AuthKiosk finds the live kiosk holding token.
+func (s *Store) AuthKiosk(ctx context.Context, token string) (*Kiosk, error) {
+	if !strings.HasPrefix(token, kioskPrefix) {
+		return nil, Errorf(CodeUnauthorized, "", "unknown credential")
+	}
+	hash := HashSecret(token)
+	v, epoch, ok := s.cachedCred(ctx, hash)
+	if ok {
+		k := *v.(*Kiosk)
+		return &k, nil
+	}
+	k := new(Kiosk)
+	err := s.db.NewSelect().Model(k).Where("token_hash = ?", hash).Where("revoked_us IS NULL").Scan(ctx)
+	if isNoRows(err) {
+		return nil, Errorf(CodeUnauthorized, "", "unknown or revoked kiosk token")
+	}
+	if err == nil {
+		c := *k
+		s.creds.put(hash, &c, epoch)
+	}
+	return k, err
+}
 
 // NewPairingCode issues a one-time enrolment code for a live kiosk, replacing any earlier unused code.
 func (s *Store) NewPairingCode(ctx context.Context, kioskID int64) (string, error) {
 	code := newSecret(pairingPrefix, 32)
 	res, err := s.db.NewUpdate().Model((*Kiosk)(nil)).
 		Set("pairing_hash = ?", HashSecret(code)).
-		Set("pairing_expires_us = ?", us(s.now().Add(PairingTTL))).
+		Set("pairing_expires_us = ?", s.now().Add(PairingTTL).UnixMicro()).
 		Where("id = ? AND revoked_us IS NULL", kioskID).Exec(ctx)
 	if err != nil {
 		return "", err
@@ -65,7 +90,7 @@ func (s *Store) PairKiosk(ctx context.Context, code string) (*Kiosk, string, err
 		if err != nil {
 			return err
 		}
-		if us(now) >= k.PairingExpiresUS {
+		if now.UnixMicro() >= k.PairingExpiresUS {
 			return Errorf(CodeTokenExpired, "code", "this enrolment code has expired; ask an administrator for a new one")
 		}
 		res, err := tx.NewUpdate().Model((*Kiosk)(nil)).
@@ -90,20 +115,12 @@ func (s *Store) PairKiosk(ctx context.Context, code string) (*Kiosk, string, err
 
 // Heartbeat records that a kiosk is alive, which app version it runs and how many ratings wait in its queue.
 func (s *Store) Heartbeat(ctx context.Context, kioskID int64, version string, queueLen int64) error {
-	version = strings.TrimSpace(version)
-	if version == "" || len(version) > maxAppVersionLen {
-		return FieldError("version", "version must be 1 to %d characters", maxAppVersionLen)
-	}
-	for _, r := range version {
-		if r > unicode.MaxASCII || !unicode.IsPrint(r) {
-			return FieldError("version", "version must be printable ASCII")
-		}
-	}
-	if queueLen < 0 || queueLen > maxQueueLen {
-		return FieldError("queue_length", "queue_length must be between 0 and %d", maxQueueLen)
+	version, err := checkHeartbeat(version, queueLen)
+	if err != nil {
+		return err
 	}
 	res, err := s.db.NewUpdate().Model((*Kiosk)(nil)).
-		Set("last_seen_us = ?", us(s.now())).
+		Set("last_seen_us = ?", s.now().UnixMicro()).
 		Set("app_version = ?", version).
 		Set("queue_len = ?", queueLen).
 		Where("id = ? AND revoked_us IS NULL", kioskID).Exec(ctx)
@@ -140,7 +157,7 @@ func (s *Store) KioskByID(ctx context.Context, id int64) (*Kiosk, error) {
 func (s *Store) RevokeKiosk(ctx context.Context, id int64) error {
 	defer s.ForgetCredentials() // the old credential must stop working here at once
 	res, err := s.db.NewUpdate().Model((*Kiosk)(nil)).
-		Set("revoked_us = COALESCE(revoked_us, ?)", us(s.now())).
+		Set("revoked_us = COALESCE(revoked_us, ?)", s.now().UnixMicro()).
 		Set("pairing_hash = NULL").
 		Set("pairing_expires_us = NULL").
 		Where("id = ?", id).Exec(ctx)
@@ -153,62 +170,11 @@ func (s *Store) RevokeKiosk(ctx context.Context, id int64) error {
 	return nil
 }
 
-// KioskSetup is what a kiosk needs to run: its centre, the agencies it rates and each one's newest survey
-// version, with every text in az, en and ru (missing languages filled from az).
-type KioskSetup struct {
-	Center   KioskCenter   `json:"center"`
-	Agencies []KioskAgency `json:"agencies"`
-}
-
-// KioskCenter names the kiosk's centre.
-type KioskCenter struct {
-	Code string `json:"code"`
-	Name Names  `json:"name"`
-}
-
-// KioskAgency is one agency a kiosk rates, with the survey version it asks.
-type KioskAgency struct {
-	Code   string `json:"code"`
-	Name   Names  `json:"name"`
-	Survey Survey `json:"survey"`
-}
-
 // KioskSetup builds the configuration of kiosk k from the current catalog.
 func (s *Store) KioskSetup(ctx context.Context, k *Kiosk) (*KioskSetup, error) {
 	cv, err := s.CatalogView(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ce, ok := cv.Center(k.Center)
-	if !ok {
-		return nil, Errorf(CodeNotFound, "center", "the kiosk's centre %q no longer exists", k.Center)
-	}
-	out := &KioskSetup{Center: KioskCenter{Code: ce.Code, Name: fullNames(ce.Name)}, Agencies: []KioskAgency{}}
-	codes := ce.Agencies
-	if k.Agency != "" {
-		codes = []string{k.Agency}
-	}
-	for _, code := range codes {
-		ag, ok := cv.Agency(code)
-		if !ok || !cv.Hosts(ce.Code, code) {
-			continue
-		}
-		sv, ok := cv.Survey(ag.Survey, 0)
-		if !ok {
-			continue
-		}
-		cp := *sv
-		cp.Questions = make([]Question, len(sv.Questions))
-		for i, q := range sv.Questions {
-			q.Text = fullNames(q.Text)
-			cp.Questions[i] = q
-		}
-		out.Agencies = append(out.Agencies, KioskAgency{Code: ag.Code, Name: fullNames(ag.Name), Survey: cp})
-	}
-	return out, nil
-}
-
-// fullNames fills missing languages from az, so clients never need the fallback rule.
-func fullNames(n Names) Names {
-	return Names{AZ: n.AZ, EN: n.Get("en"), RU: n.Get("ru")}
+	return cv.kioskSetup(k)
 }

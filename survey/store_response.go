@@ -4,16 +4,9 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 
 	"github.com/uptrace/bun"
 )
-
-// Credential says who submits: exactly one of the fields is set (a link submission carries its token in the body).
-type Credential struct {
-	Kiosk  *Kiosk
-	APIKey *APIKey
-}
 
 // Submit validates and stores one response. created is false for an idempotent replay (same id, same content),
 // which returns the first answer. The response is committed before Submit returns.
@@ -47,9 +40,9 @@ func (s *Store) Submit(ctx context.Context, sub *Submission, cred Credential) (r
 	if err != nil {
 		return res, false, err
 	}
-	// Every channel goes through the group committer: the unique id decides between a new row and a replay,
+	// Every channel goes through the batch committer: the unique id decides between a new row and a replay,
 	// and a link's invitation is claimed in the same transaction.
-	inserted, err := s.groupInsert(ctx, r)
+	inserted, err := s.insertBatched(ctx, r)
 	switch {
 	case ErrorCode(err) == CodeTokenUsed && sub.ID != "":
 		// A used token may be the idempotent retry of the submission that used it (same id).
@@ -92,154 +85,36 @@ func responseByID(ctx context.Context, db bun.IDB, id string) (*Response, error)
 	return r, err
 }
 
-func errTokenUsed() error {
-	return Errorf(CodeTokenUsed, "token", "this link has already been used to rate the visit")
-}
-
-// InvitationByToken finds a usable invitation: unknown → not_found, used → token_used, expired → token_expired.
-func (s *Store) InvitationByToken(ctx context.Context, token string) (*Invitation, error) {
-	inv, err := s.LookupInvitation(ctx, token)
+// SetStatus excludes a response (status "excluded" with a reason such as "test" or "duplicate") or counts it
+// again (status "counted", reason ""). The database triggers queue the change for the roll-up, so the
+// additive cells follow. An unknown id is not_found; a bad status or reason is invalid_field.
+func (s *Store) SetStatus(ctx context.Context, id, status, reason string) error {
+	id = strings.ToLower(strings.TrimSpace(id))
+	if !uuidRE.MatchString(id) {
+		return FieldError("id", "id must be a UUID")
+	}
+	reason = strings.TrimSpace(reason)
+	switch status {
+	case StatusCounted:
+		if reason != "" {
+			return FieldError("reason", "a counted response has no reason")
+		}
+	case StatusExcluded:
+		if !reasonRE.MatchString(reason) {
+			return FieldError("reason", "an exclusion needs a reason code matching ^[a-z][a-z0-9_-]{0,31}$, e.g. test")
+		}
+	default:
+		return FieldError("status", "status must be counted or excluded")
+	}
+	res, err := s.db.NewUpdate().Table("responses").
+		Set("status = ?", status).
+		Set("reason = ?", nullIfEmpty(reason)).
+		Where("id = ?", id).Exec(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if inv.UsedUS != 0 {
-		return inv, errTokenUsed()
+	if n, _ := res.RowsAffected(); n == 0 {
+		return Errorf(CodeNotFound, "id", "no response with id %s", id)
 	}
-	if inv.Expired(s.now()) {
-		return inv, Errorf(CodeTokenExpired, "token", "this link has expired")
-	}
-	return inv, nil
-}
-
-// LookupInvitation finds an invitation by token whatever its state.
-func (s *Store) LookupInvitation(ctx context.Context, token string) (*Invitation, error) {
-	if token == "" || len(token) > 100 || strings.ContainsAny(token, "/?#") {
-		return nil, Errorf(CodeNotFound, "token", "unknown link")
-	}
-	inv := new(Invitation)
-	err := s.db.NewSelect().Model(inv).Where("token_hash = ?", HashSecret(token)).Scan(ctx)
-	if isNoRows(err) {
-		return nil, Errorf(CodeNotFound, "token", "unknown link")
-	}
-	return inv, err
-}
-
-// InvitationRequest is the body of POST /api/v1/invitations.
-type InvitationRequest struct {
-	Agency    string `json:"agency"`
-	Service   string `json:"service"`
-	Center    string `json:"center"`
-	VisitID   string `json:"visit_id"`
-	Operator  string `json:"operator"`
-	ExpiresIn *int64 `json:"expires_in"`
-}
-
-// Invitation lifetimes (seconds).
-const (
-	DefaultInvitationTTL = 7 * 24 * 3600
-	MaxInvitationTTL     = 30 * 24 * 3600
-)
-
-// CreateInvitation issues (or, for the same agency and visit_id, returns again) the one-time link of a visit.
-func (s *Store) CreateInvitation(ctx context.Context, req InvitationRequest, key *APIKey) (inv *Invitation, token string, created bool, err error) {
-	cv, err := s.CatalogView(ctx)
-	if err != nil {
-		return nil, "", false, err
-	}
-	if req.Agency == "" {
-		return nil, "", false, FieldError("agency", "agency is required")
-	}
-	if _, ok := cv.Agency(req.Agency); !ok {
-		return nil, "", false, Errorf(CodeUnknownAgency, "agency", "unknown agency %q", truncate(req.Agency, 64))
-	}
-	if req.Service != "" {
-		sv, ok := cv.Service(req.Service)
-		if !ok || sv.Agency != req.Agency {
-			return nil, "", false, FieldError("service", "service %q is not a service of agency %q", truncate(req.Service, 64), req.Agency)
-		}
-	}
-	if req.Center != "" && !cv.Hosts(req.Center, req.Agency) {
-		return nil, "", false, FieldError("center", "centre %q does not host agency %q", truncate(req.Center, 64), req.Agency)
-	}
-	req.VisitID = strings.TrimSpace(req.VisitID)
-	if req.VisitID == "" || len(req.VisitID) > 100 {
-		return nil, "", false, FieldError("visit_id", "visit_id is required (at most 100 characters)")
-	}
-	if len(req.Operator) > 200 {
-		return nil, "", false, FieldError("operator", "operator is at most 200 characters")
-	}
-	ttl := int64(DefaultInvitationTTL)
-	if req.ExpiresIn != nil {
-		ttl = *req.ExpiresIn
-		if ttl < 60 || ttl > MaxInvitationTTL {
-			return nil, "", false, FieldError("expires_in", "expires_in must be between 60 and %d seconds", MaxInvitationTTL)
-		}
-	}
-	now := s.now()
-	secret, err := s.tokenSecret(ctx, s.db)
-	if err != nil {
-		return nil, "", false, err
-	}
-	inv = &Invitation{Agency: req.Agency, Service: req.Service, Center: req.Center, VisitID: req.VisitID,
-		Operator: req.Operator, CreatedUS: us(now), ExpiresUS: us(now.Add(time.Duration(ttl) * time.Second))}
-	if key != nil {
-		inv.APIKeyID = key.ID
-	}
-	token = invitationToken(secret, inv.Agency, inv.VisitID, inv.CreatedUS)
-	inv.TokenHash = HashSecret(token)
-	// A new visit is stored in a group with the other invitations of the moment (the unique agency + visit_id
-	// decides); the same visit again returns its invitation.
-	if created, err := s.invitations.do(ctx, inv); err != nil || created {
-		return inv, token, created, err
-	}
-	existing := new(Invitation)
-	if err := s.db.NewSelect().Model(existing).Where("agency_code = ? AND visit_id = ?", req.Agency, req.VisitID).Scan(ctx); err != nil {
-		return nil, "", false, err
-	}
-	inv, token = existing, invitationToken(secret, existing.Agency, existing.VisitID, existing.CreatedUS)
-	if HashSecret(token) != existing.TokenHash {
-		// The secret changed (QIYMET_SECRET set or rotated) since the link was issued: the old token cannot be
-		// rebuilt, so the visit gets a new one and the old link stops working.
-		existing.TokenHash = HashSecret(token)
-		_, err = s.db.NewUpdate().Model(existing).Column("token_hash").WherePK().Exec(ctx)
-	}
-	return inv, token, created, err
-}
-
-// commitInvitations stores a group of new invitations with one INSERT (atomic on its own) and answers, for each,
-// whether it was stored (its ID is then set). One for a visit already stored, or already in the group, is not.
-func (s *Store) commitInvitations(ctx context.Context, batch []*Invitation) ([]bool, error) {
-	defer s.takeWriteTurn()()
-	type visit struct{ agency, id string }
-	rows := make([]*Invitation, 0, len(batch))
-	seen := make(map[visit]bool, len(batch))
-	for _, inv := range batch {
-		if v := (visit{inv.Agency, inv.VisitID}); !seen[v] {
-			seen[v] = true
-			rows = append(rows, inv)
-		}
-	}
-	var stored []struct {
-		ID      int64  `bun:"id"`
-		Agency  string `bun:"agency_code"`
-		VisitID string `bun:"visit_id"`
-	}
-	err := s.db.NewInsert().Model(&rows).ExcludeColumn("id").On("CONFLICT (agency_code, visit_id) DO NOTHING").
-		Returning("id, agency_code, visit_id").Scan(ctx, &stored)
-	if err != nil && !isNoRows(err) {
-		return nil, err
-	}
-	ids := make(map[visit]int64, len(stored))
-	for _, st := range stored {
-		ids[visit{st.Agency, st.VisitID}] = st.ID
-	}
-	created := make([]bool, len(batch))
-	for i, inv := range batch {
-		v := visit{inv.Agency, inv.VisitID}
-		if id, ok := ids[v]; ok {
-			inv.ID, created[i] = id, true
-			delete(ids, v) // a second request for the visit in the group finds the first's row
-		}
-	}
-	return created, nil
+	return nil
 }

@@ -3,50 +3,9 @@ package survey
 import (
 	"context"
 	"strings"
-	"sync"
-	"time"
 
-	"github.com/uptrace/bun"
 	"golang.org/x/crypto/bcrypt"
 )
-
-// Session lifetimes: a session ends 12 h after sign-in at the latest, or after 2 h without a request.
-const (
-	SessionTTL  = 12 * time.Hour
-	SessionIdle = 2 * time.Hour
-	// touchEvery limits last_seen writes to one per minute per session, so page views stay read-only.
-	touchEvery = time.Minute
-	sessPrefix = "qs_"
-)
-
-// Lock-out: after MaxFailedLogins wrong passwords in a row the account refuses every sign-in for LockDuration.
-const (
-	MaxFailedLogins = 5
-	LockDuration    = 15 * time.Minute
-)
-
-// Session is a signed-in browser. Only the token's hash is stored.
-type Session struct {
-	bun.BaseModel `bun:"table:sessions"`
-	TokenHash     string `bun:"token_hash,pk"`
-	UserID        int64  `bun:"user_id"`
-	CreatedUS     int64  `bun:"created_us"`
-	ExpiresUS     int64  `bun:"expires_us"`
-	LastSeenUS    int64  `bun:"last_seen_us"`
-}
-
-// ErrLockedOut is returned by Login while an account is locked after repeated failures.
-var ErrLockedOut = Errorf(CodeRateLimited, "", "too many failed sign-ins; try again later")
-
-// errBadLogin is one message for unknown email and wrong password, so sign-in does not reveal accounts.
-func errBadLogin() error { return Errorf(CodeUnauthorized, "", "wrong email or password") }
-
-// dummyHash keeps the time of a sign-in with an unknown email equal to one with a wrong password.
-// Built lazily so importing the package costs no bcrypt run.
-var dummyHash = sync.OnceValue(func() []byte {
-	h, _ := bcrypt.GenerateFromPassword([]byte("qiymet-no-such-user"), BcryptCost)
-	return h
-})
 
 // Login checks email and password. Failures are counted per account; the fifth in a row locks it.
 // A locked account is refused even with the right password, without running bcrypt.
@@ -60,7 +19,7 @@ func (s *Store) Login(ctx context.Context, email, password string) (*User, error
 	if err != nil {
 		return nil, err
 	}
-	now := us(s.now())
+	now := s.now().UnixMicro()
 	if u.LockedUntilUS > now {
 		return nil, ErrLockedOut
 	}
@@ -87,8 +46,8 @@ func (s *Store) Login(ctx context.Context, email, password string) (*User, error
 
 // CreateSession starts a session for the user and returns its token (for the cookie; never stored).
 func (s *Store) CreateSession(ctx context.Context, userID int64) (string, *Session, error) {
-	token := newSecret(sessPrefix, 32)
-	now := us(s.now())
+	token := newSecret(sessionPrefix, 32)
+	now := s.now().UnixMicro()
 	sess := &Session{TokenHash: HashSecret(token), UserID: userID, CreatedUS: now,
 		ExpiresUS: now + SessionTTL.Microseconds(), LastSeenUS: now}
 	if _, err := s.db.NewInsert().Model(sess).Exec(ctx); err != nil {
@@ -100,7 +59,7 @@ func (s *Store) CreateSession(ctx context.Context, userID int64) (string, *Sessi
 // SessionUser returns the live session of token and its user. An expired, idle, revoked or unknown session,
 // or a disabled user, is unauthorized.
 func (s *Store) SessionUser(ctx context.Context, token string) (*User, *Session, error) {
-	if !strings.HasPrefix(token, sessPrefix) {
+	if !strings.HasPrefix(token, sessionPrefix) {
 		return nil, nil, Errorf(CodeUnauthorized, "", "not signed in")
 	}
 	sess := new(Session)
@@ -111,7 +70,7 @@ func (s *Store) SessionUser(ctx context.Context, token string) (*User, *Session,
 	if err != nil {
 		return nil, nil, err
 	}
-	now := us(s.now())
+	now := s.now().UnixMicro()
 	if now >= sess.ExpiresUS || now >= sess.LastSeenUS+SessionIdle.Microseconds() {
 		s.db.NewDelete().Model((*Session)(nil)).Where("token_hash = ?", sess.TokenHash).Exec(ctx)
 		return nil, nil, Errorf(CodeUnauthorized, "", "the session has expired; sign in again")
@@ -152,7 +111,7 @@ func (s *Store) RevokeUserSessions(ctx context.Context, userID int64) (int64, er
 
 // PruneSessions deletes expired and idle sessions; lookups already refuse them, this only reclaims space.
 func (s *Store) PruneSessions(ctx context.Context) (int64, error) {
-	now := us(s.now())
+	now := s.now().UnixMicro()
 	res, err := s.db.NewDelete().Model((*Session)(nil)).
 		Where("expires_us <= ? OR last_seen_us <= ?", now, now-SessionIdle.Microseconds()).Exec(ctx)
 	if err != nil {

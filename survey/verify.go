@@ -125,8 +125,8 @@ func (s *Store) verifyCells(ctx context.Context, agency string) error {
 	})
 }
 
-const responseCols = `r.submitted_us, r.agency_code, COALESCE(r.service_code, ''), COALESCE(r.center_code, ''), r.channel,
-	r.survey_code, r.survey_version, r.answers, r.score, r.top2`
+// responseCols are the columns streamResponses scans, after the sign.
+var responseCols = cellColumns.scanned("r.")
 
 // streamResponses adds sign × every selected response to c, row by row (flat memory in the rows).
 func (s *Store) streamResponses(ctx context.Context, tx bun.Tx, c *cellSet, query string, args ...any) error {
@@ -145,7 +145,7 @@ func (s *Store) streamResponses(ctx context.Context, tx bun.Tx, c *cellSet, quer
 		if err := rows.Scan(&sign, &submitted, &agency, &service, &center, &channel, &code, &version, &answers, &score, &top2); err != nil {
 			return err
 		}
-		t := fromUS(submitted, s.loc)
+		t := fromUnixMicro(submitted, s.loc)
 		day, month := int64(scoring.DayKey(t, s.loc)), int64(scoring.MonthIndex(t, s.loc))
 		bump(c.day, verifyDayKey{day, agency, service, center, channel}, sign, score, top2, true)
 		bump(c.month, verifyMonthKey{month, agency}, sign, score, top2, true)

@@ -32,7 +32,7 @@ FOR EACH STATEMENT EXECUTE FUNCTION agg_pending_on_insert_rows();
 --bun:split
 -- Every revocation, pairing or removal of a kiosk or API key changes meta cred_epoch, whoever makes it (any
 -- instance, the CLI, plain SQL): each instance reads it once a second and drops its cached credentials when it
--- has changed (survey/store_auth.go). A heartbeat or a new enrolment code touches neither column: no change.
+-- has changed (survey/store_credential_cache.go). A heartbeat or a new enrolment code touches neither column: no change.
 CREATE FUNCTION bump_cred_epoch() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     INSERT INTO meta (key, value) VALUES ('cred_epoch', gen_random_uuid()::text)

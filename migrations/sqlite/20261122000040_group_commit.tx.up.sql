@@ -4,7 +4,7 @@ CREATE UNIQUE INDEX responses_invitation ON responses (invitation_id) WHERE invi
 --bun:split
 -- Every revocation, pairing or removal of a kiosk or API key changes meta cred_epoch, whoever makes it (the
 -- server, the CLI, plain SQL): the server reads it once a second and drops its cached credentials when it has
--- changed (survey/store_auth.go). A heartbeat or a new enrolment code touches neither column: no change.
+-- changed (survey/store_credential_cache.go). A heartbeat or a new enrolment code touches neither column: no change.
 CREATE TRIGGER kiosks_cred_epoch AFTER UPDATE OF revoked_us, token_hash ON kiosks
 BEGIN
     INSERT OR REPLACE INTO meta (key, value) VALUES ('cred_epoch', lower(hex(randomblob(12))));

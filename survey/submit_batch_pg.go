@@ -5,12 +5,13 @@ import (
 	"database/sql/driver"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/schema"
 )
 
-// commitGroupPG stores a batch on PostgreSQL in one round trip: the statements below go as one multi-statement
+// commitSubmissionBatchPG stores a batch on PostgreSQL in one round trip: the statements below go as one multi-statement
 // query on one connection (each statement still gets its own snapshot, as in any READ COMMITTED transaction).
 //
 //	BEGIN; lock the batch's kiosks (advisory locks, in id order: the procedure lock_kiosks);
@@ -20,52 +21,49 @@ import (
 //	give back a claimed invitation whose row was not stored (its id was); COMMIT
 //
 // A batch of API submissions alone needs neither lock nor transaction: it is the INSERT, in autocommit.
-// Under load a round trip costs more than the statements in it, so one round trip per group is what lets the
+// Under load a round trip costs more than the statements in it, so one round trip per batch is what lets the
 // committer keep up.
 
-// groupColumns are the columns a group inserts, in the order groupValues writes them.
-const groupColumns = "id, submitted_us, received_us, agency_code, service_code, center_code, channel, kiosk_id, " +
-	"invitation_id, survey_code, survey_version, lang, status, reason, comment, answers, score, top2, content_hash"
+// batchValuesFirstRow types the first VALUES row, so that a column NULL in every row still has its column's
+// type; the other rows are plain placeholders.
+var (
+	batchValuesFirstRow = responseColumns.placeholders(true)
+	batchValuesRow      = responseColumns.placeholders(false)
+)
 
-// groupValuesFirstRow casts the first VALUES row, so that a column NULL in every row still has its column's type.
-const groupValuesFirstRow = "(?::text, ?::bigint, ?::bigint, ?::text, ?::text, ?::text, ?::text, ?::bigint, " +
-	"?::bigint, ?::text, ?::integer, ?::text, ?::text, ?::text, ?::text, ?::text, ?::double precision, ?::boolean, ?::text)"
-
-const groupValuesRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-
-// groupValues appends the VALUES rows of rows.
-func groupValues(gen schema.QueryGen, b []byte, rows []*Response) []byte {
+// batchValues appends the VALUES rows of rows.
+func batchValues(gen schema.QueryGen, b []byte, rows []*Response) []byte {
 	for i, r := range rows {
-		format := groupValuesRow
+		format := batchValuesRow
 		if i == 0 {
-			format = groupValuesFirstRow
+			format = batchValuesFirstRow
 		} else {
 			b = append(b, ", "...)
 		}
-		b = gen.AppendQuery(b, format, r.ID, r.SubmittedUS, r.ReceivedUS, r.Agency, nullText(r.Service),
-			nullText(r.Center), r.Channel, nullID(r.KioskID), nullID(r.InvitationID), r.Survey, r.SurveyVersion, r.Lang,
-			r.Status, nullText(r.Reason), nullText(r.Comment), r.Answers, r.Score, r.Top2, r.ContentHash)
+		b = gen.AppendQuery(b, format, responseColumns.values(r)...)
 	}
 	return b
 }
 
-// nullText and nullID store the zero value as NULL, as the model's nullzero columns do.
-func nullText(s string) any {
-	if s == "" {
-		return nil
+// batchInsertSelect is the SELECT list moving the VALUES rows (v, with its burst flag) into responses: the
+// columns as given, but a burst's status and reason.
+var batchInsertSelect = func() string {
+	cols := make([]string, len(responseColumns))
+	for i, c := range responseColumns {
+		switch c.name {
+		case "status":
+			cols[i] = "CASE WHEN v.burst THEN '" + StatusExcluded + "' ELSE v.status END"
+		case "reason":
+			cols[i] = "CASE WHEN v.burst THEN '" + ReasonBurst + "' ELSE v.reason END"
+		default:
+			cols[i] = "v." + c.name
+		}
 	}
-	return s
-}
+	return strings.Join(cols, ", ")
+}()
 
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
-func (s *Store) commitGroupPG(ctx context.Context, batch []*groupReq) (res []groupRes, err error) {
-	res = make([]groupRes, len(batch))
+func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSubmission) (res []submissionOutcome, err error) {
+	res = make([]submissionOutcome, len(batch))
 	window := s.burst.Microseconds()
 	if window > 0 {
 		// Bursts within the batch; the statement checks each kiosk row against the stored ones.
@@ -92,26 +90,26 @@ func (s *Store) commitGroupPG(ctx context.Context, batch []*groupReq) (res []gro
 		}
 	}
 	kiosks := batchKiosks(batch)
-	slices.Sort(invs) // row locks in id order: two groups never deadlock on them
+	slices.Sort(invs) // row locks in id order: two batches never deadlock on them
 	inTx := len(kiosks) > 0 || len(invs) > 0
-	now := us(s.now())
+	now := s.now().UnixMicro()
 
 	gen := s.db.QueryGen()
 	q := make([]byte, 0, 512+400*len(rows))
 	if inTx {
-		// READ COMMITTED whatever the server's default: the burst check must see what another group committed
+		// READ COMMITTED whatever the server's default: the burst check must see what another batch committed
 		// while this one waited for the kiosk lock.
 		q = append(q, "BEGIN ISOLATION LEVEL READ COMMITTED; "...)
 	}
 	if len(kiosks) > 0 {
-		// One advisory lock per kiosk, taken in id order (so two groups never deadlock), held to the commit:
-		// another instance's group with the same kiosk waits, then sees this one's rows. Nothing is written.
+		// One advisory lock per kiosk, taken in id order (so two batches never deadlock), held to the commit:
+		// another instance's batch with the same kiosk waits, then sees this one's rows. Nothing is written.
 		q = append(q, "CALL lock_kiosks('{"...)
 		q = appendInts(q, kiosks)
 		q = append(q, "}'); "...)
 	}
-	q = append(q, "WITH v ("+groupColumns+") AS (VALUES "...)
-	q = groupValues(gen, q, rows)
+	q = append(q, "WITH v ("+responseColumns.sql("")+") AS (VALUES "...)
+	q = batchValues(gen, q, rows)
 	q = append(q, ")"...)
 	linkFilter := ""
 	if len(invs) > 0 {
@@ -125,17 +123,14 @@ func (s *Store) commitGroupPG(ctx context.Context, batch []*groupReq) (res []gro
 		burst = gen.FormatQuery("v.kiosk_id IS NOT NULL AND EXISTS (SELECT 1 FROM responses p WHERE p.kiosk_id = v.kiosk_id "+
 			"AND p.submitted_us <= v.submitted_us AND p.submitted_us > v.submitted_us - ?)", window)
 	}
-	q = append(q, ", ins AS (INSERT INTO responses ("+groupColumns+") SELECT "+
-		"v.id, v.submitted_us, v.received_us, v.agency_code, v.service_code, v.center_code, v.channel, v.kiosk_id, "+
-		"v.invitation_id, v.survey_code, v.survey_version, v.lang, "+
-		"CASE WHEN v.burst THEN '"+StatusExcluded+"' ELSE v.status END, CASE WHEN v.burst THEN '"+ReasonBurst+"' ELSE v.reason END, "+
-		"v.comment, v.answers, v.score, v.top2, v.content_hash FROM (SELECT v.*, "+burst+" AS burst FROM v OFFSET 0) v"+
+	q = append(q, ", ins AS (INSERT INTO responses ("+responseColumns.sql("")+") SELECT "+batchInsertSelect+
+		" FROM (SELECT v.*, "+burst+" AS burst FROM v OFFSET 0) v"+
 		linkFilter+" ORDER BY v.id ON CONFLICT (id) DO NOTHING RETURNING id, status, reason) "+
 		"SELECT true, id, status, COALESCE(reason, '') FROM ins"...)
 	if len(invs) > 0 {
 		q = append(q, " UNION ALL SELECT false, id::text, '', '' FROM claimed"...)
 		// A link whose row was not stored (its id was already) leaves its invitation unused: a used invitation
-		// always has its response (responses_invitation finds it), so one without is one this group claimed.
+		// always has its response (responses_invitation finds it), so one without is one this batch claimed.
 		q = gen.AppendQuery(append(q, "; "...), "UPDATE invitations SET used_us = NULL WHERE id IN (?) AND used_us = ? "+
 			"AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.invitation_id = invitations.id)", bun.List(invs), now)
 	}

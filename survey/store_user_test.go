@@ -12,21 +12,6 @@ import (
 	"github.com/qiymet/qiymet/survey/storetest"
 )
 
-func TestFoldAZ(t *testing.T) {
-	for in, want := range map[string]string{
-		"İŞ YERİ":      "iş yeri",
-		"QIZ":          "qız",
-		"ÇOX GÖZLƏDİM": "çox gözlədim",
-		"ОЧЕНЬ ДОЛГО":  "очень долго",
-		"I\u0307ş":     "iş", // I + combining dot above, as some keyboards type İ
-		"":             "",
-	} {
-		if got := survey.FoldAZ(in); got != want {
-			t.Errorf("FoldAZ(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 func TestUsersKeysAndComments(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2025, 8, 14, 6, 0, 0, 0, time.UTC))
 	storetest.Each(t, survey.Options{Now: clock.Now, Location: storetest.Baku}, func(t *testing.T, s *survey.Store) {

@@ -8,47 +8,49 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// Group commit of submissions (batcher): kiosk, API and link submissions are stored in groups, one transaction
-// each, and a 201 is answered only after its group committed.
+// Submission batches (batcher): kiosk, API and link submissions are stored in batches, one transaction
+// each, and a 201 is answered only after its batch committed.
 //
 // One committer, for every channel, on both databases: SQLite has one writer at a time, and on PostgreSQL the
-// ingest rate is bound by CPU, not by the commit's latency, so the fewest and largest groups win (measured: two
+// ingest rate is bound by CPU, not by the commit's latency, so the fewest and largest batches win (measured: two
 // or three committers, or a separate one for API submissions, were 10-20% slower).
 
-type groupReq struct {
+// batchedSubmission is one prepared response waiting for its batch.
+type batchedSubmission struct {
 	r              *Response
-	status, reason string // as prepared: each attempt at the group starts from them
+	status, reason string // as prepared: each attempt at the batch starts from them
 }
 
-type groupRes struct {
+// submissionOutcome is what the batch answers one submission.
+type submissionOutcome struct {
 	inserted bool // false: the id was already stored (a replay or a conflict)
 	err      error
 }
 
-// groupInsert stores r (applying the kiosk burst rule, and claiming a link's invitation) through the committer
+// insertBatched stores r (applying the kiosk burst rule, and claiming a link's invitation) through the committer
 // and reports whether it was inserted or its id already existed. A link whose invitation was used meanwhile
 // gets a token_used error.
-func (s *Store) groupInsert(ctx context.Context, r *Response) (bool, error) {
-	res, err := s.group.do(ctx, &groupReq{r: r, status: r.Status, reason: r.Reason})
+func (s *Store) insertBatched(ctx context.Context, r *Response) (bool, error) {
+	res, err := s.submissions.do(ctx, &batchedSubmission{r: r, status: r.Status, reason: r.Reason})
 	if err != nil {
 		return false, err
 	}
 	return res.inserted, res.err
 }
 
-// commitResponses is the committer's commit: each attempt starts from the statuses as prepared.
-func (s *Store) commitResponses(ctx context.Context, batch []*groupReq) ([]groupRes, error) {
+// commitSubmissionBatch is the committer's commit: each attempt starts from the statuses as prepared.
+func (s *Store) commitSubmissionBatch(ctx context.Context, batch []*batchedSubmission) ([]submissionOutcome, error) {
 	for _, q := range batch {
 		q.r.Status, q.r.Reason = q.status, q.reason
 	}
 	if s.dialect == "pg" {
-		return s.commitGroupPG(ctx, batch)
+		return s.commitSubmissionBatchPG(ctx, batch)
 	}
 	defer s.takeWriteTurn()()
-	return s.commitGroup(ctx, batch)
+	return s.commitSubmissionBatchSQLite(ctx, batch)
 }
 
-// takeWriteTurn makes SQLite's two group committers (submissions, invitations) take turns in Go: one waiting
+// takeWriteTurn makes SQLite's two batch committers (submissions, invitations) take turns in Go: one waiting
 // for the database's write lock instead would sleep in SQLite's busy handler, in steps of up to 100 ms. It
 // returns the release.
 func (s *Store) takeWriteTurn() func() {
@@ -59,9 +61,9 @@ func (s *Store) takeWriteTurn() func() {
 	return s.writeTurn.Unlock
 }
 
-// linkRows answers the batch's link submissions whose invitation this group did not claim (a second one with
+// linkRows answers the batch's link submissions whose invitation this batch did not claim (a second one with
 // the same link in the batch included) with token_used, and returns the rows to insert. It consumes claimed.
-func linkRows(batch []*groupReq, claimed map[int64]bool, res []groupRes) []*Response {
+func linkRows(batch []*batchedSubmission, claimed map[int64]bool, res []submissionOutcome) []*Response {
 	rows := make([]*Response, 0, len(batch))
 	for i, q := range batch {
 		if inv := q.r.InvitationID; inv != 0 {
@@ -78,7 +80,7 @@ func linkRows(batch []*groupReq, claimed map[int64]bool, res []groupRes) []*Resp
 
 // markInserted answers the requests whose row was inserted (fresh holds the ids inserted): of two requests
 // with one id in one batch, only the first inserted it.
-func markInserted(batch []*groupReq, res []groupRes, fresh map[string]bool) {
+func markInserted(batch []*batchedSubmission, res []submissionOutcome, fresh map[string]bool) {
 	for i, q := range batch {
 		if res[i].err == nil && fresh[q.r.ID] {
 			res[i].inserted = true
@@ -87,14 +89,14 @@ func markInserted(batch []*groupReq, res []groupRes, fresh map[string]bool) {
 	}
 }
 
-// sortByID puts rows in id order: two groups inserting the same ids (a client's retry racing its first
+// sortByID puts rows in id order: two batches inserting the same ids (a client's retry racing its first
 // attempt) then wait for each other in one order, never in a cycle.
 func sortByID(rows []*Response) {
 	slices.SortStableFunc(rows, func(a, b *Response) int { return strings.Compare(a.ID, b.ID) })
 }
 
-// insertGroupRows inserts rows (in id order), skipping ids already stored, and returns the ids it inserted.
-func insertGroupRows(ctx context.Context, db bun.IDB, rows []*Response) (map[string]bool, error) {
+// insertBatchRows inserts rows (in id order), skipping ids already stored, and returns the ids it inserted.
+func insertBatchRows(ctx context.Context, db bun.IDB, rows []*Response) (map[string]bool, error) {
 	sortByID(rows)
 	var ids []string
 	err := db.NewInsert().Model(&rows).ExcludeColumn("seq").On("CONFLICT (id) DO NOTHING").Returning("id").Scan(ctx, &ids)
@@ -104,25 +106,16 @@ func insertGroupRows(ctx context.Context, db bun.IDB, rows []*Response) (map[str
 	return setOf(ids), nil
 }
 
-// setOf returns the set of xs.
-func setOf[T comparable](xs []T) map[T]bool {
-	set := make(map[T]bool, len(xs))
-	for _, x := range xs {
-		set[x] = true
-	}
-	return set
-}
-
-// commitGroup stores a batch in one transaction and answers each request: inserted, its id already stored,
+// commitSubmissionBatchSQLite stores a batch in one transaction and answers each request: inserted, its id already stored,
 // or (a link) its invitation already used.
-func (s *Store) commitGroup(ctx context.Context, batch []*groupReq) ([]groupRes, error) {
-	res := make([]groupRes, len(batch))
+func (s *Store) commitSubmissionBatchSQLite(ctx context.Context, batch []*batchedSubmission) ([]submissionOutcome, error) {
+	res := make([]submissionOutcome, len(batch))
 	err := s.inTx(ctx, func(tx bun.Tx) error {
 		clear(res)
-		if err := s.applyBurstRuleGroup(ctx, tx, batch); err != nil {
+		if err := s.applyBatchBurstRule(ctx, tx, batch); err != nil {
 			return err
 		}
-		claimed, err := claimInvitationsGroup(ctx, tx, batch, us(s.now()))
+		claimed, err := claimBatchInvitations(ctx, tx, batch, s.now().UnixMicro())
 		if err != nil {
 			return err
 		}
@@ -130,7 +123,7 @@ func (s *Store) commitGroup(ctx context.Context, batch []*groupReq) ([]groupRes,
 		if len(rows) == 0 {
 			return nil
 		}
-		fresh, err := insertGroupRows(ctx, tx, rows)
+		fresh, err := insertBatchRows(ctx, tx, rows)
 		if err != nil {
 			return err
 		}
@@ -149,9 +142,9 @@ func (s *Store) commitGroup(ctx context.Context, batch []*groupReq) ([]groupRes,
 	return res, err
 }
 
-// claimInvitationsGroup marks the invitations of the batch's link submissions used and returns those it
+// claimBatchInvitations marks the invitations of the batch's link submissions used and returns those it
 // claimed (an invitation used before, by another transaction, is not).
-func claimInvitationsGroup(ctx context.Context, tx bun.Tx, batch []*groupReq, nowUS int64) (map[int64]bool, error) {
+func claimBatchInvitations(ctx context.Context, tx bun.Tx, batch []*batchedSubmission, nowUS int64) (map[int64]bool, error) {
 	ids := batchIDs(batch, func(r *Response) int64 { return r.InvitationID }) // row locks in id order: no deadlock
 	if len(ids) == 0 {
 		return nil, nil
@@ -165,9 +158,9 @@ func claimInvitationsGroup(ctx context.Context, tx bun.Tx, batch []*groupReq, no
 	return setOf(got), nil
 }
 
-// applyBurstRuleGroup applies the burst rule (markBursts) in SQLite's write transaction, which holds the
+// applyBatchBurstRule applies the burst rule (markBursts) in SQLite's write transaction, which holds the
 // whole database: no other writer can store a kiosk's submission meanwhile.
-func (s *Store) applyBurstRuleGroup(ctx context.Context, tx bun.Tx, batch []*groupReq) error {
+func (s *Store) applyBatchBurstRule(ctx context.Context, tx bun.Tx, batch []*batchedSubmission) error {
 	if s.burst <= 0 {
 		return nil
 	}
@@ -192,12 +185,12 @@ func (s *Store) applyBurstRuleGroup(ctx context.Context, tx bun.Tx, batch []*gro
 }
 
 // batchKiosks lists the batch's kiosks in id order (the order their locks are taken in).
-func batchKiosks(batch []*groupReq) []int64 {
+func batchKiosks(batch []*batchedSubmission) []int64 {
 	return batchIDs(batch, func(r *Response) int64 { return r.KioskID })
 }
 
 // batchIDs lists the distinct non-zero ids that field gives for the batch's rows, in ascending order.
-func batchIDs(batch []*groupReq, field func(*Response) int64) []int64 {
+func batchIDs(batch []*batchedSubmission, field func(*Response) int64) []int64 {
 	var ids []int64
 	for _, q := range batch {
 		if id := field(q.r); id != 0 && !slices.Contains(ids, id) {
@@ -211,7 +204,7 @@ func batchIDs(batch []*groupReq, field func(*Response) int64) []int64 {
 // recentWhere selects the stored submissions of the batch's kiosks that can make one of the batch's a burst:
 // per kiosk, from a window before its earliest to its latest (a kiosk draining an old queue does not widen
 // the others' ranges).
-func recentWhere(batch []*groupReq, window int64) (string, []any) {
+func recentWhere(batch []*batchedSubmission, window int64) (string, []any) {
 	type span struct{ lo, hi int64 }
 	spans := map[int64]*span{}
 	var order []int64
@@ -239,7 +232,7 @@ func recentWhere(batch []*groupReq, window int64) (string, []any) {
 // markBursts excludes a kiosk submission made sooner than the burst window after the kiosk's previous one (by
 // submitted_at, so a queue drained after an outage keeps its real spacing): seen holds each kiosk's stored
 // submission times, and earlier submissions of the same batch count too.
-func markBursts(batch []*groupReq, seen map[int64][]int64, window int64) {
+func markBursts(batch []*batchedSubmission, seen map[int64][]int64, window int64) {
 	for _, q := range batch {
 		r := q.r
 		if r.KioskID == 0 {
@@ -253,4 +246,13 @@ func markBursts(batch []*groupReq, seen map[int64][]int64, window int64) {
 		}
 		seen[r.KioskID] = append(seen[r.KioskID], r.SubmittedUS)
 	}
+}
+
+// setOf returns the set of xs.
+func setOf[T comparable](xs []T) map[T]bool {
+	set := make(map[T]bool, len(xs))
+	for _, x := range xs {
+		set[x] = true
+	}
+	return set
 }

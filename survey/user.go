@@ -1,7 +1,6 @@
 package survey
 
 import (
-	"context"
 	"crypto/rand"
 	"math/big"
 	"net/mail"
@@ -12,7 +11,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// Roles of CONTRACT §7.
+// Roles (docs/api.md): an admin manages everything, an analyst reads every agency, a manager is bound to one agency.
 const (
 	RoleAdmin   = "admin"
 	RoleAnalyst = "analyst"
@@ -43,46 +42,22 @@ var BcryptCost = bcrypt.DefaultCost
 // NormalizeEmail lower-cases and trims an email so sign-in is case-insensitive.
 func NormalizeEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 
-// AddUser creates a user with a bcrypt-hashed password.
-func (s *Store) AddUser(ctx context.Context, email, password, role, agency string) (*User, error) {
+// checkEmail normalises an email and checks it is one.
+func checkEmail(email string) (string, error) {
 	email = NormalizeEmail(email)
 	if a, err := mail.ParseAddress(email); err != nil || a.Address != email || len(email) > 254 {
-		return nil, FieldError("email", "%q is not an email address", truncate(email, 64))
+		return "", FieldError("email", "%q is not an email address", truncate(email, 64))
 	}
-	switch role {
-	case RoleAdmin, RoleAnalyst:
-		if agency != "" {
-			return nil, FieldError("agency", "only a manager is bound to an agency")
-		}
-	case RoleManager:
-		if agency == "" {
-			return nil, FieldError("agency", "a manager needs --agency")
-		}
-		cv, err := s.CatalogView(ctx)
-		if err != nil {
-			return nil, err
-		}
-		if _, ok := cv.Agency(agency); !ok {
-			return nil, Errorf(CodeUnknownAgency, "agency", "unknown agency %q", truncate(agency, 64))
-		}
-	default:
-		return nil, FieldError("role", "role must be admin, analyst or manager")
+	return email, nil
+}
+
+// hashPassword checks a new password's length (bcrypt reads at most 72 bytes) and returns its bcrypt hash.
+func hashPassword(p string) (string, error) {
+	if utf8.RuneCountInString(p) < MinPasswordLen || len(p) > 72 {
+		return "", FieldError("password", "a password needs %d to 72 bytes", MinPasswordLen)
 	}
-	if utf8.RuneCountInString(password) < MinPasswordLen || len(password) > 72 {
-		return nil, FieldError("password", "a password needs %d to 72 bytes", MinPasswordLen)
-	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), BcryptCost)
-	if err != nil {
-		return nil, err
-	}
-	u := &User{Email: email, PasswordHash: string(hash), Role: role, Agency: agency, CreatedUS: us(s.now())}
-	if _, err := s.db.NewInsert().Model(u).Exec(ctx); err != nil {
-		if isUniqueViolation(err) {
-			return nil, FieldError("email", "a user with email %s already exists", email)
-		}
-		return nil, err
-	}
-	return u, nil
+	hash, err := bcrypt.GenerateFromPassword([]byte(p), BcryptCost)
+	return string(hash), err
 }
 
 // GeneratePassword returns a random 16-character password without look-alike characters.
@@ -94,4 +69,12 @@ func GeneratePassword() string {
 		b[i] = alphabet[n.Int64()]
 	}
 	return string(b)
+}
+
+// UserUpdate is an admin's edit of a user; a nil field is left as it is.
+type UserUpdate struct {
+	Role     *string
+	Agency   *string
+	Disabled *bool
+	Password *string
 }

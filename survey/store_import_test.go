@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -14,7 +13,6 @@ import (
 	"path/filepath"
 	"reflect"
 	"runtime"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -24,7 +22,7 @@ import (
 	"github.com/qiymet/qiymet/survey/storetest"
 )
 
-// genHeader is the §5 header for testdata/catalog.json, in export order.
+// genHeader is the CSV header for testdata/catalog.json, in export order.
 const genHeader = "id,submitted_at,agency,service,center,channel,survey,survey_version,lang,status,reason,comment,q.overall,q.waiting,q.resolved,q.courtesy,q.comment"
 
 // genCSV writes n valid response rows for testdata/catalog.json, deterministic for a seed: the agency, service
@@ -314,7 +312,7 @@ func TestCSVRoundTrip(t *testing.T) {
 	})
 }
 
-// TestImportDefaults: columns in any order, and the defaults of §5 for what is missing.
+// TestImportDefaults: columns in any order, and the CSV defaults for what is missing.
 func TestImportDefaults(t *testing.T) {
 	clock := storetest.NewClock(time.Date(2025, 8, 14, 6, 0, 0, 0, time.UTC))
 	storetest.Each(t, survey.Options{Now: clock.Now}, func(t *testing.T, s *survey.Store) {
@@ -448,164 +446,6 @@ func TestImportRejectsBadFiles(t *testing.T) {
 			}
 		})
 	})
-}
-
-// TestExportFilters: inclusive days as midnights in the store's zone, one agency, paging past one page.
-func TestExportFilters(t *testing.T) {
-	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
-		loadTestCatalog(t, s)
-		data := "id,agency,submitted_at,q.overall\n" +
-			"00000000-0000-4000-8000-00000000000a,migration,2025-03-31T23:59:59.999999+04:00,5\n" +
-			"00000000-0000-4000-8000-00000000000b,migration,2025-03-31T20:00:00Z,4\n" +
-			"00000000-0000-4000-8000-00000000000c,justice,2025-04-30T23:59:59+04:00,3\n" +
-			"00000000-0000-4000-8000-00000000000d,migration,2025-05-01T00:00:00+04:00,2\n"
-		if _, err := importString(t, s, data); err != nil {
-			t.Fatal(err)
-		}
-		ids := func(f survey.ExportFilter) string {
-			var out []string
-			for _, line := range strings.Split(exportString(t, s, f), "\r\n")[1:] {
-				if line != "" {
-					out = append(out, line[35:36])
-				}
-			}
-			return strings.Join(out, "")
-		}
-		parse := func(from, to, agency string) survey.ExportFilter {
-			f, err := survey.ParseExportFilter(from, to, agency, s.Location())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return f
-		}
-		for _, c := range []struct{ from, to, agency, want string }{
-			{"", "", "", "abcd"},
-			{"2025-04-01", "2025-04-30", "", "bc"},
-			{"2025-04-01", "2025-04-30", "migration", "b"},
-			{"", "2025-03-31", "", "a"},
-			{"2025-05-01", "", "migration", "d"},
-			{"2025-04-30", "2025-04-30", "", "c"},
-			{"2026-01-01", "", "", ""},
-		} {
-			if got := ids(parse(c.from, c.to, c.agency)); got != c.want {
-				t.Errorf("from %q to %q agency %q: got %q, want %q", c.from, c.to, c.agency, got, c.want)
-			}
-		}
-		if out := exportString(t, s, parse("", "2025-03-31", "")); !strings.Contains(out, ",2025-03-31T23:59:59.999999+04:00,") {
-			t.Errorf("sub-second time not kept in the zone of the store: %s", out)
-		}
-		if _, err := s.Export(context.Background(), io.Discard, survey.ExportFilter{Agency: "nope"}); survey.ErrorCode(err) != survey.CodeUnknownAgency {
-			t.Errorf("unknown agency: %v", err)
-		}
-		for _, c := range [][2]string{{"2025-13-01", ""}, {"", "31.03.2025"}, {"2025-04-02", "2025-04-01"}, {"1999-12-31", ""}} {
-			if _, err := survey.ParseExportFilter(c[0], c[1], "", s.Location()); survey.ErrorCode(err) != survey.CodeInvalidField {
-				t.Errorf("from %q to %q: want invalid_field, got %v", c[0], c[1], err)
-			}
-		}
-		// More rows than one export page, in stored order.
-		if _, err := importFile(t, s, genFile(t, 2100, 3)); err != nil {
-			t.Fatal(err)
-		}
-		lines := strings.Split(strings.TrimSuffix(exportString(t, s, survey.ExportFilter{}), "\r\n"), "\r\n")
-		var want []string
-		if err := s.DB().NewSelect().Table("responses").Column("id").Order("seq").Scan(context.Background(), &want); err != nil {
-			t.Fatal(err)
-		}
-		var got []string
-		for _, l := range lines[1:] {
-			if l[0] != '"' && len(l) > 36 && l[36] == ',' {
-				got = append(got, l[:36])
-			}
-		}
-		if len(want) != 2104 || !reflect.DeepEqual(got, want) {
-			t.Fatalf("export has %d ids, stored %d (or in another order)", len(got), len(want))
-		}
-	})
-}
-
-// TestBulkInsertSkipKeepsRows: on PostgreSQL a skipped row must not shift RETURNING values into other rows.
-func TestBulkInsertSkipKeepsRows(t *testing.T) {
-	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
-		loadTestCatalog(t, s)
-		cv, err := s.CatalogView(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		prep := func(id, service, comment string) *survey.Response {
-			sub := &survey.Submission{ID: id, Agency: "migration", Service: service, Comment: comment,
-				Answers: map[string]json.RawMessage{"overall": json.RawMessage("5")}}
-			r, err := cv.Prepare(sub, survey.Target{Channel: survey.ChannelAPI, Historic: true}, time.Now())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return r
-		}
-		first := prep("00000000-0000-4000-8000-000000000001", "", "")
-		if n, err := s.BulkInsert(context.Background(), []*survey.Response{first}); err != nil || n != 1 {
-			t.Fatalf("first insert: %d %v", n, err)
-		}
-		again := prep("00000000-0000-4000-8000-000000000001", "", "")
-		second := prep("00000000-0000-4000-8000-000000000002", "temp-residence", "kept")
-		n, err := s.BulkInsert(context.Background(), []*survey.Response{again, second})
-		if err != nil || n != 1 {
-			t.Fatalf("second insert: %d %v", n, err)
-		}
-		if again.Service != "" || again.Comment != "" || second.Service != "temp-residence" || second.Comment != "kept" {
-			t.Fatalf("rows changed by the insert: %+v / %+v", again, second)
-		}
-	})
-}
-
-// A bulk insert that repeats an id stores the first row once, on both dialects, and the cells count it once.
-func TestBulkInsertRepeatedID(t *testing.T) {
-	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
-		ctx := context.Background()
-		loadTestCatalog(t, s)
-		cv, err := s.CatalogView(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		prep := func(id string, overall int) *survey.Response {
-			sub := &survey.Submission{ID: id, Agency: "migration", Answers: map[string]json.RawMessage{"overall": json.RawMessage(strconv.Itoa(overall))}}
-			r, err := cv.Prepare(sub, survey.Target{Channel: survey.ChannelAPI, Historic: true}, time.Now())
-			if err != nil {
-				t.Fatal(err)
-			}
-			return r
-		}
-		a, b := "00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b"
-		n, err := s.BulkInsert(ctx, []*survey.Response{prep(a, 5), prep(b, 3), prep(a, 1)})
-		if err != nil || n != 2 {
-			t.Fatalf("inserted %d: %v", n, err)
-		}
-		if got := countStored(t, s); got != 2 {
-			t.Fatalf("%d rows stored", got)
-		}
-		if err := s.VerifyCells(ctx); err != nil {
-			t.Fatal(err)
-		}
-	})
-}
-
-// A submission to a store closed before it ever stored one is refused as unavailable, not a panic.
-func TestSubmitAfterClose(t *testing.T) {
-	s := storetest.New(t, "sqlite", survey.Options{})
-	loadTestCatalog(t, s)
-	key, _, err := s.AddAPIKey(context.Background(), "queue")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sub, err := survey.DecodeSubmission([]byte(`{"agency":"migration","answers":{"overall":5}}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.CatalogView(context.Background()); err != nil { // cached: the submission gets as far as the committer
-		t.Fatal(err)
-	}
-	s.Close()
-	if _, _, err := s.Submit(context.Background(), sub, survey.Credential{APIKey: key}); survey.ErrorCode(err) != survey.CodeUnavailable {
-		t.Fatalf("submit after close: %v", err)
-	}
 }
 
 // An import that finds some of its ids already stored adds only the new rows to the cells.

@@ -1,0 +1,46 @@
+package survey
+
+import (
+	"sync"
+	"time"
+
+	"github.com/uptrace/bun"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Session lifetimes: a session ends 12 h after sign-in at the latest, or after 2 h without a request.
+const (
+	SessionTTL  = 12 * time.Hour
+	SessionIdle = 2 * time.Hour
+	// touchEvery limits last_seen writes to one per minute per session, so page views stay read-only.
+	touchEvery = time.Minute
+)
+
+// Lock-out: after MaxFailedLogins wrong passwords in a row the account refuses every sign-in for LockDuration.
+const (
+	MaxFailedLogins = 5
+	LockDuration    = 15 * time.Minute
+)
+
+// Session is a signed-in browser. Only the token's hash is stored.
+type Session struct {
+	bun.BaseModel `bun:"table:sessions"`
+	TokenHash     string `bun:"token_hash,pk"`
+	UserID        int64  `bun:"user_id"`
+	CreatedUS     int64  `bun:"created_us"`
+	ExpiresUS     int64  `bun:"expires_us"`
+	LastSeenUS    int64  `bun:"last_seen_us"`
+}
+
+// ErrLockedOut is returned by Login while an account is locked after repeated failures.
+var ErrLockedOut = Errorf(CodeRateLimited, "", "too many failed sign-ins; try again later")
+
+// errBadLogin is one message for unknown email and wrong password, so sign-in does not reveal accounts.
+func errBadLogin() error { return Errorf(CodeUnauthorized, "", "wrong email or password") }
+
+// dummyHash keeps the time of a sign-in with an unknown email equal to one with a wrong password.
+// Built lazily so importing the package costs no bcrypt run.
+var dummyHash = sync.OnceValue(func() []byte {
+	h, _ := bcrypt.GenerateFromPassword([]byte("qiymet-no-such-user"), BcryptCost)
+	return h
+})

@@ -1,0 +1,71 @@
+package survey
+
+import (
+	"context"
+	"strings"
+)
+
+// AddAPIKey creates an API key; the key is returned once and stored only as a hash.
+func (s *Store) AddAPIKey(ctx context.Context, name string) (*APIKey, string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 200 {
+		return nil, "", FieldError("name", "an API key needs a name of 1 to 200 characters")
+	}
+	key := newSecret(apiKeyPrefix, 32)
+	k := &APIKey{Name: name, KeyHash: HashSecret(key), CreatedUS: s.now().UnixMicro()}
+	if _, err := s.db.NewInsert().Model(k).Exec(ctx); err != nil {
+		return nil, "", err
+	}
+	return k, key, nil
+}
+
+// AuthAPIKey finds the live API key.
+func (s *Store) AuthAPIKey(ctx context.Context, key string) (*APIKey, error) {
+	if !strings.HasPrefix(key, apiKeyPrefix) {
+		return nil, Errorf(CodeUnauthorized, "", "unknown credential")
+	}
+	hash := HashSecret(key)
+	v, epoch, ok := s.cachedCred(ctx, hash)
+	if ok {
+		k := *v.(*APIKey)
+		return &k, nil
+	}
+	k := new(APIKey)
+	err := s.db.NewSelect().Model(k).Where("key_hash = ?", hash).Where("revoked_us IS NULL").Scan(ctx)
+	if isNoRows(err) {
+		return nil, Errorf(CodeUnauthorized, "", "unknown or revoked API key")
+	}
+	if err == nil {
+		c := *k
+		s.creds.put(hash, &c, epoch)
+	}
+	return k, err
+}
+
+// ListAPIKeys returns every API key, newest first (revoked ones too, marked).
+func (s *Store) ListAPIKeys(ctx context.Context) ([]APIKey, error) {
+	var ks []APIKey
+	err := s.db.NewSelect().Model(&ks).OrderExpr("id DESC").Scan(ctx)
+	if isNoRows(err) {
+		err = nil
+	}
+	return ks, err
+}
+
+// RevokeAPIKey revokes a key; revoking twice is a no-op.
+func (s *Store) RevokeAPIKey(ctx context.Context, id int64) error {
+	defer s.ForgetCredentials() // the old credential must stop working here at once
+	res, err := s.db.NewUpdate().Model((*APIKey)(nil)).Set("revoked_us = ?", s.now().UnixMicro()).
+		Where("id = ?", id).Where("revoked_us IS NULL").Exec(ctx)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if c, err := s.db.NewSelect().Model((*APIKey)(nil)).Where("id = ?", id).Count(ctx); err != nil {
+			return err
+		} else if c == 0 {
+			return Errorf(CodeNotFound, "", "no such API key")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,146 @@
+package survey
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/driver/pgdriver"
+)
+
+// copySink is PostgreSQL's. Rows are encoded as COPY text in chunks; a goroutine stores each chunk while the
+// caller prepares the next: COPY into a temporary table (no indexes, no WAL), take out the ids already
+// stored (their cell deltas back out), and one INSERT … SELECT into responses, in the order the rows came
+// (seq follows the input). The database's work on one chunk overlaps the caller's on the next.
+type copySink struct {
+	conn    bun.Conn
+	tx      bun.Tx
+	skipped *cellDeltas // the storer's until done
+	chunk   []byte
+	rows    int
+	storer  *storer[copyChunk]
+	n       int64 // rows inserted, the storer's until done
+}
+
+type copyChunk struct {
+	data []byte
+	rows int
+}
+
+// copyChunkRows rows make one chunk (~12 MB of COPY text); at most three chunks are in memory at once.
+const copyChunkRows = 50_000
+
+func newCopySink(ctx context.Context, conn bun.Conn, tx bun.Tx, skipped *cellDeltas) (*copySink, error) {
+	// seq is drawn from responses' own sequence as the rows arrive, so it follows the input even though the
+	// rows go into responses in time order (see store).
+	for _, q := range []string{
+		"CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT seq, " + responseColumns.sql("") + " FROM responses WITH NO DATA",
+		"ALTER TABLE import_rows ALTER COLUMN seq SET DEFAULT nextval(pg_get_serial_sequence('responses', 'seq'))",
+	} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return nil, err
+		}
+	}
+	c := &copySink{conn: conn, tx: tx, skipped: skipped}
+	c.storer = startStorer(1, func(ch copyChunk) error { return c.store(ctx, ch) })
+	return c, nil
+}
+
+// store moves one chunk into responses. The first try is a plain INSERT … SELECT under a savepoint: with no
+// id already stored (a first import) that is all, with no extra index probe per row. If some id is stored
+// already, the chunk's rows with such ids are taken out (their cell deltas back out) and the rest inserted.
+// A temporary table filled once is read in the order it was written (no other backend scans it, and an
+// INSERT … SELECT never runs in parallel), so seq follows the input.
+func (c *copySink) store(ctx context.Context, ch copyChunk) error {
+	cols := responseColumns.sql("")
+	if _, err := pgdriver.CopyFrom(ctx, c.conn, bytes.NewReader(ch.data), "COPY import_rows ("+cols+") FROM STDIN"); err != nil {
+		return err
+	}
+	// In time order: the indexes on submitted_us (three of them) are then filled page after page instead of
+	// at random places.
+	insert := "INSERT INTO responses (seq, " + cols + ") SELECT seq, " + cols + " FROM import_rows ORDER BY submitted_us"
+	if _, err := c.tx.ExecContext(ctx, "SAVEPOINT chunk"); err != nil {
+		return err
+	}
+	res, err := c.tx.ExecContext(ctx, insert)
+	skipped := 0
+	if isUniqueViolation(err) {
+		if _, err := c.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT chunk"); err != nil {
+			return err
+		}
+		if skipped, err = c.takeOutStored(ctx); err != nil {
+			return err
+		}
+		res, err = c.tx.ExecContext(ctx, insert)
+	}
+	if err != nil {
+		if isUniqueViolation(err) {
+			// Another transaction stored one of these ids after the check: never count a row twice.
+			return Errorf(CodeUnavailable, "", "some of these ids were stored by someone else meanwhile; run it again")
+		}
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n != int64(ch.rows-skipped) {
+		return fmt.Errorf("bulk write: stored %d of %d rows", n, ch.rows-skipped)
+	}
+	c.n += n
+	_, err = c.tx.ExecContext(ctx, "RELEASE SAVEPOINT chunk; TRUNCATE import_rows")
+	return err
+}
+
+// takenOutColumns are what the cell deltas need of a row taken out: its cell columns and its status.
+var takenOutColumns = append(responseColumns.pick("status"), cellColumns...)
+
+// takeOutStored deletes the chunk's rows whose id is already stored and takes their cell deltas back out.
+func (c *copySink) takeOutStored(ctx context.Context) (int, error) {
+	rows, err := c.tx.QueryContext(ctx, "DELETE FROM import_rows i WHERE EXISTS (SELECT 1 FROM responses r WHERE r.id = i.id) RETURNING "+
+		takenOutColumns.scanned("i."))
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	skipped := 0
+	for rows.Next() {
+		var r Response
+		if err := rows.Scan(takenOutColumns.pointers(&r)...); err != nil {
+			return 0, err
+		}
+		c.skipped.addResponse(&r)
+		skipped++
+	}
+	return skipped, rows.Err()
+}
+
+func (c *copySink) add(ctx context.Context, r *Response) error {
+	c.chunk = responseColumns.appendCopy(c.chunk, r)
+	if c.rows++; c.rows < copyChunkRows {
+		return nil
+	}
+	return c.send(ctx)
+}
+
+func (c *copySink) send(ctx context.Context) error {
+	if err := c.storer.put(ctx, copyChunk{data: c.chunk, rows: c.rows}); err != nil {
+		return err
+	}
+	c.chunk, c.rows = make([]byte, 0, cap(c.chunk)), 0
+	return nil
+}
+
+func (c *copySink) finish(ctx context.Context) (int64, error) {
+	var err error
+	if c.rows > 0 {
+		err = c.send(ctx)
+	}
+	if serr := c.storer.wait(); serr != nil {
+		return 0, serr
+	}
+	return c.n, err
+}
+
+func (c *copySink) abort() error { return c.storer.wait() }
