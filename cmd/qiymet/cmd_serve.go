@@ -26,7 +26,10 @@ func (e *env) serve(args []string) error {
 		return listenError(c.Addr, err)
 	}
 	if c.BaseURLFromAddr {
-		c.BaseURL = baseURLOf(ln.Addr().String()) // the bound port, when the address asked for port 0
+		// the host as configured ("localhost" stays), the port as bound (for an address that asked for port 0)
+		host, _, _ := net.SplitHostPort(c.Addr)
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		c.BaseURL = baseURLOf(net.JoinHostPort(host, port))
 	}
 	logger := slog.New(logHandler(e, c))
 	srv := web.New(web.Config{Store: s, BaseURL: c.BaseURL, Location: c.Loc, Logger: logger,
