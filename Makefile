@@ -9,7 +9,8 @@ FUZZTIME ?= 10s
 build:
 	$(GO) build -o $(BIN) ./cmd/qiymet
 
-# Builds, loads the demo on the first start of an empty database, serves on http://localhost:8080.
+# Builds, loads the demo on the first start of an empty database (then prints its login), serves on
+# http://localhost:8080 (QIYMET_ADDR=localhost:8081 make run to serve elsewhere; links follow the address).
 run: build
 	./$(BIN) demo --if-empty
 	./$(BIN) serve

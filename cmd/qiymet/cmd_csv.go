@@ -11,7 +11,7 @@ import (
 	"github.com/qiymet/qiymet/survey"
 )
 
-// importCSV is `qiymet import FILE.csv` (CONTRACT §2, §5): all-or-nothing, every bad line listed on stderr.
+// importCSV is `qiymet import FILE.csv` (docs/api.md): all-or-nothing, every bad line listed on stderr.
 func (e *env) importCSV(args []string) error {
 	_, s, pos, err := e.setup("import", args, nil, 1)
 	if err != nil {

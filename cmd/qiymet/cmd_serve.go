@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
+	"syscall"
 	"time"
 
 	"github.com/qiymet/qiymet/scoring"
@@ -19,14 +21,19 @@ func (e *env) serve(args []string) error {
 		return err
 	}
 	defer s.Close()
-	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv := web.New(web.Config{Store: s, BaseURL: c.BaseURL, Location: c.Loc, Logger: logger,
-		Scoring: scoring.Config{MinN: c.MinN, PriorWeight: c.PriorWeight}})
-
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", c.Addr, err)
+		return listenError(c.Addr, err)
 	}
+	if c.BaseURLFromAddr {
+		// the host as configured ("localhost" stays), the port as bound (for an address that asked for port 0)
+		host, _, _ := net.SplitHostPort(c.Addr)
+		_, port, _ := net.SplitHostPort(ln.Addr().String())
+		c.BaseURL = baseURLOf(net.JoinHostPort(host, port))
+	}
+	logger := slog.New(logHandler(e, c))
+	srv := web.New(web.Config{Store: s, BaseURL: c.BaseURL, Location: c.Loc, Logger: logger,
+		Scoring: scoring.Config{MinN: c.MinN, PriorWeight: c.PriorWeight}})
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
@@ -35,7 +42,7 @@ func (e *env) serve(args []string) error {
 	defer cancel()
 	bg := startBackground(ctx, s, logger)
 
-	fmt.Fprintf(e.stdout, "qiymet serving on http://%s\n", ln.Addr())
+	fmt.Fprintf(e.stdout, "qiymet serving on http://%s (links and QR codes use %s)\n", ln.Addr(), c.BaseURL)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
@@ -56,4 +63,18 @@ func (e *env) serve(args []string) error {
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// listenError explains a failed listen; for an address in use it names the setting that picks another.
+func listenError(addr string, err error) error {
+	if !errors.Is(err, syscall.EADDRINUSE) {
+		return fmt.Errorf("serve: listen on %s: %w", addr, err)
+	}
+	example := "localhost:8081"
+	if host, port, perr := net.SplitHostPort(addr); perr == nil {
+		if p, aerr := strconv.Atoi(port); aerr == nil && p > 0 && p < 65535 {
+			example = net.JoinHostPort(host, strconv.Itoa(p+1))
+		}
+	}
+	return fmt.Errorf("serve: %s is in use; set QIYMET_ADDR (or --addr) to another address, e.g. QIYMET_ADDR=%s", addr, example)
 }

@@ -4,6 +4,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -21,26 +23,33 @@ func oneLine(s string) string {
 	return strings.ReplaceAll(s, "\n", "; ")
 }
 
-// config is CONTRACT §1: environment variables, overridden by flags of the same name.
+// config is the configuration of docs/api.md: environment variables, each overridden by the flag of the same
+// name. QIYMET_SECRET is the exception: it is read from the environment only (see open), because a flag would
+// show the secret in ps and in the shell's history.
 type config struct {
-	DB          string
-	Addr        string
-	BaseURL     string
-	Timezone    string
-	MinN        int64
-	PriorWeight float64
-	Burst       time.Duration
-	Loc         *time.Location
+	DB      string
+	Addr    string
+	BaseURL string
+	// BaseURLFromAddr: QIYMET_BASE_URL was not set, so BaseURL is derived from the listen address (and serve
+	// derives it again from the address it actually bound).
+	BaseURLFromAddr bool
+	Timezone        string
+	LogLevel        slog.Level
+	MinN            int64
+	PriorWeight     float64
+	Burst           time.Duration
+	Loc             *time.Location
 }
 
 var envDefaults = []struct{ flag, env, def, help string }{
 	{"db", "QIYMET_DB", "sqlite:qiymet.db", "database: sqlite:PATH, sqlite::memory: or postgres://…"},
 	{"addr", "QIYMET_ADDR", "localhost:8080", "listen address of serve"},
-	{"base-url", "QIYMET_BASE_URL", "http://localhost:8080", "public base of links and QR codes"},
+	{"base-url", "QIYMET_BASE_URL", "", "public base of links and QR codes (default: http:// and the listen address)"},
 	{"timezone", "QIYMET_TIMEZONE", "Asia/Baku", "zone in which days, months and quarters begin"},
 	{"min-n", "QIYMET_MIN_N", "30", "fewest counted responses for a unit to be ranked"},
 	{"prior-weight", "QIYMET_PRIOR_WEIGHT", "0", "m of the shrinkage (0 = off)"},
 	{"burst-seconds", "QIYMET_BURST_SECONDS", "3", "kiosk submissions sooner than this after the previous one are excluded"},
+	{"log-level", "QIYMET_LOG_LEVEL", "info", "debug, info, warn or error (request logs are debug when serving http on a loopback address)"},
 }
 
 // newFlagSet makes a command's flag set carrying the configuration flags; call cfg() after Parse.
@@ -58,6 +67,12 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 	}
 	return fs, func() (*config, error) {
 		c := &config{DB: *vals["db"], Addr: *vals["addr"], BaseURL: strings.TrimRight(*vals["base-url"], "/"), Timezone: *vals["timezone"]}
+		if c.BaseURL == "" {
+			c.BaseURL, c.BaseURLFromAddr = baseURLOf(c.Addr), true
+		}
+		if err := c.LogLevel.UnmarshalText([]byte(*vals["log-level"])); err != nil {
+			return nil, usagef("QIYMET_LOG_LEVEL: want debug, info, warn or error, got %q", *vals["log-level"])
+		}
 		var err error
 		if c.Loc, err = time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
 			return nil, usagef("QIYMET_TIMEZONE: unknown time zone %q", c.Timezone)
@@ -78,4 +93,17 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 		}
 		return c, nil
 	}
+}
+
+// baseURLOf is the default public base for a listen address: the same host and port over http, with
+// localhost for an address that listens on every interface (":9090", "0.0.0.0:9090", "[::]:9090").
+func baseURLOf(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr // serve reports the bad address when it listens
+	}
+	if ip := net.ParseIP(host); host == "" || ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }

@@ -27,8 +27,9 @@ commands:
   demo                           load the demo catalog, responses and admin
 
 configuration (environment, or a flag of the same name): QIYMET_DB (--db), QIYMET_ADDR (--addr),
-QIYMET_BASE_URL (--base-url), QIYMET_TIMEZONE (--timezone), QIYMET_MIN_N (--min-n),
-QIYMET_PRIOR_WEIGHT (--prior-weight), QIYMET_BURST_SECONDS (--burst-seconds)
+QIYMET_BASE_URL (--base-url; default http:// and the listen address), QIYMET_TIMEZONE (--timezone),
+QIYMET_MIN_N (--min-n), QIYMET_PRIOR_WEIGHT (--prior-weight), QIYMET_BURST_SECONDS (--burst-seconds),
+QIYMET_LOG_LEVEL (--log-level); QIYMET_SECRET from the environment only (a flag would show it in ps)
 `
 
 // env is what every command gets: the process's streams and configuration, nothing global.

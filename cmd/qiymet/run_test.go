@@ -175,6 +175,10 @@ func TestServeGraceful(t *testing.T) {
 			if strings.HasSuffix(base, ":0") {
 				t.Fatalf("printed the requested, not the bound, address: %s", base)
 			}
+			// Without QIYMET_BASE_URL, links and QR codes use the bound address.
+			if !strings.Contains(out.String(), "links and QR codes use "+base+")") {
+				t.Fatalf("the base URL does not follow the bound address %s: %q", base, out.String())
+			}
 			for _, p := range []string{"/healthz", "/readyz"} {
 				resp, err := http.Get(base + p)
 				if err != nil {

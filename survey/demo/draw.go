@@ -32,7 +32,7 @@ func (g *generator) response(a agencyDef, d, at time.Time, x float64, quarter in
 	hour := float64(at.Hour()) + float64(at.Minute())/60
 	q := p.quality(x) + g.shock(a.code, quarter) + centerQuality[ce.code] + serviceQuality[sv.code]
 	ans := drawAnswers(rng, q, busy(hour, d.Weekday()), p.waitOffset, version == 2, channel == survey.ChannelKiosk)
-	sub := &survey.Submission{ID: g.uuid(), Agency: a.code, Service: sv.code, Center: ce.code, Survey: SurveyCode,
+	sub := &survey.Submission{ID: g.uuid(at), Agency: a.code, Service: sv.code, Center: ce.code, Survey: SurveyCode,
 		SurveyVersion: version, Answers: ans.raw(), Lang: lang, SubmittedAt: at.Format(time.RFC3339)}
 	t := toneOf(ans.overall)
 	if rng.Float64() < commentChance(t) {
@@ -51,7 +51,7 @@ func (g *generator) response(a agencyDef, d, at time.Time, x float64, quarter in
 func (g *generator) burst(prev *survey.Response, at time.Time) (*survey.Response, error) {
 	at = at.Add(time.Duration(1+g.rng.IntN(2)) * time.Second)
 	ans := answerSet{overall: 1 + g.rng.IntN(5)}
-	sub := &survey.Submission{ID: g.uuid(), Agency: prev.Agency, Service: prev.Service, Center: prev.Center,
+	sub := &survey.Submission{ID: g.uuid(at), Agency: prev.Agency, Service: prev.Service, Center: prev.Center,
 		Survey: prev.Survey, SurveyVersion: prev.SurveyVersion, Answers: ans.raw(), Lang: prev.Lang,
 		SubmittedAt: at.Format(time.RFC3339)}
 	r, err := g.cv.Prepare(sub, survey.Target{Channel: survey.ChannelKiosk, Historic: true}, at)
@@ -62,14 +62,21 @@ func (g *generator) burst(prev *survey.Response, at time.Time) (*survey.Response
 	return r, nil
 }
 
-// uuid draws a version-4 UUID from the seeded stream (uuid.New would make runs differ).
-func (g *generator) uuid() string {
+// uuid draws a version-7 UUID for a response submitted at: the time in its first 48 bits, the rest from the
+// seeded stream (uuid.New would make runs differ). Time-ordered ids go into the id index in order, which
+// SQLite stores several times faster than random ones.
+func (g *generator) uuid(at time.Time) string {
 	var u uuid.UUID
+	ms := uint64(at.UnixMilli())
 	a, b := g.rng.Uint64(), g.rng.Uint64()
-	for i := 0; i < 8; i++ {
-		u[i], u[8+i] = byte(a>>(8*i)), byte(b>>(8*i))
+	for i := 0; i < 6; i++ {
+		u[i] = byte(ms >> (8 * (5 - i)))
 	}
-	u[6] = u[6]&0x0f | 0x40
+	u[6], u[7] = byte(a), byte(a>>8)
+	for i := 0; i < 8; i++ {
+		u[8+i] = byte(b >> (8 * i))
+	}
+	u[6] = u[6]&0x0f | 0x70
 	u[8] = u[8]&0x3f | 0x80
 	return u.String()
 }

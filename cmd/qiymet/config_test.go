@@ -1,0 +1,112 @@
+package main
+
+import (
+	"bytes"
+	"io"
+	"log/slog"
+	"net"
+	"strings"
+	"testing"
+)
+
+func TestBaseURLFollowsAddress(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{nil, nil, "http://localhost:8080"},
+		{map[string]string{"QIYMET_ADDR": "localhost:8080"}, nil, "http://localhost:8080"},
+		{map[string]string{"QIYMET_ADDR": ":9090"}, nil, "http://localhost:9090"},
+		{map[string]string{"QIYMET_ADDR": "0.0.0.0:9090"}, nil, "http://localhost:9090"},
+		{map[string]string{"QIYMET_ADDR": "[::]:9090"}, nil, "http://localhost:9090"},
+		{map[string]string{"QIYMET_ADDR": "127.0.0.1:8081"}, nil, "http://127.0.0.1:8081"},
+		{map[string]string{"QIYMET_ADDR": "[::1]:8081"}, nil, "http://[::1]:8081"},
+		{nil, []string{"--addr", "127.0.0.1:8082"}, "http://127.0.0.1:8082"},
+		// an explicit base URL always wins
+		{map[string]string{"QIYMET_ADDR": ":9090", "QIYMET_BASE_URL": "https://qiymet.example.az/"}, nil, "https://qiymet.example.az"},
+		{map[string]string{"QIYMET_ADDR": ":9090"}, []string{"--base-url", "https://q.example.az"}, "https://q.example.az"},
+	}
+	for _, c := range cases {
+		fs, cfgOf := newFlagSet("test", func(k string) string { return c.env[k] }, io.Discard)
+		if _, err := parse(fs, c.args); err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := cfgOf()
+		if err != nil {
+			t.Fatalf("%v %v: %v", c.env, c.args, err)
+		}
+		if cfg.BaseURL != c.want {
+			t.Errorf("%v %v: base URL %q, want %q", c.env, c.args, cfg.BaseURL, c.want)
+		}
+		if _, explicit := c.env["QIYMET_BASE_URL"]; cfg.BaseURLFromAddr == (explicit || len(c.args) > 0 && c.args[0] == "--base-url") {
+			t.Errorf("%v %v: BaseURLFromAddr = %v", c.env, c.args, cfg.BaseURLFromAddr)
+		}
+	}
+}
+
+// The enrolment URL a command prints follows QIYMET_ADDR when no base URL is set.
+func TestKioskEnrolmentURLFollowsAddress(t *testing.T) {
+	env := cliEnv(t, "sqlite-file")
+	env["QIYMET_ADDR"] = "127.0.0.1:8091"
+	if r := cliRun(t, env, "", "catalog", "apply", catalogPath(t)); r.Err != nil {
+		t.Fatal(r.Err, r.Stderr)
+	}
+	r := cliRun(t, env, "", "kiosk", "add", "--center", "baku-1", "--name", "tablet")
+	if r.Err != nil {
+		t.Fatal(r.Err, r.Stderr)
+	}
+	if !strings.Contains(r.Stdout, "http://127.0.0.1:8091/kiosk/enrol/") {
+		t.Fatalf("enrolment URL does not follow QIYMET_ADDR:\n%s", r.Stdout)
+	}
+}
+
+func TestServeBusyAddressHint(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	addr := ln.Addr().String()
+	r := cliRun(t, cliEnv(t, "sqlite-file"), "", "serve", "--addr", addr)
+	if r.Err == nil || r.usage() {
+		t.Fatalf("serve on a busy address: %v (want a runtime error, exit 1)", r.Err)
+	}
+	msg := r.Err.Error()
+	if !strings.Contains(msg, addr+" is in use") || !strings.Contains(msg, "QIYMET_ADDR") || strings.Contains(msg, "\n") {
+		t.Fatalf("no one-line hint naming QIYMET_ADDR: %q", msg)
+	}
+}
+
+func TestRequestLogsQuietInDevelopment(t *testing.T) {
+	cases := []struct {
+		baseURL, level string
+		wantRequest    bool
+	}{
+		{"http://localhost:8080", "info", false},
+		{"http://127.0.0.1:8081", "info", false},
+		{"http://localhost:8080", "debug", true},
+		{"https://qiymet.example.az", "info", true},
+		{"http://10.0.0.5:8080", "info", true},
+	}
+	for _, c := range cases {
+		var buf bytes.Buffer
+		cfg := &config{BaseURL: c.baseURL}
+		if err := cfg.LogLevel.UnmarshalText([]byte(c.level)); err != nil {
+			t.Fatal(err)
+		}
+		log := slog.New(logHandler(&env{stderr: &buf}, cfg)).With("x", 1)
+		log.Info(requestMessage, "route", "/")
+		log.Info("kiosk enrolled")
+		out := buf.String()
+		if got := strings.Contains(out, `"msg":"request"`); got != c.wantRequest {
+			t.Errorf("%s at %s: request logged = %v, want %v:\n%s", c.baseURL, c.level, got, c.wantRequest, out)
+		}
+		if !strings.Contains(out, "kiosk enrolled") {
+			t.Errorf("%s at %s: other info lines must stay:\n%s", c.baseURL, c.level, out)
+		}
+	}
+	if r := cliRun(t, cliEnv(t, "sqlite-file"), "", "migrate", "--log-level", "loud"); !r.usage() {
+		t.Errorf("a bad log level: %v, want a usage error", r.Err)
+	}
+}
