@@ -26,8 +26,8 @@ var svgTemplates = template.Must(template.New("svg").Parse(`
 {{end}}{{range .XLabels}}<text x="{{.X}}" y="{{$.LabelY}}" class="tick" text-anchor="middle">{{.Label}}</text>
 {{end}}</svg>{{end}}`))
 
-// f1 prints a coordinate with one decimal: enough for a screen, and stable across platforms.
-func f1(x float64) string { return strconv.FormatFloat(math.Round(x*10)/10, 'f', 1, 64) }
+// svgCoord prints a coordinate with one decimal: enough for a screen, and stable across platforms.
+func svgCoord(x float64) string { return strconv.FormatFloat(math.Round(x*10)/10, 'f', 1, 64) }
 
 func execSVG(name string, data any) template.HTML {
 	var b bytes.Buffer
@@ -73,8 +73,8 @@ func ciBar(id string, idx, lo, hi, d0, d1 float64, title string) template.HTML {
 	b.Grow(360)
 	b.WriteString(`<svg class="cibar" viewBox="0 0 120 14" width="120" height="14" role="img" aria-labelledby="`)
 	b.WriteString(id + `"><title id="` + id + `">` + template.HTMLEscapeString(title) + `</title>`)
-	b.WriteString(`<line x1="0" y1="7" x2="120" y2="7" class="axis"/><rect x="` + f1(x1) + `" y="3" width="` +
-		f1(math.Max(x2-x1, 1)) + `" height="8" rx="2" class="ci"/><circle cx="` + f1(sc.at(idx)) + `" cy="7" r="3" class="pt"/></svg>`)
+	b.WriteString(`<line x1="0" y1="7" x2="120" y2="7" class="axis"/><rect x="` + svgCoord(x1) + `" y="3" width="` +
+		svgCoord(math.Max(x2-x1, 1)) + `" height="8" rx="2" class="ci"/><circle cx="` + svgCoord(sc.at(idx)) + `" cy="7" r="3" class="pt"/></svg>`)
 	return template.HTML(b.String())
 }
 
@@ -112,9 +112,9 @@ func barChart(id, title, desc string, bars []bar, d0, w, labelW float64, tickLab
 		if b.HasCI {
 			right = math.Max(right, sc.at(b.Hi))
 		}
-		out = append(out, barOut{Label: label, Full: b.Full, Value: b.Value, Y: f1(y + (rowH-barH)/2),
-			TY: f1(y + rowH/2 + 4), MY: f1(y + rowH/2), BW: f1(math.Max(xe-x0, 0.5)), L: f1(sc.at(b.Lo)),
-			R: f1(sc.at(b.Hi)), VX: f1(right + 6), HasCI: b.HasCI, Muted: b.Muted})
+		out = append(out, barOut{Label: label, Full: b.Full, Value: b.Value, Y: svgCoord(y + (rowH-barH)/2),
+			TY: svgCoord(y + rowH/2 + 4), MY: svgCoord(y + rowH/2), BW: svgCoord(math.Max(xe-x0, 0.5)), L: svgCoord(sc.at(b.Lo)),
+			R: svgCoord(sc.at(b.Hi)), VX: svgCoord(right + 6), HasCI: b.HasCI, Muted: b.Muted})
 	}
 	type tick struct{ X, Label string }
 	var ticks []tick
@@ -123,12 +123,12 @@ func barChart(id, title, desc string, bars []bar, d0, w, labelW float64, tickLab
 		step = 5
 	}
 	for v := d0; v <= 100.0001; v += step {
-		ticks = append(ticks, tick{X: f1(sc.at(v)), Label: tickLabel(v)})
+		ticks = append(ticks, tick{X: svgCoord(sc.at(v)), Label: tickLabel(v)})
 	}
 	axisY := top + float64(len(bars))*rowH
-	return execSVG("bars", map[string]any{"ID": id, "Title": title, "Desc": desc, "W": f1(w), "H": f1(h),
-		"Bars": out, "Ticks": ticks, "LabelX": f1(labelW), "X0": f1(x0), "BarH": f1(barH),
-		"AxisY": f1(axisY), "TickY": f1(axisY + 16)})
+	return execSVG("bars", map[string]any{"ID": id, "Title": title, "Desc": desc, "W": svgCoord(w), "H": svgCoord(h),
+		"Bars": out, "Ticks": ticks, "LabelX": svgCoord(labelW), "X0": svgCoord(x0), "BarH": svgCoord(barH),
+		"AxisY": svgCoord(axisY), "TickY": svgCoord(axisY + 16)})
 }
 
 // trendPt is one period of a trend; N == 0 leaves a gap.
@@ -171,7 +171,7 @@ func trendChart(id, title, desc string, pts []trendPt, tickLabel func(float64) s
 			x := strings.Split(upper[0], ",")[0]
 			xv, _ := strconv.ParseFloat(x, 64)
 			yu, yl := strings.Split(upper[0], ",")[1], strings.Split(lower[0], ",")[1]
-			bands = append(bands, f1(xv-4)+","+yu+" "+f1(xv+4)+","+yu+" "+f1(xv+4)+","+yl+" "+f1(xv-4)+","+yl)
+			bands = append(bands, svgCoord(xv-4)+","+yu+" "+svgCoord(xv+4)+","+yu+" "+svgCoord(xv+4)+","+yl+" "+svgCoord(xv-4)+","+yl)
 			upper, lower, line = nil, nil, nil
 			return
 		}
@@ -189,15 +189,15 @@ func trendChart(id, title, desc string, pts []trendPt, tickLabel func(float64) s
 	var xlabels []xl
 	for i, p := range pts {
 		x := xs(i)
-		xlabels = append(xlabels, xl{X: f1(x), Label: p.Label})
+		xlabels = append(xlabels, xl{X: svgCoord(x), Label: p.Label})
 		if p.N == 0 {
 			flush()
 			continue
 		}
-		upper = append(upper, f1(x)+","+f1(ys.at(p.Hi)))
-		lower = append(lower, f1(x)+","+f1(ys.at(p.Lo)))
-		line = append(line, f1(x)+","+f1(ys.at(p.V)))
-		points = append(points, pt{X: f1(x), Y: f1(ys.at(p.V)), Title: p.Title})
+		upper = append(upper, svgCoord(x)+","+svgCoord(ys.at(p.Hi)))
+		lower = append(lower, svgCoord(x)+","+svgCoord(ys.at(p.Lo)))
+		line = append(line, svgCoord(x)+","+svgCoord(ys.at(p.V)))
+		points = append(points, pt{X: svgCoord(x), Y: svgCoord(ys.at(p.V)), Title: p.Title})
 	}
 	flush()
 	type tick struct{ Y, TY, Label string }
@@ -208,10 +208,10 @@ func trendChart(id, title, desc string, pts []trendPt, tickLabel func(float64) s
 	}
 	for v := lo; v <= hi+0.0001; v += step {
 		y := ys.at(v)
-		ticks = append(ticks, tick{Y: f1(y), TY: f1(y + 4), Label: tickLabel(v)})
+		ticks = append(ticks, tick{Y: svgCoord(y), TY: svgCoord(y + 4), Label: tickLabel(v)})
 	}
-	return execSVG("trend", map[string]any{"ID": id, "Title": title, "Desc": desc, "W": f1(w), "H": f1(h),
-		"X0": f1(left), "X1": f1(w - right), "TickX": f1(left - 6), "LabelY": f1(h - 10),
+	return execSVG("trend", map[string]any{"ID": id, "Title": title, "Desc": desc, "W": svgCoord(w), "H": svgCoord(h),
+		"X0": svgCoord(left), "X1": svgCoord(w - right), "TickX": svgCoord(left - 6), "LabelY": svgCoord(h - 10),
 		"Ticks": ticks, "Bands": bands, "Lines": lines, "Points": points, "XLabels": xlabels})
 }
 

@@ -345,8 +345,8 @@ func (l loc) t(key string, kv ...string) string {
 	return fill(s, kv...)
 }
 
-// tn returns the plural form of key for count n.
-func (l loc) tn(key string, n int64, kv ...string) string {
+// tPlural returns the plural form of key for count n.
+func (l loc) tPlural(key string, n int64, kv ...string) string {
 	s, ok := l.msgs[key+"#"+locale.Plural(l.lang, n)]
 	if !ok {
 		s = l.msgs[key+"#other"]

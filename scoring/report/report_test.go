@@ -269,13 +269,13 @@ func TestNumbersDatesPlurals(t *testing.T) {
 			t.Errorf("%s date = %q, want %q", l.lang, got, want)
 		}
 	}
-	if got := ru.tn("counted", 4012); got != "учтённых ответов" {
+	if got := ru.tPlural("counted", 4012); got != "учтённых ответов" {
 		t.Errorf("ru counted(4012) = %q", got)
 	}
-	if got := ru.tn("counted", 4022); got != "учтённых ответа" {
+	if got := ru.tPlural("counted", 4022); got != "учтённых ответа" {
 		t.Errorf("ru counted(4022) = %q", got)
 	}
-	if got := ru.tn("trend_title", 8, "k", "8"); got != "Динамика за последние 8 периодов" {
+	if got := ru.tPlural("trend_title", 8, "k", "8"); got != "Динамика за последние 8 периодов" {
 		t.Errorf("ru trend title = %q", got)
 	}
 }

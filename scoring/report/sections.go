@@ -96,7 +96,7 @@ func (d *doc) summary() {
 	colW := contentW - 80 - 6
 	d.setFont(true, 12)
 	d.color(colInk)
-	d.text(colX, boxTop+10, d.fit(l.Integer(in.Overall.N)+" "+l.tn("counted", in.Overall.N), colW))
+	d.text(colX, boxTop+10, d.fit(l.Integer(in.Overall.N)+" "+l.tPlural("counted", in.Overall.N), colW))
 	ranked, total := 0, 0
 	for _, g := range in.Groups {
 		for _, r := range g.Rows {
@@ -398,7 +398,7 @@ func (d *doc) agency(a AgencySection) {
 	if k == 0 {
 		k = 8
 	}
-	d.heading(l.tn("trend_title", k, "k", strconv.FormatInt(k, 10)), 11.5, 64)
+	d.heading(l.tPlural("trend_title", k, "k", strconv.FormatInt(k, 10)), 11.5, 64)
 	d.y += 1
 	if d.trendChart(a.Trend, 58) {
 		d.para(l.t("trend_note", "conf", d.conf), false, 7.5, colMuted)
