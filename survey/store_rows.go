@@ -41,3 +41,26 @@ func collectRows[T any](ctx context.Context, db bun.IDB, q string, args []any, s
 	}
 	return out, nil
 }
+
+// allRows reads every row of T's table in the given order (none at all is no error).
+func allRows[T any](ctx context.Context, db bun.IDB, order string) ([]T, error) {
+	var out []T
+	err := db.NewSelect().Model(&out).OrderExpr(order).Scan(ctx)
+	if isNoRows(err) {
+		err = nil
+	}
+	return out, err
+}
+
+// rowByID reads the row of T with id; notFound is the error when there is none.
+func rowByID[T any](ctx context.Context, db bun.IDB, id int64, notFound error) (*T, error) {
+	row := new(T)
+	err := db.NewSelect().Model(row).Where("id = ?", id).Scan(ctx)
+	if isNoRows(err) {
+		return nil, notFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return row, nil
+}
