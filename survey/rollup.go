@@ -115,31 +115,9 @@ func (c *cellDeltas) len() int { return len(c.days) + len(c.months) + len(c.answ
 // add folds one response in with sign +1 (counted) or −1 (no longer counted).
 func (c *cellDeltas) add(r pendingRow) {
 	t := fromUnixMicro(r.SubmittedUS, c.loc)
-	sign := float64(r.Sign)
-	top := int64(0)
-	if r.Top2 {
-		top = r.Sign
-	}
-	dk := DayCell{Day: scoring.DayKey(t, c.loc), Agency: r.Agency, Service: r.Service, Center: r.Center, Channel: r.Channel}
-	d := c.days[dk]
-	if d == nil {
-		d = &dk
-		c.days[dk] = d
-	}
-	d.N += r.Sign
-	d.SumR += sign * r.Score
-	d.SumR2 += sign * r.Score * r.Score
-	d.NTop2 += top
-	mk := MonthCell{Month: scoring.MonthIndex(t, c.loc), Agency: r.Agency}
-	m := c.months[mk]
-	if m == nil {
-		m = &mk
-		c.months[mk] = m
-	}
-	m.N += r.Sign
-	m.SumR += sign * r.Score
-	m.SumR2 += sign * r.Score * r.Score
-	m.NTop2 += top
+	day := scoring.DayKey(t, c.loc)
+	cellOf(c.days, DayCell{Day: day, Agency: r.Agency, Service: r.Service, Center: r.Center, Channel: r.Channel}).add(r.Sign, r.Score, r.Top2)
+	cellOf(c.months, MonthCell{Month: scoring.MonthIndex(t, c.loc), Agency: r.Agency}).add(r.Sign, r.Score, r.Top2)
 	pairs, ok := splitAnswers(r.Answers, c.pairs[:0])
 	c.pairs = pairs
 	if !ok {
@@ -157,14 +135,19 @@ func (c *cellDeltas) add(r pendingRow) {
 		if !scored {
 			continue // text answers are never scored
 		}
-		ak := AnswerCell{Day: dk.Day, Agency: r.Agency, Survey: r.Survey, SurveyVersion: r.SurveyVersion, Question: p.key, Value: iv}
-		a := c.answers[ak]
-		if a == nil {
-			a = &ak
-			c.answers[ak] = a
-		}
-		a.N += r.Sign
+		cellOf(c.answers, AnswerCell{Day: day, Agency: r.Agency, Survey: r.Survey, SurveyVersion: r.SurveyVersion, Question: p.key, Value: iv}).N += r.Sign
 	}
+}
+
+// cellOf is the delta of key's cell in m, added at zero when there is none yet. The key is the cell itself
+// with its sums at zero.
+func cellOf[C comparable](m map[C]*C, key C) *C {
+	c := m[key]
+	if c == nil {
+		c = &key
+		m[key] = c
+	}
+	return c
 }
 
 // answerValue is the cell value of one stored answer (a JSON number or true/false); text and null are not
@@ -198,10 +181,10 @@ func (c *cellDeltas) addResponse(r *Response) {
 // negate turns every delta into its opposite (to take rows back out).
 func (c *cellDeltas) negate() {
 	for _, d := range c.days {
-		d.N, d.SumR, d.SumR2, d.NTop2 = -d.N, -d.SumR, -d.SumR2, -d.NTop2
+		d.negate()
 	}
 	for _, m := range c.months {
-		m.N, m.SumR, m.SumR2, m.NTop2 = -m.N, -m.SumR, -m.SumR2, -m.NTop2
+		m.negate()
 	}
 	for _, a := range c.answers {
 		a.N = -a.N
