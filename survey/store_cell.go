@@ -41,16 +41,11 @@ func anyPending(ctx context.Context, db bun.IDB) (bool, error) {
 
 // pendingBatch reads the oldest pending changes, up to limit, with the responses they concern.
 func pendingBatch(ctx context.Context, tx bun.Tx, limit int) ([]pendingRow, error) {
-	var rows []pendingRow
-	err := tx.NewSelect().TableExpr("agg_pending AS p").
-		Join("JOIN responses AS r ON r.seq = p.response_seq").
-		ColumnExpr("p.id, p.sign, r.submitted_us, r.agency_code, COALESCE(r.service_code, '') AS service_code").
-		ColumnExpr("COALESCE(r.center_code, '') AS center_code, r.channel, r.survey_code, r.survey_version, r.answers, r.score, r.top2").
-		OrderExpr("p.id").Limit(int64(limit)).Scan(ctx, &rows)
-	if isNoRows(err) {
-		err = nil
-	}
-	return rows, err
+	return collectRows(ctx, tx, `SELECT p.id, p.sign, `+cellColumns.scanned("r.")+` FROM agg_pending AS p
+		JOIN responses AS r ON r.seq = p.response_seq ORDER BY p.id LIMIT ?`, []any{limit},
+		func(rows *sql.Rows, p *pendingRow) error {
+			return rows.Scan(append([]any{&p.id, &p.sign}, cellColumns.pointers(&p.response)...)...)
+		})
 }
 
 // cellZone is the zone the cells were built in ("" before the first roll-up).
