@@ -111,7 +111,7 @@ func TestPdftotext(t *testing.T) {
 func TestGlyphCoverage(t *testing.T) {
 	check := func(where, s string) {
 		t.Helper()
-		if m := MissingGlyphs(s); len(m) > 0 {
+		if m := missingGlyphs(s); len(m) > 0 {
 			t.Errorf("%s: no glyph for %q in %q", where, string(m), s)
 		}
 	}
@@ -171,10 +171,10 @@ func TestGlyphCoverage(t *testing.T) {
 }
 
 func TestMissingGlyphsAndSanitize(t *testing.T) {
-	if m := MissingGlyphs("Əə Şş Çç Ğğ İı Öö Üü Ёё Щщ ₼ — « » “ ” …"); len(m) > 0 {
+	if m := missingGlyphs("Əə Şş Çç Ğğ İı Öö Üü Ёё Щщ ₼ — « » “ ” …"); len(m) > 0 {
 		t.Errorf("unexpected missing glyphs %q", string(m))
 	}
-	if m := MissingGlyphs("a√b≥c😀"); string(m) != "√≥😀" {
+	if m := missingGlyphs("a√b≥c😀"); string(m) != "√≥😀" {
 		t.Errorf("MissingGlyphs = %q", string(m))
 	}
 	for in, want := range map[string]string{
