@@ -348,4 +348,3 @@ func TestAdminPages(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
