@@ -198,11 +198,6 @@ func PeriodContaining(k Kind, t time.Time, loc *time.Location) Period {
 	return calendarPeriod(k, mi-floorMod(mi, k.months()), loc)
 }
 
-// MonthPeriod is the calendar month with the given MonthIndex.
-func MonthPeriod(monthIndex int, loc *time.Location) Period {
-	return calendarPeriod(Month, monthIndex, loc)
-}
-
 // calendarPeriod builds the period of kind k starting at month index start
 // (which must be aligned to the kind).
 func calendarPeriod(k Kind, start int, loc *time.Location) Period {

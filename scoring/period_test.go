@@ -283,8 +283,8 @@ func TestKeys(t *testing.T) {
 	if got := MonthLabel(2025*12 + 6); got != "2025-07" {
 		t.Errorf("MonthLabel = %q", got)
 	}
-	if got := MonthPeriod(2025*12+6, baku); got.Label != "2025-07" || got.Kind != Month {
-		t.Errorf("MonthPeriod = %+v", got)
+	if got := calendarPeriod(Month, 2025*12+6, baku); got.Label != "2025-07" || got.Kind != Month {
+		t.Errorf("calendarPeriod(Month) = %+v", got)
 	}
 
 	tests := []struct {

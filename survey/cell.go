@@ -13,27 +13,47 @@ import (
 // DayCell is n, ΣR, ΣR², top-2 count per (day, agency, service, centre, channel).
 type DayCell struct {
 	bun.BaseModel `bun:"table:agg_day,alias:agg_day"`
-	Day           int     `bun:"day,pk"`
-	Agency        string  `bun:"agency_code,pk"`
-	Service       string  `bun:"service_code,pk"`
-	Center        string  `bun:"center_code,pk"`
-	Channel       string  `bun:"channel,pk"`
-	N             int64   `bun:"n"`
-	SumR          float64 `bun:"sum_r"`
-	SumR2         float64 `bun:"sum_r2"`
-	NTop2         int64   `bun:"n_top2"`
+	Day           int    `bun:"day,pk"`
+	Agency        string `bun:"agency_code,pk"`
+	Service       string `bun:"service_code,pk"`
+	Center        string `bun:"center_code,pk"`
+	Channel       string `bun:"channel,pk"`
+	cellSums
 }
 
 // MonthCell is the same per (month, agency): every non-custom period is a set of whole months.
 type MonthCell struct {
 	bun.BaseModel `bun:"table:agg_month,alias:agg_month"`
-	Month         int     `bun:"month,pk"`
-	Agency        string  `bun:"agency_code,pk"`
-	N             int64   `bun:"n"`
-	SumR          float64 `bun:"sum_r"`
-	SumR2         float64 `bun:"sum_r2"`
-	NTop2         int64   `bun:"n_top2"`
+	Month         int    `bun:"month,pk"`
+	Agency        string `bun:"agency_code,pk"`
+	cellSums
 }
+
+// cellSums are the additive sums of a day or month cell.
+type cellSums struct {
+	N     int64   `bun:"n"`
+	SumR  float64 `bun:"sum_r"`
+	SumR2 float64 `bun:"sum_r2"`
+	NTop2 int64   `bun:"n_top2"`
+}
+
+// Stats converts a cell into scoring's sums.
+func (c cellSums) Stats() scoring.Stats {
+	return scoring.Stats{N: c.N, SumR: c.SumR, SumR2: c.SumR2, NTop2: c.NTop2}
+}
+
+// add folds one response in with sign +1 (counted) or −1 (no longer counted).
+func (c *cellSums) add(sign int64, score float64, top2 bool) {
+	c.N += sign
+	c.SumR += float64(sign) * score
+	c.SumR2 += float64(sign) * score * score
+	if top2 {
+		c.NTop2 += sign
+	}
+}
+
+// negate turns the sums into their opposite.
+func (c *cellSums) negate() { c.N, c.SumR, c.SumR2, c.NTop2 = -c.N, -c.SumR, -c.SumR2, -c.NTop2 }
 
 // AnswerCell counts one answer value of one question per (day, agency, survey version).
 type AnswerCell struct {
@@ -45,16 +65,6 @@ type AnswerCell struct {
 	Question      string `bun:"question,pk"`
 	Value         int    `bun:"value,pk"`
 	N             int64  `bun:"n"`
-}
-
-// Stats converts a cell into scoring's sums.
-func (c DayCell) Stats() scoring.Stats {
-	return scoring.Stats{N: c.N, SumR: c.SumR, SumR2: c.SumR2, NTop2: c.NTop2}
-}
-
-// Stats converts a cell into scoring's sums.
-func (c MonthCell) Stats() scoring.Stats {
-	return scoring.Stats{N: c.N, SumR: c.SumR, SumR2: c.SumR2, NTop2: c.NTop2}
 }
 
 // AgencySums is one agency's sums over several cells. What Key is (a day key, a month index, a run of months,

@@ -3,31 +3,11 @@ package survey
 import (
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 )
-
-// encodeRow writes a stored response as one CSV record into rec (len(header)): the reference the export's
-// byte-level writer (exportRow) is tested against.
-func (cv *CatalogView) encodeRow(r *Response, loc *time.Location, rec []string) error {
-	rec[colID] = r.ID
-	rec[colSubmittedAt] = fromUnixMicro(r.SubmittedUS, loc).Format(time.RFC3339Nano) // sub-second digits only when present
-	rec[colAgency] = r.Agency
-	rec[colService] = r.Service
-	rec[colCenter] = r.Center
-	rec[colChannel] = r.Channel
-	rec[colSurvey] = r.Survey
-	rec[colSurveyVersion] = strconv.Itoa(r.SurveyVersion)
-	rec[colLang] = r.Lang
-	rec[colStatus] = r.Status
-	rec[colReason] = r.Reason
-	rec[colComment] = r.Comment
-	_, err := cv.answerCells(r.ID, r.Answers, rec[numFixedCols:], nil)
-	return err
-}
 
 // answerCells fills cells (one per question, catalog order) from stored answers JSON. pairs is scratch space,
 // returned for reuse.

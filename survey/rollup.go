@@ -18,20 +18,11 @@ import (
 // write transaction. Writers never touch a shared cell row, and several instances may roll up at once
 // (serialised by a lock). Reads never roll up themselves: they ask the store's roll-up goroutine (roller.go).
 
-// pendingRow is one pending change (sign +1: now counted, −1: no longer counted) with its response.
+// pendingRow is one pending change (sign +1: now counted, −1: no longer counted) with its response's
+// cellColumns.
 type pendingRow struct {
-	ID            int64   `bun:"id"`
-	Sign          int64   `bun:"sign"`
-	SubmittedUS   int64   `bun:"submitted_us"`
-	Agency        string  `bun:"agency_code"`
-	Service       string  `bun:"service_code"`
-	Center        string  `bun:"center_code"`
-	Channel       string  `bun:"channel"`
-	Survey        string  `bun:"survey_code"`
-	SurveyVersion int     `bun:"survey_version"`
-	Answers       string  `bun:"answers"`
-	Score         float64 `bun:"score"`
-	Top2          bool    `bun:"top2"`
+	id, sign int64
+	response Response
 }
 
 const rollupBatch = 5000
@@ -78,15 +69,15 @@ func (s *Store) rollupOnce(ctx context.Context) (int, error) {
 			return nil
 		}
 		deltas := newCellDeltas(s.loc)
-		for _, r := range rows {
-			deltas.add(r)
+		for i := range rows {
+			deltas.add(rows[i].sign, &rows[i].response)
 		}
 		if err := deltas.flush(ctx, tx); err != nil {
 			return err
 		}
 		ids := make([]int64, len(rows))
 		for i, r := range rows {
-			ids[i] = r.ID
+			ids[i] = r.id
 		}
 		if _, err := tx.NewDelete().Table("agg_pending").Where("id IN (?)", bun.List(ids)).Exec(ctx); err != nil {
 			return err
@@ -113,33 +104,11 @@ func newCellDeltas(loc *time.Location) *cellDeltas {
 func (c *cellDeltas) len() int { return len(c.days) + len(c.months) + len(c.answers) }
 
 // add folds one response in with sign +1 (counted) or −1 (no longer counted).
-func (c *cellDeltas) add(r pendingRow) {
+func (c *cellDeltas) add(sign int64, r *Response) {
 	t := fromUnixMicro(r.SubmittedUS, c.loc)
-	sign := float64(r.Sign)
-	top := int64(0)
-	if r.Top2 {
-		top = r.Sign
-	}
-	dk := DayCell{Day: scoring.DayKey(t, c.loc), Agency: r.Agency, Service: r.Service, Center: r.Center, Channel: r.Channel}
-	d := c.days[dk]
-	if d == nil {
-		d = &dk
-		c.days[dk] = d
-	}
-	d.N += r.Sign
-	d.SumR += sign * r.Score
-	d.SumR2 += sign * r.Score * r.Score
-	d.NTop2 += top
-	mk := MonthCell{Month: scoring.MonthIndex(t, c.loc), Agency: r.Agency}
-	m := c.months[mk]
-	if m == nil {
-		m = &mk
-		c.months[mk] = m
-	}
-	m.N += r.Sign
-	m.SumR += sign * r.Score
-	m.SumR2 += sign * r.Score * r.Score
-	m.NTop2 += top
+	day := scoring.DayKey(t, c.loc)
+	cellOf(c.days, DayCell{Day: day, Agency: r.Agency, Service: r.Service, Center: r.Center, Channel: r.Channel}).add(sign, r.Score, r.Top2)
+	cellOf(c.months, MonthCell{Month: scoring.MonthIndex(t, c.loc), Agency: r.Agency}).add(sign, r.Score, r.Top2)
 	pairs, ok := splitAnswers(r.Answers, c.pairs[:0])
 	c.pairs = pairs
 	if !ok {
@@ -157,14 +126,19 @@ func (c *cellDeltas) add(r pendingRow) {
 		if !scored {
 			continue // text answers are never scored
 		}
-		ak := AnswerCell{Day: dk.Day, Agency: r.Agency, Survey: r.Survey, SurveyVersion: r.SurveyVersion, Question: p.key, Value: iv}
-		a := c.answers[ak]
-		if a == nil {
-			a = &ak
-			c.answers[ak] = a
-		}
-		a.N += r.Sign
+		cellOf(c.answers, AnswerCell{Day: day, Agency: r.Agency, Survey: r.Survey, SurveyVersion: r.SurveyVersion, Question: p.key, Value: iv}).N += sign
 	}
+}
+
+// cellOf is the delta of key's cell in m, added at zero when there is none yet. The key is the cell itself
+// with its sums at zero.
+func cellOf[C comparable](m map[C]*C, key C) *C {
+	c := m[key]
+	if c == nil {
+		c = &key
+		m[key] = c
+	}
+	return c
 }
 
 // answerValue is the cell value of one stored answer (a JSON number or true/false); text and null are not
@@ -191,17 +165,16 @@ func (c *cellDeltas) addResponse(r *Response) {
 	if r.Status != StatusCounted {
 		return
 	}
-	c.add(pendingRow{Sign: 1, SubmittedUS: r.SubmittedUS, Agency: r.Agency, Service: r.Service, Center: r.Center,
-		Channel: r.Channel, Survey: r.Survey, SurveyVersion: r.SurveyVersion, Answers: r.Answers, Score: r.Score, Top2: r.Top2})
+	c.add(1, r)
 }
 
 // negate turns every delta into its opposite (to take rows back out).
 func (c *cellDeltas) negate() {
 	for _, d := range c.days {
-		d.N, d.SumR, d.SumR2, d.NTop2 = -d.N, -d.SumR, -d.SumR2, -d.NTop2
+		d.negate()
 	}
 	for _, m := range c.months {
-		m.N, m.SumR, m.SumR2, m.NTop2 = -m.N, -m.SumR, -m.SumR2, -m.NTop2
+		m.negate()
 	}
 	for _, a := range c.answers {
 		a.N = -a.N

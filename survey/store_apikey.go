@@ -21,35 +21,12 @@ func (s *Store) AddAPIKey(ctx context.Context, name string) (*APIKey, string, er
 
 // AuthAPIKey finds the live API key.
 func (s *Store) AuthAPIKey(ctx context.Context, key string) (*APIKey, error) {
-	if !strings.HasPrefix(key, apiKeyPrefix) {
-		return nil, Errorf(CodeUnauthorized, "", "unknown credential")
-	}
-	hash := HashSecret(key)
-	v, epoch, ok := s.cachedCred(ctx, hash)
-	if ok {
-		k := *v.(*APIKey)
-		return &k, nil
-	}
-	k := new(APIKey)
-	err := s.db.NewSelect().Model(k).Where("key_hash = ?", hash).Where("revoked_us IS NULL").Scan(ctx)
-	if isNoRows(err) {
-		return nil, Errorf(CodeUnauthorized, "", "unknown or revoked API key")
-	}
-	if err == nil {
-		c := *k
-		s.creds.put(hash, &c, epoch)
-	}
-	return k, err
+	return liveCredential[APIKey](ctx, s, key, apiKeyPrefix, "key_hash", "API key")
 }
 
 // ListAPIKeys returns every API key, newest first (revoked ones too, marked).
 func (s *Store) ListAPIKeys(ctx context.Context) ([]APIKey, error) {
-	var ks []APIKey
-	err := s.db.NewSelect().Model(&ks).OrderExpr("id DESC").Scan(ctx)
-	if isNoRows(err) {
-		err = nil
-	}
-	return ks, err
+	return allRows[APIKey](ctx, s.db, "id DESC")
 }
 
 // RevokeAPIKey revokes a key; revoking twice is a no-op.

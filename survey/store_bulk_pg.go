@@ -3,6 +3,7 @@ package survey
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/uptrace/bun"
@@ -98,22 +99,18 @@ var takenOutColumns = append(responseColumns.pick("status"), cellColumns...)
 
 // takeOutStored deletes the chunk's rows whose id is already stored and takes their cell deltas back out.
 func (c *copySink) takeOutStored(ctx context.Context) (int, error) {
-	rows, err := c.tx.QueryContext(ctx, "DELETE FROM import_rows i WHERE EXISTS (SELECT 1 FROM responses r WHERE r.id = i.id) RETURNING "+
-		takenOutColumns.scanned("i."))
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
+	q := "DELETE FROM import_rows i WHERE EXISTS (SELECT 1 FROM responses r WHERE r.id = i.id) RETURNING " + takenOutColumns.scanned("i.")
 	skipped := 0
-	for rows.Next() {
+	err := eachRow(ctx, c.tx, q, nil, func(rows *sql.Rows) error {
 		var r Response
 		if err := rows.Scan(takenOutColumns.pointers(&r)...); err != nil {
-			return 0, err
+			return err
 		}
 		c.skipped.addResponse(&r)
 		skipped++
-	}
-	return skipped, rows.Err()
+		return nil
+	})
+	return skipped, err
 }
 
 func (c *copySink) add(ctx context.Context, r *Response) error {

@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -101,19 +102,14 @@ func (b *sqliteSink) insert(ctx context.Context, chunk insertChunk) ([]string, e
 // remembers how to build them again.
 func (b *sqliteSink) dropIndexes(ctx context.Context) error {
 	var names, sqls []string
-	rows, err := b.tx.QueryContext(ctx, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'responses' AND sql IS NOT NULL")
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var name, sql string
-		if err := rows.Scan(&name, &sql); err != nil {
+	err := eachRow(ctx, b.tx, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'responses' AND sql IS NOT NULL", nil,
+		func(rows *sql.Rows) error {
+			var name, create string
+			err := rows.Scan(&name, &create)
+			names, sqls = append(names, name), append(sqls, create)
 			return err
-		}
-		names, sqls = append(names, name), append(sqls, sql)
-	}
-	if err := rows.Err(); err != nil {
+		})
+	if err != nil {
 		return err
 	}
 	for _, name := range names {

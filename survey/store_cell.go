@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,16 +41,11 @@ func anyPending(ctx context.Context, db bun.IDB) (bool, error) {
 
 // pendingBatch reads the oldest pending changes, up to limit, with the responses they concern.
 func pendingBatch(ctx context.Context, tx bun.Tx, limit int) ([]pendingRow, error) {
-	var rows []pendingRow
-	err := tx.NewSelect().TableExpr("agg_pending AS p").
-		Join("JOIN responses AS r ON r.seq = p.response_seq").
-		ColumnExpr("p.id, p.sign, r.submitted_us, r.agency_code, COALESCE(r.service_code, '') AS service_code").
-		ColumnExpr("COALESCE(r.center_code, '') AS center_code, r.channel, r.survey_code, r.survey_version, r.answers, r.score, r.top2").
-		OrderExpr("p.id").Limit(int64(limit)).Scan(ctx, &rows)
-	if isNoRows(err) {
-		err = nil
-	}
-	return rows, err
+	return collectRows(ctx, tx, `SELECT p.id, p.sign, `+cellColumns.scanned("r.")+` FROM agg_pending AS p
+		JOIN responses AS r ON r.seq = p.response_seq ORDER BY p.id LIMIT ?`, []any{limit},
+		func(rows *sql.Rows, p *pendingRow) error {
+			return rows.Scan(append([]any{&p.id, &p.sign}, cellColumns.pointers(&p.response)...)...)
+		})
 }
 
 // cellZone is the zone the cells were built in ("" before the first roll-up).
@@ -120,45 +116,24 @@ func (s *Store) RangeSums(ctx context.Context, ranges []DayRange) ([]AgencySums,
 
 // agencySums runs a query of (key, agency, n, Σr, Σr², n_top2) rows, leaving out sums of no responses.
 func (s *Store) agencySums(ctx context.Context, q string, args ...any) ([]AgencySums, error) {
-	rows, err := s.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []AgencySums
-	for rows.Next() {
-		var c AgencySums
+	sums, err := collectRows(ctx, s.db, q, args, func(rows *sql.Rows, c *AgencySums) error {
 		var sumR, sumR2 sql.NullFloat64
-		if err := rows.Scan(&c.Key, &c.Agency, &c.Stats.N, &sumR, &sumR2, &c.Stats.NTop2); err != nil {
-			return nil, err
-		}
+		err := rows.Scan(&c.Key, &c.Agency, &c.Stats.N, &sumR, &sumR2, &c.Stats.NTop2)
 		c.Stats.SumR, c.Stats.SumR2 = sumR.Float64, sumR2.Float64
-		if c.Stats.N > 0 {
-			out = append(out, c)
-		}
-	}
-	return out, rows.Err()
+		return err
+	})
+	return slices.DeleteFunc(sums, func(c AgencySums) bool { return c.Stats.N <= 0 }), err
 }
 
 // AttributeCells sums an agency's day cells in r per service, centre and channel in one scan, so a page
 // needing all three breakdowns reads the cells once instead of three times.
 func (s *Store) AttributeCells(ctx context.Context, agency string, r DayRange) ([]AttributeCell, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT service_code, center_code, channel, CAST(SUM(n) AS BIGINT), SUM(sum_r),
+	return collectRows(ctx, s.db, `SELECT service_code, center_code, channel, CAST(SUM(n) AS BIGINT), SUM(sum_r),
 		SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT) FROM agg_day WHERE agency_code = ? AND day >= ? AND day < ?
-		GROUP BY service_code, center_code, channel`, agency, r.From, r.To)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []AttributeCell
-	for rows.Next() {
-		var c AttributeCell
-		if err := rows.Scan(&c.Service, &c.Center, &c.Channel, &c.Stats.N, &c.Stats.SumR, &c.Stats.SumR2, &c.Stats.NTop2); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		GROUP BY service_code, center_code, channel`, []any{agency, r.From, r.To},
+		func(rows *sql.Rows, c *AttributeCell) error {
+			return rows.Scan(&c.Service, &c.Center, &c.Channel, &c.Stats.N, &c.Stats.SumR, &c.Stats.SumR2, &c.Stats.NTop2)
+		})
 }
 
 // AttributeCellsBy sums an agency's day cells in r per value of one attribute (AttrService, AttrCenter or
@@ -169,53 +144,35 @@ func (s *Store) AttributeCellsBy(ctx context.Context, agency string, r DayRange,
 	if !ok {
 		return nil, fmt.Errorf("attribute cells: no attribute %q", attr)
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT `+col+`, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT) FROM agg_day
+	cells, err := collectRows(ctx, s.db, `SELECT `+col+`, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT) FROM agg_day
 		WHERE agency_code = ? AND day >= ? AND day < ? AND `+col+` <> ''
-		GROUP BY `+col+` ORDER BY `+col, agency, r.From, r.To)
-	if err != nil {
-		return nil, err
+		GROUP BY `+col+` ORDER BY `+col, []any{agency, r.From, r.To},
+		func(rows *sql.Rows, c *AttributeCell) error {
+			key := attrOf(c, attr)
+			return rows.Scan(key, &c.Stats.N, &c.Stats.SumR, &c.Stats.SumR2, &c.Stats.NTop2)
+		})
+	return slices.DeleteFunc(cells, func(c AttributeCell) bool { return c.Stats.N <= 0 }), err
+}
+
+// attrOf is the field of c that holds attr (AttrService, AttrCenter, else the channel).
+func attrOf(c *AttributeCell, attr string) *string {
+	switch attr {
+	case AttrService:
+		return &c.Service
+	case AttrCenter:
+		return &c.Center
 	}
-	defer rows.Close()
-	var out []AttributeCell
-	for rows.Next() {
-		var c AttributeCell
-		var key string
-		if err := rows.Scan(&key, &c.Stats.N, &c.Stats.SumR, &c.Stats.SumR2, &c.Stats.NTop2); err != nil {
-			return nil, err
-		}
-		switch attr {
-		case AttrService:
-			c.Service = key
-		case AttrCenter:
-			c.Center = key
-		default:
-			c.Channel = key
-		}
-		if c.Stats.N > 0 {
-			out = append(out, c)
-		}
-	}
-	return out, rows.Err()
+	return &c.Channel
 }
 
 // AnswerCounts sums an agency's answer cells in r per survey version, question and value.
 func (s *Store) AnswerCounts(ctx context.Context, agency string, r DayRange) ([]AnswerCount, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT survey_code, survey_version, question, value, CAST(SUM(n) AS BIGINT) FROM agg_answer
+	return collectRows(ctx, s.db, `SELECT survey_code, survey_version, question, value, CAST(SUM(n) AS BIGINT) FROM agg_answer
 		WHERE agency_code = ? AND day >= ? AND day < ?
-		GROUP BY survey_code, survey_version, question, value`, agency, r.From, r.To)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []AnswerCount
-	for rows.Next() {
-		var c AnswerCount
-		if err := rows.Scan(&c.Survey, &c.SurveyVersion, &c.Question, &c.Value, &c.N); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		GROUP BY survey_code, survey_version, question, value`, []any{agency, r.From, r.To},
+		func(rows *sql.Rows, c *AnswerCount) error {
+			return rows.Scan(&c.Survey, &c.SurveyVersion, &c.Question, &c.Value, &c.N)
+		})
 }
 
 // eachCell streams the stored cells of one agency ("" = all) to the callbacks, table by table, in flat memory.
@@ -224,49 +181,39 @@ func eachCell(ctx context.Context, db bun.IDB, agency string, day func(DayCell),
 	if agency != "" {
 		where, args = " WHERE agency_code = ?", []any{agency}
 	}
-	stream := func(q string, scan func(*sql.Rows) error) error {
-		rows, err := db.QueryContext(ctx, q+where, args...)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			if err := scan(rows); err != nil {
-				return err
+	err := eachRow(ctx, db, `SELECT day, agency_code, service_code, center_code, channel, n, sum_r, sum_r2, n_top2 FROM agg_day`+where, args,
+		func(rows *sql.Rows) error {
+			var c DayCell
+			err := rows.Scan(&c.Day, &c.Agency, &c.Service, &c.Center, &c.Channel, &c.N, &c.SumR, &c.SumR2, &c.NTop2)
+			if err == nil {
+				day(c)
 			}
-		}
-		return rows.Err()
-	}
-	err := stream(`SELECT day, agency_code, service_code, center_code, channel, n, sum_r, sum_r2, n_top2 FROM agg_day`, func(rows *sql.Rows) error {
-		var c DayCell
-		err := rows.Scan(&c.Day, &c.Agency, &c.Service, &c.Center, &c.Channel, &c.N, &c.SumR, &c.SumR2, &c.NTop2)
-		if err == nil {
-			day(c)
-		}
-		return err
-	})
+			return err
+		})
 	if err != nil {
 		return err
 	}
-	err = stream(`SELECT month, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_month`, func(rows *sql.Rows) error {
-		var c MonthCell
-		err := rows.Scan(&c.Month, &c.Agency, &c.N, &c.SumR, &c.SumR2, &c.NTop2)
-		if err == nil {
-			month(c)
-		}
-		return err
-	})
+	err = eachRow(ctx, db, `SELECT month, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_month`+where, args,
+		func(rows *sql.Rows) error {
+			var c MonthCell
+			err := rows.Scan(&c.Month, &c.Agency, &c.N, &c.SumR, &c.SumR2, &c.NTop2)
+			if err == nil {
+				month(c)
+			}
+			return err
+		})
 	if err != nil {
 		return err
 	}
-	return stream(`SELECT day, agency_code, survey_code, survey_version, question, value, n FROM agg_answer`, func(rows *sql.Rows) error {
-		var c AnswerCell
-		err := rows.Scan(&c.Day, &c.Agency, &c.Survey, &c.SurveyVersion, &c.Question, &c.Value, &c.N)
-		if err == nil {
-			answer(c)
-		}
-		return err
-	})
+	return eachRow(ctx, db, `SELECT day, agency_code, survey_code, survey_version, question, value, n FROM agg_answer`+where, args,
+		func(rows *sql.Rows) error {
+			var c AnswerCell
+			err := rows.Scan(&c.Day, &c.Agency, &c.Survey, &c.SurveyVersion, &c.Question, &c.Value, &c.N)
+			if err == nil {
+				answer(c)
+			}
+			return err
+		})
 }
 
 // The figures' two inputs that are not cells: both read the responses, through indexes.
@@ -293,19 +240,16 @@ func (s *Store) ExcludedCounts(ctx context.Context, agency string, from, to time
 		q += ` AND agency_code = ?`
 		args = append(args, agency)
 	}
-	rows, err := s.db.QueryContext(ctx, q+` GROUP BY COALESCE(reason, '')`, args...)
+	out := map[string]int64{}
+	err := eachRow(ctx, s.db, q+` GROUP BY COALESCE(reason, '')`, args, func(rows *sql.Rows) error {
+		var reason string
+		var n int64
+		err := rows.Scan(&reason, &n)
+		out[reason] = n
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	out := map[string]int64{}
-	for rows.Next() {
-		var reason string
-		var n int64
-		if err := rows.Scan(&reason, &n); err != nil {
-			return nil, err
-		}
-		out[reason] = n
-	}
-	return out, rows.Err()
+	return out, nil
 }

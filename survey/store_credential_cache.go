@@ -2,8 +2,11 @@ package survey
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/uptrace/bun"
 )
 
 // Credential cache: a checked kiosk token or API key is trusted without asking the database again, which saves
@@ -87,4 +90,30 @@ func (s *Store) ForgetCredentials() {
 	// read again before anything cached is trusted.
 	s.creds.entries, s.creds.epoch, s.creds.epochAt = nil, "forgotten", time.Time{}
 	s.creds.mu.Unlock()
+}
+
+// liveCredential finds the unrevoked row of T (a kiosk or an API key) whose hashColumn holds the hash of
+// secret, through the cache. A secret without prefix, or of no live row, is unauthorized; what names the
+// credential in that error.
+func liveCredential[T any](ctx context.Context, s *Store, secret, prefix, hashColumn, what string) (*T, error) {
+	if !strings.HasPrefix(secret, prefix) {
+		return nil, Errorf(CodeUnauthorized, "", "unknown credential")
+	}
+	hash := HashSecret(secret)
+	v, epoch, ok := s.cachedCred(ctx, hash)
+	if ok {
+		c := *v.(*T)
+		return &c, nil
+	}
+	row := new(T)
+	err := s.db.NewSelect().Model(row).Where("? = ?", bun.Ident(hashColumn), hash).Where("revoked_us IS NULL").Scan(ctx)
+	if isNoRows(err) {
+		return nil, Errorf(CodeUnauthorized, "", "unknown or revoked %s", what)
+	}
+	if err != nil {
+		return nil, err
+	}
+	c := *row
+	s.creds.put(hash, &c, epoch)
+	return row, nil
 }

@@ -100,29 +100,25 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64,
 	} else {
 		query += " ORDER BY submitted_us, seq"
 	}
-	rows, err := db.QueryContext(ctx, query, args...)
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
 	var n int64
 	var r exportRow
-	for rows.Next() {
+	err = eachRow(ctx, db, query, args, func(rows *sql.Rows) error {
 		if err := rows.Scan(&r.ID, &r.SubmittedUS, &r.Fixed, &r.Comment, &r.Answers); err != nil {
-			return n, err
+			return err
 		}
 		if err := out.row(&r); err != nil {
-			return n, err
+			return err
 		}
 		n++
 		if len(out.buf) >= 64<<10 {
 			if _, err := w.Write(out.buf); err != nil {
-				return n, err
+				return err
 			}
 			out.buf = out.buf[:0]
 		}
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return n, err
 	}
 	_, err = w.Write(out.buf)

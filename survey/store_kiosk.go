@@ -31,25 +31,7 @@ func (s *Store) AddKiosk(ctx context.Context, center, name, agency string) (*Kio
 
 // AuthKiosk finds the live kiosk holding token.
 func (s *Store) AuthKiosk(ctx context.Context, token string) (*Kiosk, error) {
-	if !strings.HasPrefix(token, kioskPrefix) {
-		return nil, Errorf(CodeUnauthorized, "", "unknown credential")
-	}
-	hash := HashSecret(token)
-	v, epoch, ok := s.cachedCred(ctx, hash)
-	if ok {
-		k := *v.(*Kiosk)
-		return &k, nil
-	}
-	k := new(Kiosk)
-	err := s.db.NewSelect().Model(k).Where("token_hash = ?", hash).Where("revoked_us IS NULL").Scan(ctx)
-	if isNoRows(err) {
-		return nil, Errorf(CodeUnauthorized, "", "unknown or revoked kiosk token")
-	}
-	if err == nil {
-		c := *k
-		s.creds.put(hash, &c, epoch)
-	}
-	return k, err
+	return liveCredential[Kiosk](ctx, s, token, kioskPrefix, "token_hash", "kiosk token")
 }
 
 // NewPairingCode issues a one-time enrolment code for a live kiosk, replacing any earlier unused code.
@@ -135,22 +117,12 @@ func (s *Store) Heartbeat(ctx context.Context, kioskID int64, version string, qu
 
 // ListKiosks returns every kiosk, revoked ones included, by id (for the admin pages).
 func (s *Store) ListKiosks(ctx context.Context) ([]Kiosk, error) {
-	var ks []Kiosk
-	err := s.db.NewSelect().Model(&ks).OrderExpr("id").Scan(ctx)
-	if isNoRows(err) {
-		err = nil
-	}
-	return ks, err
+	return allRows[Kiosk](ctx, s.db, "id")
 }
 
 // KioskByID returns one kiosk, revoked or not.
 func (s *Store) KioskByID(ctx context.Context, id int64) (*Kiosk, error) {
-	k := new(Kiosk)
-	err := s.db.NewSelect().Model(k).Where("id = ?", id).Scan(ctx)
-	if isNoRows(err) {
-		return nil, Errorf(CodeNotFound, "kiosk", "no kiosk with id %d", id)
-	}
-	return k, err
+	return rowByID[Kiosk](ctx, s.db, id, Errorf(CodeNotFound, "kiosk", "no kiosk with id %d", id))
 }
 
 // RevokeKiosk stops a kiosk's token and any pending enrolment code at once. Revoking twice is fine.

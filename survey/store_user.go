@@ -45,22 +45,12 @@ func (s *Store) AddUser(ctx context.Context, email, password, role, agency strin
 
 // ListUsers returns every user by email.
 func (s *Store) ListUsers(ctx context.Context) ([]User, error) {
-	var users []User
-	err := s.db.NewSelect().Model(&users).OrderExpr("email").Scan(ctx)
-	if isNoRows(err) {
-		err = nil
-	}
-	return users, err
+	return allRows[User](ctx, s.db, "email")
 }
 
 // UserByID returns one user.
 func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
-	u := new(User)
-	err := s.db.NewSelect().Model(u).Where("id = ?", id).Scan(ctx)
-	if isNoRows(err) {
-		return nil, Errorf(CodeNotFound, "", "no such user")
-	}
-	return u, err
+	return rowByID[User](ctx, s.db, id, Errorf(CodeNotFound, "", "no such user"))
 }
 
 // UpdateUser applies u to the user. Any change of role, agency, password or a disabling ends the user's

@@ -130,12 +130,7 @@ var responseCols = cellColumns.scanned("r.")
 
 // streamResponses adds sign × every selected response to c, row by row (flat memory in the rows).
 func (s *Store) streamResponses(ctx context.Context, tx bun.Tx, c *cellSet, query string, args ...any) error {
-	rows, err := tx.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return eachRow(ctx, tx, query, args, func(rows *sql.Rows) error {
 		var (
 			sign, submitted, version                        int64
 			agency, service, center, channel, code, answers string
@@ -173,8 +168,8 @@ func (s *Store) streamResponses(ctx context.Context, tx bun.Tx, c *cellSet, quer
 			}
 			bump(c.answer, verifyAnswerKey{day, agency, code, version, q, value}, sign, 0, false, false)
 		}
-	}
-	return rows.Err()
+		return nil
+	})
 }
 
 // readCells adds the stored cells to c.

@@ -107,16 +107,22 @@ var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request
 // page sends a request as a browser would: an optional session cookie, an optional form, no redirects.
 func (e *testEnv) page(t testing.TB, method, path, cookie string, form url.Values, hdr ...string) testResponse {
 	t.Helper()
-	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
+	if form == nil {
+		return e.send(t, method, path, cookie, "", nil, hdr...)
 	}
+	return e.send(t, method, path, cookie, "application/x-www-form-urlencoded", strings.NewReader(form.Encode()), hdr...)
+}
+
+// send sends one request without following redirects: body of contentType (none for ""), an optional session
+// cookie, and extra headers as name, value pairs.
+func (e *testEnv) send(t testing.TB, method, path, cookie, contentType string, body io.Reader, hdr ...string) testResponse {
+	t.Helper()
 	req, err := http.NewRequest(method, e.URL+path, body)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
 	}
 	if cookie != "" {
 		req.AddCookie(&http.Cookie{Name: "qiymet_session", Value: cookie})

@@ -126,6 +126,20 @@ func (s *Server) allowCredential(w http.ResponseWriter, r *http.Request, c surve
 	return ok
 }
 
+// admitBearer reads the bearer credential, refuses it with refuse's error (refuse may be nil), and applies its
+// rate limit. It reports whether the handler may go on; otherwise it has answered.
+func (s *Server) admitBearer(w http.ResponseWriter, r *http.Request, refuse func(survey.Credential) error) (survey.Credential, bool) {
+	cred, err := s.bearer(r)
+	if err == nil && refuse != nil {
+		err = refuse(cred)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return cred, false
+	}
+	return cred, s.allowCredential(w, r, cred)
+}
+
 // submitterFunc handles a submission; cred is zero when the request carries no Authorization header.
 type submitterFunc func(w http.ResponseWriter, r *http.Request, cred survey.Credential)
 
@@ -133,15 +147,9 @@ type submitterFunc func(w http.ResponseWriter, r *http.Request, cred survey.Cred
 // carry a visit's token in its body, which the handler checks once the body is read.
 func (s *Server) withSubmitter(h submitterFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cred, err := s.bearer(r)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
+		if cred, ok := s.admitBearer(w, r, nil); ok {
+			h(w, r, cred)
 		}
-		if !s.allowCredential(w, r, cred) {
-			return
-		}
-		h(w, r, cred)
 	})
 }
 
@@ -153,18 +161,15 @@ type readerFunc func(w http.ResponseWriter, r *http.Request, p *Principal)
 func (s *Server) withReader(h readerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Header.Get("Authorization") != "" {
-			cred, err := s.bearer(r)
-			if err == nil && cred.Kiosk != nil {
-				err = survey.Errorf(survey.CodeForbidden, "", "a kiosk token can only submit responses")
+			cred, ok := s.admitBearer(w, r, func(c survey.Credential) error {
+				if c.Kiosk != nil {
+					return survey.Errorf(survey.CodeForbidden, "", "a kiosk token can only submit responses")
+				}
+				return nil
+			})
+			if ok {
+				h(w, r, &Principal{APIKey: cred.APIKey})
 			}
-			if err != nil {
-				s.writeError(w, r, err)
-				return
-			}
-			if !s.allowCredential(w, r, cred) {
-				return
-			}
-			h(w, r, &Principal{APIKey: cred.APIKey})
 			return
 		}
 		p, err := s.sessionPrincipal(r)
@@ -182,42 +187,36 @@ func (s *Server) withReader(h readerFunc) http.Handler {
 // withAPIKey accepts a live API key only: nothing (or a session) is unauthorized, a kiosk token forbidden.
 func (s *Server) withAPIKey(h func(w http.ResponseWriter, r *http.Request, key *survey.APIKey)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cred, err := s.bearer(r)
-		if err == nil && cred.APIKey == nil {
-			err = survey.Errorf(survey.CodeUnauthorized, "", "an API key is required")
-			if cred.Kiosk != nil {
-				err = survey.Errorf(survey.CodeForbidden, "", "a kiosk token cannot do this")
+		cred, ok := s.admitBearer(w, r, func(c survey.Credential) error {
+			switch {
+			case c.APIKey != nil:
+				return nil
+			case c.Kiosk != nil:
+				return survey.Errorf(survey.CodeForbidden, "", "a kiosk token cannot do this")
 			}
+			return survey.Errorf(survey.CodeUnauthorized, "", "an API key is required")
+		})
+		if ok {
+			h(w, r, cred.APIKey)
 		}
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		if !s.allowCredential(w, r, cred) {
-			return
-		}
-		h(w, r, cred.APIKey)
 	})
 }
 
 // withKiosk accepts a live kiosk device token only: nothing is unauthorized, an API key forbidden.
 func (s *Server) withKiosk(h func(w http.ResponseWriter, r *http.Request, k *survey.Kiosk)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		cred, err := s.bearer(r)
-		if err == nil && cred.Kiosk == nil {
-			err = survey.Errorf(survey.CodeUnauthorized, "", "a kiosk device token is required")
-			if cred.APIKey != nil {
-				err = survey.Errorf(survey.CodeForbidden, "", "only a kiosk device token can do this")
+		cred, ok := s.admitBearer(w, r, func(c survey.Credential) error {
+			switch {
+			case c.Kiosk != nil:
+				return nil
+			case c.APIKey != nil:
+				return survey.Errorf(survey.CodeForbidden, "", "only a kiosk device token can do this")
 			}
+			return survey.Errorf(survey.CodeUnauthorized, "", "a kiosk device token is required")
+		})
+		if ok {
+			h(w, r, cred.Kiosk)
 		}
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		if !s.allowCredential(w, r, cred) {
-			return
-		}
-		h(w, r, cred.Kiosk)
 	})
 }
 

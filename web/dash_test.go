@@ -348,27 +348,3 @@ func TestAdminPages(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-// Every dashboard message exists in az, en and ru with the same format verbs, so no language shows a key
-// or a "%!d(MISSING)".
-func TestDashboardMessages(t *testing.T) {
-	verbs := regexp.MustCompile(`%[-+#0-9.]*[a-zA-Z]`)
-	n := 0
-	for _, k := range i18n.Keys() {
-		if !strings.HasPrefix(k, "dash.") {
-			continue
-		}
-		n++
-		m, _ := i18n.Lookup(k)
-		if m.AZ == "" || m.EN == "" || m.RU == "" {
-			t.Errorf("%s: a language is missing: %+v", k, m)
-		}
-		az, en, ru := verbs.FindAllString(m.AZ, -1), verbs.FindAllString(m.EN, -1), verbs.FindAllString(m.RU, -1)
-		if strings.Join(az, " ") != strings.Join(en, " ") || strings.Join(en, " ") != strings.Join(ru, " ") {
-			t.Errorf("%s: format verbs differ: %v %v %v", k, az, en, ru)
-		}
-	}
-	if n < 100 {
-		t.Fatalf("only %d dashboard messages", n)
-	}
-}

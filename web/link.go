@@ -183,12 +183,7 @@ func (s *Server) linkPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := r.PathValue("token")
-	inv, err := s.store.InvitationByToken(r.Context(), token)
-	if err != nil {
-		s.linkErrorPage(w, r, lang, token, err)
-		return
-	}
-	v, err := s.linkFormView(r, lang, token, inv)
+	v, err := s.linkFormView(r, lang, token)
 	if err != nil {
 		s.linkErrorPage(w, r, lang, token, err)
 		return
@@ -196,8 +191,12 @@ func (s *Server) linkPage(w http.ResponseWriter, r *http.Request) {
 	s.renderLink(w, v, http.StatusOK)
 }
 
-// linkFormView builds the rating form of an invitation.
-func (s *Server) linkFormView(r *http.Request, lang, token string, inv *survey.Invitation) (*linkView, error) {
+// linkFormView builds the rating form of the invitation of token.
+func (s *Server) linkFormView(r *http.Request, lang, token string) (*linkView, error) {
+	inv, err := s.store.InvitationByToken(r.Context(), token)
+	if err != nil {
+		return nil, err
+	}
 	cv, err := s.store.CatalogView(r.Context())
 	if err != nil {
 		return nil, err
@@ -273,12 +272,7 @@ func (s *Server) linkSubmit(w http.ResponseWriter, r *http.Request) {
 	if l := r.PostForm.Get("lang"); locale.Valid(l) {
 		lang = l
 	}
-	inv, err := s.store.InvitationByToken(r.Context(), token)
-	if err != nil {
-		s.linkErrorPage(w, r, lang, token, err)
-		return
-	}
-	v, err := s.linkFormView(r, lang, token, inv)
+	v, err := s.linkFormView(r, lang, token)
 	if err != nil {
 		s.linkErrorPage(w, r, lang, token, err)
 		return

@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"sort"
@@ -283,24 +282,7 @@ func call(t *testing.T, e *dashEnv, method, path, who string, sessions map[strin
 		return e.page(t, method, path, cookie, b, hdr...)
 	default:
 		raw, _ := json.Marshal(b)
-		req, err := http.NewRequest(method, e.URL+path, strings.NewReader(string(raw)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Content-Type", "application/json")
-		if cookie != "" {
-			req.AddCookie(&http.Cookie{Name: "qiymet_session", Value: cookie})
-		}
-		for i := 0; i+1 < len(hdr); i += 2 {
-			req.Header.Set(hdr[i], hdr[i+1])
-		}
-		resp, err := noRedirect.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		raw, _ = io.ReadAll(resp.Body)
-		return testResponse{Status: resp.StatusCode, Header: resp.Header, Body: raw}
+		return e.send(t, method, path, cookie, "application/json", strings.NewReader(string(raw)), hdr...)
 	}
 }
 

@@ -61,36 +61,6 @@ func (c *coverage) has(r rune) bool {
 	return c[r/64]&(1<<(uint(r)%64)) != 0
 }
 
-// MissingGlyphs returns the distinct runes of s (after NFC normalisation) for
-// which the embedded fonts have no glyph, in order of first appearance. Spaces
-// and line breaks are not reported. Use it to check catalog names before
-// they reach a report; Write itself replaces such runes (see sanitize).
-func MissingGlyphs(s string) []rune {
-	c, err := loadCoverage()
-	if err != nil {
-		return []rune(s)
-	}
-	var missing []rune
-	for _, r := range norm.NFC.String(s) {
-		if r == '\n' || r == '\t' || c.has(r) {
-			continue
-		}
-		if !containsRune(missing, r) {
-			missing = append(missing, r)
-		}
-	}
-	return missing
-}
-
-func containsRune(rs []rune, r rune) bool {
-	for _, x := range rs {
-		if x == r {
-			return true
-		}
-	}
-	return false
-}
-
 // fallbacks replace common typographic characters that Noto Sans lacks, and
 // drop invisible ones that would otherwise be drawn (a soft hyphen has a
 // visible glyph) or have none.

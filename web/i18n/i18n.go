@@ -66,14 +66,6 @@ func Keys() []string {
 	return keys
 }
 
-// Lookup returns the raw message.
-func Lookup(key string) (Text, bool) {
-	mu.RLock()
-	defer mu.RUnlock()
-	m, ok := messages[key]
-	return m, ok
-}
-
 // matcher knows the supported languages in the order of locale.Langs.
 var matcher = func() language.Matcher {
 	tags := make([]language.Tag, len(locale.Langs))

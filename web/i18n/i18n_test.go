@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -9,10 +10,31 @@ import (
 // Every registered message must exist in all three languages.
 func TestEveryMessageHasThreeLanguages(t *testing.T) {
 	for _, k := range Keys() {
-		m, _ := Lookup(k)
+		m := messages[k]
 		if strings.TrimSpace(m.AZ) == "" || strings.TrimSpace(m.EN) == "" || strings.TrimSpace(m.RU) == "" {
 			t.Errorf("message %q lacks a language: %+v", k, m)
 		}
+	}
+}
+
+// Every dashboard message has the same format verbs in az, en and ru, so no language shows a
+// "%!d(MISSING)" (that each has all three is TestEveryMessageHasThreeLanguages).
+func TestDashboardMessages(t *testing.T) {
+	verbs := regexp.MustCompile(`%[-+#0-9.]*[a-zA-Z]`)
+	n := 0
+	for _, k := range Keys() {
+		if !strings.HasPrefix(k, "dash.") {
+			continue
+		}
+		n++
+		m := messages[k]
+		az, en, ru := verbs.FindAllString(m.AZ, -1), verbs.FindAllString(m.EN, -1), verbs.FindAllString(m.RU, -1)
+		if strings.Join(az, " ") != strings.Join(en, " ") || strings.Join(en, " ") != strings.Join(ru, " ") {
+			t.Errorf("%s: format verbs differ: %v %v %v", k, az, en, ru)
+		}
+	}
+	if n < 100 {
+		t.Fatalf("only %d dashboard messages", n)
 	}
 }
 
