@@ -280,7 +280,7 @@ func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, mont
 }
 
 // cellBatchRows cells go into one prepared SQLite upsert (batchedInsert).
-const cellBatchRows = 16
+const cellBatchRows = 32
 
 // upsertCellsSQLite adds the sorted deltas on SQLite with prepared statements of cellBatchRows cells.
 func upsertCellsSQLite(ctx context.Context, tx bun.Tx, days []*DayCell, months []*MonthCell, answers []*AnswerCell) error {
