@@ -12,6 +12,7 @@ import (
 
 	"github.com/qiymet/qiymet/scoring"
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 )
 
 // The roll-up folds the pending changes of counted responses into the cells (cell.go) in batches, in a
@@ -220,6 +221,9 @@ func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, mont
 		return cmp.Or(cmp.Compare(a.Agency, b.Agency), cmp.Compare(a.Day, b.Day), cmp.Compare(a.Survey, b.Survey),
 			cmp.Compare(a.SurveyVersion, b.SurveyVersion), cmp.Compare(a.Question, b.Question), cmp.Compare(a.Value, b.Value))
 	})
+	if tx.Dialect().Name() == dialect.SQLite {
+		return upsertCellsSQLite(ctx, tx, dl, ml, al)
+	}
 	const chunk = 500
 	sums := "n = %[1]s.n + EXCLUDED.n, sum_r = %[1]s.sum_r + EXCLUDED.sum_r, sum_r2 = %[1]s.sum_r2 + EXCLUDED.sum_r2, n_top2 = %[1]s.n_top2 + EXCLUDED.n_top2"
 	for i := 0; i < len(dl); i += chunk {
@@ -246,6 +250,56 @@ func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, mont
 		}
 	}
 	return nil
+}
+
+// cellBatchRows cells go into one prepared SQLite upsert (batchedInsert).
+const cellBatchRows = 32
+
+// upsertCellsSQLite adds the sorted deltas on SQLite with prepared statements of cellBatchRows cells.
+func upsertCellsSQLite(ctx context.Context, tx bun.Tx, days []*DayCell, months []*MonthCell, answers []*AnswerCell) error {
+	const sums = " DO UPDATE SET n = n + excluded.n, sum_r = sum_r + excluded.sum_r, sum_r2 = sum_r2 + excluded.sum_r2, n_top2 = n_top2 + excluded.n_top2"
+	err := upsertBatched(ctx, tx, days, "INSERT INTO agg_day (day, agency_code, service_code, center_code, channel, n, sum_r, sum_r2, n_top2) VALUES ",
+		" ON CONFLICT (agency_code, day, service_code, center_code, channel)"+sums,
+		func(args []any, d *DayCell) []any {
+			return append(args, int64(d.Day), d.Agency, d.Service, d.Center, d.Channel, d.N, d.SumR, d.SumR2, d.NTop2)
+		})
+	if err != nil {
+		return err
+	}
+	err = upsertBatched(ctx, tx, months, "INSERT INTO agg_month (month, agency_code, n, sum_r, sum_r2, n_top2) VALUES ",
+		" ON CONFLICT (month, agency_code)"+sums,
+		func(args []any, m *MonthCell) []any {
+			return append(args, int64(m.Month), m.Agency, m.N, m.SumR, m.SumR2, m.NTop2)
+		})
+	if err != nil {
+		return err
+	}
+	return upsertBatched(ctx, tx, answers, "INSERT INTO agg_answer (day, agency_code, survey_code, survey_version, question, value, n) VALUES ",
+		" ON CONFLICT (agency_code, day, survey_code, survey_version, question, value) DO UPDATE SET n = n + excluded.n",
+		func(args []any, a *AnswerCell) []any {
+			return append(args, int64(a.Day), a.Agency, a.Survey, int64(a.SurveyVersion), a.Question, int64(a.Value), a.N)
+		})
+}
+
+// upsertBatched runs head … tail over cells, cellBatchRows a statement; values appends one cell's values.
+func upsertBatched[C any](ctx context.Context, tx bun.Tx, cells []C, head, tail string, values func([]any, C) []any) error {
+	if len(cells) == 0 {
+		return nil
+	}
+	width := len(values(nil, cells[0]))
+	ins := newBatchedInsert(tx.Tx, head, width, tail)
+	defer ins.close()
+	args := make([]any, 0, cellBatchRows*width)
+	for from := 0; from < len(cells); from += cellBatchRows {
+		args = args[:0]
+		for _, c := range cells[from:min(from+cellBatchRows, len(cells))] {
+			args = values(args, c)
+		}
+		if _, err := ins.exec(ctx, args); err != nil {
+			return err
+		}
+	}
+	return ins.close()
 }
 
 // checkCellZone rebuilds the cells when QIYMET_TIMEZONE changed since they were built: days and months

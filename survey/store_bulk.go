@@ -75,7 +75,7 @@ func (s *Store) bulkTx(ctx context.Context, fill func(sink bulkSink, stored *cel
 			return 0, err
 		}
 	} else {
-		if sink, err = newSQLiteSink(ctx, tx, s.db.QueryGen(), skipped); err != nil {
+		if sink, err = newSQLiteSink(ctx, tx, skipped); err != nil {
 			return 0, err
 		}
 	}

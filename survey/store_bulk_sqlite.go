@@ -4,19 +4,20 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
+	"reflect"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/schema"
 )
 
-// insertChunkRows rows go into one SQLite multi-row INSERT: big enough to amortise statements, small enough for
-// SQLite's statement limits.
-const insertChunkRows = 500
+// insertChunkRows rows are handed to the storing goroutine at a time; each chunk is inserted by statements
+// of sqliteBatchRows rows (batchedInsert).
+const (
+	insertChunkRows = 500
+	sqliteBatchRows = 16
+)
 
-// sqliteSink is SQLite's: a goroutine inserts the previous chunk while the caller prepares the next (and
-// formats its statement), so the caller's CPU work overlaps the database's. bun's inlined INSERT is used
-// because modernc binds thousands of parameters slowly (measured 3×).
+// sqliteSink is SQLite's: a goroutine inserts the previous chunk while the caller gathers the next one's
+// values, so the caller's CPU work overlaps the database's.
 //
 // Once a write has stored as many rows as the table held when it began (and at least rebuildAfter), it drops
 // the table's secondary indexes for the rest of the transaction and builds them again, sorted, at the end:
@@ -24,49 +25,104 @@ const insertChunkRows = 500
 // write transaction, so readers never see the table without them.
 type sqliteSink struct {
 	tx       bun.Tx
-	gen      schema.QueryGen
+	insert   *batchedInsert
 	skipped  *cellDeltas
 	pending  []*Response // rows of the next chunk
 	storer   *storer[insertChunk]
 	n        int64
+	lastSeq  int64    // the highest seq stored so far
 	existing int64    // rows in the table when the write began (about)
 	dropped  bool     // the secondary indexes are dropped …
 	rebuild  []string // … and these CREATE INDEX statements build them again
 }
 
 type insertChunk struct {
-	rows  []*Response
-	query string
+	rows []*Response
+	args []any // the rows' values, len(responseColumns) a row
 }
 
 // rebuildAfter is the least number of rows a write stores before it may switch to rebuilding indexes (a
 // variable for tests).
 var rebuildAfter int64 = 50_000
 
-func newSQLiteSink(ctx context.Context, tx bun.Tx, gen schema.QueryGen, skipped *cellDeltas) (*sqliteSink, error) {
-	b := &sqliteSink{tx: tx, gen: gen, skipped: skipped}
+// newSQLiteSink starts the sink. Its statements are INSERT OR IGNORE, not ON CONFLICT (id) DO NOTHING: with
+// no constraint able to abort the statement, SQLite keeps no statement journal, which otherwise copies every
+// page the statement touches. The rows are validated, so the only constraint they can meet is the unique id;
+// one they met anyway would count as skipped, not vanish.
+func newSQLiteSink(ctx context.Context, tx bun.Tx, skipped *cellDeltas) (*sqliteSink, error) {
+	head := "INSERT OR IGNORE INTO responses (" + responseColumns.sql("") + ") VALUES "
+	b := &sqliteSink{tx: tx, skipped: skipped, insert: newBatchedInsert(tx.Tx, head, len(responseColumns), "")}
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM responses").Scan(&b.existing); err != nil {
 		return nil, err
 	}
+	b.lastSeq = b.existing
 	b.storer = startStorer(2, b.store)
 	return b, nil
 }
 
-// store inserts one chunk and takes the cell deltas of its rows that were not stored back out.
+// store inserts one chunk, a batch at a time, and takes the cell deltas of its rows that were not stored
+// back out.
 func (b *sqliteSink) store(chunk insertChunk) error {
 	ctx := context.Background()
-	ids, err := b.insert(ctx, chunk)
-	if err == nil && !b.dropped && b.n >= max(b.existing, rebuildAfter) {
-		err = b.dropIndexes(ctx)
+	width := len(responseColumns)
+	for from := 0; from < len(chunk.rows); from += sqliteBatchRows {
+		to := min(from+sqliteBatchRows, len(chunk.rows))
+		if err := b.storeBatch(ctx, chunk.rows[from:to], chunk.args[from*width:to*width]); err != nil {
+			return err
+		}
 	}
-	if err != nil || len(ids) == len(chunk.rows) {
+	if !b.dropped && b.n >= max(b.existing, rebuildAfter) {
+		return b.dropIndexes(ctx)
+	}
+	return nil
+}
+
+func (b *sqliteSink) storeBatch(ctx context.Context, rows []*Response, args []any) error {
+	res, err := b.insert.exec(ctx, args)
+	if err != nil {
 		return err
 	}
-	fresh := make(map[string]bool, len(ids))
-	for _, id := range ids {
+	stored, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	b.n += stored
+	if stored == 0 {
+		for _, r := range rows {
+			b.skipped.addResponse(r)
+		}
+		return nil
+	}
+	since := b.lastSeq
+	if b.lastSeq, err = res.LastInsertId(); err != nil {
+		return err
+	}
+	if stored == int64(len(rows)) {
+		return nil
+	}
+	return b.takeOutSkipped(ctx, rows, since)
+}
+
+// takeOutSkipped finds which of rows the batch just inserted (those after seq since: seq only grows, and
+// the transaction is the only writer) and takes the others' cell deltas back out.
+func (b *sqliteSink) takeOutSkipped(ctx context.Context, rows []*Response, since int64) error {
+	res, err := b.tx.QueryContext(ctx, "SELECT id FROM responses WHERE seq > ?", since)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	fresh := make(map[string]bool, len(rows))
+	for res.Next() {
+		var id string
+		if err := res.Scan(&id); err != nil {
+			return err
+		}
 		fresh[id] = true
 	}
-	for _, r := range chunk.rows {
+	if err := res.Err(); err != nil {
+		return err
+	}
+	for _, r := range rows {
 		if fresh[r.ID] {
 			delete(fresh, r.ID) // the first row with an id is the one stored
 		} else {
@@ -74,28 +130,6 @@ func (b *sqliteSink) store(chunk insertChunk) error {
 		}
 	}
 	return nil
-}
-
-// insert runs one chunk's INSERT OR IGNORE … RETURNING id. OR IGNORE, not ON CONFLICT (id) DO NOTHING: with
-// no constraint able to abort the statement, SQLite keeps no statement journal, which otherwise copies every
-// page the statement touches (the random-id index touches many). The rows are validated, so the only
-// constraint they can meet is the unique id; one they met anyway would count as skipped, not vanish.
-func (b *sqliteSink) insert(ctx context.Context, chunk insertChunk) ([]string, error) {
-	res, err := b.tx.QueryContext(ctx, chunk.query)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Close()
-	ids := make([]string, 0, len(chunk.rows))
-	for res.Next() {
-		var id string
-		if err := res.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	b.n += int64(len(ids))
-	return ids, res.Err()
 }
 
 // dropIndexes drops the secondary indexes of responses (the unique id index stays: OR IGNORE needs it) and
@@ -130,19 +164,33 @@ func (b *sqliteSink) add(ctx context.Context, r *Response) error {
 }
 
 func (b *sqliteSink) send(ctx context.Context) error {
-	q, err := b.tx.NewInsert().Model(&b.pending).ExcludeColumn("seq").Returning("id").AppendQuery(b.gen, nil)
-	if err != nil {
-		return err
+	args := make([]any, 0, len(b.pending)*len(responseColumns))
+	for _, r := range b.pending {
+		args = appendResponseValues(args, r)
 	}
-	query, ok := strings.CutPrefix(string(q), "INSERT INTO ")
-	if !ok {
-		return fmt.Errorf("bulk write: unexpected statement %.40q", q)
-	}
-	if err := b.storer.put(ctx, insertChunk{rows: b.pending, query: "INSERT OR IGNORE INTO " + query}); err != nil {
+	if err := b.storer.put(ctx, insertChunk{rows: b.pending, args: args}); err != nil {
 		return err
 	}
 	b.pending = make([]*Response, 0, insertChunkRows)
 	return nil
+}
+
+// appendResponseValues appends r's values in responseColumns order as database/sql binds them: nil (NULL)
+// for the zero value of a nullable column, int64 for an int.
+func appendResponseValues(args []any, r *Response) []any {
+	v := reflect.ValueOf(r).Elem()
+	for _, c := range responseColumns {
+		f := v.Field(c.field)
+		switch {
+		case c.nullZero && f.IsZero():
+			args = append(args, nil)
+		case f.Kind() == reflect.Int:
+			args = append(args, f.Int())
+		default:
+			args = append(args, f.Interface())
+		}
+	}
+	return args
 }
 
 func (b *sqliteSink) finish(ctx context.Context) (int64, error) {
@@ -150,7 +198,11 @@ func (b *sqliteSink) finish(ctx context.Context) (int64, error) {
 	if len(b.pending) > 0 {
 		err = b.send(ctx)
 	}
-	if serr := b.storer.wait(); serr != nil {
+	serr := b.storer.wait()
+	if cerr := b.insert.close(); serr == nil {
+		serr = cerr
+	}
+	if serr != nil {
 		return 0, serr
 	}
 	if err != nil {
@@ -164,4 +216,8 @@ func (b *sqliteSink) finish(ctx context.Context) (int64, error) {
 	return b.n, nil
 }
 
-func (b *sqliteSink) abort() error { return b.storer.wait() }
+func (b *sqliteSink) abort() error {
+	err := b.storer.wait()
+	b.insert.close()
+	return err
+}
