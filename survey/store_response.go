@@ -118,3 +118,9 @@ func (s *Store) SetStatus(ctx context.Context, id, status, reason string) error 
 	}
 	return nil
 }
+
+// ResponseCount is the number of stored responses, counted or not.
+func (s *Store) ResponseCount(ctx context.Context) (int64, error) {
+	n, err := s.db.NewSelect().Table("responses").Count(ctx)
+	return int64(n), err
+}

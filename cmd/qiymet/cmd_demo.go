@@ -29,7 +29,7 @@ func (e *env) demo(args []string) error {
 	if responses < 1 || responses > maxDemoResponses {
 		return usagef("demo: --responses must be from 1 to %d", maxDemoResponses)
 	}
-	n, err := demo.ResponseCount(e.ctx, s)
+	n, err := s.ResponseCount(e.ctx)
 	if err != nil {
 		return err
 	}

@@ -45,7 +45,7 @@ func TestDemoCommand(t *testing.T) {
 					t.Fatal(err)
 				}
 				defer s.Close()
-				n, err := demo.ResponseCount(ctx, s)
+				n, err := s.ResponseCount(ctx)
 				if err != nil {
 					t.Fatal(err)
 				}

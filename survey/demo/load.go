@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/qiymet/qiymet/survey"
-	"github.com/uptrace/bun"
 )
 
 // Password is the fixed, documented password of every demo user. It is deliberate: `make run` prints the
@@ -45,17 +44,11 @@ type Result struct {
 	Users   int // demo users created (existing ones are kept as they are)
 }
 
-// ResponseCount is the number of stored responses, counted or not.
-func ResponseCount(ctx context.Context, s *survey.Store) (int64, error) {
-	n, err := s.DB().NewSelect().Table("responses").Count(ctx)
-	return int64(n), err
-}
-
 // Load puts the demo into an empty database: catalog, kiosks, responses up to the store's clock (rolled up
 // into the cells) and the demo users. progress, if not nil, hears after each stored chunk.
 func Load(ctx context.Context, s *survey.Store, opt Options, progress func(done, total int)) (Result, error) {
 	var res Result
-	if n, err := ResponseCount(ctx, s); err != nil {
+	if n, err := s.ResponseCount(ctx); err != nil {
 		return res, err
 	} else if n > 0 {
 		return res, fmt.Errorf("%w (%d)", ErrNotEmpty, n)
@@ -131,8 +124,8 @@ func store(ctx context.Context, s *survey.Store, cv *survey.CatalogView, opt Opt
 
 // addKiosks registers the demo tablets unless the database has kiosks already.
 func addKiosks(ctx context.Context, s *survey.Store) (int, error) {
-	n, err := s.DB().NewSelect().Model((*survey.Kiosk)(nil)).Count(ctx)
-	if err != nil || n > 0 {
+	have, err := s.ListKiosks(ctx)
+	if err != nil || len(have) > 0 {
 		return 0, err
 	}
 	for _, k := range kioskSites {
@@ -168,19 +161,13 @@ func addUsers(ctx context.Context, s *survey.Store) (int, error) {
 
 // ExistingUsers lists the demo users present in the database, in the order of Users.
 func ExistingUsers(ctx context.Context, s *survey.Store) ([]User, error) {
-	emails := make([]string, len(Users))
-	for i, u := range Users {
-		emails[i] = u.Email
-	}
-	var found []string
-	err := s.DB().NewSelect().Model((*survey.User)(nil)).Column("email").
-		Where("email IN (?)", bun.List(emails)).Scan(ctx, &found)
+	all, err := s.ListUsers(ctx)
 	if err != nil {
 		return nil, err
 	}
 	in := map[string]bool{}
-	for _, e := range found {
-		in[e] = true
+	for _, u := range all {
+		in[u.Email] = true
 	}
 	var out []User
 	for _, u := range Users {

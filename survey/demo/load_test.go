@@ -34,7 +34,7 @@ func TestLoad(t *testing.T) {
 		if res.Rows != want || res.Kiosks != len(kioskSites) || res.Users != len(Users) {
 			t.Errorf("result %+v", res)
 		}
-		if n, err := ResponseCount(ctx, s); err != nil || n != want {
+		if n, err := s.ResponseCount(ctx); err != nil || n != want {
 			t.Fatalf("stored %d responses (%v), want %d", n, err, want)
 		}
 		if p, err := s.Pending(ctx); err != nil || p != 0 {
@@ -71,7 +71,7 @@ func TestLoad(t *testing.T) {
 		if _, err := Load(ctx, s, Options{Responses: 10}, nil); !errors.Is(err, ErrNotEmpty) {
 			t.Fatalf("second load: %v, want ErrNotEmpty", err)
 		}
-		if n, _ := ResponseCount(ctx, s); n != want {
+		if n, _ := s.ResponseCount(ctx); n != want {
 			t.Errorf("after the refused load: %d responses", n)
 		}
 	})
