@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -10,13 +12,31 @@ import (
 	"github.com/qiymet/qiymet/web/i18n"
 )
 
-// localPath keeps only same-site paths as a post-login target (no open redirects).
+// localPath keeps only same-site paths as a post-login target (no open redirects). It judges the path as the
+// browser will follow it: http.Redirect cleans "/../x" to "/x", and browsers read a backslash as a slash, so
+// "/../\evil.example" would leave the site. Backslashes and control characters are refused outright; what is
+// left is cleaned first and must then be one leading slash followed by a path.
 func localPath(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.HasPrefix(next, "/login") {
-		return "/"
+	const home = "/"
+	if next == "" || strings.ContainsFunc(next, func(r rune) bool { return r == '\\' || r < 0x20 || r == 0x7f }) {
+		return home
 	}
-	return next
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return home
+	}
+	escaped := u.EscapedPath() // escaped: "/%2F%2Fx" stays a path, where its decoded form would not
+	if !strings.HasPrefix(escaped, "/") {
+		return home
+	}
+	clean := path.Clean(escaped)
+	if strings.HasPrefix(clean, "//") || clean == "/login" || strings.HasPrefix(clean, "/login/") {
+		return home
+	}
+	if u.RawQuery != "" {
+		clean += "?" + u.RawQuery
+	}
+	return clean
 }
 
 type loginData struct {
