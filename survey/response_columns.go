@@ -122,17 +122,25 @@ func (cs columnList) pointers(r *Response) []any {
 	return out
 }
 
-// values returns r's values in column order, nil (NULL) for the zero value of a nullable column.
-func (cs columnList) values(r *Response) []any {
+// values returns r's values in column order (appendValues).
+func (cs columnList) values(r *Response) []any { return cs.appendValues(make([]any, 0, len(cs)), r) }
+
+// appendValues appends r's values in column order as database/sql binds them: nil (NULL) for the zero value of
+// a nullable column, int64 for an int.
+func (cs columnList) appendValues(args []any, r *Response) []any {
 	v := reflect.ValueOf(r).Elem()
-	out := make([]any, len(cs))
-	for i, c := range cs {
+	for _, c := range cs {
 		f := v.Field(c.field)
-		if !(c.nullZero && f.IsZero()) {
-			out[i] = f.Interface()
+		switch {
+		case c.nullZero && f.IsZero():
+			args = append(args, nil)
+		case f.Kind() == reflect.Int:
+			args = append(args, f.Int())
+		default:
+			args = append(args, f.Interface())
 		}
 	}
-	return out
+	return args
 }
 
 // placeholders is one VALUES row of placeholders; cast adds each column's type (a first row typed so that a

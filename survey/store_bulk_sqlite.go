@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"reflect"
 
 	"github.com/uptrace/bun"
 )
@@ -106,20 +105,14 @@ func (b *sqliteSink) storeBatch(ctx context.Context, rows []*Response, args []an
 // takeOutSkipped finds which of rows the batch just inserted (those after seq since: seq only grows, and
 // the transaction is the only writer) and takes the others' cell deltas back out.
 func (b *sqliteSink) takeOutSkipped(ctx context.Context, rows []*Response, since int64) error {
-	res, err := b.tx.QueryContext(ctx, "SELECT id FROM responses WHERE seq > ?", since)
-	if err != nil {
-		return err
-	}
-	defer res.Close()
 	fresh := make(map[string]bool, len(rows))
-	for res.Next() {
+	err := eachRow(ctx, b.tx, "SELECT id FROM responses WHERE seq > ?", []any{since}, func(res *sql.Rows) error {
 		var id string
-		if err := res.Scan(&id); err != nil {
-			return err
-		}
+		err := res.Scan(&id)
 		fresh[id] = true
-	}
-	if err := res.Err(); err != nil {
+		return err
+	})
+	if err != nil {
 		return err
 	}
 	for _, r := range rows {
@@ -166,31 +159,13 @@ func (b *sqliteSink) add(ctx context.Context, r *Response) error {
 func (b *sqliteSink) send(ctx context.Context) error {
 	args := make([]any, 0, len(b.pending)*len(responseColumns))
 	for _, r := range b.pending {
-		args = appendResponseValues(args, r)
+		args = responseColumns.appendValues(args, r)
 	}
 	if err := b.storer.put(ctx, insertChunk{rows: b.pending, args: args}); err != nil {
 		return err
 	}
 	b.pending = make([]*Response, 0, insertChunkRows)
 	return nil
-}
-
-// appendResponseValues appends r's values in responseColumns order as database/sql binds them: nil (NULL)
-// for the zero value of a nullable column, int64 for an int.
-func appendResponseValues(args []any, r *Response) []any {
-	v := reflect.ValueOf(r).Elem()
-	for _, c := range responseColumns {
-		f := v.Field(c.field)
-		switch {
-		case c.nullZero && f.IsZero():
-			args = append(args, nil)
-		case f.Kind() == reflect.Int:
-			args = append(args, f.Int())
-		default:
-			args = append(args, f.Interface())
-		}
-	}
-	return args
 }
 
 func (b *sqliteSink) finish(ctx context.Context) (int64, error) {
