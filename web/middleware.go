@@ -89,7 +89,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		if route == "/healthz" || route == "/readyz" || route == "/metrics" {
 			return
 		}
-		s.log.Info("request", "method", r.Method, "route", route, "status", sw.status,
+		s.log.Log(r.Context(), s.reqLog, "request", "method", r.Method, "route", route, "status", sw.status,
 			"bytes", sw.bytes, "ms", float64(d.Microseconds())/1000, "ip", clientIP(r))
 	})
 }

@@ -20,7 +20,10 @@ type Config struct {
 	Location *time.Location
 	Scoring  scoring.Config
 	Logger   *slog.Logger
-	Registry *prometheus.Registry // nil: a fresh one
+	// RequestLogLevel is the level of the per-request log line (zero: info; a development server uses debug so
+	// that request lines do not bury what the operator needs to see).
+	RequestLogLevel slog.Level
+	Registry        *prometheus.Registry // nil: a fresh one
 	// RateScale multiplies every rate limit (tests set it high to measure other things).
 	RateScale float64
 }
@@ -32,6 +35,7 @@ type Server struct {
 	loc     *time.Location
 	scoring scoring.Config
 	log     *slog.Logger
+	reqLog  slog.Level // level of the per-request line
 	reg     *prometheus.Registry
 	metrics *metrics
 	limits  *limiters
@@ -42,7 +46,7 @@ type Server struct {
 
 // New builds the server and its routes.
 func New(c Config) *Server {
-	s := &Server{store: c.Store, baseURL: strings.TrimRight(c.BaseURL, "/"), loc: c.Location, scoring: c.Scoring, log: c.Logger, reg: c.Registry}
+	s := &Server{store: c.Store, baseURL: strings.TrimRight(c.BaseURL, "/"), loc: c.Location, scoring: c.Scoring, log: c.Logger, reqLog: c.RequestLogLevel, reg: c.Registry}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
