@@ -35,6 +35,14 @@ type Row struct {
 	ChangePrev   *float64 // Index(P) − Index(previous), pp; nil if either side n < MinN (or absent)
 	ChangeYear   *float64 // same vs previous year
 	Streak       int      // consecutive periods of P's kind ending with P ranked 1 in its group; 0 if not 1st in P; always 0 for Custom; at most MaxStreak
+
+	// Honest figures (docs/method.md#honest-figures).
+	SignificantPrev *bool // |ChangePrev| > 1.959964·se; nil where ChangePrev is nil
+	SignificantYear *bool // same for ChangeYear
+	RankLow         int   // Bonferroni rank interval among the group's ranked rows, widened to contain Rank; 0 when not ranked
+	RankHigh        int
+	ClearFirst      bool // Rank == 1 && RankHigh == 1
+	ClearStreak     int  // consecutive periods of P's kind ending with P in which the agency was clear first; 0 for Custom; at most MaxStreak
 }
 
 // Status is the row's status as published: "ranked" or "insufficient".

@@ -39,6 +39,10 @@ type PeriodInfo struct {
 	Label string `json:"label"`
 	Start string `json:"start"`
 	End   string `json:"end"`
+
+	// Complete is false while the period is still running (now < end); AsOf is the end, or now while running.
+	Complete bool   `json:"complete"`
+	AsOf     string `json:"as_of"`
 }
 
 // InfoOf publishes a period.
@@ -88,6 +92,38 @@ type RankingRow struct {
 	Change       Change  `json:"change"`
 	Streak       int     `json:"streak"`
 	Status       string  `json:"status"` // "ranked" or "insufficient"
+
+	// Honest figures (docs/method.md#honest-figures).
+	ChangeSignificant Significance `json:"change_significant"`
+	RankLow           *int         `json:"rank_low"`  // nil when insufficient
+	RankHigh          *int         `json:"rank_high"` // nil when insufficient
+	ClearFirst        bool         `json:"clear_first"`
+	ClearStreak       int          `json:"clear_streak"`
+}
+
+// Significance tells whether each change of Change is beyond its 95% margin; nil where the change is nil.
+type Significance struct {
+	PreviousPeriod *bool `json:"previous_period"`
+	PreviousYear   *bool `json:"previous_year"`
+}
+
+// Control is GET /api/v1/agencies/{code}/control (docs/api.md): an agency's monthly indices with
+// Shewhart limits. Every percentage is already rounded to 2 decimals.
+type Control struct {
+	Agency string         `json:"agency"`
+	CL     float64        `json:"cl"`
+	Sigma  float64        `json:"sigma"`
+	Points []ControlPoint `json:"points"`
+}
+
+// ControlPoint is one month with counted responses. Signal is "above", "below", "run_above", "run_below" or nil.
+type ControlPoint struct {
+	Month  string  `json:"month"` // YYYY-MM
+	Index  float64 `json:"index"`
+	N      int64   `json:"n"`
+	LCL    float64 `json:"lcl"`
+	UCL    float64 `json:"ucl"`
+	Signal *string `json:"signal"`
 }
 
 // Change is the index change in percentage points; nil where either side has n < min_n.
