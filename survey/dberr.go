@@ -28,6 +28,9 @@ func IsUnavailable(err error) bool {
 	if err == nil {
 		return false
 	}
+	if IsStorageFailure(err) {
+		return true
+	}
 	var pgErr pgdriver.Error
 	if errors.As(err, &pgErr) {
 		code := pgErr.Field('C')
@@ -60,3 +63,34 @@ func isRetryable(err error) bool {
 	}
 	return false
 }
+
+// IsStorageFailure reports whether err means the database could not write for want of storage: a full disk
+// or an I/O error. Such a write is answered 503 (retry later) and /readyz reports it until a write succeeds.
+// PostgreSQL: class 53 insufficient resources (53100 disk_full, 53200 out_of_memory, …) and class 58 system
+// errors (58030 io_error); SQLite: SQLITE_FULL (13) and SQLITE_IOERR (10, with its extended codes); the
+// operating system's ENOSPC, EDQUOT and EIO.
+func IsStorageFailure(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pgErr pgdriver.Error
+	if errors.As(err, &pgErr) {
+		code := pgErr.Field('C')
+		return strings.HasPrefix(code, "53") && code != "53300" || strings.HasPrefix(code, "58")
+	}
+	var sqlErr interface{ Code() int }
+	if errors.As(err, &sqlErr) {
+		switch sqlErr.Code() & 0xff { // the primary code of an extended one
+		case sqliteFull, sqliteIOErr:
+			return true
+		}
+	}
+	if errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT) || errors.Is(err, syscall.EIO) {
+		return true
+	}
+	msg := err.Error()
+	return strings.Contains(msg, "database or disk is full") || strings.Contains(msg, "disk I/O error")
+}
+
+// SQLite's primary result codes for a full disk and an I/O error.
+const sqliteIOErr, sqliteFull = 10, 13

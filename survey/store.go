@@ -52,6 +52,10 @@ type Store struct {
 
 	secretMu sync.Mutex
 	secret   []byte // behind invitation tokens: Options.Secret, or loaded once from the database
+
+	// Load and failures (store_load.go, store_health.go).
+	reads  chan struct{} // read slots of heavy reads, fewer than the pool's connections
+	health writeHealth
 }
 
 // Dialect is "sqlite" or "pg".
@@ -66,11 +70,15 @@ func (s *Store) Location() *time.Location { return s.loc }
 // Now is the store's clock.
 func (s *Store) Now() time.Time { return s.now() }
 
+// Connections per pool: WAL lets SQLite's readers run beside the one writer, so more would only queue on its
+// write lock; PostgreSQL's default max_connections is 100, shared with other clients and instances.
+const sqlitePool, pgPool = 4, 40
+
 // Open connects to dsn ("sqlite:PATH", "sqlite::memory:", "postgres://…") without migrating.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	s := &Store{loc: opt.Location, burst: opt.Burst, now: opt.Now}
-	s.submissions.commit = s.commitSubmissionBatch
-	s.invitations.commit = s.commitInvitations
+	s.submissions.commit = watchWrites(s, s.commitSubmissionBatch)
+	s.invitations.commit = watchWrites(s, s.commitInvitations)
 	if opt.Secret != "" {
 		s.secret = []byte(opt.Secret)
 	}
@@ -91,10 +99,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		if err != nil {
 			return nil, fmt.Errorf("database: %w", err)
 		}
-		// WAL lets readers run beside the one writer; more connections would only queue on the write lock.
-		sqldb.SetMaxOpenConns(4)
-		sqldb.SetMaxIdleConns(4)
+		sqldb.SetMaxOpenConns(sqlitePool)
+		sqldb.SetMaxIdleConns(sqlitePool)
 		sqldb.SetConnMaxLifetime(0)
+		s.reads = make(chan struct{}, readSlotsOf(sqlitePool))
 		s.db = bun.NewDB(sqldb, sqlitedialect.New())
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		s.dialect = "pg"
@@ -106,8 +114,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 			// Long statements (an index on a big table, a bulk import) must not hit a socket timeout;
 			// requests are bounded by their contexts instead.
 			pgdriver.WithReadTimeout(30*time.Minute), pgdriver.WithWriteTimeout(5*time.Minute)))
-		sqldb.SetMaxOpenConns(40)
-		sqldb.SetMaxIdleConns(40)
+		sqldb.SetMaxOpenConns(pgPool)
+		sqldb.SetMaxIdleConns(pgPool)
+		s.reads = make(chan struct{}, readSlotsOf(pgPool))
 		sqldb.SetConnMaxIdleTime(5 * time.Minute)
 		s.db = bun.NewDB(sqldb, pgdialect.New())
 	default:
@@ -200,7 +209,11 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // inTx runs fn in a transaction; exported store methods open it, helpers take bun.IDB.
 func (s *Store) inTx(ctx context.Context, fn func(tx bun.Tx) error) error {
-	return s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(tx) })
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error { return fn(tx) })
+	if IsStorageFailure(err) {
+		s.noteWrite(err) // store_health.go: a read-only transaction's success proves nothing, so only failures
+	}
+	return err
 }
 
 // fromUnixMicro reads a stored *_us column (microseconds since the Unix epoch) as a time in loc.

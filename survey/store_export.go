@@ -4,14 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"io"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
-
-	"github.com/uptrace/bun"
 )
 
-// exportColumns selects an exportRow; fixedExpr is the same in both dialects (|| joins, CAST makes text).
-const exportColumns = "id, submitted_us, " +
+// exportColumns selects seq and an exportRow; fixedExpr is the same in both dialects (|| joins, CAST makes text).
+const exportColumns = "seq, id, submitted_us, " +
 	"agency_code || ',' || COALESCE(service_code, '') || ',' || COALESCE(center_code, '') || ',' || channel || ',' || " +
 	"survey_code || ',' || CAST(survey_version AS TEXT) || ',' || lang || ',' || status || ',' || COALESCE(reason, ''), " +
 	"COALESCE(comment, ''), answers"
@@ -51,9 +51,18 @@ func ParseExportFilter(from, to, agency string, loc *time.Location) (ExportFilte
 	return f, nil
 }
 
+// exportPage is how many rows one page of an export reads: each page is its own short query, so no
+// connection is held while a slow client takes the bytes (docs/api.md, downloading responses).
+const exportPage = 5000
+
 // Export writes the responses matching f as the response CSV of docs/api.md (header first), oldest stored first, and returns how many.
 // An unknown agency is an error before anything is written. Cells are written verbatim, also comments that
 // start with = + - @: spreadsheet formula escaping would break the exact export → import round trip.
+//
+// The rows are read in pages by keyset (seq, or (submitted_us, seq) for a date range), each page under one of
+// the store's read slots and written to w only after its rows are closed. The export holds every response
+// stored before it began (seq up to the highest one then), each exactly once, in the same order as one query
+// would; responses stored meanwhile are left out.
 func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64, error) {
 	cv, err := s.CatalogView(ctx)
 	if err != nil {
@@ -64,24 +73,19 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64,
 			return 0, Errorf(CodeUnknownAgency, "agency", "unknown agency %q", truncate(f.Agency, 64))
 		}
 	}
-	var db bun.IDB = s.db
-	if s.dialect == "pg" {
-		// One snapshot: rows committed meanwhile with a lower seq would otherwise slip between pages. (SQLite
-		// commits one writer at a time in seq order, and a transaction there would take the write lock.)
-		tx, err := s.db.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-		if err != nil {
-			return 0, err
-		}
-		defer tx.Rollback()
-		db = tx
+	// The snapshot's bound: every row committed so far has a seq at most this one.
+	var last int64
+	if err := s.readSlot(ctx, func() error {
+		return s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM responses").Scan(&last)
+	}); err != nil {
+		return 0, err
 	}
 	out := newCSVRowWriter(cv, s.loc)
 	out.header()
-	// One streamed query (the driver reads rows as they are scanned): memory stays flat, and there is no
-	// re-scan per page. A date range is read in time order straight off the submitted_us indexes. Plain
-	// rows.Scan of five columns, not bun's model scan: the per-column work is the cost at a million rows.
-	var where []string
-	var args []any
+	// Plain rows.Scan of five columns, not bun's model scan: the per-column work is the cost at a million rows.
+	// A date range is read in time order straight off the submitted_us indexes.
+	where := []string{"seq <= ?"}
+	args := []any{last}
 	if f.Agency != "" {
 		where, args = append(where, "agency_code = ?"), append(args, f.Agency)
 	}
@@ -91,36 +95,52 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64,
 	if !f.To.IsZero() {
 		where, args = append(where, "submitted_us < ?"), append(args, f.To.UnixMicro())
 	}
-	query := "SELECT " + exportColumns + " FROM responses"
-	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
-	}
-	if f.From.IsZero() && f.To.IsZero() {
-		query += " ORDER BY seq"
-	} else {
-		query += " ORDER BY submitted_us, seq"
+	byTime := !f.From.IsZero() || !f.To.IsZero()
+	base := "SELECT " + exportColumns + " FROM responses WHERE " + strings.Join(where, " AND ")
+	order := " ORDER BY seq LIMIT " + strconv.Itoa(exportPage)
+	if byTime {
+		order = " ORDER BY submitted_us, seq LIMIT " + strconv.Itoa(exportPage)
 	}
 	var n int64
 	var r exportRow
-	err = eachRow(ctx, db, query, args, func(rows *sql.Rows) error {
-		if err := rows.Scan(&r.ID, &r.SubmittedUS, &r.Fixed, &r.Comment, &r.Answers); err != nil {
-			return err
+	var seq int64
+	var afterSeq, afterUS int64 // the keyset of the last row written
+	for first := true; ; first = false {
+		query, pargs := base, args
+		switch {
+		case first:
+		case byTime:
+			query += " AND (submitted_us > ? OR (submitted_us = ? AND seq > ?))"
+			pargs = append(slices.Clip(args), afterUS, afterUS, afterSeq)
+		default:
+			query += " AND seq > ?"
+			pargs = append(slices.Clip(args), afterSeq)
 		}
-		if err := out.row(&r); err != nil {
-			return err
+		got := 0
+		err := s.readSlot(ctx, func() error {
+			return eachRow(ctx, s.db, query+order, pargs, func(rows *sql.Rows) error {
+				if err := rows.Scan(&seq, &r.ID, &r.SubmittedUS, &r.Fixed, &r.Comment, &r.Answers); err != nil {
+					return err
+				}
+				if err := out.row(&r); err != nil {
+					return err
+				}
+				got++
+				afterSeq, afterUS = seq, r.SubmittedUS
+				return nil
+			})
+		})
+		if err != nil {
+			return n, err
 		}
-		n++
-		if len(out.buf) >= 64<<10 {
-			if _, err := w.Write(out.buf); err != nil {
-				return err
-			}
-			out.buf = out.buf[:0]
+		n += int64(got)
+		// Written with no connection held: the page is in out.buf.
+		if _, err := w.Write(out.buf); err != nil {
+			return n, err
 		}
-		return nil
-	})
-	if err != nil {
-		return n, err
+		out.buf = out.buf[:0]
+		if got < exportPage {
+			return n, nil
+		}
 	}
-	_, err = w.Write(out.buf)
-	return n, err
 }

@@ -1,16 +1,15 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/qiymet/qiymet/survey"
 )
-
-// csvWriteWindow is how long each written page may take: a large export outlives the server's WriteTimeout,
-// so the deadline is pushed forward as long as the client keeps reading.
-const csvWriteWindow = 2 * time.Minute
 
 // getResponsesCSV streams the responses CSV (docs/api.md): GET /api/v1/responses.csv?from=YYYY-MM-DD&to=YYYY-MM-DD&agency=CODE.
 // An API key, an admin or an analyst reads every agency, a manager only their own.
@@ -41,15 +40,25 @@ func (s *Server) getResponsesCSV(w http.ResponseWriter, r *http.Request, p *Prin
 			return
 		}
 	}
+	// A slot per download (web/load.go): beyond QIYMET_MAX_EXPORTS the answer is 503 at once.
+	release, ok := trySlot(s.load.exports)
+	if !ok {
+		writeBusy(w, r, p, "api.busy.export", exportBusyRetry)
+		return
+	}
+	defer release()
+	end := time.Now().Add(s.load.ExportTimeout)
+	ctx, cancel := context.WithDeadline(r.Context(), end)
+	defer cancel()
 	h := w.Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="`+csvFileName(f)+`"`)
 	h.Set("Cache-Control", "no-store")
-	rc := http.NewResponseController(w)
-	_, err = s.store.Export(r.Context(), &deadlineWriter{w: w, rc: rc}, f)
+	dw := &downloadWriter{w: w, rc: http.NewResponseController(w), window: s.load.ExportWriteWin, end: end}
+	_, err = s.store.Export(ctx, dw, f)
 	if err != nil {
 		// Mid-stream: abort the connection so the client sees a broken download, not a short file that looks whole.
-		if r.Context().Err() == nil {
+		if ctx.Err() == nil && !errors.Is(err, os.ErrDeadlineExceeded) {
 			s.log.Error("csv export", "err", err)
 		}
 		panic(http.ErrAbortHandler)
@@ -69,15 +78,4 @@ func csvFileName(f survey.ExportFilter) string {
 		parts = append(parts, f.To.AddDate(0, 0, -1).Format("2006-01-02"))
 	}
 	return strings.Join(parts, "-") + ".csv"
-}
-
-// deadlineWriter extends the write deadline before each write, so only a stalled client times out.
-type deadlineWriter struct {
-	w  http.ResponseWriter
-	rc *http.ResponseController
-}
-
-func (d *deadlineWriter) Write(p []byte) (int, error) {
-	_ = d.rc.SetWriteDeadline(time.Now().Add(csvWriteWindow)) // ErrNotSupported on writers without a conn: harmless
-	return d.w.Write(p)
 }

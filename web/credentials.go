@@ -180,7 +180,9 @@ func (s *Server) withReader(h readerFunc) http.Handler {
 			s.writeError(w, r, err)
 			return
 		}
-		h(w, r, p)
+		if s.allowSessionRead(w, p) { // web/load.go
+			h(w, r, p)
+		}
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/qiymet/qiymet/survey"
+	"github.com/qiymet/qiymet/web/i18n"
 )
 
 // statusOf is the one mapping from domain error codes to HTTP statuses (docs/api.md).
@@ -36,6 +37,9 @@ func statusOf(code string) int {
 	return http.StatusInternalServerError
 }
 
+// storageRetryAfter is the Retry-After of a write refused for want of storage (docs/api.md).
+const storageRetryAfter = 30
+
 type errorBody struct {
 	Error survey.Error `json:"error"`
 }
@@ -44,6 +48,13 @@ type errorBody struct {
 // become 503 with Retry-After so clients back off and retry.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e, ok := survey.AsError(err)
+	if !ok && survey.IsStorageFailure(err) {
+		// A full disk or an I/O error: nothing was stored, and a retry once space returns succeeds.
+		s.log.Error("database cannot write", "method", r.Method, "path", r.URL.Path, "err", err)
+		w.Header().Set("Retry-After", strconv.Itoa(storageRetryAfter))
+		writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: survey.Error{Code: survey.CodeUnavailable, Message: i18n.T(apiLang(r, nil), "api.storage")}})
+		return
+	}
 	if !ok {
 		if survey.IsUnavailable(err) || r.Context().Err() != nil {
 			e = survey.Errorf(survey.CodeUnavailable, "", "the service is temporarily unavailable; retry shortly")

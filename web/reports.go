@@ -11,9 +11,6 @@ import (
 	"github.com/qiymet/qiymet/survey/periodreport"
 )
 
-// reportSlots bounds concurrent PDF builds: each takes a few hundred milliseconds of CPU.
-var reportSlots = make(chan struct{}, 2)
-
 // reportPDF is GET /reports/{period}.pdf?lang=&group=: the period report. Admins and analysts get the full
 // edition; a manager gets the rankings with only their own agency's section.
 func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request, v *view) {
@@ -31,12 +28,14 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	o := periodreport.Options{Lang: lang, Group: r.URL.Query().Get("group"), Agency: v.P.OnlyAgency()}
-	select {
-	case reportSlots <- struct{}{}:
-		defer func() { <-reportSlots }()
-	case <-r.Context().Done():
+	// Each build takes a few hundred milliseconds of CPU: beyond QIYMET_MAX_REPORTS at once, 503 (web/load.go).
+	release, ok := trySlot(s.load.reports)
+	if !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(reportBusyRetry))
+		s.pageStatus(w, r, v, http.StatusServiceUnavailable, "dash.err.busy")
 		return
 	}
+	defer release()
 	var buf bytes.Buffer
 	if err := periodreport.Write(r.Context(), &buf, s.figures(), p, o); err != nil {
 		s.pageError(w, r, v, err)

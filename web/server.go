@@ -26,6 +26,7 @@ type Config struct {
 	Registry        *prometheus.Registry // nil: a fresh one
 	// RateScale multiplies every rate limit (tests set it high to measure other things).
 	RateScale float64
+	Load      LoadLimits // exports, reports and session reads (web/load.go)
 }
 
 // Server holds the dependencies of every handler.
@@ -39,6 +40,7 @@ type Server struct {
 	reg     *prometheus.Registry
 	metrics *metrics
 	limits  *limiters
+	load    *loadGuard // web/load.go
 	router  *mux.Router
 	handler http.Handler
 	dash    *dashState // dashboard: CSRF guard, cookie policy, assets
@@ -61,6 +63,7 @@ func New(c Config) *Server {
 	}
 	s.metrics = newMetrics(s.reg)
 	s.limits = newLimiters(c.RateScale)
+	s.load = newLoadGuard(c.Load, c.RateScale)
 	s.dash = newDash(c.BaseURL)
 	s.router = mux.NewRouter()
 	s.routes()

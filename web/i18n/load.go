@@ -1,0 +1,22 @@
+package i18n
+
+// Answers of an instance under load or short of storage (web/load.go, web/errors.go).
+func init() {
+	Add(map[string]Text{
+		"api.busy.export": {
+			"Hazırda çox sayda yükləmə gedir. Bir azdan yenidən cəhd edin.",
+			"Too many downloads are in progress. Try again shortly.",
+			"Сейчас выполняется слишком много выгрузок. Повторите чуть позже.",
+		},
+		"dash.err.busy": {
+			"Hazırda çox sayda hesabat hazırlanır. Bir azdan yenidən cəhd edin.",
+			"Too many reports are being prepared. Try again shortly.",
+			"Сейчас готовится слишком много отчётов. Повторите чуть позже.",
+		},
+		"api.storage": {
+			"Verilənlər bazası hazırda məlumat yaza bilmir. Cavab saxlanmayıb; bir azdan yenidən göndərin.",
+			"The database cannot store data right now. Nothing was stored; send it again shortly.",
+			"База данных сейчас не может сохранять данные. Ничего не сохранено; отправьте повторно чуть позже.",
+		},
+	})
+}

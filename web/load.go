@@ -1,0 +1,134 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/qiymet/qiymet/scoring/locale"
+	"github.com/qiymet/qiymet/survey"
+	"github.com/qiymet/qiymet/web/i18n"
+)
+
+// LoadLimits bound what long reads may take from one instance (docs/api.md, configuration); zero values take
+// the defaults below.
+type LoadLimits struct {
+	MaxExports     int           // QIYMET_MAX_EXPORTS: CSV downloads in flight at once
+	MaxReports     int           // QIYMET_MAX_REPORTS: PDF reports being built at once
+	ExportTimeout  time.Duration // QIYMET_EXPORT_TIMEOUT: the longest one CSV download may take
+	SessionReads   float64       // QIYMET_SESSION_READ_RATE: API reads per second per signed-in user
+	ExportWriteWin time.Duration // how long one written page may take (tests shorten it)
+}
+
+// Defaults of LoadLimits.
+const (
+	DefaultMaxExports    = 8
+	DefaultMaxReports    = 2
+	DefaultExportTimeout = 30 * time.Minute
+	DefaultSessionReads  = 5
+	defaultWriteWindow   = time.Minute
+)
+
+// withDefaults fills the zero fields.
+func (l LoadLimits) withDefaults() LoadLimits {
+	if l.MaxExports <= 0 {
+		l.MaxExports = DefaultMaxExports
+	}
+	if l.MaxReports <= 0 {
+		l.MaxReports = DefaultMaxReports
+	}
+	if l.ExportTimeout <= 0 {
+		l.ExportTimeout = DefaultExportTimeout
+	}
+	if l.SessionReads <= 0 {
+		l.SessionReads = DefaultSessionReads
+	}
+	if l.ExportWriteWin <= 0 {
+		l.ExportWriteWin = defaultWriteWindow
+	}
+	l.ExportWriteWin = min(l.ExportWriteWin, l.ExportTimeout)
+	return l
+}
+
+// loadGuard holds the slots of exports and reports and the per-user budget of API reads.
+type loadGuard struct {
+	LoadLimits
+	exports      chan struct{}
+	reports      chan struct{}
+	sessionReads *limiter
+}
+
+func newLoadGuard(l LoadLimits, rateScale float64) *loadGuard {
+	l = l.withDefaults()
+	return &loadGuard{LoadLimits: l, exports: make(chan struct{}, l.MaxExports), reports: make(chan struct{}, l.MaxReports),
+		sessionReads: newLimiter(l.SessionReads*rateScale, max(1, int(10*l.SessionReads*rateScale)))}
+}
+
+// trySlot takes a slot of sem without waiting; release gives it back. A full sem means the instance is
+// busy with long reads: the caller answers 503 at once rather than queue a request that would hold a
+// connection and memory for minutes.
+func trySlot(sem chan struct{}) (release func(), ok bool) {
+	select {
+	case sem <- struct{}{}:
+		return func() { <-sem }, true
+	default:
+		return nil, false
+	}
+}
+
+// Retry-After of a busy answer: an export in flight takes a while, a PDF a second or two.
+const (
+	exportBusyRetry = 30
+	reportBusyRetry = 5
+)
+
+// writeBusy answers 503 unavailable in the caller's language (apiLang), with Retry-After.
+func writeBusy(w http.ResponseWriter, r *http.Request, p *Principal, key string, retryAfter int) {
+	w.Header().Set("Retry-After", strconv.Itoa(retryAfter))
+	writeJSON(w, http.StatusServiceUnavailable, errorBody{Error: survey.Error{Code: survey.CodeUnavailable, Message: i18n.T(apiLang(r, p), key)}})
+}
+
+// apiLang is the language of an API error message written for people: ?lang=, the lang cookie,
+// Accept-Language, then a signed-in user's own language, then English (the API's language, docs/api.md).
+func apiLang(r *http.Request, p *Principal) string {
+	if l := r.URL.Query().Get("lang"); locale.Valid(l) {
+		return l
+	}
+	if c, err := r.Cookie(i18n.CookieName); err == nil && locale.Valid(c.Value) {
+		return c.Value
+	}
+	if r.Header.Get("Accept-Language") != "" {
+		return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
+	}
+	if p != nil && p.User != nil && locale.Valid(p.User.Lang) {
+		return p.User.Lang
+	}
+	return "en"
+}
+
+// allowSessionRead applies the per-user budget of API reads made with a session (API keys have their own).
+func (s *Server) allowSessionRead(w http.ResponseWriter, p *Principal) bool {
+	ok, wait := s.load.sessionReads.allow("u" + itoa(p.User.ID))
+	if !ok {
+		writeRateLimited(w, wait)
+	}
+	return ok
+}
+
+// downloadWriter bounds a streamed download: each write may take ExportWriteWin, and none may end after the
+// download's overall deadline, so a client that reads a trickle cannot hold a slot forever.
+type downloadWriter struct {
+	w      http.ResponseWriter
+	rc     *http.ResponseController
+	window time.Duration
+	end    time.Time
+}
+
+func (d *downloadWriter) Write(p []byte) (int, error) {
+	dl := time.Now().Add(d.window)
+	if dl.After(d.end) {
+		dl = d.end
+	}
+	_ = d.rc.SetWriteDeadline(dl) // ErrNotSupported on writers without a conn: harmless
+	return d.w.Write(p)
+}
