@@ -2,7 +2,8 @@ package survey
 
 import (
 	"context"
-	"strconv"
+	"crypto/rand"
+	"encoding/hex"
 	"sync"
 
 	"github.com/uptrace/bun"
@@ -24,6 +25,9 @@ func (s *Store) noteWrite(err error) {
 	s.health.failure = err
 	s.health.mu.Unlock()
 }
+
+// probeBytes is the size of the probe write of Ready.
+const probeBytes = 64 << 10
 
 // watchWrites wraps a batch committer so its outcome reaches noteWrite.
 func watchWrites[Q, R any](s *Store, commit func(context.Context, []Q) ([]R, error)) func(context.Context, []Q) ([]R, error) {
@@ -47,8 +51,12 @@ func (s *Store) Ready(ctx context.Context) error {
 	if !failing {
 		return nil
 	}
+	// As large as a few responses, and fresh bytes each time: a probe smaller than the write that failed could
+	// slip into the last free pages and report ready too soon.
+	var b [probeBytes / 2]byte
+	rand.Read(b[:])
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		_, err := tx.NewInsert().Model(&metaRow{Key: "write_probe", Value: strconv.FormatInt(s.now().UnixMicro(), 10)}).
+		_, err := tx.NewInsert().Model(&metaRow{Key: "write_probe", Value: hex.EncodeToString(b[:])}).
 			On("CONFLICT (key) DO UPDATE").Set("value = EXCLUDED.value").Exec(ctx)
 		return err
 	})

@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,7 +54,7 @@ type testEnv struct {
 	Dialect    string
 }
 
-// newTestEnv starts a server on a fresh store of dialect ("sqlite", "sqlite-file" or "pg").
+// newTestEnv starts a server on a fresh store of dialect ("sqlite", "sqlite-file" or "pg", or a DSN "sqlite:PATH").
 func newTestEnv(t testing.TB, dialect string) *testEnv {
 	t.Helper()
 	return newTestEnvWith(t, dialect, testEnvOptions{})
@@ -78,7 +79,13 @@ func newTestEnvWith(t testing.TB, dialect string, o testEnvOptions) *testEnv {
 		o.BaseURL = "https://rate.example.az"
 	}
 	clock := storetest.NewClock(o.Start)
-	s := storetest.New(t, dialect, survey.Options{Now: clock.Now, Burst: o.Burst, Location: storetest.Baku})
+	opt := survey.Options{Now: clock.Now, Burst: o.Burst, Location: storetest.Baku}
+	var s *survey.Store
+	if strings.HasPrefix(dialect, "sqlite:") { // a DSN: a database file the test placed itself
+		s = storetest.Open(t, dialect, opt)
+	} else {
+		s = storetest.New(t, dialect, opt)
+	}
 	ctx := context.Background()
 	applyTestCatalog(t, s)
 	k, ktok, err := s.AddKiosk(ctx, "baku-1", "Exit 1", "")

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/qiymet/qiymet/web"
 )
 
 // usageError makes the process exit 2.
@@ -39,6 +41,7 @@ type config struct {
 	PriorWeight     float64
 	Burst           time.Duration
 	Loc             *time.Location
+	Load            web.LoadLimits // config_load.go
 }
 
 var envDefaults = []struct{ flag, env, def, help string }{
@@ -90,6 +93,9 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 		c.Burst = time.Duration(b * float64(time.Second))
 		if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 			return nil, usagef("QIYMET_BASE_URL: want an http:// or https:// URL, got %q", c.BaseURL)
+		}
+		if c.Load, err = loadLimitsOf(vals); err != nil { // config_load.go
+			return nil, err
 		}
 		return c, nil
 	}
