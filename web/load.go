@@ -17,7 +17,7 @@ type LoadLimits struct {
 	MaxReports     int           // QIYMET_MAX_REPORTS: PDF reports being built at once
 	ExportTimeout  time.Duration // QIYMET_EXPORT_TIMEOUT: the longest one CSV download may take
 	SessionReads   float64       // QIYMET_SESSION_READ_RATE: API reads per second per signed-in user
-	ExportWriteWin time.Duration // how long one written page may take (tests shorten it)
+	ExportWriteWin time.Duration // how long one written chunk (64 KiB) may take (tests shorten it)
 }
 
 // Defaults of LoadLimits.
@@ -115,8 +115,8 @@ func (s *Server) allowSessionRead(w http.ResponseWriter, p *Principal) bool {
 	return ok
 }
 
-// downloadWriter bounds a streamed download: each write may take ExportWriteWin, and none may end after the
-// download's overall deadline, so a client that reads a trickle cannot hold a slot forever.
+// downloadWriter bounds a streamed download: each chunk written may take ExportWriteWin, and none may end
+// after the download's overall deadline, so a client that reads a trickle cannot hold a slot forever.
 type downloadWriter struct {
 	w      http.ResponseWriter
 	rc     *http.ResponseController
@@ -124,11 +124,25 @@ type downloadWriter struct {
 	end    time.Time
 }
 
+// downloadChunk is how much one write window covers: a page is written in chunks, so the window asks for a
+// slow but steady client (64 KiB a minute by default), not for a whole page at once.
+const downloadChunk = 64 << 10
+
 func (d *downloadWriter) Write(p []byte) (int, error) {
-	dl := time.Now().Add(d.window)
-	if dl.After(d.end) {
-		dl = d.end
+	n := 0
+	for len(p) > 0 {
+		c := p[:min(len(p), downloadChunk)]
+		dl := time.Now().Add(d.window)
+		if dl.After(d.end) {
+			dl = d.end
+		}
+		_ = d.rc.SetWriteDeadline(dl) // ErrNotSupported on writers without a conn: harmless
+		m, err := d.w.Write(c)
+		n += m
+		if err != nil {
+			return n, err
+		}
+		p = p[len(c):]
 	}
-	_ = d.rc.SetWriteDeadline(dl) // ErrNotSupported on writers without a conn: harmless
-	return d.w.Write(p)
+	return n, nil
 }

@@ -50,10 +50,19 @@ type slowClient struct {
 // dialSlow connects with a 4 KiB receive buffer (set before the handshake, so the window stays small).
 func dialSlow(t testing.TB, addr string) net.Conn {
 	t.Helper()
+	return dialRcvBuf(t, addr, 4096)
+}
+
+// dialRcvBuf connects with a receive buffer of rcvbuf bytes (0: the system's, which tunes itself).
+func dialRcvBuf(t testing.TB, addr string, rcvbuf int) net.Conn {
+	t.Helper()
 	d := net.Dialer{Timeout: 5 * time.Second, Control: func(_, _ string, c syscall.RawConn) error {
+		if rcvbuf == 0 {
+			return nil
+		}
 		var serr error
 		if err := c.Control(func(fd uintptr) {
-			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
+			serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, rcvbuf)
 		}); err != nil {
 			return err
 		}
@@ -66,10 +75,18 @@ func dialSlow(t testing.TB, addr string) net.Conn {
 	return conn
 }
 
-// startSlowDownload sends GET path with the bearer credential, waits for the status line, then trickles.
+// startSlowDownload sends GET path with the bearer credential, waits for the status line, then trickles: 8
+// bytes every 250 ms.
 func startSlowDownload(t testing.TB, addr, path, auth string) *slowClient {
 	t.Helper()
-	conn := dialSlow(t, addr)
+	return startDownloadAt(t, addr, path, auth, 4096, 8, 250*time.Millisecond)
+}
+
+// startDownloadAt is startSlowDownload with a receive buffer of rcvbuf bytes (0: the system's), reading chunk
+// bytes every tick.
+func startDownloadAt(t testing.TB, addr, path, auth string, rcvbuf, chunk int, every time.Duration) *slowClient {
+	t.Helper()
+	conn := dialRcvBuf(t, addr, rcvbuf)
 	fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\n\r\n", path, addr, auth)
 	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 	br := bufio.NewReaderSize(conn, 16)
@@ -79,18 +96,18 @@ func startSlowDownload(t testing.TB, addr, path, auth string) *slowClient {
 	}
 	c := &slowClient{conn: conn, status: strings.TrimSpace(line), stop: make(chan struct{})}
 	c.wg.Add(1)
-	go func() { // 8 bytes every 250 ms: 32 B/s
+	go func() {
 		defer c.wg.Done()
-		tick := time.NewTicker(250 * time.Millisecond)
+		tick := time.NewTicker(every)
 		defer tick.Stop()
-		var b [8]byte
+		b := make([]byte, chunk)
 		for {
 			select {
 			case <-c.stop:
 				return
 			case <-tick.C:
 				_ = conn.SetReadDeadline(time.Now().Add(time.Second))
-				if _, err := br.Read(b[:]); err != nil && !isTimeout(err) {
+				if _, err := io.ReadFull(br, b); err != nil && !isTimeout(err) {
 					return
 				}
 			}
