@@ -62,7 +62,8 @@ const exportPage = 5000
 // The rows are read in pages by keyset (seq, or (submitted_us, seq) for a date range), each page under one of
 // the store's read slots and written to w only after its rows are closed. The export holds every response
 // stored before it began (seq up to the highest one then), each exactly once, in the same order as one query
-// would; responses stored meanwhile are left out.
+// would; responses stored meanwhile are left out (on PostgreSQL, seq is drawn before commit, so a row whose
+// commit was under way at the start may still appear if its page is read after it committed).
 func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64, error) {
 	cv, err := s.CatalogView(ctx)
 	if err != nil {
