@@ -84,7 +84,7 @@ func TestSessionReadLimit(t *testing.T) {
 	var limited testResponse
 	ok := 0
 	for range 12 {
-		r := e.page(t, http.MethodGet, "/api/v1/rankings?period=2025-Q3", analyst, nil)
+		r := e.page(t, http.MethodGet, "/api/v1/responses.csv?from=2025-07-01&to=2025-07-02", analyst, nil)
 		if r.Status == http.StatusTooManyRequests {
 			limited = r
 			break
@@ -102,10 +102,10 @@ func TestSessionReadLimit(t *testing.T) {
 	}
 	// Another user, and an API key, are not held back by the analyst's reads.
 	admin := e.login(t, e.Users["admin"])
-	if r := e.page(t, http.MethodGet, "/api/v1/rankings?period=2025-Q3", admin, nil); r.Status != http.StatusOK {
+	if r := e.page(t, http.MethodGet, "/api/v1/responses.csv?from=2025-07-01&to=2025-07-02", admin, nil); r.Status != http.StatusOK {
 		t.Errorf("another user's read: %d", r.Status)
 	}
-	if r := e.get(t, "/api/v1/rankings?period=2025-Q3", e.APIKey); r.Status != http.StatusOK {
+	if r := e.get(t, "/api/v1/responses.csv?from=2025-07-01&to=2025-07-02", e.APIKey); r.Status != http.StatusOK {
 		t.Errorf("an API key's read: %d", r.Status)
 	}
 }
