@@ -55,15 +55,15 @@ func ParseExportFilter(from, to, agency string, loc *time.Location) (ExportFilte
 // connection is held while a slow client takes the bytes (docs/api.md, downloading responses).
 const exportPage = 5000
 
-// Export writes the responses matching f as the response CSV of docs/api.md (header first), oldest stored first, and returns how many.
+// Export writes the responses matching f as the response CSV of docs/api.md (header first), and returns how many:
+// in the order they were stored (seq), or for a date range by submitted_at, then stored order.
 // An unknown agency is an error before anything is written. Cells are written verbatim, also comments that
 // start with = + - @: spreadsheet formula escaping would break the exact export → import round trip.
 //
-// The rows are read in pages by keyset (seq, or (submitted_us, seq) for a date range), each page under one of
-// the store's read slots and written to w only after its rows are closed. The export holds every response
-// stored before it began (seq up to the highest one then), each exactly once, in the same order as one query
-// would; responses stored meanwhile are left out (on PostgreSQL, seq is drawn before commit, so a row whose
-// commit was under way at the start may still appear if its page is read after it committed).
+// The rows are read in pages, each page a short read under one of the store's read slots, written to w only
+// after its rows are closed. The export holds every response stored before it began (seq up to the highest one
+// then), each exactly once; responses stored meanwhile are left out (on PostgreSQL, seq is drawn before commit,
+// so a row whose commit was under way at the start may still appear if its page is read after it committed).
 func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64, error) {
 	cv, err := s.CatalogView(ctx)
 	if err != nil {
@@ -83,16 +83,14 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64,
 	}
 	out := newCSVRowWriter(cv, s.loc)
 	out.header()
-	// Plain rows.Scan of five columns, not bun's model scan: the per-column work is the cost at a million rows.
-	// A date range is read in time order straight off the submitted_us indexes.
-	where := []string{"seq <= ?"}
-	args := []any{last}
 	byTime := !f.From.IsZero() || !f.To.IsZero()
+	var where []string
+	var args []any
 	if f.Agency != "" {
 		agency := "agency_code = ?"
 		if !byTime && s.dialect == "sqlite" {
-			// Walk the primary key in seq order, filtering: SQLite would otherwise pick the agency index and sort
-			// all of the agency's remaining rows again for every page. (Unary + keeps a column off any index.)
+			// Walk the primary key, filtering: SQLite would otherwise pick the agency index and sort all of the
+			// agency's rows of each window. (Unary + keeps a column off any index.)
 			agency = "+agency_code = ?"
 		}
 		where, args = append(where, agency), append(args, f.Agency)
@@ -103,52 +101,80 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64,
 	if !f.To.IsZero() {
 		where, args = append(where, "submitted_us < ?"), append(args, f.To.UnixMicro())
 	}
-	base := "SELECT " + exportColumns + " FROM responses WHERE " + strings.Join(where, " AND ")
-	order := " ORDER BY seq LIMIT " + strconv.Itoa(exportPage)
-	if byTime {
-		order = " ORDER BY submitted_us, seq LIMIT " + strconv.Itoa(exportPage)
-	}
+	// Plain rows.Scan of six columns, not bun's model scan: the per-column work is the cost at a million rows.
 	var n int64
 	var r exportRow
 	var seq int64
-	var afterSeq, afterUS int64 // the keyset of the last row written
-	for first := true; ; first = false {
-		query, pargs := base, args
-		switch {
-		case first:
-		case byTime:
-			// The plain lower bound lets the index seek to the page's start instead of scanning from the range's.
-			query += " AND submitted_us >= ? AND (submitted_us > ? OR seq > ?)"
-			pargs = append(slices.Clip(args), afterUS, afterUS, afterSeq)
-		default:
-			query += " AND seq > ?"
-			pargs = append(slices.Clip(args), afterSeq)
-		}
-		got := 0
-		err := s.readSlot(ctx, func() error {
-			return eachRow(ctx, s.db, query+order, pargs, func(rows *sql.Rows) error {
+	page := func(query string, args []any, pin bool) (scanned int, err error) {
+		err = s.readSlot(ctx, func() error {
+			return s.exportPage(ctx, query, args, pin, func(rows *sql.Rows) error {
 				if err := rows.Scan(&seq, &r.ID, &r.SubmittedUS, &r.Fixed, &r.Comment, &r.Answers); err != nil {
 					return err
 				}
-				if err := out.row(&r); err != nil {
-					return err
+				scanned++
+				if seq > last {
+					return nil // stored after the export began
 				}
-				got++
-				afterSeq, afterUS = seq, r.SubmittedUS
-				return nil
+				n++
+				return out.row(&r)
 			})
 		})
 		if err != nil {
-			return n, err
+			return scanned, err
 		}
-		n += int64(got)
 		// Written with no connection held: the page is in out.buf.
-		if _, err := w.Write(out.buf); err != nil {
+		_, err = w.Write(out.buf)
+		out.buf = out.buf[:0]
+		return scanned, err
+	}
+	if !byTime {
+		// Windows of seq: each reads at most exportPage rows off the primary key, whatever the planner
+		// believes of the table (a bare LIMIT on seq > ? can make PostgreSQL sort the whole rest per page).
+		where = append(where, "seq > ? AND seq <= ?")
+		query := "SELECT " + exportColumns + " FROM responses WHERE " + strings.Join(where, " AND ") + " ORDER BY seq"
+		for from := int64(0); from < last; from += exportPage {
+			if _, err := page(query, append(slices.Clip(args), from, min(from+exportPage, last)), false); err != nil {
+				return n, err
+			}
+		}
+		return n, nil
+	}
+	// A date range in time order, straight off the submitted_us indexes: keyset (submitted_us, seq) with a
+	// LIMIT; the plain lower bound lets the index seek to the page's start.
+	base := "SELECT " + exportColumns + " FROM responses WHERE " + strings.Join(where, " AND ")
+	order := " ORDER BY submitted_us, seq LIMIT " + strconv.Itoa(exportPage)
+	var afterSeq, afterUS int64
+	for first := true; ; first = false {
+		query, pargs := base, args
+		if !first {
+			query += " AND submitted_us >= ? AND (submitted_us > ? OR seq > ?)"
+			pargs = append(slices.Clip(args), afterUS, afterUS, afterSeq)
+		}
+		scanned, err := page(query+order, pargs, true)
+		if err != nil {
 			return n, err
 		}
-		out.buf = out.buf[:0]
-		if got < exportPage {
+		if scanned < exportPage {
 			return n, nil
 		}
+		afterSeq, afterUS = seq, r.SubmittedUS
 	}
+}
+
+// exportPage runs one page's query. pin (PostgreSQL) keeps the planner on an ordered index scan: with
+// statistics older than a large import it may otherwise read and sort every remaining row of the range for
+// each page of a LIMIT query.
+func (s *Store) exportPage(ctx context.Context, query string, args []any, pin bool, scan func(*sql.Rows) error) error {
+	if !pin || s.dialect != "pg" {
+		return eachRow(ctx, s.db, query, args, scan)
+	}
+	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, "SET LOCAL enable_bitmapscan = off; SET LOCAL enable_seqscan = off"); err != nil {
+		return err
+	}
+	return eachRow(ctx, tx, query, args, scan)
 }
