@@ -60,9 +60,6 @@ func (s *Store) Ready(ctx context.Context) error {
 			On("CONFLICT (key) DO UPDATE").Set("value = EXCLUDED.value").Exec(ctx)
 		return err
 	})
-	if err != nil && !IsStorageFailure(err) && !IsUnavailable(err) {
-		return err
-	}
-	s.noteWrite(err)
+	s.noteWrite(err) // clears on success; any other failure leaves the mark as it was
 	return err
 }
