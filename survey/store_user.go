@@ -2,6 +2,8 @@ package survey
 
 import (
 	"context"
+
+	"github.com/uptrace/bun"
 )
 
 // AddUser creates a user with a bcrypt-hashed password.
@@ -34,7 +36,12 @@ func (s *Store) AddUser(ctx context.Context, email, password, role, agency strin
 		return nil, err
 	}
 	u := &User{Email: email, PasswordHash: hash, Role: role, Agency: agency, CreatedUS: s.now().UnixMicro()}
-	if _, err := s.db.NewInsert().Model(u).Exec(ctx); err != nil {
+	if err := s.inTx(ctx, func(tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(u).Exec(ctx); err != nil {
+			return err
+		}
+		return s.Audit(ctx, tx, auditUserAdd(u)) // audit (docs/api.md, "Audit log")
+	}); err != nil {
 		if isUniqueViolation(err) {
 			return nil, FieldError("email", "a user with email %s already exists", email)
 		}
@@ -98,7 +105,12 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate) (*User,
 		}
 		q = q.Set("password_hash = ?", hash)
 	}
-	if _, err := q.Exec(ctx); err != nil {
+	if err := s.inTx(ctx, func(tx bun.Tx) error {
+		if _, err := q.Conn(tx).Exec(ctx); err != nil {
+			return err
+		}
+		return s.Audit(ctx, tx, auditUserUpdate(u, role, agency, up)) // audit (docs/api.md, "Audit log")
+	}); err != nil {
 		return nil, err
 	}
 	if role != u.Role || agency != u.Agency || up.Password != nil || (up.Disabled != nil && *up.Disabled) {

@@ -31,7 +31,13 @@ type User struct {
 	DisabledUS    int64  `bun:"disabled_us,nullzero" json:"-"`
 	FailedLogins  int    `bun:"failed_logins" json:"-"`
 	LockedUntilUS int64  `bun:"locked_until_us,nullzero" json:"-"`
+	// Two-factor sign-in (survey/totp.go): the sealed TOTP secret ("" = not enrolled) and the last step used.
+	TOTPSecret   string `bun:"totp_secret,nullzero" json:"-"`
+	TOTPLastStep int64  `bun:"totp_last_step" json:"-"`
 }
+
+// Has2FA reports whether the user signs in with a second factor.
+func (u *User) Has2FA() bool { return u.TOTPSecret != ""}
 
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 10

@@ -166,6 +166,12 @@ func (s *Server) editUser(w http.ResponseWriter, r *http.Request, v *view) {
 			s.pageError(w, r, v, err)
 			return
 		}
+		// audit (docs/api.md, "Audit log"): sessions end at once, so the entry follows rather than shares the change
+		if err := s.store.Audit(r.Context(), nil, survey.Change{Action: survey.AuditUserSignOut, Target: "user:" + u.Email,
+			Details: map[string]any{"sessions": n}}); err != nil {
+			s.pageError(w, r, v, err)
+			return
+		}
 		s.renderUsers(w, r, v, http.StatusOK, adminNotice{Message: v.T("dash.users.signedout", u.Email, n)})
 		return
 	case "reset":

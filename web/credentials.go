@@ -176,6 +176,9 @@ func (s *Server) withReader(h readerFunc) http.Handler {
 		if err == nil && p == nil {
 			err = survey.Errorf(survey.CodeUnauthorized, "", "sign in or use Authorization: Bearer <API key>")
 		}
+		if err == nil && s.lacks2FA(p.User) { // harden-trust: web/login_2fa.go
+			err = survey.Errorf(survey.CodeForbidden, "", "turn on two-factor sign-in first (/account/2fa)")
+		}
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -275,6 +278,11 @@ func (s *Server) withSession(h pageFunc, roles ...string) http.Handler {
 			s.pageStatus(w, r, v, http.StatusForbidden, "dash.err.forbidden")
 			return
 		}
+		// harden-trust: two-factor enrolment required (web/login_2fa.go) and the audit log's actor (survey/audit.go)
+		if s.must2FA(w, r, v) {
+			return
+		}
+		r = r.WithContext(survey.WithActor(r.Context(), actorOf(r, p.User)))
 		h(w, r, v)
 	}))
 }

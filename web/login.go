@@ -79,6 +79,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, v *view) {
 		s.render(w, r, v, status, "login", loginData{Email: email, Next: next, Error: v.T(msg)})
 		return
 	}
+	// harden-trust: the second step (web/login_2fa.go) when the user has two-factor sign-in or must enrol
+	if s.needSecondStep(w, r, v, u, next) {
+		return
+	}
 	if old, err := r.Cookie(sessionCookie); err == nil {
 		s.store.RevokeSession(r.Context(), old.Value)
 	}

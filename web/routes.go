@@ -68,6 +68,13 @@ func (s *Server) routes() {
 	r.Handle("/admin/catalog", s.withAdmin(s.catalogPage)).Methods(http.MethodGet)
 	r.Handle("/admin/catalog", s.withAdmin(s.applyCatalog)).Methods(http.MethodPost)
 	r.Handle("/admin/surveys", s.withAdmin(s.publishSurvey)).Methods(http.MethodPost)
+	r.Handle("/admin/audit", s.withAdmin(s.auditPage)).Methods(http.MethodGet)
+	r.Handle("/admin/audit.csv", s.withAdmin(s.auditCSV)).Methods(http.MethodGet)
+	// Two-factor sign-in (web/login_2fa.go): the second step holds a half-done sign-in, not a session.
+	r.Handle("/login/2fa", s.withOptionalSession(s.secondStepForm)).Methods(http.MethodGet)
+	r.Handle("/login/2fa", s.withOptionalSession(s.secondStep)).Methods(http.MethodPost)
+	r.Handle("/account/2fa", s.withOptionalSession(s.enrolPage)).Methods(http.MethodGet)
+	r.Handle("/account/2fa", s.withOptionalSession(s.confirmEnrol)).Methods(http.MethodPost)
 	r.PathPrefix("/static/dash/").HandlerFunc(s.serveDashStatic).Methods(http.MethodGet, http.MethodHead)
 
 	r.NotFoundHandler = http.HandlerFunc(s.notFound)

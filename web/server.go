@@ -26,22 +26,25 @@ type Config struct {
 	Registry        *prometheus.Registry // nil: a fresh one
 	// RateScale multiplies every rate limit (tests set it high to measure other things).
 	RateScale float64
+	// Require2FA is QIYMET_REQUIRE_2FA: "admin" makes admins enrol in two-factor sign-in before anything else.
+	Require2FA string
 }
 
 // Server holds the dependencies of every handler.
 type Server struct {
-	store   *survey.Store
-	baseURL string
-	loc     *time.Location
-	scoring scoring.Config
-	log     *slog.Logger
-	reqLog  slog.Level // level of the per-request line
-	reg     *prometheus.Registry
-	metrics *metrics
-	limits  *limiters
-	router  *mux.Router
-	handler http.Handler
-	dash    *dashState // dashboard: CSRF guard, cookie policy, assets
+	store      *survey.Store
+	baseURL    string
+	loc        *time.Location
+	scoring    scoring.Config
+	log        *slog.Logger
+	reqLog     slog.Level // level of the per-request line
+	reg        *prometheus.Registry
+	metrics    *metrics
+	limits     *limiters
+	router     *mux.Router
+	handler    http.Handler
+	dash       *dashState // dashboard: CSRF guard, cookie policy, assets
+	require2FA string     // Config.Require2FA
 }
 
 // New builds the server and its routes.
@@ -62,6 +65,7 @@ func New(c Config) *Server {
 	s.metrics = newMetrics(s.reg)
 	s.limits = newLimiters(c.RateScale)
 	s.dash = newDash(c.BaseURL)
+	s.require2FA = c.Require2FA
 	s.router = mux.NewRouter()
 	s.routes()
 	// Wrap the whole router: router.Use would skip 404/405 answers.

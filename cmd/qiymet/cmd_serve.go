@@ -20,6 +20,11 @@ func (e *env) serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	require2FA, err := require2FAOf(e.getenv) // harden-trust: cmd_trust.go
+	if err != nil {
+		s.Close()
+		return err
+	}
 	defer s.Close()
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -33,7 +38,7 @@ func (e *env) serve(args []string) error {
 	}
 	logger := slog.New(logHandler(e, c))
 	srv := web.New(web.Config{Store: s, BaseURL: c.BaseURL, Location: c.Loc, Logger: logger, RequestLogLevel: requestLogLevel(c),
-		Scoring: scoring.Config{MinN: c.MinN, PriorWeight: c.PriorWeight}})
+		Scoring: scoring.Config{MinN: c.MinN, PriorWeight: c.PriorWeight}, Require2FA: require2FA})
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}

@@ -25,11 +25,15 @@ commands:
   kiosk add --center CODE --name NAME [--agency CODE]
   apikey add --name NAME
   demo                           load the demo catalog, responses and admin
+  backup --out FILE              consistent copy of a live SQLite database (PostgreSQL: pg_dump)
+  audit export [--out FILE] [--actor E] [--action A] [--from D] [--to D]   the audit log as CSV
+  user reset-2fa --email E       turn a user's two-factor sign-in off (a lost phone)
 
 configuration (environment, or a flag of the same name): QIYMET_DB (--db), QIYMET_ADDR (--addr),
 QIYMET_BASE_URL (--base-url; default http:// and the listen address), QIYMET_TIMEZONE (--timezone),
 QIYMET_MIN_N (--min-n), QIYMET_PRIOR_WEIGHT (--prior-weight), QIYMET_BURST_SECONDS (--burst-seconds),
-QIYMET_LOG_LEVEL (--log-level); QIYMET_SECRET from the environment only (a flag would show it in ps)
+QIYMET_LOG_LEVEL (--log-level); QIYMET_SECRET from the environment only (a flag would show it in ps);
+QIYMET_REQUIRE_2FA=admin (serve) makes admins enrol in two-factor sign-in
 `
 
 // env is what every command gets: the process's streams and configuration, nothing global.
@@ -44,6 +48,9 @@ type env struct {
 // run is main without the process: end-to-end tests call it directly.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := &env{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) > 0 && args[0] != "serve" {
+		e.ctx = survey.WithActor(ctx, survey.CLIActor) // the audit log's actor (docs/api.md, "Audit log")
+	}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return usagef("a command is required")
@@ -76,6 +83,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.apikeyAdd(rest[1:])
 	case cmd == "demo":
 		return e.demo(rest)
+	// harden-trust: cmd_trust.go
+	case cmd == "backup":
+		return e.backup(rest)
+	case cmd == "audit" && sub == "export":
+		return e.auditExport(rest[1:])
+	case cmd == "user" && sub == "reset-2fa":
+		return e.userReset2FA(rest[1:])
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
