@@ -37,7 +37,7 @@ type User struct {
 }
 
 // Has2FA reports whether the user signs in with a second factor.
-func (u *User) Has2FA() bool { return u.TOTPSecret != ""}
+func (u *User) Has2FA() bool { return u.TOTPSecret != "" }
 
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 10
