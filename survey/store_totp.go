@@ -165,7 +165,7 @@ type Enrolment struct {
 }
 
 // OfferTOTP makes a fresh secret for the user of the challenge and keeps it (sealed) on the challenge until
-// ConfirmTOTP; a user who already has two-factor sign-in is refused (a reset comes first).
+// ConfirmTOTP (asked again, it offers the same one); a user who already has two-factor sign-in is refused (a reset comes first).
 func (s *Store) OfferTOTP(ctx context.Context, token string) (*Enrolment, error) {
 	c, err := s.challenge(ctx, s.db, token)
 	if err != nil {
@@ -178,11 +178,22 @@ func (s *Store) OfferTOTP(ctx context.Context, token string) (*Enrolment, error)
 	if u.Has2FA() {
 		return nil, Errorf(CodeForbidden, "", "two-factor sign-in is already on")
 	}
-	key, err := NewTOTPKey(u.Email)
+	server, err := s.tokenSecret(ctx, s.db)
 	if err != nil {
 		return nil, err
 	}
-	server, err := s.tokenSecret(ctx, s.db)
+	if c.PendingSecret != "" { // offered already: the same one again (the phone may have scanned it)
+		secret, err := unseal(server, c.PendingSecret)
+		if err != nil {
+			return nil, err
+		}
+		key, err := TOTPKeyFromSecret(u.Email, secret)
+		if err != nil {
+			return nil, err
+		}
+		return &Enrolment{Secret: key.Secret(), URL: key.URL()}, nil
+	}
+	key, err := NewTOTPKey(u.Email)
 	if err != nil {
 		return nil, err
 	}

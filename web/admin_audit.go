@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -22,8 +23,8 @@ type auditData struct {
 	Actor, Action, From, To string
 	Actions                 []string
 	Entries                 []auditRow
-	Next                    string // the query of the next (older) page, or ""
-	CSV                     string // the query of the download
+	Next                    template.URL // the next (older) page, or ""
+	CSV                     template.URL // the download of what the filter matches
 	Error                   string
 }
 
@@ -92,10 +93,10 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, v *view) {
 			keep.Set(k, x)
 		}
 	}
-	d.CSV = keep.Encode()
+	d.CSV = template.URL("/admin/audit.csv?" + keep.Encode()) // built from url.Values: nothing left to escape
 	if more {
 		keep.Set("before", strconv.FormatInt(entries[len(entries)-1].ID, 10))
-		d.Next = keep.Encode()
+		d.Next = template.URL("/admin/audit?" + keep.Encode())
 	}
 	s.render(w, r, v, http.StatusOK, "admin_audit", d)
 }
