@@ -85,7 +85,7 @@ func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	for _, e := range entries {
 		d.Entries = append(d.Entries, auditRow{ID: e.ID, When: time.UnixMicro(e.AtUS).In(v.loc()).Format("2006-01-02 15:04:05"),
-			Actor: e.Actor, Action: e.Action, Target: e.Target, Details: e.Details, IP: e.IP, UA: e.UserAgent})
+			Actor: e.Actor, Action: e.Action, Target: e.Target, Details: spacedJSON(e.Details), IP: e.IP, UA: e.UserAgent})
 	}
 	keep := url.Values{}
 	for _, k := range []string{"actor", "action", "from", "to"} {
@@ -116,4 +116,9 @@ func (s *Server) auditCSV(w http.ResponseWriter, r *http.Request, v *view) {
 	if _, err := s.store.ExportAudit(r.Context(), w, f); err != nil {
 		s.log.Error("audit export", "err", err) // the header is gone: the download ends short
 	}
+}
+
+// spacedJSON puts a space after the commas and colons between JSON members, so a long change wraps on screen.
+func spacedJSON(s string) string {
+	return strings.NewReplacer(`,"`, `, "`, `":`, `": `).Replace(s)
 }

@@ -122,7 +122,7 @@ func TestAuditAdminPages(t *testing.T) {
 					t.Fatal("paging does not end")
 				}
 				r = e.page(t, http.MethodGet, html.UnescapeString(next[1]), admin, nil)
-				ids := regexp.MustCompile(`<tr>\s*<td>(\d+)</td>`).FindAllStringSubmatch(string(r.Body), -1)
+				ids := regexp.MustCompile(`<tr>\s*<td class="num">(\d+)</td>`).FindAllStringSubmatch(string(r.Body), -1)
 				for _, id := range ids {
 					n, _ := strconv.ParseInt(id[1], 10, 64)
 					if n >= last {

@@ -4,6 +4,8 @@ package i18n
 func init() {
 	Add(map[string]Text{
 		"dash.admin.audit":     {"Audit jurnalı", "Audit log", "Журнал аудита"},
+		"dash.nav.audit":       {"Audit", "Audit", "Аудит"},
+		"dash.nav.2fa":         {"2FA", "2FA", "2FA"},
 		"dash.audit.filter":    {"Süzgəc", "Filter", "Фильтр"},
 		"dash.audit.actor":     {"Kim", "Who", "Кто"},
 		"dash.audit.action":    {"Əməliyyat", "Action", "Действие"},
