@@ -177,7 +177,8 @@ func (s *Server) enrolUser(w http.ResponseWriter, r *http.Request, v *view) (*su
 		s.setChallenge(w, token)
 		return v.P.User, token, true
 	}
-	if err != nil || cu.Has2FA() {
+	// without a session only an admin who must enrol may (a signed-in user's offer left in the browser may not)
+	if err != nil || !s.lacks2FA(cu) {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape("/account/2fa"), http.StatusSeeOther)
 		return nil, "", false
 	}
@@ -247,7 +248,8 @@ func (s *Server) confirmEnrol(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	token := challengeToken(r)
 	cu, err := s.store.ChallengeUser(r.Context(), token)
-	if err != nil || (v.P != nil && v.P.User != nil && v.P.User.ID != cu.ID) {
+	signedIn := v.P != nil && v.P.User != nil
+	if err != nil || (signedIn && v.P.User.ID != cu.ID) || (!signedIn && !s.lacks2FA(cu)) {
 		s.clearChallenge(w)
 		s.pageStatus(w, r, v, http.StatusUnauthorized, "dash.2fa.expired")
 		return

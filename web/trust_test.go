@@ -236,6 +236,22 @@ func TestTwoFactorSignIn(t *testing.T) {
 			ctx := context.Background()
 			email := e.Users["analyst"]
 			b := &browse{e: e, jar: map[string]string{"qiymet_session": e.login(t, email)}}
+			// An offer left in the browser does not let anyone without the session enrol the user.
+			b.do(t, http.MethodGet, "/account/2fa", nil)
+			leftover := &browse{e: e, jar: map[string]string{"qiymet_2fa": b.jar["qiymet_2fa"]}}
+			if r := leftover.do(t, http.MethodGet, "/account/2fa", nil); r.Status != http.StatusSeeOther {
+				t.Fatalf("enrolment page with a left-over offer: %d", r.Status)
+			}
+			if r := leftover.do(t, http.MethodPost, "/account/2fa", url.Values{"code": {"123456"}}); r.Status != 401 {
+				t.Fatalf("enrolment with a left-over offer: %d", r.Status)
+			}
+			// Cross-site posts of either form are refused before anything is looked at.
+			for _, p := range []string{"/account/2fa", "/login/2fa"} {
+				r := e.page(t, http.MethodPost, p, "", url.Values{"code": {"123456"}}, "Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example")
+				if r.Status != http.StatusForbidden {
+					t.Fatalf("cross-site POST %s: %d", p, r.Status)
+				}
+			}
 			secret, recovery := enrol(t, e, b, "/")
 			u, _, _ := e.Store.ListAudit(ctx, survey.AuditFilter{Action: survey.AuditUser2FAOn})
 			if len(u) != 1 || u[0].Actor != email || u[0].Target != "user:"+email {
