@@ -16,12 +16,6 @@ const (
 	touchEvery = time.Minute
 )
 
-// Lock-out: after MaxFailedLogins wrong passwords in a row the account refuses every sign-in for LockDuration.
-const (
-	MaxFailedLogins = 5
-	LockDuration    = 15 * time.Minute
-)
-
 // Session is a signed-in browser. Only the token's hash is stored.
 type Session struct {
 	bun.BaseModel `bun:"table:sessions"`
@@ -31,9 +25,6 @@ type Session struct {
 	ExpiresUS     int64  `bun:"expires_us"`
 	LastSeenUS    int64  `bun:"last_seen_us"`
 }
-
-// ErrLockedOut is returned by Login while an account is locked after repeated failures.
-var ErrLockedOut = Errorf(CodeRateLimited, "", "too many failed sign-ins; try again later")
 
 // errBadLogin is one message for unknown email and wrong password, so sign-in does not reveal accounts.
 func errBadLogin() error { return Errorf(CodeUnauthorized, "", "wrong email or password") }

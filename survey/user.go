@@ -5,7 +5,6 @@ import (
 	"math/big"
 	"net/mail"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 	"golang.org/x/crypto/bcrypt"
@@ -29,12 +28,7 @@ type User struct {
 	Lang          string `bun:"lang,nullzero" json:"lang,omitempty"`
 	CreatedUS     int64  `bun:"created_us" json:"-"`
 	DisabledUS    int64  `bun:"disabled_us,nullzero" json:"-"`
-	FailedLogins  int    `bun:"failed_logins" json:"-"`
-	LockedUntilUS int64  `bun:"locked_until_us,nullzero" json:"-"`
 }
-
-// MinPasswordLen is the shortest password accepted.
-const MinPasswordLen = 10
 
 // BcryptCost is the work factor of stored passwords.
 var BcryptCost = bcrypt.DefaultCost
@@ -51,10 +45,10 @@ func checkEmail(email string) (string, error) {
 	return email, nil
 }
 
-// hashPassword checks a new password's length (bcrypt reads at most 72 bytes) and returns its bcrypt hash.
+// hashPassword checks a new password against the rule (CheckPassword) and returns its bcrypt hash.
 func hashPassword(p string) (string, error) {
-	if utf8.RuneCountInString(p) < MinPasswordLen || len(p) > 72 {
-		return "", FieldError("password", "a password needs %d to 72 bytes", MinPasswordLen)
+	if err := CheckPassword(p); err != nil {
+		return "", err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(p), BcryptCost)
 	return string(hash), err
