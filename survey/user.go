@@ -54,15 +54,20 @@ func hashPassword(p string) (string, error) {
 	return string(hash), err
 }
 
-// GeneratePassword returns a random 16-character password without look-alike characters.
+// GeneratePassword returns a random 16-character password without look-alike characters (never a common
+// one: CheckPassword accepts it).
 func GeneratePassword() string {
 	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	b := make([]byte, 16)
-	for i := range b {
-		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
-		b[i] = alphabet[n.Int64()]
+	for {
+		b := make([]byte, 16)
+		for i := range b {
+			n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+			b[i] = alphabet[n.Int64()]
+		}
+		if CheckPassword(string(b)) == nil {
+			return string(b)
+		}
 	}
-	return string(b)
 }
 
 // UserUpdate is an admin's edit of a user; a nil field is left as it is.

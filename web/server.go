@@ -4,6 +4,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -26,22 +27,30 @@ type Config struct {
 	Registry        *prometheus.Registry // nil: a fresh one
 	// RateScale multiplies every rate limit (tests set it high to measure other things).
 	RateScale float64
+	// Hardening (docs/api.md, configuration): the rate limits (QIYMET_RATE_*; zero: defaults), the reverse
+	// proxies whose X-Forwarded-For is believed (QIYMET_TRUSTED_PROXIES, clientip.go), and the bearer token
+	// /metrics requires (QIYMET_METRICS_TOKEN; empty: none).
+	Limits         Limits
+	TrustedProxies []netip.Prefix
+	MetricsToken   string
 }
 
 // Server holds the dependencies of every handler.
 type Server struct {
-	store   *survey.Store
-	baseURL string
-	loc     *time.Location
-	scoring scoring.Config
-	log     *slog.Logger
-	reqLog  slog.Level // level of the per-request line
-	reg     *prometheus.Registry
-	metrics *metrics
-	limits  *limiters
-	router  *mux.Router
-	handler http.Handler
-	dash    *dashState // dashboard: CSRF guard, cookie policy, assets
+	store        *survey.Store
+	baseURL      string
+	loc          *time.Location
+	scoring      scoring.Config
+	log          *slog.Logger
+	reqLog       slog.Level // level of the per-request line
+	reg          *prometheus.Registry
+	metrics      *metrics
+	limits       *limiters
+	router       *mux.Router
+	handler      http.Handler
+	dash         *dashState // dashboard: CSRF guard, cookie policy, assets
+	trusted      []netip.Prefix
+	metricsToken string
 }
 
 // New builds the server and its routes.
@@ -60,12 +69,13 @@ func New(c Config) *Server {
 		c.RateScale = 1
 	}
 	s.metrics = newMetrics(s.reg)
-	s.limits = newLimiters(c.RateScale)
+	s.limits = newLimiters(c.Limits, c.RateScale)
+	s.trusted, s.metricsToken = c.TrustedProxies, c.MetricsToken
 	s.dash = newDash(c.BaseURL)
 	s.router = mux.NewRouter()
 	s.routes()
 	// Wrap the whole router: router.Use would skip 404/405 answers.
-	s.handler = s.recoverPanics(s.logRequests(s.securityHeaders(s.router)))
+	s.handler = s.recoverPanics(s.withClientIP(s.logRequests(s.securityHeaders(s.router))))
 	return s
 }
 
