@@ -200,7 +200,7 @@ func TestLoginSessionLogout(t *testing.T) {
 				t.Fatalf("login: %d %q", r.Status, r.Header.Get("Location"))
 			}
 			c := sessionCookieOf(t, r)
-			if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
+			if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Domain != "" || c.Name != "__Host-qiymet_session" {
 				t.Fatalf("cookie attributes: %+v", c)
 			}
 			// Only the hash is stored.
@@ -308,7 +308,14 @@ func TestCSRFAndSecurityHeaders(t *testing.T) {
 	// Plain http base URL: the cookie is not Secure (else the browser would drop it).
 	plain := newDashEnv(t, "sqlite", 0, "http://localhost:8080")
 	r = plain.page(t, http.MethodPost, "/login", "", url.Values{"email": {plain.Users["admin"]}, "password": {testPassword}})
-	if sessionCookieOf(t, r).Secure {
-		t.Fatal("Secure cookie on an http base URL")
+	if c := sessionCookieOf(t, r); c.Secure || c.Name != "qiymet_session" {
+		t.Fatalf("cookie on an http base URL: %+v", c)
+	}
+	// HSTS follows the public base URL (TLS may end at a proxy in front): https yes, http no.
+	if h := e.page(t, http.MethodGet, "/login", "", nil).Header.Get("Strict-Transport-Security"); !strings.HasPrefix(h, "max-age=") {
+		t.Fatalf("no HSTS with an https base URL: %q", h)
+	}
+	if h := plain.page(t, http.MethodGet, "/login", "", nil).Header.Get("Strict-Transport-Security"); h != "" {
+		t.Fatalf("HSTS with an http base URL: %q", h)
 	}
 }
