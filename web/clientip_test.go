@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"testing"
@@ -107,4 +109,22 @@ func FuzzParseRate(f *testing.F) {
 			t.Fatalf("round trip of %q: %+v %v", s, back, err)
 		}
 	})
+}
+
+func TestLoginSource(t *testing.T) {
+	s := &Server{}
+	for remote, want := range map[string]string{
+		"198.51.100.7:5000":           "198.51.100.7",
+		"[2001:db8:1:2:3:4:5:6]:5000": "2001:db8:1:2::/64", // one subscriber's /64 is one source
+		"[2001:db8:1:2:ffff::1]:5000": "2001:db8:1:2::/64",
+		"[::ffff:198.51.100.7]:5000":  "198.51.100.7",
+	} {
+		var got string
+		r := httptest.NewRequest(http.MethodPost, "/login", nil)
+		r.RemoteAddr = remote
+		s.withClientIP(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = loginSource(r) })).ServeHTTP(httptest.NewRecorder(), r)
+		if got != want {
+			t.Errorf("%s: source %q, want %q", remote, got, want)
+		}
+	}
 }
