@@ -54,14 +54,5 @@ func (e *ThrottledError) Unwrap() error {
 	return Errorf(CodeRateLimited, "", "too many failed sign-ins; try again later")
 }
 
-// loginFailure is a row of login_failures.
-type loginFailure struct {
-	EmailHash      string `bun:"email_hash,pk"`
-	Source         string `bun:"source,pk"`
-	Failures       int64  `bun:"failures"`
-	LastUS         int64  `bun:"last_us"`
-	BlockedUntilUS int64  `bun:"blocked_until_us"`
-}
-
 // LoginKey is how an e-mail, as typed, is stored in login_failures: the SHA-256 of its normalised form.
 func LoginKey(email string) string { return HashSecret(NormalizeEmail(email)) }
