@@ -64,10 +64,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, v *view) {
 	next := localPath(r.PostFormValue("next"))
 	u, err := s.store.Login(r.Context(), email, password, loginSource(r))
 	if err != nil {
-		if s.loginRefused(w, r, v, err) {
-			v.Title = v.T("dash.signin")
-			s.render(w, r, v, loginStatus(err), "login", loginData{Email: email, Next: next, Error: v.T(loginMessage(err))})
-		}
+		s.loginFailed(w, r, v, err, loginData{Email: email, Next: next})
 		return
 	}
 	if old, err := r.Cookie(s.dash.sessionCookie); err == nil {

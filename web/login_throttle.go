@@ -30,32 +30,20 @@ func loginSource(r *http.Request) string {
 	return a.String()
 }
 
-// loginRefused handles a failed Login: for a wrong password, an unknown e-mail or a source that must wait it
-// sets what the form needs (Retry-After) and reports true; any other error it answers itself.
-func (s *Server) loginRefused(w http.ResponseWriter, r *http.Request, v *view, err error) bool {
+// loginFailed answers a failed Login with the form again: 401 for a wrong password or an unknown e-mail,
+// 429 with Retry-After while the source waits; any other error is an error page.
+func (s *Server) loginFailed(w http.ResponseWriter, r *http.Request, v *view, err error, d loginData) {
+	status, msg := http.StatusUnauthorized, "dash.login.failed"
 	var te *survey.ThrottledError
 	switch {
 	case errors.As(err, &te):
+		status, msg = http.StatusTooManyRequests, "dash.login.throttled"
 		w.Header().Set("Retry-After", itoa(int64(math.Ceil(max(te.RetryAfter, time.Second).Seconds()))))
-		return true
-	case survey.ErrorCode(err) == survey.CodeUnauthorized:
-		return true
+	case survey.ErrorCode(err) != survey.CodeUnauthorized:
+		s.pageError(w, r, v, err)
+		return
 	}
-	s.pageError(w, r, v, err)
-	return false
-}
-
-// loginStatus and loginMessage are the form's status and message for a refused sign-in.
-func loginStatus(err error) int {
-	if errors.As(err, new(*survey.ThrottledError)) {
-		return http.StatusTooManyRequests
-	}
-	return http.StatusUnauthorized
-}
-
-func loginMessage(err error) string {
-	if errors.As(err, new(*survey.ThrottledError)) {
-		return "dash.login.throttled"
-	}
-	return "dash.login.failed"
+	v.Title = v.T("dash.signin")
+	d.Error = v.T(msg)
+	s.render(w, r, v, status, "login", d)
 }

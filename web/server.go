@@ -37,18 +37,20 @@ type Config struct {
 
 // Server holds the dependencies of every handler.
 type Server struct {
-	store        *survey.Store
-	baseURL      string
-	loc          *time.Location
-	scoring      scoring.Config
-	log          *slog.Logger
-	reqLog       slog.Level // level of the per-request line
-	reg          *prometheus.Registry
-	metrics      *metrics
-	limits       *limiters
-	router       *mux.Router
-	handler      http.Handler
-	dash         *dashState // dashboard: CSRF guard, cookie policy, assets
+	store   *survey.Store
+	baseURL string
+	loc     *time.Location
+	scoring scoring.Config
+	log     *slog.Logger
+	reqLog  slog.Level // level of the per-request line
+	reg     *prometheus.Registry
+	metrics *metrics
+	limits  *limiters
+	router  *mux.Router
+	handler http.Handler
+	dash    *dashState // dashboard: CSRF guard, cookie policy, assets
+
+	// hardening (clientip.go, metrics_auth.go)
 	trusted      []netip.Prefix
 	metricsToken string
 }
