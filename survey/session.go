@@ -29,9 +29,15 @@ type Session struct {
 // errBadLogin is one message for unknown email and wrong password, so sign-in does not reveal accounts.
 func errBadLogin() error { return Errorf(CodeUnauthorized, "", "wrong email or password") }
 
-// dummyHash keeps the time of a sign-in with an unknown email equal to one with a wrong password.
-// Built lazily so importing the package costs no bcrypt run.
-var dummyHash = sync.OnceValue(func() []byte {
+// dummyHash keeps the time of a sign-in with an unknown email equal to one with a wrong password: a hash of
+// the current BcryptCost, made once per cost (lazily, so importing the package costs no bcrypt run).
+func dummyHash() []byte {
+	if h, ok := dummyHashes.Load(BcryptCost); ok {
+		return h.([]byte)
+	}
 	h, _ := bcrypt.GenerateFromPassword([]byte("qiymet-no-such-user"), BcryptCost)
+	dummyHashes.Store(BcryptCost, h)
 	return h
-})
+}
+
+var dummyHashes sync.Map // bcrypt cost → hash

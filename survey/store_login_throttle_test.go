@@ -3,6 +3,7 @@ package survey_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -168,4 +169,39 @@ func TestCheckPassword(t *testing.T) {
 	if survey.IsCommonPassword("düzgün at batareya ştapel") {
 		t.Error("a long passphrase is not common")
 	}
+}
+
+// TestLoginTimingUnknownEmail: an unknown e-mail costs one bcrypt comparison like a wrong password, so the
+// time of the answer does not tell which accounts exist. At a real cost (10) the comparison dominates: the
+// two medians stay within a factor of 2 (without the dummy comparison an unknown e-mail answers ~50× faster).
+func TestLoginTimingUnknownEmail(t *testing.T) {
+	if testing.Short() {
+		t.Skip("bcrypt at cost 10")
+	}
+	old := survey.BcryptCost
+	survey.BcryptCost = 10
+	defer func() { survey.BcryptCost = old }()
+	storetest.Each(t, survey.Options{LoginThrottle: survey.LoginThrottle{Free: 1000}}, func(t *testing.T, s *survey.Store) {
+		ctx := context.Background()
+		if _, err := s.AddUser(ctx, "ana@example.az", "correct horse battery", survey.RoleAnalyst, ""); err != nil {
+			t.Fatal(err)
+		}
+		median := func(email string) time.Duration {
+			var ds []time.Duration
+			for i := 0; i < 5; i++ {
+				start := time.Now()
+				if _, err := s.Login(ctx, email, "a wrong password", "192.0.2.1"); survey.ErrorCode(err) != survey.CodeUnauthorized {
+					t.Fatal(err)
+				}
+				ds = append(ds, time.Since(start))
+			}
+			slices.Sort(ds)
+			return ds[len(ds)/2]
+		}
+		s.Login(ctx, "nobody@example.az", "warm the dummy hash of this cost", "192.0.2.1")
+		known, unknown := median("ana@example.az"), median("nobody@example.az")
+		if unknown < known/2 || unknown > known*2 {
+			t.Fatalf("wrong password %s, unknown e-mail %s: the timing tells them apart", known, unknown)
+		}
+	})
 }
