@@ -32,6 +32,11 @@ func (s *Store) recordLoginFailure(ctx context.Context, key, source string, now 
 	if err != nil {
 		return err
 	}
+	if n == 1 { // a new count: a moment to drop the stale ones, so the table holds recent failures only
+		if err := s.pruneLoginFailures(ctx, now); err != nil {
+			return err
+		}
+	}
 	if d := s.throttle.delay(n); d > 0 {
 		_, err = s.db.NewUpdate().Table("login_failures").Set("blocked_until_us = ?", now+d.Microseconds()).
 			Where("email_hash = ? AND source = ? AND blocked_until_us < ?", key, source, now+d.Microseconds()).Exec(ctx)
@@ -39,12 +44,14 @@ func (s *Store) recordLoginFailure(ctx context.Context, key, source string, now 
 	return err
 }
 
-// clearLoginFailures forgets source's failures on key (after a success from it) and, while at it, every
-// count that is no longer in force, so the table holds only recent failures.
-func (s *Store) clearLoginFailures(ctx context.Context, key, source string, now int64) error {
-	if _, err := s.db.NewDelete().Table("login_failures").Where("email_hash = ? AND source = ?", key, source).Exec(ctx); err != nil {
-		return err
-	}
+// clearLoginFailures forgets source's failures on key (after a success from it).
+func (s *Store) clearLoginFailures(ctx context.Context, key, source string) error {
+	_, err := s.db.NewDelete().Table("login_failures").Where("email_hash = ? AND source = ?", key, source).Exec(ctx)
+	return err
+}
+
+// pruneLoginFailures deletes the counts that are no longer in force (quiet for Forget, no wait left).
+func (s *Store) pruneLoginFailures(ctx context.Context, now int64) error {
 	_, err := s.db.NewDelete().Table("login_failures").
 		Where("last_us < ? AND blocked_until_us <= ?", now-s.throttle.Forget.Microseconds(), now).Exec(ctx)
 	return err

@@ -96,10 +96,14 @@ func TestLoginThrottle(t *testing.T) {
 		if w := fail("nobody@example.az", owner); w != 15*time.Minute {
 			t.Fatalf("capped wait %s", w)
 		}
-		// A quiet day forgets a source (and the next success prunes old rows).
+		// A quiet day forgets a source, and a new count prunes the stale rows.
 		clock.Advance(25 * time.Hour)
 		if w := fail("nobody@example.az", owner); w != 0 {
 			t.Fatalf("after a quiet day: wait %s", w)
+		}
+		fail("someone@example.az", owner)
+		if n, err := s.DB().NewSelect().Table("login_failures").Count(ctx); err != nil || n != 2 {
+			t.Fatalf("%d rows after a quiet day and a new count, want 2 (%v)", n, err)
 		}
 		// A password reset clears the counts too.
 		for i := 0; i < 6; i++ {

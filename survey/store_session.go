@@ -36,7 +36,7 @@ func (s *Store) Login(ctx context.Context, email, password, source string) (*Use
 		}
 		return nil, errBadLogin()
 	}
-	if err := s.clearLoginFailures(ctx, key, source, now); err != nil {
+	if err := s.clearLoginFailures(ctx, key, source); err != nil {
 		return nil, err
 	}
 	return u, nil
