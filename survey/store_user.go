@@ -95,7 +95,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate) (*User,
 		if *up.Disabled {
 			q = q.Set("disabled_us = ?", s.now().UnixMicro())
 		} else {
-			q = q.Set("disabled_us = NULL").Set("failed_logins = 0").Set("locked_until_us = NULL")
+			q = q.Set("disabled_us = NULL")
 		}
 	}
 	if up.Password != nil {
@@ -119,6 +119,32 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate) (*User,
 		}
 	}
 	return s.UserByID(ctx, id)
+}
+
+// UserByEmail returns the user of an e-mail (any case).
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	u := new(User)
+	err := s.db.NewSelect().Model(u).Where("email = ?", NormalizeEmail(email)).Scan(ctx)
+	if isNoRows(err) {
+		return nil, Errorf(CodeNotFound, "email", "no user with email %s", truncate(NormalizeEmail(email), 64))
+	}
+	return u, err
+}
+
+// ResetPassword sets a user's password (checked by CheckPassword), ends their sessions and forgets every
+// failed sign-in counted against them (`qiymet user reset-password`).
+func (s *Store) ResetPassword(ctx context.Context, email, password string) (*User, error) {
+	u, err := s.UserByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	if u, err = s.UpdateUser(ctx, u.ID, UserUpdate{Password: &password}); err != nil {
+		return nil, err
+	}
+	if _, err := s.UnlockLogin(ctx, u.Email); err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // SetUserLang remembers a user's dashboard language, so it follows them to another device.

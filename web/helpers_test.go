@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"testing"
 	"time"
 
@@ -35,6 +36,10 @@ type testEnvOptions struct {
 	MinN       int64                           // scoring's min_n; 0 → scoring's zero config (everything ranked)
 	Seed       func(testing.TB, *survey.Store) // stores responses before the server starts
 	Require2FA string                          // web.Config.Require2FA (QIYMET_REQUIRE_2FA)
+	// Hardening settings passed to web.Config as they are (docs/api.md, configuration).
+	Limits         web.Limits
+	TrustedProxies []netip.Prefix
+	MetricsToken   string
 }
 
 // testEnv is one running server and what a test needs to talk to it.
@@ -94,7 +99,8 @@ func newTestEnvWith(t testing.TB, dialect string, o testEnvOptions) *testEnv {
 	}
 	reg := prometheus.NewRegistry()
 	srv := web.New(web.Config{Store: s, BaseURL: o.BaseURL, Location: storetest.Baku, Registry: reg,
-		Scoring: scoring.Config{MinN: o.MinN}, RateScale: o.RateScale, Logger: testLogger(), Require2FA: o.Require2FA})
+		Scoring: scoring.Config{MinN: o.MinN}, RateScale: o.RateScale, Logger: testLogger(),
+		Limits: o.Limits, TrustedProxies: o.TrustedProxies, MetricsToken: o.MetricsToken, Require2FA: o.Require2FA})
 	hs := httptest.NewServer(validateAPITraffic(t, srv)) // every /api exchange is checked against the OpenAPI document
 	t.Cleanup(hs.Close)
 	return &testEnv{URL: hs.URL, BaseURL: o.BaseURL, Store: s, Server: srv, HTTP: hs, Registry: reg, Clock: clock,

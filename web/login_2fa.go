@@ -74,9 +74,10 @@ func (s *Server) needSecondStep(w http.ResponseWriter, r *http.Request, v *view,
 	return true
 }
 
-// startSession signs u in for good: a fresh session cookie, the user's language, then next. (As in login.)
+// startSession signs u in for good (after the password, or after the second step): a fresh session
+// cookie replacing any earlier one, and the user's language.
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, v *view, u *survey.User) bool {
-	if old, err := r.Cookie(sessionCookie); err == nil {
+	if old, err := r.Cookie(s.dash.sessionCookie); err == nil {
 		s.store.RevokeSession(r.Context(), old.Value)
 	}
 	token, _, err := s.store.CreateSession(r.Context(), u.ID)
@@ -84,7 +85,9 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, v *view, u
 		s.pageError(w, r, v, err)
 		return false
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+	// A browser-session cookie: the server enforces the 12 h / 2 h idle limits, and an Expires computed from
+	// the server's clock would be wrong on a client whose clock is off.
+	http.SetCookie(w, &http.Cookie{Name: s.dash.sessionCookie, Value: token, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.dash.secure})
 	if u.Lang != "" && locale.Valid(u.Lang) {
 		setLangCookie(w, u.Lang, s.dash.secure)

@@ -15,7 +15,7 @@ func (s *Server) routes() {
 	r.Use(pathValues)
 	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/readyz", s.readyz).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+	r.Handle("/metrics", s.withMetricsToken(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))).Methods(http.MethodGet) // QIYMET_METRICS_TOKEN
 
 	// JSON API (docs/api.md). Not a mux Subrouter: mux 1.8.1 subrouters lose a method mismatch (405) when a
 	// later route shares the prefix.

@@ -4,6 +4,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -28,23 +29,33 @@ type Config struct {
 	RateScale float64
 	// Require2FA is QIYMET_REQUIRE_2FA: "admin" makes admins enrol in two-factor sign-in before anything else.
 	Require2FA string
+	// Hardening (docs/api.md, configuration): the rate limits (QIYMET_RATE_*; zero: defaults), the reverse
+	// proxies whose X-Forwarded-For is believed (QIYMET_TRUSTED_PROXIES, clientip.go), and the bearer token
+	// /metrics requires (QIYMET_METRICS_TOKEN; empty: none).
+	Limits         Limits
+	TrustedProxies []netip.Prefix
+	MetricsToken   string
 }
 
 // Server holds the dependencies of every handler.
 type Server struct {
-	store      *survey.Store
-	baseURL    string
-	loc        *time.Location
-	scoring    scoring.Config
-	log        *slog.Logger
-	reqLog     slog.Level // level of the per-request line
-	reg        *prometheus.Registry
-	metrics    *metrics
-	limits     *limiters
-	router     *mux.Router
-	handler    http.Handler
-	dash       *dashState // dashboard: CSRF guard, cookie policy, assets
-	require2FA string     // Config.Require2FA
+	store   *survey.Store
+	baseURL string
+	loc     *time.Location
+	scoring scoring.Config
+	log     *slog.Logger
+	reqLog  slog.Level // level of the per-request line
+	reg     *prometheus.Registry
+	metrics *metrics
+	limits  *limiters
+	router  *mux.Router
+	handler http.Handler
+	dash    *dashState // dashboard: CSRF guard, cookie policy, assets
+
+	// hardening (clientip.go, metrics_auth.go)
+	trusted      []netip.Prefix
+	metricsToken string
+	require2FA   string // Config.Require2FA
 }
 
 // New builds the server and its routes.
@@ -63,13 +74,14 @@ func New(c Config) *Server {
 		c.RateScale = 1
 	}
 	s.metrics = newMetrics(s.reg)
-	s.limits = newLimiters(c.RateScale)
+	s.limits = newLimiters(c.Limits, c.RateScale)
+	s.trusted, s.metricsToken = c.TrustedProxies, c.MetricsToken
 	s.dash = newDash(c.BaseURL)
 	s.require2FA = c.Require2FA
 	s.router = mux.NewRouter()
 	s.routes()
 	// Wrap the whole router: router.Use would skip 404/405 answers.
-	s.handler = s.recoverPanics(s.logRequests(s.securityHeaders(s.router)))
+	s.handler = s.recoverPanics(s.withClientIP(s.logRequests(s.securityHeaders(s.router))))
 	return s
 }
 

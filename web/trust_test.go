@@ -235,7 +235,7 @@ func TestTwoFactorSignIn(t *testing.T) {
 			e := newDashEnv(t, dialect, 0, "")
 			ctx := context.Background()
 			email := e.Users["analyst"]
-			b := &browse{e: e, jar: map[string]string{"qiymet_session": e.login(t, email)}}
+			b := &browse{e: e, jar: map[string]string{e.sessionCookieName(): e.login(t, email)}}
 			// An offer left in the browser does not let anyone without the session enrol the user.
 			b.do(t, http.MethodGet, "/account/2fa", nil)
 			leftover := &browse{e: e, jar: map[string]string{"qiymet_2fa": b.jar["qiymet_2fa"]}}
@@ -277,7 +277,7 @@ func TestTwoFactorSignIn(t *testing.T) {
 				return nb, r
 			}
 			nb, _ := signIn()
-			if nb.jar["qiymet_session"] != "" || nb.jar["qiymet_2fa"] == "" {
+			if nb.jar[e.sessionCookieName()] != "" || nb.jar["qiymet_2fa"] == "" {
 				t.Fatalf("after the password: cookies %v", nb.jar)
 			}
 			// The half-done sign-in opens nothing.
@@ -294,13 +294,13 @@ func TestTwoFactorSignIn(t *testing.T) {
 			}
 			// The code used to enrol is spent: the same 30 s step is refused.
 			used, _ := totp.GenerateCode(secret, e.Clock.Now())
-			if r := nb.do(t, http.MethodPost, "/login/2fa", url.Values{"code": {used}}); r.Status != 401 || nb.jar["qiymet_session"] != "" {
+			if r := nb.do(t, http.MethodPost, "/login/2fa", url.Values{"code": {used}}); r.Status != 401 || nb.jar[e.sessionCookieName()] != "" {
 				t.Fatalf("reused code: %d", r.Status)
 			}
 			e.Clock.Advance(30 * time.Second)
 			code, _ := totp.GenerateCode(secret, e.Clock.Now())
 			r := nb.do(t, http.MethodPost, "/login/2fa", url.Values{"code": {code}, "next": {"/agencies/migration"}})
-			if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/agencies/migration" || nb.jar["qiymet_session"] == "" || nb.jar["qiymet_2fa"] != "" {
+			if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/agencies/migration" || nb.jar[e.sessionCookieName()] == "" || nb.jar["qiymet_2fa"] != "" {
 				t.Fatalf("second step: %d %s %v", r.Status, r.Header.Get("Location"), nb.jar)
 			}
 			if r := nb.do(t, http.MethodGet, "/agencies/migration?period=2025-Q3", nil); r.Status != 200 {
@@ -308,11 +308,11 @@ func TestTwoFactorSignIn(t *testing.T) {
 			}
 			// The same code in another sign-in within its step: refused.
 			other, _ := signIn()
-			if r := other.do(t, http.MethodPost, "/login/2fa", url.Values{"code": {code}}); r.Status != 401 || other.jar["qiymet_session"] != "" {
+			if r := other.do(t, http.MethodPost, "/login/2fa", url.Values{"code": {code}}); r.Status != 401 || other.jar[e.sessionCookieName()] != "" {
 				t.Fatalf("code reused in another sign-in: %d", r.Status)
 			}
 			// A recovery code works once (typed in capitals with spaces), then never again.
-			if r := other.do(t, http.MethodPost, "/login/2fa", url.Values{"code": {" " + strings.ToUpper(recovery[0]) + " "}}); r.Status != http.StatusSeeOther || other.jar["qiymet_session"] == "" {
+			if r := other.do(t, http.MethodPost, "/login/2fa", url.Values{"code": {" " + strings.ToUpper(recovery[0]) + " "}}); r.Status != http.StatusSeeOther || other.jar[e.sessionCookieName()] == "" {
 				t.Fatalf("recovery code: %d %s", r.Status, r.Body)
 			}
 			third, _ := signIn()
@@ -335,14 +335,14 @@ func TestTwoFactorSignIn(t *testing.T) {
 			e.Clock.Advance(30 * time.Second)
 			fresh, _ := totp.GenerateCode(secret, e.Clock.Now())
 			third.jar["qiymet_2fa"] = "qc_forged"
-			if r := third.do(t, http.MethodPost, "/login/2fa", url.Values{"code": {fresh}}); r.Status != 401 || third.jar["qiymet_session"] != "" {
+			if r := third.do(t, http.MethodPost, "/login/2fa", url.Values{"code": {fresh}}); r.Status != 401 || third.jar[e.sessionCookieName()] != "" {
 				t.Fatalf("after the challenge ended: %d", r.Status)
 			}
 			// A half-done sign-in expires.
 			late, _ := signIn()
 			e.Clock.Advance(survey.ChallengeTTL + time.Second)
 			fresh, _ = totp.GenerateCode(secret, e.Clock.Now())
-			if r := late.do(t, http.MethodPost, "/login/2fa", url.Values{"code": {fresh}}); r.Status != 401 || late.jar["qiymet_session"] != "" {
+			if r := late.do(t, http.MethodPost, "/login/2fa", url.Values{"code": {fresh}}); r.Status != 401 || late.jar[e.sessionCookieName()] != "" {
 				t.Fatalf("expired challenge: %d", r.Status)
 			}
 
@@ -382,7 +382,7 @@ func TestRequire2FAForAdmins(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			old := &browse{e: e, jar: map[string]string{"qiymet_session": oldToken}}
+			old := &browse{e: e, jar: map[string]string{e.sessionCookieName(): oldToken}}
 			if r := old.do(t, http.MethodGet, "/admin/users", nil); r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/account/2fa" {
 				t.Fatalf("old admin session, page: %d %s", r.Status, r.Header.Get("Location"))
 			}
@@ -395,7 +395,7 @@ func TestRequire2FAForAdmins(t *testing.T) {
 
 			b := &browse{e: e, jar: map[string]string{}}
 			r := b.do(t, http.MethodPost, "/login", url.Values{"email": {e.Users["admin"]}, "password": {testPassword}, "next": {"/admin/users"}})
-			if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/account/2fa") || b.jar["qiymet_session"] != "" {
+			if r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/account/2fa") || b.jar[e.sessionCookieName()] != "" {
 				t.Fatalf("admin password step: %d %s %v", r.Status, r.Header.Get("Location"), b.jar)
 			}
 			if r := b.do(t, http.MethodGet, "/admin/users", nil); r.Status != http.StatusSeeOther || !strings.HasPrefix(r.Header.Get("Location"), "/login") {
@@ -409,7 +409,7 @@ func TestRequire2FAForAdmins(t *testing.T) {
 				t.Fatalf("the enrolment page does not say it is required: %s", page.Body)
 			}
 			enrol(t, e, b, "/admin/users")
-			if b.jar["qiymet_session"] == "" {
+			if b.jar[e.sessionCookieName()] == "" {
 				t.Fatal("no session after enrolment")
 			}
 			if r := b.do(t, http.MethodGet, "/admin/users", nil); r.Status != 200 {

@@ -22,6 +22,8 @@ commands:
   export [--from D] [--to D] [--agency CODE]   write responses as CSV to stdout
   report --period P [--lang az|en|ru] [--group G] --out FILE.pdf   the period report
   user add --email E --role admin|analyst|manager [--agency CODE]
+  user unlock --email E          forget failed sign-ins against E from every address
+  user reset-password --email E [--password-stdin]   a new password (printed once, or read from stdin)
   kiosk add --center CODE --name NAME [--agency CODE]
   apikey add --name NAME
   demo                           load the demo catalog, responses and admin
@@ -32,7 +34,10 @@ commands:
 configuration (environment, or a flag of the same name): QIYMET_DB (--db), QIYMET_ADDR (--addr),
 QIYMET_BASE_URL (--base-url; default http:// and the listen address), QIYMET_TIMEZONE (--timezone),
 QIYMET_MIN_N (--min-n), QIYMET_PRIOR_WEIGHT (--prior-weight), QIYMET_BURST_SECONDS (--burst-seconds),
-QIYMET_LOG_LEVEL (--log-level); QIYMET_SECRET from the environment only (a flag would show it in ps);
+QIYMET_LOG_LEVEL (--log-level), QIYMET_TRUSTED_PROXIES (--trusted-proxies), QIYMET_TLS_CERT (--tls-cert),
+QIYMET_TLS_KEY (--tls-key), QIYMET_RATE_KIOSK|APIKEY|IP|LOGIN|BAD_TOKEN (--rate-…), QIYMET_LOGIN_FREE_FAILURES,
+QIYMET_LOGIN_MAX_DELAY_SECONDS; QIYMET_SECRET and QIYMET_METRICS_TOKEN from the environment only (a flag
+would show them in ps);
 QIYMET_REQUIRE_2FA=admin (serve) makes admins enrol in two-factor sign-in
 `
 
@@ -77,6 +82,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.report(rest)
 	case cmd == "user" && sub == "add":
 		return e.userAdd(rest[1:])
+	case cmd == "user" && sub == "unlock":
+		return e.userUnlock(rest[1:])
+	case cmd == "user" && sub == "reset-password":
+		return e.userResetPassword(rest[1:])
 	case cmd == "kiosk" && sub == "add":
 		return e.kioskAdd(rest[1:])
 	case cmd == "apikey" && sub == "add":
@@ -119,7 +128,8 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // open connects to the configured database and brings its schema up to date.
 func (e *env) open(c *config) (*survey.Store, error) {
-	s, err := survey.Open(e.ctx, c.DB, survey.Options{Location: c.Loc, Burst: c.Burst, Secret: e.getenv("QIYMET_SECRET")})
+	s, err := survey.Open(e.ctx, c.DB, survey.Options{Location: c.Loc, Burst: c.Burst, Secret: e.getenv("QIYMET_SECRET"),
+		LoginThrottle: c.Security.Throttle})
 	if err != nil {
 		return nil, err
 	}
