@@ -171,10 +171,12 @@ func (f *Figures) publish(cv *survey.CatalogView, p scoring.Period, groups []sco
 				Index: r2(r.Index), CILow: r2(r.CILow), CIHigh: r2(r.CIHigh), Adjusted: r2(r.Adjusted), N: r.N,
 				CSAT: r2(r.CSAT), CSATLow: r2(r.CSATLow), CSATHigh: r2(r.CSATHigh),
 				PreviousRank: r.PreviousRank, Streak: r.Streak, Status: r.Status(),
-				Change: Change{PreviousPeriod: round2p(r.ChangePrev), PreviousYear: round2p(r.ChangeYear)},
+				Change:            Change{PreviousPeriod: round2p(r.ChangePrev), PreviousYear: round2p(r.ChangeYear)},
+				ChangeSignificant: Significance{PreviousPeriod: r.SignificantPrev, PreviousYear: r.SignificantYear},
+				ClearFirst:        r.ClearFirst, ClearStreak: r.ClearStreak,
 			}
 			if r.Ranked {
-				row.Rank = new(r.Rank)
+				row.Rank, row.RankLow, row.RankHigh = new(r.Rank), new(r.RankLow), new(r.RankHigh)
 			}
 			if a, ok := cv.Agency(r.Agency); ok {
 				row.Name = a.Name.Get(lang)
