@@ -61,8 +61,8 @@ type Group struct {
 }
 
 // RankPeriod ranks one period's units (no change, streak or rank interval: Rankings adds them; RankIntervals
-// sets the intervals of one group). Units with N==0 are
-// left out; groups with no counted responses are left out; groups sorted by code.
+// sets the intervals of one group). Units with N==0 are left out; groups with no counted responses are left
+// out; groups sorted by code.
 func RankPeriod(units []Unit, cfg Config) []Group {
 	byGroup := map[string]map[string]Stats{}
 	for _, u := range units {
