@@ -131,11 +131,18 @@ func (s *Server) allowCredential(w http.ResponseWriter, r *http.Request, c surve
 // admitBearer reads the bearer credential, refuses it with refuse's error (refuse may be nil), and applies its
 // rate limit. It reports whether the handler may go on; otherwise it has answered.
 func (s *Server) admitBearer(w http.ResponseWriter, r *http.Request, refuse func(survey.Credential) error) (survey.Credential, bool) {
-	if s.badTokenRefused(w, r) {
-		return survey.Credential{}, false
+	var (
+		cred survey.Credential
+		err  error
+	)
+	if throttled, cached, ok := s.throttledBearer(w, r); throttled && !ok {
+		return cred, false
+	} else if throttled {
+		cred = cached
+	} else {
+		cred, err = s.bearer(r)
+		s.countBadToken(r, err)
 	}
-	cred, err := s.bearer(r)
-	s.countBadToken(r, err)
 	if err == nil && refuse != nil {
 		err = refuse(cred)
 	}
