@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/google/uuid"
 )
@@ -54,7 +55,10 @@ func (cv *CatalogView) decodeRow(l *csvLayout, rec []string, line int, now time.
 	cell := func(i int) string {
 		if p := l.fixed[i]; p >= 0 {
 			if i == colComment {
-				return rec[p] // Prepare trims it; its length limit counts what was written
+				// Prepare trims it; its length limit counts what was written, less a spreadsheet-safe '
+				v := rec[p]
+				lead := len(v) - len(strings.TrimLeftFunc(v, unicode.IsSpace))
+				return v[:lead] + FromSpreadsheetSafe(v[lead:])
 			}
 			return strings.TrimSpace(rec[p])
 		}
@@ -101,6 +105,9 @@ func (cv *CatalogView) decodeRow(l *csvLayout, rec []string, line int, now time.
 		v := strings.TrimSpace(rec[q.pos])
 		if v == "" {
 			continue // no answer
+		}
+		if q.typ == TypeText {
+			v = FromSpreadsheetSafe(v)
 		}
 		sub.Answers[q.key] = answerJSON(q.typ, v)
 	}

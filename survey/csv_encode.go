@@ -9,8 +9,8 @@ import (
 	"unicode/utf8"
 )
 
-// answerCells fills cells (one per question, catalog order) from stored answers JSON. pairs is scratch space,
-// returned for reuse.
+// answerCells fills cells (one per question, catalog order) from stored answers JSON; text answers are made
+// spreadsheet-safe (SpreadsheetSafe). pairs is scratch space, returned for reuse.
 func (cv *CatalogView) answerCells(id, answers string, cells []string, pairs []rawAnswer) ([]rawAnswer, error) {
 	pairs, ok := splitAnswers(answers, pairs[:0])
 	if !ok {
@@ -44,6 +44,9 @@ func (cv *CatalogView) answerCells(id, answers string, cells []string, pairs []r
 			cells[i] = s
 		default:
 			cells[i] = v // integers and true/false, as stored
+		}
+		if c := cells[i]; c != "" && (c[0] == '\'' || formulaTrigger(c[0])) && cv.keyTypes[k] == TypeText {
+			cells[i] = SpreadsheetSafe(c)
 		}
 	}
 	return pairs, nil
@@ -161,7 +164,7 @@ func (w *csvRowWriter) row(r *exportRow) error {
 	w.buf = append(w.buf, ',')
 	w.buf = append(w.buf, r.Fixed...)
 	w.buf = append(w.buf, ',')
-	w.buf = appendCSVField(w.buf, r.Comment)
+	w.buf = appendCSVField(w.buf, SpreadsheetSafe(r.Comment))
 	for _, c := range w.cells {
 		w.buf = append(w.buf, ',')
 		w.buf = appendCSVField(w.buf, c)

@@ -16,12 +16,6 @@ const (
 	touchEvery = time.Minute
 )
 
-// Lock-out: after MaxFailedLogins wrong passwords in a row the account refuses every sign-in for LockDuration.
-const (
-	MaxFailedLogins = 5
-	LockDuration    = 15 * time.Minute
-)
-
 // Session is a signed-in browser. Only the token's hash is stored.
 type Session struct {
 	bun.BaseModel `bun:"table:sessions"`
@@ -32,15 +26,18 @@ type Session struct {
 	LastSeenUS    int64  `bun:"last_seen_us"`
 }
 
-// ErrLockedOut is returned by Login while an account is locked after repeated failures.
-var ErrLockedOut = Errorf(CodeRateLimited, "", "too many failed sign-ins; try again later")
-
 // errBadLogin is one message for unknown email and wrong password, so sign-in does not reveal accounts.
 func errBadLogin() error { return Errorf(CodeUnauthorized, "", "wrong email or password") }
 
-// dummyHash keeps the time of a sign-in with an unknown email equal to one with a wrong password.
-// Built lazily so importing the package costs no bcrypt run.
-var dummyHash = sync.OnceValue(func() []byte {
+// dummyHash keeps the time of a sign-in with an unknown email equal to one with a wrong password: a hash of
+// the current BcryptCost, made once per cost (lazily, so importing the package costs no bcrypt run).
+func dummyHash() []byte {
+	if h, ok := dummyHashes.Load(BcryptCost); ok {
+		return h.([]byte)
+	}
 	h, _ := bcrypt.GenerateFromPassword([]byte("qiymet-no-such-user"), BcryptCost)
+	dummyHashes.Store(BcryptCost, h)
 	return h
-})
+}
+
+var dummyHashes sync.Map // bcrypt cost → hash

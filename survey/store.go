@@ -26,6 +26,8 @@ type Options struct {
 	Burst    time.Duration    // QIYMET_BURST_SECONDS
 	Now      func() time.Time // the clock, injected for tests
 	Secret   string           // QIYMET_SECRET: keeps invitation tokens underivable from the database alone
+	// LoginThrottle is the sign-in throttling policy (QIYMET_LOGIN_*); zero fields take its defaults.
+	LoginThrottle LoginThrottle
 }
 
 // Store is the one gateway to the database, for both dialects.
@@ -35,6 +37,8 @@ type Store struct {
 	loc     *time.Location
 	burst   time.Duration
 	now     func() time.Time
+	// throttle is the sign-in policy (login_throttle.go).
+	throttle LoginThrottle
 
 	catMu      sync.Mutex
 	catRev     string
@@ -76,7 +80,7 @@ const sqlitePool, pgPool = 4, 40
 
 // Open connects to dsn ("sqlite:PATH", "sqlite::memory:", "postgres://…") without migrating.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
-	s := &Store{loc: opt.Location, burst: opt.Burst, now: opt.Now}
+	s := &Store{loc: opt.Location, burst: opt.Burst, now: opt.Now, throttle: opt.LoginThrottle.withDefaults()}
 	s.submissions.commit = watchWrites(s, s.commitSubmissionBatch)
 	s.invitations.commit = watchWrites(s, s.commitInvitations)
 	if opt.Secret != "" {

@@ -155,7 +155,8 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 			return err
 		}
 		cv := newCatalogView(old, "")
-		count := func(existed bool, same bool) {
+		var changed []string // audited: what was created or updated
+		count := func(existed bool, same bool, what string) {
 			switch {
 			case !existed:
 				res.Created++
@@ -163,6 +164,9 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 				res.Unchanged++
 			default:
 				res.Updated++
+			}
+			if !same && len(changed) < 50 {
+				changed = append(changed, what)
 			}
 		}
 		for _, sv := range c.Surveys {
@@ -172,7 +176,7 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 				existed = false
 			}
 			same := existed && reflect.DeepEqual(normSurvey(*prev), normSurvey(sv))
-			count(existed, same)
+			count(existed, same, fmt.Sprintf("survey:%s@%d", sv.Code, sv.Version))
 			if same {
 				continue
 			}
@@ -195,7 +199,7 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 		}
 		for _, g := range c.Groups {
 			prev, existed := cv.Group(g.Code)
-			count(existed, existed && *prev == g)
+			count(existed, existed && *prev == g, "group:"+g.Code)
 			if _, err := tx.NewInsert().Model(&groupRow{Group: g}).On("CONFLICT (code) DO UPDATE").
 				Set("name = EXCLUDED.name").Exec(ctx); err != nil {
 				return err
@@ -203,7 +207,7 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 		}
 		for _, a := range c.Agencies {
 			prev, existed := cv.Agency(a.Code)
-			count(existed, existed && *prev == a)
+			count(existed, existed && *prev == a, "agency:"+a.Code)
 			if _, err := tx.NewInsert().Model(&agencyRow{Agency: a}).On("CONFLICT (code) DO UPDATE").
 				Set("name = EXCLUDED.name, group_code = EXCLUDED.group_code, survey_code = EXCLUDED.survey_code").Exec(ctx); err != nil {
 				return err
@@ -211,7 +215,7 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 		}
 		for _, sv := range c.Services {
 			prev, existed := cv.Service(sv.Code)
-			count(existed, existed && *prev == sv)
+			count(existed, existed && *prev == sv, "service:"+sv.Code)
 			if _, err := tx.NewInsert().Model(&serviceRow{Service: sv}).On("CONFLICT (code) DO UPDATE").
 				Set("name = EXCLUDED.name, agency_code = EXCLUDED.agency_code").Exec(ctx); err != nil {
 				return err
@@ -225,7 +229,7 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 					same = false
 				}
 			}
-			count(existed, same)
+			count(existed, same, "center:"+ce.Code)
 			if _, err := tx.NewInsert().Model(&centerRow{Center: ce}).On("CONFLICT (code) DO UPDATE").
 				Set("name = EXCLUDED.name").Exec(ctx); err != nil {
 				return err
@@ -236,6 +240,10 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 					return err
 				}
 			}
+		}
+		if err := s.Audit(ctx, tx, Change{Action: AuditCatalogApply, Target: "catalog", Details: map[string]any{
+			"created": res.Created, "updated": res.Updated, "unchanged": res.Unchanged, "changed": changed}}); err != nil {
+			return err
 		}
 		return bumpCatalogRev(ctx, tx)
 	})

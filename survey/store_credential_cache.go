@@ -117,3 +117,22 @@ func liveCredential[T any](ctx context.Context, s *Store, secret, prefix, hashCo
 	s.creds.put(hash, &c, epoch)
 	return row, nil
 }
+
+// CachedCredential is the kiosk or API key of token when this instance checked it recently and nothing was
+// revoked since: no database look-up beyond the shared cred_epoch read. It lets a known kiosk go on
+// submitting while its address is refused further look-ups for failed tokens (web/badtoken.go).
+func (s *Store) CachedCredential(ctx context.Context, token string) (Credential, bool) {
+	v, _, ok := s.cachedCred(ctx, HashSecret(token))
+	if !ok {
+		return Credential{}, false
+	}
+	switch c := v.(type) {
+	case *Kiosk:
+		k := *c
+		return Credential{Kiosk: &k}, true
+	case *APIKey:
+		a := *c
+		return Credential{APIKey: &a}, true
+	}
+	return Credential{}, false
+}

@@ -23,7 +23,13 @@ func (s *Store) AddKiosk(ctx context.Context, center, name, agency string) (*Kio
 	}
 	token := newSecret(kioskPrefix, 32)
 	k := &Kiosk{Name: name, Center: center, Agency: agency, TokenHash: HashSecret(token), CreatedUS: s.now().UnixMicro()}
-	if _, err := s.db.NewInsert().Model(k).Exec(ctx); err != nil {
+	if err := s.inTx(ctx, func(tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(k).Exec(ctx); err != nil {
+			return err
+		}
+		return s.Audit(ctx, tx, Change{Action: AuditKioskAdd, Target: kioskTarget(k.ID), // audit (docs/api.md, "Audit log")
+			Details: map[string]any{"name": k.Name, "center": k.Center, "agency": k.Agency}})
+	}); err != nil {
 		return nil, "", err
 	}
 	return k, token, nil
@@ -37,15 +43,21 @@ func (s *Store) AuthKiosk(ctx context.Context, token string) (*Kiosk, error) {
 // NewPairingCode issues a one-time enrolment code for a live kiosk, replacing any earlier unused code.
 func (s *Store) NewPairingCode(ctx context.Context, kioskID int64) (string, error) {
 	code := newSecret(pairingPrefix, 32)
-	res, err := s.db.NewUpdate().Model((*Kiosk)(nil)).
-		Set("pairing_hash = ?", HashSecret(code)).
-		Set("pairing_expires_us = ?", s.now().Add(PairingTTL).UnixMicro()).
-		Where("id = ? AND revoked_us IS NULL", kioskID).Exec(ctx)
+	err := s.inTx(ctx, func(tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*Kiosk)(nil)).
+			Set("pairing_hash = ?", HashSecret(code)).
+			Set("pairing_expires_us = ?", s.now().Add(PairingTTL).UnixMicro()).
+			Where("id = ? AND revoked_us IS NULL", kioskID).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return Errorf(CodeNotFound, "kiosk", "no live kiosk with id %d", kioskID)
+		}
+		return s.Audit(ctx, tx, Change{Action: AuditKioskPairCode, Target: kioskTarget(kioskID)}) // audit (docs/api.md, "Audit log")
+	})
 	if err != nil {
 		return "", err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return "", Errorf(CodeNotFound, "kiosk", "no live kiosk with id %d", kioskID)
 	}
 	return code, nil
 }
@@ -128,18 +140,20 @@ func (s *Store) KioskByID(ctx context.Context, id int64) (*Kiosk, error) {
 // RevokeKiosk stops a kiosk's token and any pending enrolment code at once. Revoking twice is fine.
 func (s *Store) RevokeKiosk(ctx context.Context, id int64) error {
 	defer s.ForgetCredentials() // the old credential must stop working here at once
-	res, err := s.db.NewUpdate().Model((*Kiosk)(nil)).
-		Set("revoked_us = COALESCE(revoked_us, ?)", s.now().UnixMicro()).
-		Set("pairing_hash = NULL").
-		Set("pairing_expires_us = NULL").
-		Where("id = ?", id).Exec(ctx)
-	if err != nil {
-		return err
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return Errorf(CodeNotFound, "kiosk", "no kiosk with id %d", id)
-	}
-	return nil
+	return s.inTx(ctx, func(tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*Kiosk)(nil)).
+			Set("revoked_us = COALESCE(revoked_us, ?)", s.now().UnixMicro()).
+			Set("pairing_hash = NULL").
+			Set("pairing_expires_us = NULL").
+			Where("id = ?", id).Exec(ctx)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return Errorf(CodeNotFound, "kiosk", "no kiosk with id %d", id)
+		}
+		return s.Audit(ctx, tx, Change{Action: AuditKioskRevoke, Target: kioskTarget(id)}) // audit (docs/api.md, "Audit log")
+	})
 }
 
 // KioskSetup builds the configuration of kiosk k from the current catalog.

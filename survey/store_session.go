@@ -7,39 +7,37 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-// Login checks email and password. Failures are counted per account; the fifth in a row locks it.
-// A locked account is refused even with the right password, without running bcrypt.
-func (s *Store) Login(ctx context.Context, email, password string) (*User, error) {
+// Login checks email and password for a sign-in from source (the client's address, docs/api.md sign-in).
+// Failures are counted per (e-mail as typed, source), whether the account exists or not, so an unknown
+// address and a known one answer alike: the same errors, one bcrypt run each (against a dummy hash for
+// unknown e-mails). While source must wait, Login answers *ThrottledError without looking at the password.
+// Other sources are never slowed by source's failures.
+func (s *Store) Login(ctx context.Context, email, password, source string) (*User, error) {
+	key, now := LoginKey(email), s.now().UnixMicro()
+	if wait, err := s.loginWait(ctx, key, source, now); err != nil {
+		return nil, err
+	} else if wait > 0 {
+		return nil, &ThrottledError{RetryAfter: wait}
+	}
 	u := new(User)
 	err := s.db.NewSelect().Model(u).Where("email = ?", NormalizeEmail(email)).Scan(ctx)
-	if isNoRows(err) {
+	switch {
+	case isNoRows(err):
 		bcrypt.CompareHashAndPassword(dummyHash(), []byte(password))
-		return nil, errBadLogin()
-	}
-	if err != nil {
+		u = nil
+	case err != nil:
 		return nil, err
+	case bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || u.DisabledUS != 0:
+		u = nil
 	}
-	now := s.now().UnixMicro()
-	if u.LockedUntilUS > now {
-		return nil, ErrLockedOut
-	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || u.DisabledUS != 0 {
-		// One statement so concurrent failures cannot lose a count; the lock resets the counter.
-		_, err := s.db.NewUpdate().Model((*User)(nil)).
-			Set("locked_until_us = CASE WHEN failed_logins + 1 >= ? THEN ? ELSE locked_until_us END", MaxFailedLogins, now+LockDuration.Microseconds()).
-			Set("failed_logins = CASE WHEN failed_logins + 1 >= ? THEN 0 ELSE failed_logins + 1 END", MaxFailedLogins).
-			Where("id = ?", u.ID).Exec(ctx)
-		if err != nil {
+	if u == nil {
+		if err := s.recordLoginFailure(ctx, key, source, now); err != nil {
 			return nil, err
 		}
 		return nil, errBadLogin()
 	}
-	if u.FailedLogins != 0 || u.LockedUntilUS != 0 {
-		if _, err := s.db.NewUpdate().Model((*User)(nil)).Set("failed_logins = 0").Set("locked_until_us = NULL").
-			Where("id = ?", u.ID).Exec(ctx); err != nil {
-			return nil, err
-		}
-		u.FailedLogins, u.LockedUntilUS = 0, 0
+	if err := s.clearLoginFailures(ctx, key, source); err != nil {
+		return nil, err
 	}
 	return u, nil
 }

@@ -2,6 +2,8 @@ package survey
 
 import (
 	"context"
+
+	"github.com/uptrace/bun"
 )
 
 // AddUser creates a user with a bcrypt-hashed password.
@@ -34,7 +36,12 @@ func (s *Store) AddUser(ctx context.Context, email, password, role, agency strin
 		return nil, err
 	}
 	u := &User{Email: email, PasswordHash: hash, Role: role, Agency: agency, CreatedUS: s.now().UnixMicro()}
-	if _, err := s.db.NewInsert().Model(u).Exec(ctx); err != nil {
+	if err := s.inTx(ctx, func(tx bun.Tx) error {
+		if _, err := tx.NewInsert().Model(u).Exec(ctx); err != nil {
+			return err
+		}
+		return s.Audit(ctx, tx, auditUserAdd(u)) // audit (docs/api.md, "Audit log")
+	}); err != nil {
 		if isUniqueViolation(err) {
 			return nil, FieldError("email", "a user with email %s already exists", email)
 		}
@@ -88,7 +95,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate) (*User,
 		if *up.Disabled {
 			q = q.Set("disabled_us = ?", s.now().UnixMicro())
 		} else {
-			q = q.Set("disabled_us = NULL").Set("failed_logins = 0").Set("locked_until_us = NULL")
+			q = q.Set("disabled_us = NULL")
 		}
 	}
 	if up.Password != nil {
@@ -98,7 +105,12 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate) (*User,
 		}
 		q = q.Set("password_hash = ?", hash)
 	}
-	if _, err := q.Exec(ctx); err != nil {
+	if err := s.inTx(ctx, func(tx bun.Tx) error {
+		if _, err := q.Conn(tx).Exec(ctx); err != nil {
+			return err
+		}
+		return s.Audit(ctx, tx, auditUserUpdate(u, role, agency, up)) // audit (docs/api.md, "Audit log")
+	}); err != nil {
 		return nil, err
 	}
 	if role != u.Role || agency != u.Agency || up.Password != nil || (up.Disabled != nil && *up.Disabled) {
@@ -107,6 +119,32 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, up UserUpdate) (*User,
 		}
 	}
 	return s.UserByID(ctx, id)
+}
+
+// UserByEmail returns the user of an e-mail (any case).
+func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
+	u := new(User)
+	err := s.db.NewSelect().Model(u).Where("email = ?", NormalizeEmail(email)).Scan(ctx)
+	if isNoRows(err) {
+		return nil, Errorf(CodeNotFound, "email", "no user with email %s", truncate(NormalizeEmail(email), 64))
+	}
+	return u, err
+}
+
+// ResetPassword sets a user's password (checked by CheckPassword), ends their sessions and forgets every
+// failed sign-in counted against them (`qiymet user reset-password`).
+func (s *Store) ResetPassword(ctx context.Context, email, password string) (*User, error) {
+	u, err := s.UserByEmail(ctx, email)
+	if err != nil {
+		return nil, err
+	}
+	if u, err = s.UpdateUser(ctx, u.ID, UserUpdate{Password: &password}); err != nil {
+		return nil, err
+	}
+	if _, err := s.UnlockLogin(ctx, u.Email); err != nil {
+		return nil, err
+	}
+	return u, nil
 }
 
 // SetUserLang remembers a user's dashboard language, so it follows them to another device.

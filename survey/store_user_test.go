@@ -48,7 +48,7 @@ func TestUsersKeysAndComments(t *testing.T) {
 		}
 		np := "a new long password"
 		s.UpdateUser(ctx, u.ID, survey.UserUpdate{Password: &np})
-		if _, err := s.Login(ctx, "lead@example.az", np); err != nil {
+		if _, err := s.Login(ctx, "lead@example.az", np, "192.0.2.1"); err != nil {
 			t.Fatalf("new password: %v", err)
 		}
 		users, err := s.ListUsers(ctx)

@@ -5,7 +5,6 @@ import (
 	"math/big"
 	"net/mail"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/uptrace/bun"
 	"golang.org/x/crypto/bcrypt"
@@ -29,12 +28,13 @@ type User struct {
 	Lang          string `bun:"lang,nullzero" json:"lang,omitempty"`
 	CreatedUS     int64  `bun:"created_us" json:"-"`
 	DisabledUS    int64  `bun:"disabled_us,nullzero" json:"-"`
-	FailedLogins  int    `bun:"failed_logins" json:"-"`
-	LockedUntilUS int64  `bun:"locked_until_us,nullzero" json:"-"`
+	// Two-factor sign-in (survey/totp.go): the sealed TOTP secret ("" = not enrolled) and the last step used.
+	TOTPSecret   string `bun:"totp_secret,nullzero" json:"-"`
+	TOTPLastStep int64  `bun:"totp_last_step" json:"-"`
 }
 
-// MinPasswordLen is the shortest password accepted.
-const MinPasswordLen = 10
+// Has2FA reports whether the user signs in with a second factor.
+func (u *User) Has2FA() bool { return u.TOTPSecret != "" }
 
 // BcryptCost is the work factor of stored passwords.
 var BcryptCost = bcrypt.DefaultCost
@@ -51,24 +51,29 @@ func checkEmail(email string) (string, error) {
 	return email, nil
 }
 
-// hashPassword checks a new password's length (bcrypt reads at most 72 bytes) and returns its bcrypt hash.
+// hashPassword checks a new password against the rule (CheckPassword) and returns its bcrypt hash.
 func hashPassword(p string) (string, error) {
-	if utf8.RuneCountInString(p) < MinPasswordLen || len(p) > 72 {
-		return "", FieldError("password", "a password needs %d to 72 bytes", MinPasswordLen)
+	if err := CheckPassword(p); err != nil {
+		return "", err
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(p), BcryptCost)
 	return string(hash), err
 }
 
-// GeneratePassword returns a random 16-character password without look-alike characters.
+// GeneratePassword returns a random 16-character password without look-alike characters (never a common
+// one: CheckPassword accepts it).
 func GeneratePassword() string {
 	const alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-	b := make([]byte, 16)
-	for i := range b {
-		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
-		b[i] = alphabet[n.Int64()]
+	for {
+		b := make([]byte, 16)
+		for i := range b {
+			n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(alphabet))))
+			b[i] = alphabet[n.Int64()]
+		}
+		if CheckPassword(string(b)) == nil {
+			return string(b)
+		}
 	}
-	return string(b)
 }
 
 // UserUpdate is an admin's edit of a user; a nil field is left as it is.

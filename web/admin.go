@@ -37,6 +37,12 @@ func parseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 
 // errText is a domain error's message for a notice (internal errors are not shown).
 func (s *Server) errText(r *http.Request, v *view, err error) (string, bool) {
+	switch err {
+	case survey.ErrPasswordLength:
+		return v.T("dash.password.length", survey.MinPasswordLen), true
+	case survey.ErrPasswordCommon:
+		return v.T("dash.password.common"), true
+	}
 	if e, ok := survey.AsError(err); ok {
 		return e.Message, true
 	}
@@ -95,6 +101,11 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, v *view, st
 		s.pageError(w, r, v, err)
 		return
 	}
+	throttled, err := s.store.ThrottledLogins(ctx) // accounts some address must wait for (login_throttle.go)
+	if err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
 	d := usersData{Notice: n}
 	for _, a := range cv.Agencies {
 		d.Agencies = append(d.Agencies, option{a.Code, v.Name(a.Name)})
@@ -102,10 +113,9 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, v *view, st
 	for _, role := range []string{survey.RoleAdmin, survey.RoleAnalyst, survey.RoleManager} {
 		d.Roles = append(d.Roles, option{role, v.T("dash.role." + role)})
 	}
-	now := s.store.Now().UnixMicro()
 	for _, u := range users {
 		d.Users = append(d.Users, userRow{ID: u.ID, Email: u.Email, Role: u.Role, Agency: u.Agency,
-			Disabled: u.DisabledUS != 0, Locked: u.LockedUntilUS > now, Me: u.ID == v.P.User.ID, Created: v.when(u.CreatedUS)})
+			Disabled: u.DisabledUS != 0, Locked: throttled[survey.LoginKey(u.Email)], Me: u.ID == v.P.User.ID, Created: v.when(u.CreatedUS)})
 	}
 	v.Title, v.Nav = v.T("dash.admin.users"), "users"
 	s.render(w, r, v, status, "admin_users", d)
@@ -166,7 +176,24 @@ func (s *Server) editUser(w http.ResponseWriter, r *http.Request, v *view) {
 			s.pageError(w, r, v, err)
 			return
 		}
+		// audit (docs/api.md, "Audit log"): sessions end at once, so the entry follows rather than shares the change
+		if err := s.store.Audit(r.Context(), nil, survey.Change{Action: survey.AuditUserSignOut, Target: "user:" + u.Email,
+			Details: map[string]any{"sessions": n}}); err != nil {
+			s.pageError(w, r, v, err)
+			return
+		}
 		s.renderUsers(w, r, v, http.StatusOK, adminNotice{Message: v.T("dash.users.signedout", u.Email, n)})
+		return
+	case "unlock": // forget failed sign-ins from every address (as `qiymet user unlock`)
+		u, err := s.store.UserByID(r.Context(), id)
+		if err == nil {
+			_, err = s.store.UnlockLogin(r.Context(), u.Email)
+		}
+		if err != nil {
+			s.pageError(w, r, v, err)
+			return
+		}
+		s.renderUsers(w, r, v, http.StatusOK, adminNotice{Message: v.T("dash.users.unlocked", u.Email)})
 		return
 	case "reset":
 		pw := survey.GeneratePassword()

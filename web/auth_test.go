@@ -125,7 +125,7 @@ func (e *testEnv) send(t testing.TB, method, path, cookie, contentType string, b
 		req.Header.Set("Content-Type", contentType)
 	}
 	if cookie != "" {
-		req.AddCookie(&http.Cookie{Name: "qiymet_session", Value: cookie})
+		req.AddCookie(&http.Cookie{Name: e.sessionCookieName(), Value: cookie})
 	}
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
@@ -142,6 +142,14 @@ func (e *testEnv) send(t testing.TB, method, path, cookie, contentType string, b
 	return testResponse{Status: resp.StatusCode, Header: resp.Header, Body: raw}
 }
 
+// sessionCookieName is the session cookie's name for the env's base URL: __Host- prefixed over https.
+func (e *testEnv) sessionCookieName() string {
+	if strings.HasPrefix(e.BaseURL, "https://") {
+		return "__Host-qiymet_session"
+	}
+	return "qiymet_session"
+}
+
 // login signs in and returns the session cookie's value.
 func (e *testEnv) login(t testing.TB, email string) string {
 	t.Helper()
@@ -156,7 +164,7 @@ func (e *testEnv) login(t testing.TB, email string) string {
 func sessionCookieOf(t testing.TB, r testResponse) *http.Cookie {
 	t.Helper()
 	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
-		if c.Name == "qiymet_session" {
+		if strings.HasSuffix(c.Name, "qiymet_session") {
 			return c
 		}
 	}
@@ -192,7 +200,7 @@ func TestLoginSessionLogout(t *testing.T) {
 				t.Fatalf("login: %d %q", r.Status, r.Header.Get("Location"))
 			}
 			c := sessionCookieOf(t, r)
-			if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || c.Path != "/" {
+			if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Domain != "" || c.Name != "__Host-qiymet_session" {
 				t.Fatalf("cookie attributes: %+v", c)
 			}
 			// Only the hash is stored.
@@ -237,24 +245,13 @@ func TestLoginSessionLogout(t *testing.T) {
 	}
 }
 
-func TestLoginLockOutAndRateLimit(t *testing.T) {
-	e := newDashEnv(t, "sqlite", 0, "")
-	email := e.Users["managerA"]
-	for i := 0; i < survey.MaxFailedLogins; i++ {
-		e.page(t, http.MethodPost, "/login", "", url.Values{"email": {email}, "password": {"not it at all"}})
-	}
-	r := e.page(t, http.MethodPost, "/login", "", url.Values{"email": {email}, "password": {testPassword}})
-	if r.Status != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" || r.Header.Get("Set-Cookie") != "" {
-		t.Fatalf("locked account: %d %v", r.Status, r.Header)
-	}
-	e.Clock.Advance(survey.LockDuration + time.Second)
-	e.login(t, email)
-
+func TestLoginRateLimit(t *testing.T) {
 	// The per-IP limit: a burst of 10 then 429, whatever the account.
 	lim := newDashEnv(t, "sqlite", 1, "")
 	got429 := false
 	for i := 0; i < 12; i++ {
-		r := lim.page(t, http.MethodPost, "/login", "", url.Values{"email": {"nobody@example.az"}, "password": {"x"}})
+		// a new e-mail each time: the per-(account, source) throttle is TestLoginThrottlePerSource's
+		r := lim.page(t, http.MethodPost, "/login", "", url.Values{"email": {"nobody" + itoa(int64(i)) + "@example.az"}, "password": {"x"}})
 		if r.Status == http.StatusTooManyRequests {
 			got429 = i >= 10
 			if r.Header.Get("Retry-After") == "" {
@@ -311,7 +308,14 @@ func TestCSRFAndSecurityHeaders(t *testing.T) {
 	// Plain http base URL: the cookie is not Secure (else the browser would drop it).
 	plain := newDashEnv(t, "sqlite", 0, "http://localhost:8080")
 	r = plain.page(t, http.MethodPost, "/login", "", url.Values{"email": {plain.Users["admin"]}, "password": {testPassword}})
-	if sessionCookieOf(t, r).Secure {
-		t.Fatal("Secure cookie on an http base URL")
+	if c := sessionCookieOf(t, r); c.Secure || c.Name != "qiymet_session" {
+		t.Fatalf("cookie on an http base URL: %+v", c)
+	}
+	// HSTS follows the public base URL (TLS may end at a proxy in front): https yes, http no.
+	if h := e.page(t, http.MethodGet, "/login", "", nil).Header.Get("Strict-Transport-Security"); !strings.HasPrefix(h, "max-age=") {
+		t.Fatalf("no HSTS with an https base URL: %q", h)
+	}
+	if h := plain.page(t, http.MethodGet, "/login", "", nil).Header.Get("Strict-Transport-Security"); h != "" {
+		t.Fatalf("HSTS with an http base URL: %q", h)
 	}
 }

@@ -23,7 +23,9 @@ import (
 //
 // Who may read which agency (docs/api.md, roles) is Principal.CanSeeAgency.
 
-// sessionCookie holds the session token; the database keeps only its hash.
+// sessionCookie holds the session token; the database keeps only its hash. Over https it is
+// "__Host-qiymet_session" (dashState.sessionCookie): a browser then takes it only Secure, for Path=/ and
+// without Domain, so a sibling subdomain cannot plant or shadow it.
 const sessionCookie = "qiymet_session"
 
 // Principal is whoever a request acts for: a signed-in user (session), an API key or a kiosk.
@@ -129,7 +131,18 @@ func (s *Server) allowCredential(w http.ResponseWriter, r *http.Request, c surve
 // admitBearer reads the bearer credential, refuses it with refuse's error (refuse may be nil), and applies its
 // rate limit. It reports whether the handler may go on; otherwise it has answered.
 func (s *Server) admitBearer(w http.ResponseWriter, r *http.Request, refuse func(survey.Credential) error) (survey.Credential, bool) {
-	cred, err := s.bearer(r)
+	var (
+		cred survey.Credential
+		err  error
+	)
+	if throttled, cached, ok := s.throttledBearer(w, r); throttled && !ok {
+		return cred, false
+	} else if throttled {
+		cred = cached
+	} else {
+		cred, err = s.bearer(r)
+		s.countBadToken(r, err)
+	}
 	if err == nil && refuse != nil {
 		err = refuse(cred)
 	}
@@ -175,6 +188,9 @@ func (s *Server) withReader(h readerFunc) http.Handler {
 		p, err := s.sessionPrincipal(r)
 		if err == nil && p == nil {
 			err = survey.Errorf(survey.CodeUnauthorized, "", "sign in or use Authorization: Bearer <API key>")
+		}
+		if err == nil && s.lacks2FA(p.User) { // harden-trust: web/login_2fa.go
+			err = survey.Errorf(survey.CodeForbidden, "", "turn on two-factor sign-in first (/account/2fa)")
 		}
 		if err != nil {
 			s.writeError(w, r, err)
@@ -238,7 +254,7 @@ func (s *Server) withIPLimit(h http.HandlerFunc) http.Handler {
 // sessionPrincipal is the signed-in user of the request's session cookie, or nil. An Authorization header is
 // never looked at here: API keys and kiosk tokens cannot sign in to pages.
 func (s *Server) sessionPrincipal(r *http.Request) (*Principal, error) {
-	c, err := r.Cookie(sessionCookie)
+	c, err := r.Cookie(s.dash.sessionCookie)
 	if err != nil || c.Value == "" {
 		return nil, nil
 	}
@@ -277,6 +293,11 @@ func (s *Server) withSession(h pageFunc, roles ...string) http.Handler {
 			s.pageStatus(w, r, v, http.StatusForbidden, "dash.err.forbidden")
 			return
 		}
+		// harden-trust: two-factor enrolment required (web/login_2fa.go) and the audit log's actor (survey/audit.go)
+		if s.must2FA(w, r, v) {
+			return
+		}
+		r = r.WithContext(survey.WithActor(r.Context(), actorOf(r, p.User)))
 		h(w, r, v)
 	}))
 }

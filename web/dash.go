@@ -22,7 +22,8 @@ import (
 var dashFS embed.FS
 
 // dashPages are the page templates; each is parsed together with the layout into its own set.
-var dashPages = []string{"login", "error", "rankings", "agency", "admin_kiosks", "admin_users", "admin_apikeys", "admin_catalog"}
+var dashPages = []string{"login", "error", "rankings", "agency", "admin_kiosks", "admin_users", "admin_apikeys", "admin_catalog",
+	"admin_audit", "login_2fa", "account_2fa"} // the last three: harden-trust
 
 var dashTemplates = parseDash()
 
@@ -49,10 +50,15 @@ type dashState struct {
 	csrf   *http.CrossOriginProtection
 	secure bool // cookies get Secure when the public base URL is https
 	static http.Handler
+	// sessionCookie is the session cookie's name: __Host- prefixed over https (credentials.go).
+	sessionCookie string
 }
 
 func newDash(baseURL string) *dashState {
-	d := &dashState{csrf: http.NewCrossOriginProtection(), secure: strings.HasPrefix(baseURL, "https://")}
+	d := &dashState{csrf: http.NewCrossOriginProtection(), secure: strings.HasPrefix(baseURL, "https://"), sessionCookie: sessionCookie}
+	if d.secure {
+		d.sessionCookie = "__Host-" + sessionCookie
+	}
 	// Behind a proxy the Host header may differ from the public origin: trust the configured base URL.
 	if u, err := url.Parse(baseURL); err == nil && u.Scheme != "" && u.Host != "" {
 		d.csrf.AddTrustedOrigin(u.Scheme + "://" + u.Host)

@@ -110,7 +110,7 @@ func dashBenchEnv(b *testing.B, dialect string) (*dashEnv, string) {
 	if err := s.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	if _, err := s.Login(ctx, "bench-admin@qiymet.bench", testPassword); err != nil {
+	if _, err := s.Login(ctx, "bench-admin@qiymet.bench", testPassword, "bench"); err != nil {
 		if _, err := s.AddUser(ctx, "bench-admin@qiymet.bench", testPassword, survey.RoleAdmin, ""); err != nil {
 			b.Fatal(err)
 		}

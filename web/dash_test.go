@@ -108,7 +108,7 @@ func TestRankingsPage(t *testing.T) {
 		t.Fatalf("default period or language cookie: %s", r.Header.Get("Set-Cookie"))
 	}
 	req, _ := http.NewRequest(http.MethodGet, e.URL+"/", nil)
-	req.AddCookie(&http.Cookie{Name: "qiymet_session", Value: analyst})
+	req.AddCookie(&http.Cookie{Name: e.sessionCookieName(), Value: analyst})
 	req.AddCookie(&http.Cookie{Name: "lang", Value: "ru"})
 	resp, err := noRedirect.Do(req)
 	if err != nil || resp.Header.Get("Content-Language") != "ru" {
@@ -261,10 +261,25 @@ func TestAdminPages(t *testing.T) {
 	// Users: create a manager with a generated password, who can sign in; demote; reset the password.
 	r = e.page(t, http.MethodPost, "/admin/users", admin, url.Values{"email": {"new@example.az"}, "role": {"manager"}, "agency": {"justice"}})
 	pw := secretOf(t, r)
-	if u, err := e.Store.Login(ctx, "new@example.az", pw); err != nil || u.Agency != "justice" {
+	if u, err := e.Store.Login(ctx, "new@example.az", pw, "test"); err != nil || u.Agency != "justice" {
 		t.Fatalf("new user: %+v %v", u, err)
 	}
+	// A chosen password must pass the rule (12+ characters, not common); the refusal is in the page's language.
+	for _, c := range []struct{ pw, lang, want string }{
+		{"short pw", "az", "ən azı 12 simvol"}, {"qwerty123456", "ru", "10 000 самых"}, {"1qaz2wsx3edc", "en", "10,000 most common"},
+	} {
+		r := e.page(t, http.MethodPost, "/admin/users?lang="+c.lang, admin, url.Values{"email": {"weak@example.az"}, "role": {"analyst"},
+			"password": {c.pw}})
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), c.want) {
+			t.Fatalf("password %q (%s): %d, want %q in the page:\n%s", c.pw, c.lang, r.Status, c.want, r.Body)
+		}
+	}
 	users, _ := e.Store.ListUsers(ctx)
+	for _, u := range users {
+		if u.Email == "weak@example.az" {
+			t.Fatal("a refused password created the user")
+		}
+	}
 	var id int64
 	for _, u := range users {
 		if u.Email == "new@example.az" {
@@ -276,12 +291,12 @@ func TestAdminPages(t *testing.T) {
 		t.Fatalf("edit: %d %+v", r.Status, u)
 	}
 	r = e.page(t, http.MethodPost, "/admin/users/"+itoa(id), admin, url.Values{"action": {"reset"}})
-	if _, err := e.Store.Login(ctx, "new@example.az", secretOf(t, r)); err != nil {
+	if _, err := e.Store.Login(ctx, "new@example.az", secretOf(t, r), "test"); err != nil {
 		t.Fatalf("reset password: %v", err)
 	}
 	// Ending a user's sessions signs them out everywhere.
 	other := e.login(t, e.Users["analyst"])
-	analyst, _ := e.Store.Login(ctx, e.Users["analyst"], testPassword)
+	analyst, _ := e.Store.Login(ctx, e.Users["analyst"], testPassword, "test")
 	if r := e.page(t, http.MethodPost, "/admin/users/"+itoa(analyst.ID), admin, url.Values{"action": {"signout"}}); r.Status != 200 {
 		t.Fatalf("end sessions: %d", r.Status)
 	}
@@ -292,7 +307,7 @@ func TestAdminPages(t *testing.T) {
 	if r := e.page(t, http.MethodPost, "/admin/users", admin, url.Values{"email": {"not an email"}, "role": {"analyst"}}); r.Status != 422 || !strings.Contains(string(r.Body), `role="alert"`) {
 		t.Fatalf("bad user: %d", r.Status)
 	}
-	me, _ := e.Store.Login(ctx, e.Users["admin"], testPassword)
+	me, _ := e.Store.Login(ctx, e.Users["admin"], testPassword, "test")
 	if r := e.page(t, http.MethodPost, "/admin/users/"+itoa(me.ID), admin, url.Values{"action": {"save"}, "role": {"analyst"}}); r.Status != 422 {
 		t.Fatalf("self-demotion: %d", r.Status)
 	}

@@ -13,6 +13,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -29,13 +30,18 @@ var testStart = time.Date(2025, 8, 14, 6, 0, 0, 0, time.UTC)
 
 // testEnvOptions tunes newTestEnvWith; zero values are sensible defaults.
 type testEnvOptions struct {
-	Burst     time.Duration                   // kiosk burst window; 0 → 3 s (the contract default); negative → off
-	RateScale float64                         // web.Config.RateScale; 0 → 1000 (limits effectively off)
-	BaseURL   string                          // 0 → https://rate.example.az
-	Start     time.Time                       // clock start; zero → testStart
-	MinN      int64                           // scoring's min_n; 0 → scoring's zero config (everything ranked)
-	Seed      func(testing.TB, *survey.Store) // stores responses before the server starts
-	Load      web.LoadLimits                  // web.Config.Load (zero: the defaults)
+	Burst      time.Duration                   // kiosk burst window; 0 → 3 s (the contract default); negative → off
+	RateScale  float64                         // web.Config.RateScale; 0 → 1000 (limits effectively off)
+	BaseURL    string                          // 0 → https://rate.example.az
+	Start      time.Time                       // clock start; zero → testStart
+	MinN       int64                           // scoring's min_n; 0 → scoring's zero config (everything ranked)
+	Seed       func(testing.TB, *survey.Store) // stores responses before the server starts
+	Require2FA string                          // web.Config.Require2FA (QIYMET_REQUIRE_2FA)
+	// Hardening settings passed to web.Config as they are (docs/api.md, configuration).
+	Limits         web.Limits
+	TrustedProxies []netip.Prefix
+	MetricsToken   string
+	Load           web.LoadLimits // web.Config.Load (zero: the defaults)
 }
 
 // testEnv is one running server and what a test needs to talk to it.
@@ -101,7 +107,8 @@ func newTestEnvWith(t testing.TB, dialect string, o testEnvOptions) *testEnv {
 	}
 	reg := prometheus.NewRegistry()
 	srv := web.New(web.Config{Store: s, BaseURL: o.BaseURL, Location: storetest.Baku, Registry: reg,
-		Scoring: scoring.Config{MinN: o.MinN}, RateScale: o.RateScale, Logger: testLogger(), Load: o.Load})
+		Scoring: scoring.Config{MinN: o.MinN}, RateScale: o.RateScale, Logger: testLogger(),
+		Limits: o.Limits, TrustedProxies: o.TrustedProxies, MetricsToken: o.MetricsToken, Require2FA: o.Require2FA, Load: o.Load})
 	hs := httptest.NewServer(validateAPITraffic(t, srv)) // every /api exchange is checked against the OpenAPI document
 	t.Cleanup(hs.Close)
 	return &testEnv{URL: hs.URL, BaseURL: o.BaseURL, Store: s, Server: srv, HTTP: hs, Registry: reg, Clock: clock,

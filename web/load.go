@@ -11,12 +11,11 @@ import (
 )
 
 // LoadLimits bound what long reads may take from one instance (docs/api.md, configuration); zero values take
-// the defaults below.
+// the defaults below. (The per-user budget of session reads is Limits.SessionRead.)
 type LoadLimits struct {
 	MaxExports     int           // QIYMET_MAX_EXPORTS: CSV downloads in flight at once
 	MaxReports     int           // QIYMET_MAX_REPORTS: PDF reports being built at once
 	ExportTimeout  time.Duration // QIYMET_EXPORT_TIMEOUT: the longest one CSV download may take
-	SessionReads   float64       // QIYMET_SESSION_READ_RATE: API reads per second per signed-in user
 	ExportWriteWin time.Duration // how long one written chunk (64 KiB) may take (tests shorten it)
 }
 
@@ -25,7 +24,6 @@ const (
 	DefaultMaxExports    = 8
 	DefaultMaxReports    = 2
 	DefaultExportTimeout = 30 * time.Minute
-	DefaultSessionReads  = 5
 	defaultWriteWindow   = time.Minute
 )
 
@@ -40,9 +38,6 @@ func (l LoadLimits) withDefaults() LoadLimits {
 	if l.ExportTimeout <= 0 {
 		l.ExportTimeout = DefaultExportTimeout
 	}
-	if l.SessionReads <= 0 {
-		l.SessionReads = DefaultSessionReads
-	}
 	if l.ExportWriteWin <= 0 {
 		l.ExportWriteWin = defaultWriteWindow
 	}
@@ -50,18 +45,16 @@ func (l LoadLimits) withDefaults() LoadLimits {
 	return l
 }
 
-// loadGuard holds the slots of exports and reports and the per-user budget of API reads.
+// loadGuard holds the slots of exports and reports.
 type loadGuard struct {
 	LoadLimits
-	exports      chan struct{}
-	reports      chan struct{}
-	sessionReads *limiter
+	exports chan struct{}
+	reports chan struct{}
 }
 
-func newLoadGuard(l LoadLimits, rateScale float64) *loadGuard {
+func newLoadGuard(l LoadLimits) *loadGuard {
 	l = l.withDefaults()
-	return &loadGuard{LoadLimits: l, exports: make(chan struct{}, l.MaxExports), reports: make(chan struct{}, l.MaxReports),
-		sessionReads: newLimiter(l.SessionReads*rateScale, max(1, int(10*l.SessionReads*rateScale)))}
+	return &loadGuard{LoadLimits: l, exports: make(chan struct{}, l.MaxExports), reports: make(chan struct{}, l.MaxReports)}
 }
 
 // trySlot takes a slot of sem without waiting; release gives it back. A full sem means the instance is
@@ -106,9 +99,10 @@ func apiLang(r *http.Request, p *Principal) string {
 	return "en"
 }
 
-// allowSessionRead applies the per-user budget of API reads made with a session (API keys have their own).
+// allowSessionRead applies the per-user budget of API reads made with a session (QIYMET_RATE_SESSION_READ; API
+// keys have their own).
 func (s *Server) allowSessionRead(w http.ResponseWriter, p *Principal) bool {
-	ok, wait := s.load.sessionReads.allow("u" + itoa(p.User.ID))
+	ok, wait := s.limits.session.allow("u" + itoa(p.User.ID))
 	if !ok {
 		writeRateLimited(w, wait)
 	}

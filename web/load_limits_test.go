@@ -15,9 +15,9 @@ import (
 )
 
 // newLoadDashEnv is newDashEnv's server with load limits of the test's choosing and one user per role given.
-func newLoadDashEnv(t testing.TB, dialect string, rateScale float64, load web.LoadLimits, users map[string][2]string) *dashEnv {
+func newLoadDashEnv(t testing.TB, dialect string, rateScale float64, load web.LoadLimits, limits web.Limits, users map[string][2]string) *dashEnv {
 	t.Helper()
-	e := &dashEnv{testEnv: newTestEnvWith(t, dialect, testEnvOptions{RateScale: rateScale, MinN: 30, Seed: seedDash, Load: load}),
+	e := &dashEnv{testEnv: newTestEnvWith(t, dialect, testEnvOptions{RateScale: rateScale, MinN: 30, Seed: seedDash, Load: load, Limits: limits}),
 		Users: map[string]string{}}
 	for name, u := range users {
 		email := strings.ToLower(name) + "@example.az"
@@ -75,10 +75,10 @@ func TestDownloadDeadlines(t *testing.T) {
 	}
 }
 
-// TestSessionReadLimit: API reads with a session are rate-limited per user (QIYMET_SESSION_READ_RATE, bursts of
-// ten times as many); another user and API keys have budgets of their own.
+// TestSessionReadLimit: API reads with a session are rate-limited per user (QIYMET_RATE_SESSION_READ); another
+// user and API keys have budgets of their own.
 func TestSessionReadLimit(t *testing.T) {
-	e := newLoadDashEnv(t, "sqlite", 1, web.LoadLimits{SessionReads: 0.5},
+	e := newLoadDashEnv(t, "sqlite", 1, web.LoadLimits{}, web.Limits{SessionRead: web.Rate{PerSecond: 0.5, Burst: 5}},
 		map[string][2]string{"analyst": {survey.RoleAnalyst, ""}, "admin": {survey.RoleAdmin, ""}})
 	analyst := e.login(t, e.Users["analyst"])
 	var limited testResponse
@@ -113,7 +113,7 @@ func TestSessionReadLimit(t *testing.T) {
 // TestReportCap: PDF reports beyond QIYMET_MAX_REPORTS at once are refused with 503 and Retry-After (a page in
 // the reader's language), never queued; the ones admitted are whole PDFs.
 func TestReportCap(t *testing.T) {
-	e := newLoadDashEnv(t, "sqlite", 1000, web.LoadLimits{MaxReports: 1}, map[string][2]string{"admin": {survey.RoleAdmin, ""}})
+	e := newLoadDashEnv(t, "sqlite", 1000, web.LoadLimits{MaxReports: 1}, web.Limits{}, map[string][2]string{"admin": {survey.RoleAdmin, ""}})
 	admin := e.login(t, e.Users["admin"])
 	const n = 8
 	var wg sync.WaitGroup

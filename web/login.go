@@ -5,10 +5,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
-	"time"
 
-	"github.com/qiymet/qiymet/scoring/locale"
-	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/web/i18n"
 )
 
@@ -52,8 +49,8 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, v *view) {
 	s.render(w, r, v, http.StatusOK, "login", loginData{Next: localPath(r.URL.Query().Get("next"))})
 }
 
-// login checks the form, counts failures (lock-out in the store), rate-limits per client IP, and starts a
-// fresh session (a new token on every sign-in, so a planted cookie is useless).
+// login checks the form (throttled per account and source: login_throttle.go), rate-limits per client IP,
+// and starts a fresh session (a new token on every sign-in, so a planted cookie is useless).
 func (s *Server) login(w http.ResponseWriter, r *http.Request, v *view) {
 	if ok, wait := s.limits.login.allow(clientIP(r)); !ok {
 		w.Header().Set("Retry-After", itoa(int64(max(wait, 1))))
@@ -64,52 +61,34 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, v *view) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	email, password := r.PostFormValue("email"), r.PostFormValue("password")
 	next := localPath(r.PostFormValue("next"))
-	u, err := s.store.Login(r.Context(), email, password)
+	u, err := s.store.Login(r.Context(), email, password, loginSource(r))
 	if err != nil {
-		status, msg := http.StatusUnauthorized, "dash.login.failed"
-		switch {
-		case err == survey.ErrLockedOut:
-			status, msg = http.StatusTooManyRequests, "dash.login.locked"
-			w.Header().Set("Retry-After", itoa(int64(survey.LockDuration/time.Second)))
-		case survey.ErrorCode(err) != survey.CodeUnauthorized:
-			s.pageError(w, r, v, err)
-			return
-		}
-		v.Title = v.T("dash.signin")
-		s.render(w, r, v, status, "login", loginData{Email: email, Next: next, Error: v.T(msg)})
+		s.loginFailed(w, r, v, err, loginData{Email: email, Next: next})
 		return
 	}
-	if old, err := r.Cookie(sessionCookie); err == nil {
-		s.store.RevokeSession(r.Context(), old.Value)
+	// harden-trust: the second step (web/login_2fa.go) when the user has two-factor sign-in or must enrol
+	if s.needSecondStep(w, r, v, u, next) {
+		return
 	}
 	// Sign-ins are rare: a good moment to reclaim expired sessions (lookups refuse them anyway).
 	if _, err := s.store.PruneSessions(r.Context()); err != nil {
 		s.log.Warn("prune sessions", "err", err)
 	}
-	token, _, err := s.store.CreateSession(r.Context(), u.ID)
-	if err != nil {
-		s.pageError(w, r, v, err)
+	if !s.startSession(w, r, v, u) {
 		return
-	}
-	// A browser-session cookie: the server enforces the 12 h / 2 h idle limits, and an Expires computed from
-	// the server's clock would be wrong on a client whose clock is off.
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteLaxMode, Secure: s.dash.secure})
-	if u.Lang != "" && locale.Valid(u.Lang) {
-		setLangCookie(w, u.Lang, s.dash.secure)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
 // logout revokes the session server-side and clears the cookie. Signed out already is fine.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, v *view) {
-	if c, err := r.Cookie(sessionCookie); err == nil {
+	if c, err := r.Cookie(s.dash.sessionCookie); err == nil {
 		if err := s.store.RevokeSession(r.Context(), c.Value); err != nil {
 			s.pageError(w, r, v, err)
 			return
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", HttpOnly: true,
+	http.SetCookie(w, &http.Cookie{Name: s.dash.sessionCookie, Value: "", Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.dash.secure, MaxAge: -1})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 }

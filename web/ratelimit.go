@@ -2,8 +2,6 @@ package web
 
 import (
 	"math"
-	"net"
-	"net/http"
 	"sync"
 	"time"
 
@@ -58,31 +56,21 @@ func (l *limiter) allow(key string) (ok bool, retryAfter int) {
 	return false, int(math.Ceil(wait.Seconds()))
 }
 
-// limiters are the per-credential budgets. A kiosk draining an offline queue needs a generous burst.
+// limiters are the per-credential budgets (limits.go: Limits, configurable).
 type limiters struct {
-	kiosk  *limiter
-	apiKey *limiter
-	ip     *limiter // unauthenticated traffic: link pages and token submissions
-	login  *limiter
+	kiosk    *limiter
+	apiKey   *limiter
+	ip       *limiter // unauthenticated traffic: link pages and token submissions
+	login    *limiter
+	badToken *limiter // failed bearer checks per client (credentials.go)
+	session  *limiter // API reads per signed-in user (load.go)
 }
 
-func newLimiters(scale float64) *limiters {
-	n := func(b int) int { return max(1, int(float64(b)*scale)) }
-	return &limiters{
-		kiosk:  newLimiter(5*scale, n(120)),
-		apiKey: newLimiter(500*scale, n(1000)),
-		ip:     newLimiter(1*scale, n(30)),
-		login:  newLimiter(0.2*scale, n(10)),
-	}
+func newLimiters(l Limits, scale float64) *limiters {
+	l = l.withDefaults()
+	n := func(r Rate) *limiter { return newLimiter(r.PerSecond*scale, max(1, int(float64(r.Burst)*scale))) }
+	return &limiters{kiosk: n(l.Kiosk), apiKey: n(l.APIKey), ip: n(l.IP), login: n(l.Login), badToken: n(l.BadToken),
+		session: n(l.SessionRead)}
 }
 
 var errInternal = survey.Error{Code: survey.CodeInternal, Message: "internal error"}
-
-// clientIP is the peer address. Behind a reverse proxy, put the limit there too: X-Forwarded-For is not trusted.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}

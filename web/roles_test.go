@@ -29,6 +29,7 @@ const (
 	accSubmit     = "submit"      // kiosk token or API key
 	accApiKeyOnly = "apikey-only" // API key only
 	accKioskOnly  = "kiosk-only"  // kiosk token only
+	accChallenge  = "challenge"   // a half-done sign-in only (web/login_2fa.go): without one, 401 for everyone
 )
 
 type matrixCase struct {
@@ -90,6 +91,8 @@ func want(kind, who, method string) string {
 			return "403"
 		}
 		return "401" // a session is no API credential
+	case accChallenge:
+		return "401"
 	}
 	return "?"
 }
@@ -163,10 +166,17 @@ func roleMatrix(t *testing.T, dialect string) {
 		"GET /admin/catalog":                     {kind: accAdminPage, path: "/admin/catalog"},
 		"POST /admin/catalog": {kind: accAdminPage, path: "/admin/catalog",
 			body: form(url.Values{"catalog": {`{"groups":[{"code":"extra","name":{"az":"Əlavə"}}]}`}})},
-		"POST /admin/surveys": {kind: accAdminPage, path: "/admin/surveys", body: form(url.Values{"survey": {string(svJSON)}})},
+		"POST /admin/surveys":  {kind: accAdminPage, path: "/admin/surveys", body: form(url.Values{"survey": {string(svJSON)}})},
+		"GET /admin/audit":     {kind: accAdminPage, path: "/admin/audit?action=user"},
+		"GET /admin/audit.csv": {kind: accAdminPage, path: "/admin/audit.csv"},
+		"GET /login/2fa":       {kind: accPage, path: "/login/2fa"},
+		"POST /login/2fa":      {kind: accChallenge, path: "/login/2fa", body: form(url.Values{"code": {"123456"}})},
+		"GET /account/2fa":     {kind: accPage, path: "/account/2fa"},
+		"POST /account/2fa":    {kind: accChallenge, path: "/account/2fa", body: form(url.Values{"code": {"123456"}})},
 
 		"GET /api/v1/rankings":                  {kind: accApiRead, path: "/api/v1/rankings?period=2025-Q3"},
 		"GET /api/v1/agencies/{code}/breakdown": {kind: accApiAgency, path: "/api/v1/agencies/migration/breakdown?period=2025-Q3&by=service"},
+		"GET /api/v1/agencies/{code}/control":   {kind: accApiAgency, path: "/api/v1/agencies/migration/control?to=2025-07&months=12"},
 		"GET /api/v1/responses.csv":             {kind: accApiAgency, path: "/api/v1/responses.csv?agency=migration&from=2025-07-01&to=2025-09-30"},
 		"POST /api/v1/responses": {kind: accSubmit, path: "/api/v1/responses", body: func(string) any {
 			return map[string]any{"agency": "migration", "center": "baku-1", "answers": map[string]any{"overall": 4}}

@@ -15,7 +15,7 @@ func (s *Server) routes() {
 	r.Use(pathValues)
 	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/readyz", s.readyz).Methods(http.MethodGet, http.MethodHead)
-	r.Handle("/metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{})).Methods(http.MethodGet)
+	r.Handle("/metrics", s.withMetricsToken(promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))).Methods(http.MethodGet) // QIYMET_METRICS_TOKEN
 
 	// JSON API (docs/api.md). Not a mux Subrouter: mux 1.8.1 subrouters lose a method mismatch (405) when a
 	// later route shares the prefix.
@@ -25,6 +25,7 @@ func (s *Server) routes() {
 	api.Handle("/responses.csv", s.withReader(s.getResponsesCSV)).Methods(http.MethodGet)
 	api.Handle("/rankings", s.withReader(s.getRankings)).Methods(http.MethodGet)
 	api.Handle("/agencies/{code}/breakdown", s.withReader(s.getBreakdown)).Methods(http.MethodGet)
+	api.Handle("/agencies/{code}/control", s.withReader(s.getControl)).Methods(http.MethodGet)
 	api.Handle("/kiosk/pair", s.withIPLimit(s.postKioskPair)).Methods(http.MethodPost)
 	api.Handle("/kiosk/config", s.withKiosk(s.getKioskConfig)).Methods(http.MethodGet)
 	api.Handle("/kiosk/heartbeat", s.withKiosk(s.postKioskHeartbeat)).Methods(http.MethodPost)
@@ -68,6 +69,13 @@ func (s *Server) routes() {
 	r.Handle("/admin/catalog", s.withAdmin(s.catalogPage)).Methods(http.MethodGet)
 	r.Handle("/admin/catalog", s.withAdmin(s.applyCatalog)).Methods(http.MethodPost)
 	r.Handle("/admin/surveys", s.withAdmin(s.publishSurvey)).Methods(http.MethodPost)
+	r.Handle("/admin/audit", s.withAdmin(s.auditPage)).Methods(http.MethodGet)
+	r.Handle("/admin/audit.csv", s.withAdmin(s.auditCSV)).Methods(http.MethodGet)
+	// Two-factor sign-in (web/login_2fa.go): the second step holds a half-done sign-in, not a session.
+	r.Handle("/login/2fa", s.withOptionalSession(s.secondStepForm)).Methods(http.MethodGet)
+	r.Handle("/login/2fa", s.withOptionalSession(s.secondStep)).Methods(http.MethodPost)
+	r.Handle("/account/2fa", s.withOptionalSession(s.enrolPage)).Methods(http.MethodGet)
+	r.Handle("/account/2fa", s.withOptionalSession(s.confirmEnrol)).Methods(http.MethodPost)
 	r.PathPrefix("/static/dash/").HandlerFunc(s.serveDashStatic).Methods(http.MethodGet, http.MethodHead)
 
 	r.NotFoundHandler = http.HandlerFunc(s.notFound)

@@ -4,6 +4,7 @@ package web
 import (
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -26,7 +27,15 @@ type Config struct {
 	Registry        *prometheus.Registry // nil: a fresh one
 	// RateScale multiplies every rate limit (tests set it high to measure other things).
 	RateScale float64
-	Load      LoadLimits // exports, reports and session reads (web/load.go)
+	// Require2FA is QIYMET_REQUIRE_2FA: "admin" makes admins enrol in two-factor sign-in before anything else.
+	Require2FA string
+	// Hardening (docs/api.md, configuration): the rate limits (QIYMET_RATE_*; zero: defaults), the reverse
+	// proxies whose X-Forwarded-For is believed (QIYMET_TRUSTED_PROXIES, clientip.go), and the bearer token
+	// /metrics requires (QIYMET_METRICS_TOKEN; empty: none).
+	Limits         Limits
+	TrustedProxies []netip.Prefix
+	MetricsToken   string
+	Load           LoadLimits // exports and reports in flight, download deadlines (web/load.go)
 }
 
 // Server holds the dependencies of every handler.
@@ -44,6 +53,11 @@ type Server struct {
 	router  *mux.Router
 	handler http.Handler
 	dash    *dashState // dashboard: CSRF guard, cookie policy, assets
+
+	// hardening (clientip.go, metrics_auth.go)
+	trusted      []netip.Prefix
+	metricsToken string
+	require2FA   string // Config.Require2FA
 }
 
 // New builds the server and its routes.
@@ -62,13 +76,15 @@ func New(c Config) *Server {
 		c.RateScale = 1
 	}
 	s.metrics = newMetrics(s.reg)
-	s.limits = newLimiters(c.RateScale)
-	s.load = newLoadGuard(c.Load, c.RateScale)
+	s.limits = newLimiters(c.Limits, c.RateScale)
+	s.trusted, s.metricsToken = c.TrustedProxies, c.MetricsToken
+	s.load = newLoadGuard(c.Load)
 	s.dash = newDash(c.BaseURL)
+	s.require2FA = c.Require2FA
 	s.router = mux.NewRouter()
 	s.routes()
 	// Wrap the whole router: router.Use would skip 404/405 answers.
-	s.handler = s.recoverPanics(s.logRequests(s.securityHeaders(s.router)))
+	s.handler = s.recoverPanics(s.withClientIP(s.logRequests(s.securityHeaders(s.router))))
 	return s
 }
 

@@ -36,6 +36,9 @@ func (e *env) report(args []string) error {
 		return usagef("report: %v", err)
 	}
 	f := figures.New(s, scoring.Config{MinN: c.MinN, PriorWeight: c.PriorWeight})
+	if err := f.CheckStarted(p); err != nil { // a period that has not begun has no figures yet: exit 1
+		return fmt.Errorf("report: %w", err)
+	}
 	// Build in memory first: a failed report never leaves a half-written file behind.
 	var buf bytes.Buffer
 	if err := periodreport.Write(e.ctx, &buf, f, p, periodreport.Options{Lang: lang, Group: group, Agency: agency}); err != nil {

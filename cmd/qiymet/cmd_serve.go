@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -20,7 +21,19 @@ func (e *env) serve(args []string) error {
 	if err != nil {
 		return err
 	}
+	require2FA, err := require2FAOf(e.getenv) // harden-trust: cmd_trust.go
+	if err != nil {
+		s.Close()
+		return err
+	}
 	defer s.Close()
+	tlsConf, err := serveTLS(c) // serve_tls.go: QIYMET_TLS_CERT/KEY, https base URL needs QIYMET_SECRET
+	if err != nil {
+		return err
+	}
+	if err := requireSecret(c, e.getenv); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return listenError(c.Addr, err)
@@ -30,21 +43,36 @@ func (e *env) serve(args []string) error {
 		host, _, _ := net.SplitHostPort(c.Addr)
 		_, port, _ := net.SplitHostPort(ln.Addr().String())
 		c.BaseURL = baseURLOf(net.JoinHostPort(host, port))
+		if tlsConf != nil {
+			c.BaseURL = "https://" + strings.TrimPrefix(c.BaseURL, "http://")
+		}
+	}
+	scheme := "http"
+	if tlsConf != nil {
+		scheme = "https"
 	}
 	logger := slog.New(logHandler(e, c))
 	srv := web.New(web.Config{Store: s, BaseURL: c.BaseURL, Location: c.Loc, Logger: logger, RequestLogLevel: requestLogLevel(c),
-		Scoring: scoring.Config{MinN: c.MinN, PriorWeight: c.PriorWeight}, Load: c.Load})
+		Scoring: scoring.Config{MinN: c.MinN, PriorWeight: c.PriorWeight},
+		Limits:  c.Security.Limits, TrustedProxies: c.Security.TrustedProxies, MetricsToken: e.getenv("QIYMET_METRICS_TOKEN"),
+		Require2FA: require2FA, Load: c.Load})
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
-		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn), TLSConfig: tlsConf}
 
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
 	bg := startBackground(ctx, s, logger)
 
-	fmt.Fprintf(e.stdout, "qiymet serving on http://%s (links and QR codes use %s)\n", ln.Addr(), c.BaseURL)
+	fmt.Fprintf(e.stdout, "qiymet serving on %s://%s (links and QR codes use %s)\n", scheme, ln.Addr(), c.BaseURL)
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if tlsConf != nil {
+			errc <- hs.ServeTLS(ln, "", "") // certificates in TLSConfig; ServeTLS also offers HTTP/2
+			return
+		}
+		errc <- hs.Serve(ln)
+	}()
 	select {
 	case err := <-errc:
 		cancel()

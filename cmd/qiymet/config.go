@@ -41,6 +41,7 @@ type config struct {
 	PriorWeight     float64
 	Burst           time.Duration
 	Loc             *time.Location
+	Security        securityConfig // config_security.go
 	Load            web.LoadLimits // config_load.go
 }
 
@@ -60,7 +61,7 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	vals := map[string]*string{}
-	for _, d := range envDefaults {
+	for _, d := range append(envDefaults[:len(envDefaults):len(envDefaults)], securityDefaults...) {
 		def := d.def
 		if v := getenv(d.env); v != "" {
 			def = v
@@ -93,6 +94,9 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 		c.Burst = time.Duration(b * float64(time.Second))
 		if !strings.HasPrefix(c.BaseURL, "http://") && !strings.HasPrefix(c.BaseURL, "https://") {
 			return nil, usagef("QIYMET_BASE_URL: want an http:// or https:// URL, got %q", c.BaseURL)
+		}
+		if c.Security, err = parseSecurity(vals); err != nil {
+			return nil, err
 		}
 		if c.Load, err = loadLimitsOf(vals); err != nil { // config_load.go
 			return nil, err

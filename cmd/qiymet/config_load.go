@@ -8,12 +8,11 @@ import (
 )
 
 // Limits on long reads (docs/api.md, configuration): how many CSV downloads and PDF reports one instance runs
-// at once, how long a download may take, and how many API reads a signed-in user may make per second.
+// at once, and how long a download may take. (Reads per signed-in user: QIYMET_RATE_SESSION_READ, config_security.go.)
 var loadEnvDefaults = []struct{ flag, env, def, help string }{
 	{"max-exports", "QIYMET_MAX_EXPORTS", strconv.Itoa(web.DefaultMaxExports), "CSV downloads in flight at once; more are answered 503"},
 	{"max-reports", "QIYMET_MAX_REPORTS", strconv.Itoa(web.DefaultMaxReports), "PDF reports built at once; more are answered 503"},
 	{"export-timeout", "QIYMET_EXPORT_TIMEOUT", web.DefaultExportTimeout.String(), "longest time one CSV download may take (e.g. 30m)"},
-	{"session-read-rate", "QIYMET_SESSION_READ_RATE", strconv.Itoa(web.DefaultSessionReads), "API reads per second per signed-in user (bursts of ten times as many)"},
 }
 
 func init() { envDefaults = append(envDefaults, loadEnvDefaults...) }
@@ -30,9 +29,6 @@ func loadLimitsOf(vals map[string]*string) (web.LoadLimits, error) {
 	}
 	if l.ExportTimeout, err = time.ParseDuration(*vals["export-timeout"]); err != nil || l.ExportTimeout < 10*time.Second || l.ExportTimeout > 24*time.Hour {
 		return l, usagef("QIYMET_EXPORT_TIMEOUT: want a duration from 10s to 24h (e.g. 30m), got %q", *vals["export-timeout"])
-	}
-	if l.SessionReads, err = strconv.ParseFloat(*vals["session-read-rate"], 64); err != nil || !(l.SessionReads >= 0.1 && l.SessionReads <= 10000) {
-		return l, usagef("QIYMET_SESSION_READ_RATE: want reads per second from 0.1 to 10000, got %q", *vals["session-read-rate"])
 	}
 	return l, nil
 }

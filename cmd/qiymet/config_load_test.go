@@ -23,18 +23,17 @@ func TestLoadLimitsConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (web.LoadLimits{MaxExports: 8, MaxReports: 2, ExportTimeout: 30 * time.Minute, SessionReads: 5}); c.Load != want {
+	if want := (web.LoadLimits{MaxExports: 8, MaxReports: 2, ExportTimeout: 30 * time.Minute}); c.Load != want {
 		t.Errorf("defaults %+v, want %+v", c.Load, want)
 	}
-	c, err = cfgOf(map[string]string{"QIYMET_MAX_EXPORTS": "3", "QIYMET_EXPORT_TIMEOUT": "90s", "QIYMET_SESSION_READ_RATE": "0.5"}, "--max-reports", "4")
+	c, err = cfgOf(map[string]string{"QIYMET_MAX_EXPORTS": "3", "QIYMET_EXPORT_TIMEOUT": "90s"}, "--max-reports", "4")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := (web.LoadLimits{MaxExports: 3, MaxReports: 4, ExportTimeout: 90 * time.Second, SessionReads: 0.5}); c.Load != want {
+	if want := (web.LoadLimits{MaxExports: 3, MaxReports: 4, ExportTimeout: 90 * time.Second}); c.Load != want {
 		t.Errorf("set %+v, want %+v", c.Load, want)
 	}
-	for env, val := range map[string]string{"QIYMET_MAX_EXPORTS": "0", "QIYMET_MAX_REPORTS": "many", "QIYMET_EXPORT_TIMEOUT": "5s",
-		"QIYMET_SESSION_READ_RATE": "NaN"} {
+	for env, val := range map[string]string{"QIYMET_MAX_EXPORTS": "0", "QIYMET_MAX_REPORTS": "many", "QIYMET_EXPORT_TIMEOUT": "5s"} {
 		_, err := cfgOf(map[string]string{env: val})
 		var ue usageError
 		if !errors.As(err, &ue) || !strings.Contains(err.Error(), env) {

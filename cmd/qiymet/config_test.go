@@ -3,11 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/qiymet/qiymet/web"
 )
 
 func TestBaseURLFollowsAddress(t *testing.T) {
@@ -109,5 +113,45 @@ func TestRequestLogsQuietInDevelopment(t *testing.T) {
 	}
 	if r := cliRun(t, cliEnv(t, "sqlite-file"), "", "migrate", "--log-level", "loud"); !r.usage() {
 		t.Errorf("a bad log level: %v, want a usage error", r.Err)
+	}
+}
+
+// TestSecurityConfig: the limits, sign-in throttling and trusted proxies of docs/api.md are read from the
+// environment (or flags), with their defaults, and bad values are usage errors naming the variable.
+func TestSecurityConfig(t *testing.T) {
+	cfgOf := func(env map[string]string, args ...string) (*config, error) {
+		fs, cfg := newFlagSet("test", func(k string) string { return env[k] }, io.Discard)
+		if _, err := parse(fs, args); err != nil {
+			return nil, err
+		}
+		return cfg()
+	}
+	c, err := cfgOf(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Security.Limits != web.DefaultLimits() || c.Security.Throttle.Free != 5 || c.Security.Throttle.MaxDelay != 15*time.Minute || len(c.Security.TrustedProxies) != 0 {
+		t.Fatalf("defaults: %+v", c.Security)
+	}
+	c, err = cfgOf(map[string]string{"QIYMET_RATE_KIOSK": "2,50", "QIYMET_RATE_LOGIN": "0.5, 4", "QIYMET_TRUSTED_PROXIES": "10.0.0.0/8, 192.0.2.7",
+		"QIYMET_LOGIN_FREE_FAILURES": "3", "QIYMET_LOGIN_MAX_DELAY_SECONDS": "60"}, "--rate-bad-token", "1,5")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := c.Security
+	if s.Limits.Kiosk != (web.Rate{PerSecond: 2, Burst: 50}) || s.Limits.Login != (web.Rate{PerSecond: 0.5, Burst: 4}) ||
+		s.Limits.BadToken != (web.Rate{PerSecond: 1, Burst: 5}) || s.Limits.IP != web.DefaultLimits().IP ||
+		s.Throttle.Free != 3 || s.Throttle.MaxDelay != time.Minute || len(s.TrustedProxies) != 2 || s.TrustedProxies[1].String() != "192.0.2.7/32" {
+		t.Fatalf("configured: %+v", s)
+	}
+	for env, bad := range map[string]string{
+		"QIYMET_RATE_IP": "5", "QIYMET_RATE_APIKEY": "0,10", "QIYMET_RATE_KIOSK": "1,0", "QIYMET_TRUSTED_PROXIES": "10.0.0.0/40",
+		"QIYMET_LOGIN_FREE_FAILURES": "0", "QIYMET_LOGIN_MAX_DELAY_SECONDS": "forever", "QIYMET_TLS_CERT": "cert.pem",
+	} {
+		_, err := cfgOf(map[string]string{env: bad})
+		var u usageError
+		if err == nil || !errors.As(err, &u) || !strings.Contains(err.Error(), env) {
+			t.Errorf("%s=%q: %v", env, bad, err)
+		}
 	}
 }

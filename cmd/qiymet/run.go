@@ -22,14 +22,23 @@ commands:
   export [--from D] [--to D] [--agency CODE]   write responses as CSV to stdout
   report --period P [--lang az|en|ru] [--group G] --out FILE.pdf   the period report
   user add --email E --role admin|analyst|manager [--agency CODE]
+  user unlock --email E          forget failed sign-ins against E from every address
+  user reset-password --email E [--password-stdin]   a new password (printed once, or read from stdin)
   kiosk add --center CODE --name NAME [--agency CODE]
   apikey add --name NAME
   demo                           load the demo catalog, responses and admin
+  backup --out FILE              consistent copy of a live SQLite database (PostgreSQL: pg_dump)
+  audit export [--out FILE] [--actor E] [--action A] [--from D] [--to D]   the audit log as CSV
+  user reset-2fa --email E       turn a user's two-factor sign-in off (a lost phone)
 
 configuration (environment, or a flag of the same name): QIYMET_DB (--db), QIYMET_ADDR (--addr),
 QIYMET_BASE_URL (--base-url; default http:// and the listen address), QIYMET_TIMEZONE (--timezone),
 QIYMET_MIN_N (--min-n), QIYMET_PRIOR_WEIGHT (--prior-weight), QIYMET_BURST_SECONDS (--burst-seconds),
-QIYMET_LOG_LEVEL (--log-level); QIYMET_SECRET from the environment only (a flag would show it in ps)
+QIYMET_LOG_LEVEL (--log-level), QIYMET_TRUSTED_PROXIES (--trusted-proxies), QIYMET_TLS_CERT (--tls-cert),
+QIYMET_TLS_KEY (--tls-key), QIYMET_RATE_KIOSK|APIKEY|IP|LOGIN|BAD_TOKEN (--rate-…), QIYMET_LOGIN_FREE_FAILURES,
+QIYMET_LOGIN_MAX_DELAY_SECONDS; QIYMET_SECRET and QIYMET_METRICS_TOKEN from the environment only (a flag
+would show them in ps);
+QIYMET_REQUIRE_2FA=admin (serve) makes admins enrol in two-factor sign-in
 `
 
 // env is what every command gets: the process's streams and configuration, nothing global.
@@ -44,6 +53,9 @@ type env struct {
 // run is main without the process: end-to-end tests call it directly.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
 	e := &env{ctx: ctx, getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	if len(args) > 0 && args[0] != "serve" {
+		e.ctx = survey.WithActor(ctx, survey.CLIActor) // the audit log's actor (docs/api.md, "Audit log")
+	}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return usagef("a command is required")
@@ -70,12 +82,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.report(rest)
 	case cmd == "user" && sub == "add":
 		return e.userAdd(rest[1:])
+	case cmd == "user" && sub == "unlock":
+		return e.userUnlock(rest[1:])
+	case cmd == "user" && sub == "reset-password":
+		return e.userResetPassword(rest[1:])
 	case cmd == "kiosk" && sub == "add":
 		return e.kioskAdd(rest[1:])
 	case cmd == "apikey" && sub == "add":
 		return e.apikeyAdd(rest[1:])
 	case cmd == "demo":
 		return e.demo(rest)
+	// harden-trust: cmd_trust.go
+	case cmd == "backup":
+		return e.backup(rest)
+	case cmd == "audit" && sub == "export":
+		return e.auditExport(rest[1:])
+	case cmd == "user" && sub == "reset-2fa":
+		return e.userReset2FA(rest[1:])
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -105,7 +128,8 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // open connects to the configured database and brings its schema up to date.
 func (e *env) open(c *config) (*survey.Store, error) {
-	s, err := survey.Open(e.ctx, c.DB, survey.Options{Location: c.Loc, Burst: c.Burst, Secret: e.getenv("QIYMET_SECRET")})
+	s, err := survey.Open(e.ctx, c.DB, survey.Options{Location: c.Loc, Burst: c.Burst, Secret: e.getenv("QIYMET_SECRET"),
+		LoginThrottle: c.Security.Throttle})
 	if err != nil {
 		return nil, err
 	}

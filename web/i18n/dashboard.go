@@ -20,7 +20,9 @@ func init() {
 
 		// Sign-in outcomes.
 		"dash.login.failed":      {"E-poçt və ya şifrə yanlışdır.", "Wrong email or password.", "Неверный адрес эл. почты или пароль."},
-		"dash.login.locked":      {"Çox sayda uğursuz cəhd. Hesab 15 dəqiqəlik bloklanıb.", "Too many failed attempts. The account is locked for 15 minutes.", "Слишком много неудачных попыток. Учётная запись заблокирована на 15 минут."},
+		"dash.login.throttled":   {"Bu ünvandan çox sayda uğursuz cəhd. Bir az gözləyin və yenidən yoxlayın.", "Too many failed attempts from this address. Wait a little and try again.", "Слишком много неудачных попыток с этого адреса. Подождите немного и повторите."},
+		"dash.password.length":   {"Şifrə ən azı %d simvoldan (və ən çoxu 72 baytdan) ibarət olmalıdır.", "A password needs at least %d characters (and at most 72 bytes).", "Пароль должен содержать не менее %d символов (и не более 72 байт)."},
+		"dash.password.common":   {"Bu şifrə ən çox istifadə olunan 10 000 şifrədən biridir; başqasını seçin.", "This password is among the 10,000 most common; choose another.", "Этот пароль входит в 10 000 самых распространённых; выберите другой."},
 		"dash.login.ratelimited": {"Çox sayda cəhd. Bir az sonra yenidən yoxlayın.", "Too many attempts. Try again in a moment.", "Слишком много попыток. Повторите чуть позже."},
 
 		// Error pages.
@@ -161,7 +163,9 @@ func init() {
 		"dash.users.agency":    {"Qurum (yalnız rəhbər üçün)", "Agency (managers only)", "Ведомство (только для руководителя)"},
 		"dash.users.pwgen":     {"boş qalsa, yaradılacaq", "leave empty to generate one", "оставьте пустым — будет создан"},
 		"dash.users.disabled":  {"deaktiv", "disabled", "отключён"},
-		"dash.users.locked":    {"müvəqqəti bloklanıb", "temporarily locked", "временно заблокирован"},
+		"dash.users.locked":    {"bəzi ünvanlardan girişlər ləngidilir", "sign-ins slowed from some addresses", "вход с некоторых адресов замедлен"},
+		"dash.users.unlock":    {"Ləngitməni götür", "Lift the slowdown", "Снять замедление"},
+		"dash.users.unlocked":  {"%s: uğursuz girişlər unudulub.", "%s: failed sign-ins forgotten.", "%s: неудачные попытки входа забыты."},
 		"dash.users.you":       {"siz", "you", "вы"},
 		"dash.users.reset":     {"Yeni şifrə", "New password", "Новый пароль"},
 		"dash.users.created":   {"%s yaradıldı.", "%s created.", "%s создан."},
