@@ -22,7 +22,7 @@ import (
 var dashFS embed.FS
 
 // dashPages are the page templates; each is parsed together with the layout into its own set.
-var dashPages = []string{"login", "error", "rankings", "agency", "admin_kiosks", "admin_users", "admin_apikeys", "admin_catalog"}
+var dashPages = []string{"login", "error", "rankings", "agency", "admin_kiosks", "admin_users", "admin_apikeys", "admin_catalog", "help"}
 
 var dashTemplates = parseDash()
 
