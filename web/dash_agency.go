@@ -12,6 +12,7 @@ import (
 	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/figures"
+	"github.com/qiymet/qiymet/survey/periodreport"
 )
 
 // commentsPerPage keeps the agency page small however many comments a quarter has.
@@ -115,7 +116,7 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		func() (err error) { trend, err = f.Trend(ctx, code, p, trendLength(p.Kind)); return err },
 		func() (err error) { ex, err = f.Excluded(ctx, p, code); return err },
 		func() (err error) {
-			ctl, err = s.agencyControl(ctx, code, controlTo(p, s.store.Now(), s.loc))
+			ctl, err = s.agencyControl(ctx, code, periodreport.ControlTo(p, s.store.Now(), s.loc))
 			return err
 		},
 		func() error { return s.agencyComments(r, v, cv, ag, p, &d) },

@@ -4,7 +4,6 @@ import (
 	"context"
 	"html/template"
 	"strings"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -32,16 +31,6 @@ type legendEntry struct {
 type controlRow struct {
 	Month, Index, Limits, Signal string
 	N                            int64
-}
-
-// controlTo is the last month the chart of period p shows: p's last month, but never a month that has not
-// ended (a running month's point would move).
-func controlTo(p scoring.Period, now time.Time, loc *time.Location) scoring.Period {
-	last := scoring.PeriodContaining(scoring.Month, p.End.Add(-time.Nanosecond), loc)
-	if cur := scoring.PeriodContaining(scoring.Month, now, loc); !last.Start.Before(cur.Start) {
-		return cur.Previous()
-	}
-	return last
 }
 
 // agencyControl reads the control chart of an agency up to month `to`.

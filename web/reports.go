@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"os"
 	"strconv"
 
 	"github.com/qiymet/qiymet/scoring"
@@ -30,7 +31,16 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request, v *view) {
 		s.pageError(w, r, v, survey.FieldError("lang", "lang must be az, en or ru"))
 		return
 	}
-	o := periodreport.Options{Lang: lang, Group: r.URL.Query().Get("group"), Agency: v.P.OnlyAgency()}
+	now := s.store.Now()
+	if now.Before(p.Start) {
+		s.periodError(w, r, v, notStarted{p})
+		return
+	}
+	gen, err := periodreport.GenerationDate(os.Getenv("SOURCE_DATE_EPOCH"), now, s.loc)
+	if err != nil {
+		gen, _ = periodreport.GenerationDate("", now, s.loc)
+	}
+	o := periodreport.Options{Lang: lang, Group: r.URL.Query().Get("group"), Agency: v.P.OnlyAgency(), Now: now, Generated: gen}
 	select {
 	case reportSlots <- struct{}{}:
 		defer func() { <-reportSlots }()

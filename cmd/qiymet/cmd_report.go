@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/survey"
@@ -36,9 +37,15 @@ func (e *env) report(args []string) error {
 		return usagef("report: %v", err)
 	}
 	f := figures.New(s, scoring.Config{MinN: c.MinN, PriorWeight: c.PriorWeight})
+	// The generation date follows the reproducible-builds convention (docs/method.md#reproducible-report).
+	now := time.Now()
+	gen, err := periodreport.GenerationDate(os.Getenv("SOURCE_DATE_EPOCH"), now, c.Loc)
+	if err != nil {
+		return usagef("report: %v", err)
+	}
 	// Build in memory first: a failed report never leaves a half-written file behind.
 	var buf bytes.Buffer
-	if err := periodreport.Write(e.ctx, &buf, f, p, periodreport.Options{Lang: lang, Group: group, Agency: agency}); err != nil {
+	if err := periodreport.Write(e.ctx, &buf, f, p, periodreport.Options{Lang: lang, Group: group, Agency: agency, Now: now, Generated: gen}); err != nil {
 		return err
 	}
 	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
