@@ -4,10 +4,10 @@ package scoring
 // MaxStreak−1 before it, so no streak is ever reported above MaxStreak.
 const MaxStreak = 40
 
-// Rankings computes P's table with previous rank, changes and streaks, asking
-// statsFor for each period it needs: P, the previous period, the previous year,
-// and for streaks up to MaxStreak−1 periods back, stopping as soon as no
-// agency's streak can grow. Each period is asked for at most once.
+// Rankings computes P's table with previous rank, changes and their significance, rank intervals and
+// streaks (plain and clear), asking statsFor for each period it needs: P, the previous period, the previous
+// year, and for streaks up to MaxStreak−1 periods back, stopping as soon as no agency's streak can grow.
+// Each period is asked for at most once.
 func Rankings(p Period, statsFor func(Period) []Unit, cfg Config) []Group {
 	seen := map[string][]Group{}
 	rank := func(q Period) []Group {
@@ -23,9 +23,12 @@ func Rankings(p Period, statsFor func(Period) []Unit, cfg Config) []Group {
 	if len(cur) == 0 {
 		return cur
 	}
+	for gi := range cur {
+		RankIntervals(cur[gi].Rows)
+	}
 	prev := byAgency(rank(p.Previous()))
 	lastYear := byAgency(rank(p.PreviousYear()))
-	streak := streaks(p, cur, rank)
+	streak, clear := streaks(p, cur, rank)
 
 	for gi := range cur {
 		for ri := range cur[gi].Rows {
@@ -33,46 +36,77 @@ func Rankings(p Period, statsFor func(Period) []Unit, cfg Config) []Group {
 			if pr, ok := prev[r.Agency]; ok && pr.Ranked {
 				r.PreviousRank = new(pr.Rank)
 			}
-			r.ChangePrev = change(*r, prev)
-			r.ChangeYear = change(*r, lastYear)
+			r.ChangePrev, r.SignificantPrev = change(*r, prev)
+			r.ChangeYear, r.SignificantYear = change(*r, lastYear)
 			r.Streak = streak[r.Agency]
+			r.ClearStreak = clear[r.Agency]
 		}
 	}
 	return cur
 }
 
-// change is the index change against another period, defined only when both
-// sides are large enough to be ranked.
-func change(r Row, other map[string]Row) *float64 {
+// change is the index change against another period and whether it is beyond its margin of error
+// (ChangeSignificant), defined only when both sides are large enough to be ranked.
+func change(r Row, other map[string]Row) (*float64, *bool) {
 	o, ok := other[r.Agency]
 	if !r.Ranked || !ok || !o.Ranked {
-		return nil
+		return nil, nil
 	}
-	return new(r.Index - o.Index)
+	return new(r.Index - o.Index), new(ChangeSignificant(r.Estimate, o.Estimate))
 }
 
-// streaks counts, for each agency ranked 1st in P, how many consecutive
-// periods of P's kind ending with P it was ranked 1st in its group.
-func streaks(p Period, cur []Group, rank func(Period) []Group) map[string]int {
+// streaks counts, for each agency ranked 1st in P, how many consecutive periods of P's kind ending with P
+// it was ranked 1st in its group (first), and, in the same walk, how many it was clear first (clear). A
+// clear first is a first, so the walk goes back exactly as far as the plain streaks need.
+func streaks(p Period, cur []Group, rank func(Period) []Group) (first, clear map[string]int) {
 	if p.Kind == Custom {
-		return nil
+		return nil, nil
 	}
-	n := map[string]int{}
-	for a := range firsts(cur) {
-		n[a] = 1
+	first, clear = map[string]int{}, map[string]int{}
+	alive := firsts(cur)           // agencies 1st in every period seen so far
+	aliveClear := clearFirsts(cur) // agencies clear 1st in every period seen so far (a subset of alive)
+	for a := range alive {
+		first[a] = 1
 	}
-	alive := firsts(cur) // agencies 1st in every period seen so far
+	for a := range aliveClear {
+		clear[a] = 1
+	}
 	for k := 1; k < MaxStreak && len(alive) > 0; k++ {
-		earlier := firsts(rank(p.Back(k)))
+		groups := rank(p.Back(k))
+		earlier := firsts(groups)
 		for a := range alive {
 			if earlier[a] {
-				n[a]++
+				first[a]++
 			} else {
 				delete(alive, a)
 			}
 		}
+		if len(aliveClear) == 0 {
+			continue
+		}
+		earlierClear := clearFirsts(groups)
+		for a := range aliveClear {
+			if earlierClear[a] {
+				clear[a]++
+			} else {
+				delete(aliveClear, a)
+			}
+		}
 	}
-	return n
+	return first, clear
+}
+
+// clearFirsts are the agencies clear first in their group.
+func clearFirsts(groups []Group) map[string]bool {
+	set := map[string]bool{}
+	for _, g := range groups {
+		for i, r := range g.Rows {
+			if r.Rank == 1 && clearFirst(g.Rows, i) {
+				set[r.Agency] = true
+			}
+		}
+	}
+	return set
 }
 
 func firsts(groups []Group) map[string]bool {

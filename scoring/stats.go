@@ -37,6 +37,17 @@ type Estimate struct {
 	N                       int64
 	Index, CILow, CIHigh    float64 // mean R, Student-t 95% CI clipped to [0,100]; n=1 → [0,100]; n=0 → all 0
 	CSAT, CSATLow, CSATHigh float64 // NTop2/N·100 with its 95% Wilson interval (z = WilsonZ)
+	SD                      float64 // sample standard deviation of R (n − 1 denominator); 0 when n < 2
+}
+
+// SE2 is the squared standard error of the index, s²/n, as the comparisons of docs/method.md#honest-figures
+// use it. With one response the spread is unknown, so the index is as uncertain as its [0, 100] interval:
+// +Inf, and no comparison with it is significant. n = 0 → +Inf too.
+func (e Estimate) SE2() float64 {
+	if e.N < 2 {
+		return math.Inf(1)
+	}
+	return e.SD * e.SD / float64(e.N)
 }
 
 // Estimate derives the index, its confidence interval and CSAT from the sums.
@@ -49,7 +60,8 @@ func (s Stats) Estimate() Estimate {
 	if s.N >= 2 {
 		// Sample variance from the sums; rounding can push it a hair below 0.
 		v := (s.SumR2 - s.SumR*s.SumR/n) / (n - 1)
-		half := TQuantile975(int(s.N-1)) * math.Sqrt(math.Max(v, 0)) / math.Sqrt(n)
+		e.SD = math.Sqrt(math.Max(v, 0))
+		half := TQuantile975(int(s.N-1)) * e.SD / math.Sqrt(n)
 		e.CILow = clip100(e.Index - half)
 		e.CIHigh = clip100(e.Index + half)
 	}

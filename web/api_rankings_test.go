@@ -85,7 +85,7 @@ func TestRankingsAndBreakdownAPI(t *testing.T) {
 				return s / float64(len(xs))
 			}
 			first := rows[0].(map[string]any)
-			wantKeys := "[adjusted agency change ci_high ci_low csat csat_high csat_low index n name previous_rank rank status streak]"
+			wantKeys := "[adjusted agency change change_significant ci_high ci_low clear_first clear_streak csat csat_high csat_low index n name previous_rank rank rank_high rank_low status streak]"
 			if fmt.Sprint(keysOf(first)) != wantKeys {
 				t.Errorf("row keys %v", keysOf(first))
 			}
@@ -99,6 +99,20 @@ func TestRankingsAndBreakdownAPI(t *testing.T) {
 			}
 			if ch := first["change"].(map[string]any); fmt.Sprint(keysOf(ch)) != "[previous_period previous_year]" || ch["previous_period"] != nil {
 				t.Errorf("change %v", ch)
+			}
+			// No previous period: no significance. Both ranked: an interval holding the rank, clear first only
+			// with [1, 1].
+			if sig := first["change_significant"].(map[string]any); fmt.Sprint(keysOf(sig)) != "[previous_period previous_year]" ||
+				sig["previous_period"] != nil || sig["previous_year"] != nil {
+				t.Errorf("change_significant %v", sig)
+			}
+			for _, r := range rows {
+				r := r.(map[string]any)
+				lo, hi, rank := r["rank_low"].(float64), r["rank_high"].(float64), r["rank"].(float64)
+				if lo < 1 || lo > rank || hi < rank || hi > 2 || r["clear_first"] != (rank == 1 && hi == 1) ||
+					r["clear_streak"] != map[bool]float64{true: 1, false: 0}[r["clear_first"] == true] {
+					t.Errorf("honest fields of %v", r)
+				}
 			}
 			second := rows[1].(map[string]any)
 			if second["agency"] != other || second["rank"] != 2.0 || second["streak"] != 0.0 {

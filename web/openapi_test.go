@@ -395,10 +395,11 @@ func TestOpenAPIRejectsWrongTraffic(t *testing.T) {
 	jsonHeader := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
 	submission := `{"agency":"migration","answers":{"overall":5}}`
 	result := `{"id":"1b4e28ba-2fa1-4d2e-8a3c-5f2d9b1c7e01","status":"counted","reason":null,"score":100}`
-	period := `"period":{"label":"2025-Q3","start":"2025-07-01T00:00:00+04:00","end":"2025-10-01T00:00:00+04:00"}`
+	period := `"period":{"label":"2025-Q3","start":"2025-07-01T00:00:00+04:00","end":"2025-10-01T00:00:00+04:00","complete":false,"as_of":"2025-08-14T10:00:00+04:00"}`
 	methodology := `"methodology":{"min_n":30,"confidence":0.95,"prior_weight":0}`
 	row := `{"rank":1,"agency":"migration","name":"M","index":92.78,"ci_low":92.1,"ci_high":93.43,"adjusted":92.78,"n":40,` +
-		`"csat":95.1,"csat_low":94.38,"csat_high":95.71,"previous_rank":null,"change":{"previous_period":1.23,"previous_year":null},"streak":4,"status":"ranked"}`
+		`"csat":95.1,"csat_low":94.38,"csat_high":95.71,"previous_rank":null,"change":{"previous_period":1.23,"previous_year":null},"streak":4,"status":"ranked",` +
+		`"change_significant":{"previous_period":true,"previous_year":null},"rank_low":1,"rank_high":2,"clear_first":false,"clear_streak":0}`
 	rankings := func(r string) string {
 		return `{` + period + `,` + methodology + `,"groups":[{"group":"central","name":"C","index":88.4,"n":40,"rows":[` + r + `]}]}`
 	}

@@ -168,6 +168,7 @@ func roleMatrix(t *testing.T, dialect string) {
 
 		"GET /api/v1/rankings":                  {kind: accApiRead, path: "/api/v1/rankings?period=2025-Q3"},
 		"GET /api/v1/agencies/{code}/breakdown": {kind: accApiAgency, path: "/api/v1/agencies/migration/breakdown?period=2025-Q3&by=service"},
+		"GET /api/v1/agencies/{code}/control":   {kind: accApiAgency, path: "/api/v1/agencies/migration/control?to=2025-07&months=12"},
 		"GET /api/v1/responses.csv":             {kind: accApiAgency, path: "/api/v1/responses.csv?agency=migration&from=2025-07-01&to=2025-09-30"},
 		"POST /api/v1/responses": {kind: accSubmit, path: "/api/v1/responses", body: func(string) any {
 			return map[string]any{"agency": "migration", "center": "baku-1", "answers": map[string]any{"overall": 4}}

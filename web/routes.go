@@ -25,6 +25,7 @@ func (s *Server) routes() {
 	api.Handle("/responses.csv", s.withReader(s.getResponsesCSV)).Methods(http.MethodGet)
 	api.Handle("/rankings", s.withReader(s.getRankings)).Methods(http.MethodGet)
 	api.Handle("/agencies/{code}/breakdown", s.withReader(s.getBreakdown)).Methods(http.MethodGet)
+	api.Handle("/agencies/{code}/control", s.withReader(s.getControl)).Methods(http.MethodGet)
 	api.Handle("/kiosk/pair", s.withIPLimit(s.postKioskPair)).Methods(http.MethodPost)
 	api.Handle("/kiosk/config", s.withKiosk(s.getKioskConfig)).Methods(http.MethodGet)
 	api.Handle("/kiosk/heartbeat", s.withKiosk(s.postKioskHeartbeat)).Methods(http.MethodPost)

@@ -5,7 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"time"
 
 	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/survey"
@@ -37,8 +36,11 @@ func (e *env) report(args []string) error {
 		return usagef("report: %v", err)
 	}
 	f := figures.New(s, scoring.Config{MinN: c.MinN, PriorWeight: c.PriorWeight})
+	if err := f.CheckStarted(p); err != nil { // a period that has not begun has no figures yet: exit 1
+		return fmt.Errorf("report: %w", err)
+	}
 	// The generation date follows the reproducible-builds convention (docs/method.md#reproducible-report).
-	now := time.Now()
+	now := f.Now()
 	gen, err := periodreport.GenerationDate(os.Getenv("SOURCE_DATE_EPOCH"), now, c.Loc)
 	if err != nil {
 		return usagef("report: %v", err)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -98,6 +99,7 @@ func TestExitCodeClasses(t *testing.T) {
 		{"missing catalog file", map[string]string{"QIYMET_DB": db}, []string{"catalog", "apply", filepath.Join(dir, "nope.json")}, false, "nope.json"},
 		{"unknown database scheme", map[string]string{"QIYMET_DB": "mysql://x"}, []string{"migrate"}, false, "sqlite:PATH"},
 		{"unknown centre", map[string]string{"QIYMET_DB": db}, []string{"kiosk", "add", "--center", "nowhere", "--name", "x"}, false, "nowhere"},
+		{"report of a period not started", map[string]string{"QIYMET_DB": db}, []string{"report", "--period", "2100-Q4", "--out", filepath.Join(dir, "future.pdf")}, false, "2100-Q4 has not started yet"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -113,6 +115,9 @@ func TestExitCodeClasses(t *testing.T) {
 				t.Fatalf("error %q does not mention %q", msg, c.message)
 			}
 		})
+	}
+	if _, err := os.Stat(filepath.Join(dir, "future.pdf")); !os.IsNotExist(err) {
+		t.Errorf("a report of a period not started left a file: %v", err)
 	}
 	// help is not an error.
 	if r := cliRun(t, nil, "", "help"); r.Err != nil || !strings.Contains(r.Stdout, "catalog apply") {

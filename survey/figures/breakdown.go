@@ -10,7 +10,8 @@ import (
 )
 
 // Breakdown splits one agency's figures in p by service, center, channel, question or month. Rows without
-// the attribute (no service, no centre) are left out; so are keys with no counted responses.
+// the attribute (no service, no centre) are left out; so are keys with no counted responses. A period that
+// has not started is invalid_field (CheckStarted).
 func (f *Figures) Breakdown(ctx context.Context, agency string, p scoring.Period, by, lang string) (*Breakdown, error) {
 	lang, err := checkLang(lang)
 	if err != nil {
@@ -18,6 +19,9 @@ func (f *Figures) Breakdown(ctx context.Context, agency string, p scoring.Period
 	}
 	if !ValidBy(by) {
 		return nil, survey.FieldError("by", "by must be service, center, channel, question or month")
+	}
+	if err := f.CheckStarted(p); err != nil {
+		return nil, err
 	}
 	cv, ag, err := f.agency(ctx, agency)
 	if err != nil {
@@ -45,6 +49,9 @@ func (f *Figures) Breakdown(ctx context.Context, agency string, p scoring.Period
 // cells: for a page that shows all three.
 func (f *Figures) AttributeBreakdowns(ctx context.Context, agency string, p scoring.Period, lang string) (svc, ctr, chn *Breakdown, err error) {
 	if lang, err = checkLang(lang); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := f.CheckStarted(p); err != nil {
 		return nil, nil, nil, err
 	}
 	cv, ag, err := f.agency(ctx, agency)
@@ -100,7 +107,7 @@ func (f *Figures) agency(ctx context.Context, code string) (*survey.CatalogView,
 
 // publishBreakdown rounds and names a breakdown's rows.
 func (f *Figures) publishBreakdown(cv *survey.CatalogView, ag *survey.Agency, p scoring.Period, by, lang string, rows []keyed) *Breakdown {
-	out := &Breakdown{Agency: ag.Code, Period: InfoOf(p), By: by, Rows: []BreakdownRow{}}
+	out := &Breakdown{Agency: ag.Code, Period: f.Info(p), By: by, Rows: []BreakdownRow{}}
 	for _, r := range rows {
 		e := r.stats.Estimate()
 		out.Rows = append(out.Rows, BreakdownRow{Key: r.key, Name: f.nameOf(cv, by, r.key, ag, lang),

@@ -21,12 +21,22 @@ type Figures struct {
 	store *survey.Store
 	cfg   scoring.Config
 	loc   *time.Location
+	now   func() time.Time // decides which periods are running or not started yet
 }
 
-// New wires Figures to a store and a methodology.
+// New wires Figures to a store and a methodology; its clock is the store's.
 func New(store *survey.Store, cfg scoring.Config) *Figures {
-	return &Figures{store: store, cfg: cfg, loc: store.Location()}
+	return &Figures{store: store, cfg: cfg, loc: store.Location(), now: store.Now}
 }
+
+// WithClock sets the clock that tells running and not-started periods apart (tests), and returns f.
+func (f *Figures) WithClock(now func() time.Time) *Figures {
+	f.now = now
+	return f
+}
+
+// Now is the time by f's clock.
+func (f *Figures) Now() time.Time { return f.now() }
 
 // Config is the methodology in use.
 func (f *Figures) Config() scoring.Config { return f.cfg }
@@ -45,10 +55,31 @@ type PeriodInfo struct {
 	AsOf     string `json:"as_of"`
 }
 
-// InfoOf publishes a period.
-func InfoOf(p scoring.Period) PeriodInfo {
-	return PeriodInfo{Label: p.Label, Start: p.Start.Format(time.RFC3339), End: p.End.Format(time.RFC3339)}
+// InfoAt publishes a period as seen at now: complete once now has reached its end; as of its end, or of now
+// while it runs.
+func InfoAt(p scoring.Period, now time.Time) PeriodInfo {
+	info := PeriodInfo{Label: p.Label, Start: p.Start.Format(time.RFC3339), End: p.End.Format(time.RFC3339),
+		Complete: !now.Before(p.End), AsOf: p.End.Format(time.RFC3339)}
+	if !info.Complete {
+		info.AsOf = now.In(p.End.Location()).Format(time.RFC3339)
+	}
+	return info
 }
+
+// Info publishes a period by f's clock.
+func (f *Figures) Info(p scoring.Period) PeriodInfo { return InfoAt(p, f.now()) }
+
+// CheckStarted is the one rule for periods that have not begun (now < start): an invalid_field error on
+// "period" (422 in the API and on pages, exit 1 in `qiymet report`); nil for running and past periods.
+func CheckStarted(p scoring.Period, now time.Time) error {
+	if now.Before(p.Start) {
+		return survey.FieldError("period", "period %s has not started yet (it begins %s)", p.Label, p.Start.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// CheckStarted is CheckStarted by f's clock.
+func (f *Figures) CheckStarted(p scoring.Period) error { return CheckStarted(p, f.now()) }
 
 // Methodology is what a table was computed with.
 type Methodology struct {

@@ -14,6 +14,7 @@ import (
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/figures"
 	"github.com/qiymet/qiymet/survey/storetest"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // The reference: every figure straight from the raw responses by docs/method.md, by brute force, sharing
@@ -122,6 +123,7 @@ func loadReference(t *testing.T, s *survey.Store) *reference {
 type est struct {
 	n                                   int64
 	index, lo, hi, csat, csatLo, csatHi float64
+	sd                                  float64 // sample standard deviation (n − 1); 0 below two
 }
 
 func estimate(scores []float64, top2 int64) est {
@@ -140,7 +142,8 @@ func estimate(scores []float64, top2 int64) est {
 		for _, x := range scores {
 			ss += (x - mean) * (x - mean)
 		}
-		half := scoring.TQuantile975(n-1) * math.Sqrt(ss/float64(n-1)) / math.Sqrt(float64(n))
+		e.sd = math.Sqrt(ss / float64(n-1))
+		half := scoring.TQuantile975(n-1) * e.sd / math.Sqrt(float64(n))
 		e.lo, e.hi = math.Max(0, mean-half), math.Min(100, mean+half)
 	}
 	p := float64(top2) / float64(n)
@@ -156,8 +159,10 @@ func estimate(scores []float64, top2 int64) est {
 type refRow struct {
 	agency, group string
 	est
-	adjusted float64
-	rank     int // 0 = insufficient
+	adjusted          float64
+	rank              int // 0 = insufficient
+	rankLow, rankHigh int // the rank interval (docs/method.md#honest-figures)
+	clear             bool
 }
 
 type refGroup struct {
@@ -217,8 +222,50 @@ func (ref *reference) table(p scoring.Period, cfg scoring.Config) map[string]*re
 				}
 			}
 		}
+		// Rank intervals, pair by pair as the method states them (|d| > z_K·se).
+		k := 0
+		for _, r := range g.rows {
+			if r.rank > 0 {
+				k++
+			}
+		}
+		for _, r := range g.rows {
+			if r.rank == 0 {
+				continue
+			}
+			above, below := 0, 0
+			if k > 1 {
+				z := distuv.UnitNormal.Quantile(1 - 0.05/(2*float64(k-1)))
+				for _, o := range g.rows {
+					if o == r || o.rank == 0 {
+						continue
+					}
+					if d := r.index - o.index; beyondRef(d, r.est, o.est, z) {
+						if d > 0 {
+							below++
+						} else {
+							above++
+						}
+					}
+				}
+			}
+			r.rankLow, r.rankHigh = min(1+above, r.rank), max(k-below, r.rank)
+			r.clear = r.rank == 1 && r.rankHigh == 1
+		}
 	}
 	return out
+}
+
+// beyondRef is |d| > z·se, se = √(s_a²/n_a + s_b²/n_b); se = 0: d ≠ 0; a side of one response: never.
+func beyondRef(d float64, a, b est, z float64) bool {
+	if a.n < 2 || b.n < 2 {
+		return false
+	}
+	se := math.Sqrt(a.sd*a.sd/float64(a.n) + b.sd*b.sd/float64(b.n))
+	if se == 0 {
+		return d != 0
+	}
+	return math.Abs(d) > z*se
 }
 
 func find(t map[string]*refGroup, agency string) *refRow {
@@ -236,7 +283,8 @@ func r2(x float64) float64 { return scoring.Round2(x) }
 func checkRankings(t *testing.T, ref *reference, got *figures.Rankings, p scoring.Period, cfg scoring.Config, lang string) {
 	t.Helper()
 	want := ref.table(p, cfg)
-	if got.Period.Label != p.Label || got.Period.Start != p.Start.Format(time.RFC3339) || got.Period.End != p.End.Format(time.RFC3339) {
+	if got.Period.Label != p.Label || got.Period.Start != p.Start.Format(time.RFC3339) || got.Period.End != p.End.Format(time.RFC3339) ||
+		!got.Period.Complete || got.Period.AsOf != got.Period.End {
 		t.Errorf("%s: period %+v", p.Label, got.Period)
 	}
 	if got.Methodology != (figures.Methodology{MinN: cfg.MinN, Confidence: 0.95, PriorWeight: cfg.PriorWeight}) {
@@ -285,11 +333,14 @@ func checkRankings(t *testing.T, ref *reference, got *figures.Rankings, p scorin
 			}
 			if w.rank > 0 {
 				exp.Rank, exp.Status = new(w.rank), "ranked"
+				exp.RankLow, exp.RankHigh, exp.ClearFirst = new(w.rankLow), new(w.rankHigh), w.clear
 				if pr := find(prev, w.agency); pr != nil && pr.rank > 0 {
 					exp.Change.PreviousPeriod = new(r2(w.index - pr.index))
+					exp.ChangeSignificant.PreviousPeriod = new(beyondRef(w.index-pr.index, w.est, pr.est, 1.959964))
 				}
 				if py := find(year, w.agency); py != nil && py.rank > 0 {
 					exp.Change.PreviousYear = new(r2(w.index - py.index))
+					exp.ChangeSignificant.PreviousYear = new(beyondRef(w.index-py.index, w.est, py.est, 1.959964))
 				}
 			}
 			if pr := find(prev, w.agency); pr != nil && pr.rank > 0 {
@@ -302,6 +353,15 @@ func checkRankings(t *testing.T, ref *reference, got *figures.Rankings, p scorin
 						break
 					}
 					exp.Streak++
+				}
+			}
+			if w.clear && p.Kind != scoring.Custom {
+				exp.ClearStreak = 1
+				for k := 1; k < 40; k++ {
+					if r := find(ref.table(p.Back(k), cfg), w.agency); r == nil || !r.clear {
+						break
+					}
+					exp.ClearStreak++
 				}
 			}
 			gj, _ := json.Marshal(row)
@@ -348,7 +408,7 @@ func checkBreakdown(t *testing.T, ref *reference, got *figures.Breakdown, agency
 			}
 		}
 	}
-	if got.Agency != agency || got.By != by || got.Period != figures.InfoOf(p) {
+	if got.Agency != agency || got.By != by || got.Period != figures.InfoAt(p, time.Now()) || !got.Period.Complete {
 		t.Errorf("%s %s %s: header %+v", agency, p.Label, by, got)
 	}
 	if len(got.Rows) != len(keys) {
@@ -430,6 +490,18 @@ func TestFiguresEqualBruteForceFromRawResponses(t *testing.T) {
 						if cfg.PriorWeight > 0 && r.Adjusted != r.Index {
 							seen["shrinkage"] = true
 						}
+						if b := r.ChangeSignificant.PreviousPeriod; b != nil {
+							seen[fmt.Sprint("change significant ", *b)] = true
+						}
+						if r.RankLow != nil && *r.RankLow < *r.RankHigh {
+							seen["rank interval"] = true
+						}
+						if r.Rank != nil && *r.Rank == 1 {
+							seen[fmt.Sprint("clear first ", r.ClearFirst)] = true
+						}
+						if r.ClearStreak >= 2 {
+							seen["clear streak"] = true
+						}
 					}
 				}
 				// One group only: the same rows.
@@ -492,7 +564,8 @@ func TestFiguresEqualBruteForceFromRawResponses(t *testing.T) {
 			}
 		}
 		for _, what := range []string{"tie", "min_n ranked", "min_n-1 insufficient", "streak quarter", "streak year",
-			"streak half", "streak capped", "previous year", "shrinkage", "breakdown service", "breakdown center",
+			"streak half", "streak capped", "previous year", "shrinkage", "change significant true", "change significant false",
+			"rank interval", "clear first true", "clear first false", "clear streak", "breakdown service", "breakdown center",
 			"breakdown channel", "breakdown question", "breakdown month"} {
 			if !seen[what] {
 				t.Errorf("the fixture never exercised %q", what)

@@ -28,11 +28,15 @@ func daySpan(p scoring.Period) span {
 	return span{a, b}
 }
 
-// Rankings is P's ranking table per group (docs/api.md), with previous rank, change and streaks. group ""
-// means every group; an unknown group is not_found; lang "" is az.
+// Rankings is P's ranking table per group (docs/api.md), with previous rank, change and streaks and their
+// honest companions (significance, rank interval, clear first). group "" means every group; an unknown group
+// is not_found; lang "" is az; a period that has not started is invalid_field (CheckStarted).
 func (f *Figures) Rankings(ctx context.Context, p scoring.Period, group, lang string) (*Rankings, error) {
 	lang, err := checkLang(lang)
 	if err != nil {
+		return nil, err
+	}
+	if err := f.CheckStarted(p); err != nil {
 		return nil, err
 	}
 	// The catalog and the cells' freshness are independent reads: one round trip of latency. The cells are
@@ -154,7 +158,7 @@ func units(sums []survey.AgencySums, groupOf func(string) (string, bool)) []scor
 // publish rounds and names scoring's tables.
 func (f *Figures) publish(cv *survey.CatalogView, p scoring.Period, groups []scoring.Group, lang string) *Rankings {
 	out := &Rankings{
-		Period:      InfoOf(p),
+		Period:      f.Info(p),
 		Methodology: Methodology{MinN: f.cfg.MinN, Confidence: 0.95, PriorWeight: f.cfg.PriorWeight},
 		Groups:      make([]GroupRanking, 0, len(groups)),
 		P:           p,
@@ -171,10 +175,12 @@ func (f *Figures) publish(cv *survey.CatalogView, p scoring.Period, groups []sco
 				Index: r2(r.Index), CILow: r2(r.CILow), CIHigh: r2(r.CIHigh), Adjusted: r2(r.Adjusted), N: r.N,
 				CSAT: r2(r.CSAT), CSATLow: r2(r.CSATLow), CSATHigh: r2(r.CSATHigh),
 				PreviousRank: r.PreviousRank, Streak: r.Streak, Status: r.Status(),
-				Change: Change{PreviousPeriod: round2p(r.ChangePrev), PreviousYear: round2p(r.ChangeYear)},
+				Change:            Change{PreviousPeriod: round2p(r.ChangePrev), PreviousYear: round2p(r.ChangeYear)},
+				ChangeSignificant: Significance{PreviousPeriod: r.SignificantPrev, PreviousYear: r.SignificantYear},
+				ClearFirst:        r.ClearFirst, ClearStreak: r.ClearStreak,
 			}
 			if r.Ranked {
-				row.Rank = new(r.Rank)
+				row.Rank, row.RankLow, row.RankHigh = new(r.Rank), new(r.RankLow), new(r.RankHigh)
 			}
 			if a, ok := cv.Agency(r.Agency); ok {
 				row.Name = a.Name.Get(lang)

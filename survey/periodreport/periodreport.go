@@ -25,7 +25,7 @@ type Options struct {
 	Agency string // "" = a section for every agency; a code = a manager's edition with only that section
 
 	// Now is the clock: a period that has not started is refused, a running one is provisional. Zero:
-	// time.Now().
+	// the figures' clock.
 	Now time.Time
 	// Generated is the generation date on the cover (SOURCE_DATE_EPOCH or today, chosen by the caller:
 	// see GenerationDate). Zero: the day of Now.
@@ -67,7 +67,7 @@ func Build(ctx context.Context, f *figures.Figures, p scoring.Period, o Options)
 		return report.Input{}, survey.FieldError("lang", "lang must be az, en or ru")
 	}
 	if o.Now.IsZero() {
-		o.Now = time.Now()
+		o.Now = f.Now()
 	}
 	if o.Now.Before(p.Start) {
 		return report.Input{}, survey.FieldError("period", "period %s has not started yet", p.Label)
@@ -197,7 +197,7 @@ func ControlTo(p scoring.Period, now time.Time, loc *time.Location) scoring.Peri
 	return last
 }
 
-// controlOf reads an agency's control chart (survey/figures); until that is built sections have none.
+// controlOf reads an agency's control chart (a variable so tests can see the chart's inputs).
 var controlOf = func(ctx context.Context, f *figures.Figures, code string, to scoring.Period, months int) (*figures.Control, error) {
-	return nil, nil
+	return f.Control(ctx, code, to, months)
 }
