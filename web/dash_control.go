@@ -58,7 +58,7 @@ func (v *view) control(name string, c *figures.Control) *controlView {
 	kinds := map[string]bool{}
 	for i, p := range c.Points {
 		label := p.Month[5:]
-		if i == 0 || strings.HasSuffix(p.Month, "-01") {
+		if i == 0 || p.Month[:4] != c.Points[i-1].Month[:4] { // the year at the start and wherever it changes
 			label = p.Month
 		}
 		sig, shape := "", ""

@@ -80,7 +80,7 @@ type bar struct {
 func barChart(id, title, desc string, bars []bar, w, labelW float64, tickLabel func(float64) string) template.HTML {
 	const d0 = 0.0
 	const rowH, barH, top = 24.0, 14.0, 6.0
-	maxRunes := int(labelW / 7)
+	maxRunes := int(labelW / 8) // ~8 units a letter at 12px, Cyrillic included
 	x0, x1 := labelW+8, w-60
 	sc := scale{d0, 100, x0, x1}
 	h := top + float64(len(bars))*rowH + 24

@@ -91,7 +91,7 @@ func controlChart(id, title, desc string, cl float64, pts []controlPt, tickLabel
 
 // legendIcon is the small drawing of a legend entry: the same shapes and classes as in the chart.
 func legendIcon(kind string) template.HTML {
-	const open = `<svg width="22" height="14" viewBox="0 0 22 14" aria-hidden="true" focusable="false" class="chart">`
+	const open = `<svg width="22" height="14" viewBox="0 0 22 14" aria-hidden="true" focusable="false" class="icon">`
 	var body string
 	switch kind {
 	case "cl":

@@ -121,7 +121,7 @@ func (d *doc) controlChart(c *Control, h float64) {
 		d.controlMark(cx, cy, p.Signal)
 		if i%every == 0 || i == n-1 {
 			label := p.Month[min(5, len(p.Month)):]
-			if i == 0 || strings.HasSuffix(p.Month, "-01") {
+			if i == 0 || len(p.Month) >= 4 && p.Month[:4] != pts[i-1].Month[:min(4, len(pts[i-1].Month))] {
 				label = p.Month
 			}
 			d.setFont(false, 6.3)

@@ -41,19 +41,19 @@ func init() {
 		"dash.first.clear":  {"aydın 1-ci", "clearly 1st", "явно 1-е"},
 		"dash.first.margin": {"1-ci, xəta payı daxilində", "1st, within the margin of error", "1-е, в пределах погрешности"},
 		"dash.streak.clear": {
-			"Aydın 1-ci yer (xəta payından kənarda) ardıcıl %d dövr; xəta payı daxilində daxil olmaqla 1-ci yer ardıcıl %d dövr.",
-			"Clearly 1st (beyond the margin of error) in %d consecutive periods; 1st counting places within the margin of error in %d.",
-			"Явно 1-е место (вне пределов погрешности) %d периодов подряд; 1-е место с учётом мест в пределах погрешности — %d подряд.",
+			"Aydın 1-ci yer (xəta payından kənarda); ardıcıl aydın 1-ci olduğu dövrlər: %d; xəta payı daxilindəki yerlər də sayılmaqla: %d.",
+			"Clearly 1st (beyond the margin of error); periods in a row clearly 1st: %d; counting places within the margin of error: %d.",
+			"Явно 1-е место (вне пределов погрешности); периодов подряд явно первым: %d; с учётом мест в пределах погрешности: %d.",
 		},
 		"dash.streak.margin": {
-			"1-ci yer xəta payı daxilindədir (başqa qurum da 1-ci ola bilər); 1-ci yer ardıcıl %d dövr, aydın 1-ci yer isə yoxdur.",
-			"1st within the margin of error (another agency may be 1st); 1st in %d consecutive periods, not clearly 1st in this one.",
-			"1-е место в пределах погрешности (первым может быть и другое ведомство); 1-е место %d периодов подряд, но в этом периоде не явно.",
+			"1-ci yer xəta payı daxilindədir (başqa qurum da 1-ci ola bilər); xəta payı daxilində ardıcıl 1-ci olduğu dövrlər: %d.",
+			"1st within the margin of error (another agency may be 1st); periods in a row 1st, counting places within the margin of error: %d.",
+			"1-е место в пределах погрешности (первым может быть и другое ведомство); периодов подряд на 1-м месте с учётом погрешности: %d.",
 		},
 		"dash.lead.clear": {
-			"%s aydın 1-cidir: xəta payını nəzərə aldıqda da birincidir (ardıcıl %d dövr).",
-			"%s is clearly 1st: first even allowing for the margin of error (%d consecutive periods).",
-			"%s — явно на 1-м месте: первое и с учётом погрешности (%d периодов подряд).",
+			"%s aydın 1-cidir: xəta payı nəzərə alınsa da birincidir (ardıcıl dövrlər: %d).",
+			"%s is clearly 1st: first even allowing for the margin of error (periods in a row: %d).",
+			"%s — явно на 1-м месте: первое и с учётом погрешности (периодов подряд: %d).",
 		},
 		"dash.lead.margin": {
 			"%s 1-cidir, lakin xəta payı daxilində: mümkün yerləri %s–%s.",
