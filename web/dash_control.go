@@ -56,11 +56,7 @@ func (v *view) control(name string, c *figures.Control) *controlView {
 	cv := &controlView{}
 	var pts []controlPt
 	kinds := map[string]bool{}
-	for i, p := range c.Points {
-		label := p.Month[5:]
-		if i == 0 || p.Month[:4] != c.Points[i-1].Month[:4] { // the year at the start and wherever it changes
-			label = p.Month
-		}
+	for _, p := range c.Points {
 		sig, shape := "", ""
 		if p.Signal != nil {
 			sig = v.T("dash.control.sig." + *p.Signal)
@@ -75,7 +71,7 @@ func (v *view) control(name string, c *figures.Control) *controlView {
 		if sig != "" {
 			title += " · " + sig
 		}
-		pts = append(pts, controlPt{Label: label, V: p.Index, LCL: p.LCL, UCL: p.UCL, Shape: shape, Title: title})
+		pts = append(pts, controlPt{Label: p.Month, V: p.Index, LCL: p.LCL, UCL: p.UCL, Shape: shape, Title: title})
 		cv.Rows = append(cv.Rows, controlRow{Month: v.monthName(p.Month), Index: v.Num(p.Index), N: p.N,
 			Limits: v.Num(p.LCL) + "–" + v.Num(p.UCL), Signal: sig})
 	}

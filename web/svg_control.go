@@ -47,6 +47,7 @@ func controlChart(id, title, desc string, cl float64, pts []controlPt, tickLabel
 	var upper, lower, line []string
 	var points []pt
 	var xlabels []xl
+	lastYear := ""
 	every := 1
 	if n > 12 {
 		every = 2
@@ -61,7 +62,13 @@ func controlChart(id, title, desc string, cl float64, pts []controlPt, tickLabel
 		line = append(line, svgCoord(x)+","+svgCoord(y))
 		points = append(points, pt{X: svgCoord(x), Y: svgCoord(y), RX: svgCoord(x - 4.5), RY: svgCoord(y - 4.5), Shape: p.Shape, Title: p.Title})
 		if i%every == 0 || i == n-1 {
-			xlabels = append(xlabels, xl{X: svgCoord(x), Label: p.Label})
+			label := p.Label
+			if len(label) == 7 && label[:4] == lastYear {
+				label = label[5:]
+			} else if len(label) == 7 {
+				lastYear = label[:4]
+			}
+			xlabels = append(xlabels, xl{X: svgCoord(x), Label: label})
 		}
 	}
 	if n == 1 { // one month: its limits as a narrow band

@@ -116,13 +116,15 @@ func (d *doc) controlChart(c *Control, h float64) {
 	if n > 30 {
 		every = 3
 	}
+	lastYear := ""
 	for i, p := range pts {
 		cx, cy := xAt(i), yOf(p.Index)
 		d.controlMark(cx, cy, p.Signal)
 		if i%every == 0 || i == n-1 {
+			// The month alone, with its year at the first label and wherever the year has changed.
 			label := p.Month[min(5, len(p.Month)):]
-			if i == 0 || len(p.Month) >= 4 && p.Month[:4] != pts[i-1].Month[:min(4, len(pts[i-1].Month))] {
-				label = p.Month
+			if year := p.Month[:min(4, len(p.Month))]; year != lastYear {
+				label, lastYear = p.Month, year
 			}
 			d.setFont(false, 6.3)
 			d.color(colMuted)

@@ -98,8 +98,16 @@ func Build(ctx context.Context, f *figures.Figures, p scoring.Period, o Options)
 		in.DataAsOf = time.UnixMicro(last).In(f.Location())
 	}
 	if o.Now.Before(p.End) {
-		in.Provisional, in.AsOf = true, o.Now.In(f.Location())
-		in.Elapsed = float64(o.Now.Sub(p.Start)) / float64(p.End.Sub(p.Start))
+		// A running period: its figures are as of the last response read (never later than now), a
+		// date taken from the data, so the same data still gives the same bytes.
+		in.Provisional, in.AsOf = true, p.Start
+		if !in.DataAsOf.IsZero() {
+			in.AsOf = in.DataAsOf
+		}
+		if in.AsOf.After(o.Now) {
+			in.AsOf = o.Now.In(f.Location())
+		}
+		in.Elapsed = float64(in.AsOf.Sub(p.Start)) / float64(p.End.Sub(p.Start))
 	}
 	for _, g := range rk.Groups {
 		rg := report.Group{Code: g.Group, Name: g.Name, Figure: figure(pooled[g.Group])}
