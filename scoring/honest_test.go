@@ -381,3 +381,23 @@ func TestControl(t *testing.T) {
 		})
 	}
 }
+
+// The worked examples of docs/method.md#significance-of-a-change and #rank-interval.
+func TestHonestMethodExamples(t *testing.T) {
+	if ChangeSignificant(spread(400, 93.228, 12).Estimate(), spread(350, 92, 13).Estimate()) {
+		t.Error("c = 1.228 against 1.959964·0.91807 = 1.799 is significant")
+	}
+	u := func(agency string, n int64, mean, sd float64) Unit {
+		return Unit{Agency: agency, Group: "g", Stats: spread(n, mean, sd)}
+	}
+	groups := RankPeriod([]Unit{u("a", 400, 92.784, 12), u("b", 380, 91.5, 14), u("d", 300, 85, 15)}, Config{MinN: 30})
+	RankIntervals(groups[0].Rows)
+	if got := intervals(groups[0].Rows); got != "a#1[1,2] b#2[1,2] d#3[3,3]" {
+		t.Errorf("rank interval example: %s", got)
+	}
+	c := Control([]MonthStats{{Month: 1, Stats: spread(100, 86, 15)}, {Month: 2, Stats: spread(100, 90, 15)}})
+	// Two months of 100 around 86 and 90 with s = 15 each: cl 88, pooled s² = (2·99·225 + 200·4)/199.
+	if Round2(c.CL) != 88 || math.Abs(c.Sigma-math.Sqrt((2*99*225+200*4)/199.0)) > 1e-9 {
+		t.Errorf("control: cl %v sigma %v", c.CL, c.Sigma)
+	}
+}

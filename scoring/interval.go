@@ -37,6 +37,13 @@ const tSeriesMax = 300
 // TQuantile975 is the 0.975 quantile of Student's t with df degrees of freedom
 // (two-sided 95%), accurate to 1e-9: 12.706205 for df=1, 2.228139 for df=10,
 // → 1.959964 as df grows. df ≤ 0 → NaN.
+//
+// Kept instead of gonum's distuv.StudentsT.Quantile, measured against it for
+// every df in 1..10⁶: they agree to 1e-12 up to df 300, but above it gonum's
+// incomplete-beta inversion drifts (3.4e-11 at df 10⁵, 1.06e-9 at df 829,607,
+// where this expansion's error is below 1e-15), so a published CI could round
+// differently; and gonum costs ~11 µs a call against ~5 ns here.
+// TestTQuantileAgreesWithGonum keeps the two side by side.
 func TQuantile975(df int) float64 {
 	switch {
 	case df <= 0:

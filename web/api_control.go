@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/survey"
@@ -22,7 +23,7 @@ func (s *Server) getControl(w http.ResponseWriter, r *http.Request, p *Principal
 	if s.forbidAgency(w, r, p, code) { // a manager reads only their own agency: 403 forbidden
 		return
 	}
-	to, months, err := controlQuery(r.URL.Query(), f)
+	to, months, err := controlQuery(r.URL.Query(), f.Location(), f.LastCompleteMonth())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -35,13 +36,13 @@ func (s *Server) getControl(w http.ResponseWriter, r *http.Request, p *Principal
 	writeJSON(w, http.StatusOK, res)
 }
 
-// controlQuery reads to (default: the last complete month) and months (default 24) of a control chart. A
-// malformed value is invalid_field naming it; the range of months is checked by Figures.Control.
-func controlQuery(q url.Values, f *figures.Figures) (to scoring.Period, months int, err error) {
-	to, months = f.LastCompleteMonth(), figures.ControlMonthsDefault
+// controlQuery reads to (a month in loc; default lastComplete) and months (default 24) of a control chart. A
+// malformed or out-of-range value is invalid_field naming it.
+func controlQuery(q url.Values, loc *time.Location, lastComplete scoring.Period) (to scoring.Period, months int, err error) {
+	to, months = lastComplete, figures.ControlMonthsDefault
 	if q.Has("to") {
 		v := q.Get("to")
-		if to, err = scoring.ParsePeriod(v, f.Location()); err != nil || to.Kind != scoring.Month {
+		if to, err = scoring.ParsePeriod(v, loc); err != nil || to.Kind != scoring.Month {
 			return to, 0, survey.FieldError("to", "to must be a month, YYYY-MM (%d..%d)", scoring.MinYear, scoring.MaxYear)
 		}
 	}

@@ -127,24 +127,30 @@ func timeRuns(n int, fn func() error) ([]time.Duration, error) {
 	return out, nil
 }
 
+// BenchmarkRankings times Figures.Rankings of benchPeriod on each dialect: on the main database
+// (responses-10M) and on the wide catalogs (agencies-100, agencies-1000), reporting p50 and p95.
 func BenchmarkRankings(b *testing.B) {
 	for _, d := range storetest.Dialects {
 		b.Run(d, func(b *testing.B) {
-			s, _, _ := benchStore(b, d)
-			f := figures.New(s, benchConfig)
-			p, _ := scoring.ParsePeriod(benchPeriod, s.Location())
-			ctx := context.Background()
-			var ds []time.Duration
-			b.ResetTimer()
-			for b.Loop() {
-				t := time.Now()
-				if _, err := f.Rankings(ctx, p, "", "az"); err != nil {
-					b.Fatal(err)
-				}
-				ds = append(ds, time.Since(t))
+			for _, bd := range append([]benchData{benchMain()}, benchWide()...) {
+				b.Run(bd.name, func(b *testing.B) {
+					s, _, _ := benchStoreOf(b, d, bd)
+					f := figures.New(s, benchConfig)
+					p, _ := scoring.ParsePeriod(benchPeriod, s.Location())
+					ctx := context.Background()
+					var ds []time.Duration
+					b.ResetTimer()
+					for b.Loop() {
+						t := time.Now()
+						if _, err := f.Rankings(ctx, p, "", "az"); err != nil {
+							b.Fatal(err)
+						}
+						ds = append(ds, time.Since(t))
+					}
+					b.ReportMetric(float64(percentile(ds, 0.5).Microseconds())/1000, "p50-ms")
+					b.ReportMetric(float64(percentile(ds, 0.95).Microseconds())/1000, "p95-ms")
+				})
 			}
-			b.ReportMetric(float64(percentile(ds, 0.5).Microseconds())/1000, "p50-ms")
-			b.ReportMetric(float64(percentile(ds, 0.95).Microseconds())/1000, "p95-ms")
 		})
 	}
 }
