@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -200,4 +201,23 @@ func TestDashboardDemoScreenshots(t *testing.T) {
 		chromedp.Navigate(base+"/agencies/migration?period="+period+"&lang=ru"),
 		chromedp.WaitVisible("svg.trend", chromedp.ByQuery))
 	browsertest.Screenshot(t, ctx, "demo-agency-ru")
+	// The honest figures on a phone and a laptop, with a complete period and the running one
+	// (QIYMET_DEMO_RUNNING, default: none).
+	periods := []string{period}
+	if r := os.Getenv("QIYMET_DEMO_RUNNING"); r != "" {
+		periods = append(periods, r)
+	}
+	for _, size := range [][2]int64{{390, 844}, {1366, 768}} {
+		for _, lang := range []string{"az", "ru"} {
+			for _, p := range periods {
+				for _, page := range []struct{ name, path, wait string }{
+					{"rankings", "/?period=" + p, "table.rank"}, {"agency", "/agencies/migration?period=" + p, "svg.trend"},
+				} {
+					dashDo(t, ctx, page.name, chromedp.EmulateViewport(size[0], size[1]),
+						chromedp.Navigate(base+page.path+"&lang="+lang), chromedp.WaitVisible(page.wait, chromedp.ByQuery))
+					browsertest.Screenshot(t, ctx, "demo-"+page.name+"-"+p+"-"+lang+"-"+strconv.FormatInt(size[0], 10)+"x"+strconv.FormatInt(size[1], 10))
+				}
+			}
+		}
+	}
 }
