@@ -7,7 +7,7 @@ func init() {
 		// Running and future periods.
 		"dash.provisional": {"İlkin nəticələr", "Provisional", "Предварительные данные"},
 		"dash.provisional.text": {
-			"Dövr hələ bitməyib: rəqəmlər %s tarixinə olan vəziyyəti göstərir və dəyişə bilər. Dövrün %s%%-i keçib (dövr %s tarixində bitir).",
+			"Dövr hələ bitməyib: rəqəmlər %s tarixinə olan vəziyyəti göstərir və dəyişə bilər. Dövrün keçən hissəsi: %s%% (dövr %s tarixində bitir).",
 			"This period is still running: figures are as of %s and will change. %s%% of the period elapsed (it ends on %s).",
 			"Период ещё идёт: данные на %s и будут меняться. Прошло %s%% периода (он заканчивается %s).",
 		},
