@@ -110,10 +110,12 @@ func newRow(agency, group string, e Estimate, pooledIndex float64, cfg Config) R
 // as published (rounded to 2 decimals): two agencies shown with the same
 // figure must not be ranked apart by an invisible third decimal.
 func rankRows(rows []Row) {
-	// Round once per row, not once per comparison.
+	// Sort small keys (rounded once per row, not once per comparison) and move
+	// each Row once, rather than swapping whole Rows inside the sort.
 	type keyed struct {
-		key float64 // Round2(Adjusted) when ranked, else Round2(Index)
-		row Row
+		key    float64 // Round2(Adjusted) when ranked, else Round2(Index)
+		ranked bool
+		i      int
 	}
 	ks := make([]keyed, len(rows))
 	for i, r := range rows {
@@ -121,11 +123,11 @@ func rankRows(rows []Row) {
 		if r.Ranked {
 			v = r.Adjusted
 		}
-		ks[i] = keyed{Round2(v), r}
+		ks[i] = keyed{Round2(v), r.Ranked, i}
 	}
 	slices.SortFunc(ks, func(a, b keyed) int {
-		if a.row.Ranked != b.row.Ranked {
-			if a.row.Ranked {
+		if a.ranked != b.ranked {
+			if a.ranked {
 				return -1
 			}
 			return 1
@@ -133,17 +135,19 @@ func rankRows(rows []Row) {
 		if c := cmp.Compare(b.key, a.key); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.row.Agency, b.row.Agency)
+		return cmp.Compare(rows[a.i].Agency, rows[b.i].Agency)
 	})
+	sorted := make([]Row, len(rows))
 	for i, k := range ks {
-		rows[i] = k.row
+		sorted[i] = rows[k.i]
 		switch {
-		case !k.row.Ranked:
-			rows[i].Rank = 0
+		case !k.ranked:
+			sorted[i].Rank = 0
 		case i > 0 && k.key == ks[i-1].key:
-			rows[i].Rank = rows[i-1].Rank
+			sorted[i].Rank = sorted[i-1].Rank
 		default:
-			rows[i].Rank = i + 1
+			sorted[i].Rank = i + 1
 		}
 	}
+	copy(rows, sorted)
 }

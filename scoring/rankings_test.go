@@ -191,6 +191,8 @@ func TestRankingsStreakCapQuarters(t *testing.T) {
 	}
 }
 
+// BenchmarkRankings is the in-memory part of a ranking (no store): 100 and 1,000 agencies in 3 groups; the
+// strongest agency of each group stays 1st, so every call looks back the full 40 quarters.
 func BenchmarkRankings(b *testing.B) {
 	baku, err := time.LoadLocation("Asia/Baku")
 	if err != nil {
@@ -200,30 +202,35 @@ func BenchmarkRankings(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	// 100 agencies in 3 groups; the strongest agency of each group stays 1st,
-	// so every call looks back the full 40 quarters.
-	names := make([]string, 100)
-	for i := range names {
-		names[i] = fmt.Sprintf("agency-%03d", i)
-	}
-	groups := []string{"group-0", "group-1", "group-2"}
-	statsFor := func(q Period) []Unit {
-		drift := float64(MonthIndex(q.Start, baku) % 7)
-		units := make([]Unit, 0, 100)
-		for i := range 100 {
-			n := int64(10 + (i*37)%400)
-			mean := 60 + float64(i%33) + drift/10
-			units = append(units, Unit{
-				Agency: names[i],
-				Group:  groups[i%3],
-				Stats:  Stats{N: n, SumR: float64(n) * mean, SumR2: float64(n) * (mean*mean + 225), NTop2: n * 3 / 4},
-			})
-		}
-		return units
-	}
-	cfg := Config{MinN: 30, PriorWeight: 20}
-	b.ReportAllocs()
-	for b.Loop() {
-		Rankings(p, statsFor, cfg)
+	for _, agencies := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("agencies-%d", agencies), func(b *testing.B) {
+			names := make([]string, agencies)
+			for i := range names {
+				names[i] = fmt.Sprintf("agency-%04d", i)
+			}
+			groups := []string{"group-0", "group-1", "group-2"}
+			statsFor := func(q Period) []Unit {
+				drift := float64(MonthIndex(q.Start, baku) % 7)
+				units := make([]Unit, 0, agencies)
+				for i := range agencies {
+					n := int64(10 + (i*37)%400)
+					mean := 60 + float64(i%33) + drift/10
+					if i >= 3 && i < 6 { // one leader per group, far ahead: clear first every quarter
+						mean = 99
+					}
+					units = append(units, Unit{
+						Agency: names[i],
+						Group:  groups[i%3],
+						Stats:  Stats{N: n, SumR: float64(n) * mean, SumR2: float64(n) * (mean*mean + 225), NTop2: n * 3 / 4},
+					})
+				}
+				return units
+			}
+			cfg := Config{MinN: 30, PriorWeight: 20}
+			b.ReportAllocs()
+			for b.Loop() {
+				Rankings(p, statsFor, cfg)
+			}
+		})
 	}
 }
