@@ -12,6 +12,7 @@ import (
 
 	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/scoring/locale"
+	"github.com/qiymet/qiymet/survey/figures"
 )
 
 // periodPicker is the period form of the rankings and agency pages: one select of recent calendar periods
@@ -79,7 +80,7 @@ func (s *Server) pickPeriod(r *http.Request) (*periodPicker, error) {
 		if p, err = periodOf(q, s.store.Location()); err != nil {
 			return nil, err
 		}
-		if now.Before(p.Start) {
+		if figures.CheckStarted(p, now) != nil { // the one rule (survey/figures), told in the reader's language
 			return nil, notStarted{p}
 		}
 	}

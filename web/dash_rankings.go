@@ -39,7 +39,7 @@ type rankRow struct {
 	Link                   string // empty when the reader may not open the agency
 	Index, CI, CSAT        string
 	N                      int64
-	NText, StreakTitle     string // preformatted: the table has a row per agency
+	NText                  string // preformatted: the table has a row per agency
 	CIBar                  template.HTML
 	ChangePrev, ChangeYear delta
 	RankMove               delta
@@ -155,9 +155,6 @@ func (v *view) rankGroup(gi int, g figures.GroupRanking, pq string) rankGroup {
 			}
 		}
 		rr.NText = v.Int(row.N)
-		if row.Streak > 0 {
-			rr.StreakTitle = v.T("dash.streak.title", row.Streak)
-		}
 		if v.P.CanSeeAgency(row.Agency) {
 			rr.Link = "/agencies/" + row.Agency + "?" + pq
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/scoring/locale"
 	"github.com/qiymet/qiymet/survey"
+	"github.com/qiymet/qiymet/survey/figures"
 	"github.com/qiymet/qiymet/survey/periodreport"
 )
 
@@ -32,7 +33,7 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	now := s.store.Now()
-	if now.Before(p.Start) {
+	if figures.CheckStarted(p, now) != nil {
 		s.periodError(w, r, v, notStarted{p})
 		return
 	}
