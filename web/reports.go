@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"net/http"
-	"os"
 	"strconv"
 
 	"github.com/qiymet/qiymet/scoring"
@@ -37,7 +36,7 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request, v *view) {
 		s.periodError(w, r, v, notStarted{p})
 		return
 	}
-	gen, err := periodreport.GenerationDate(os.Getenv("SOURCE_DATE_EPOCH"), now, s.loc)
+	gen, err := periodreport.GenerationDate(s.epoch, now, s.loc) // checked when serve starts
 	if err != nil {
 		gen, _ = periodreport.GenerationDate("", now, s.loc)
 	}

@@ -26,6 +26,9 @@ type Config struct {
 	Registry        *prometheus.Registry // nil: a fresh one
 	// RateScale multiplies every rate limit (tests set it high to measure other things).
 	RateScale float64
+	// SourceDateEpoch is SOURCE_DATE_EPOCH for the PDF's generation date ("": today); see
+	// periodreport.GenerationDate.
+	SourceDateEpoch string
 }
 
 // Server holds the dependencies of every handler.
@@ -42,11 +45,12 @@ type Server struct {
 	router  *mux.Router
 	handler http.Handler
 	dash    *dashState // dashboard: CSRF guard, cookie policy, assets
+	epoch   string     // SOURCE_DATE_EPOCH of the reports
 }
 
 // New builds the server and its routes.
 func New(c Config) *Server {
-	s := &Server{store: c.Store, baseURL: strings.TrimRight(c.BaseURL, "/"), loc: c.Location, scoring: c.Scoring, log: c.Logger, reqLog: c.RequestLogLevel, reg: c.Registry}
+	s := &Server{store: c.Store, baseURL: strings.TrimRight(c.BaseURL, "/"), loc: c.Location, scoring: c.Scoring, log: c.Logger, reqLog: c.RequestLogLevel, reg: c.Registry, epoch: c.SourceDateEpoch}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

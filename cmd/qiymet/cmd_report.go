@@ -41,7 +41,7 @@ func (e *env) report(args []string) error {
 	}
 	// The generation date follows the reproducible-builds convention (docs/method.md#reproducible-report).
 	now := f.Now()
-	gen, err := periodreport.GenerationDate(os.Getenv("SOURCE_DATE_EPOCH"), now, c.Loc)
+	gen, err := periodreport.GenerationDate(e.getenv("SOURCE_DATE_EPOCH"), now, c.Loc)
 	if err != nil {
 		return usagef("report: %v", err)
 	}
