@@ -1,11 +1,15 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"math"
 	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -264,5 +268,38 @@ func TestBarChartsFixedAxis(t *testing.T) {
 				t.Errorf("%s: a bar chart is not on 0–100: %.200s", path, c)
 			}
 		}
+	}
+}
+
+// The dashboard's PDF of a running quarter is provisional on every page; that of a complete one nowhere;
+// two downloads of the same data are the same file.
+func TestReportDownloadProvisional(t *testing.T) {
+	bin, err := exec.LookPath("pdftotext")
+	if err != nil {
+		t.Skip("pdftotext not installed")
+	}
+	e := newDashEnv(t, "sqlite", 0, "")
+	analyst := e.login(t, e.Users["analyst"])
+	text := func(pdf []byte) string {
+		path := filepath.Join(t.TempDir(), "r.pdf")
+		os.WriteFile(path, pdf, 0o644)
+		out, err := exec.Command(bin, path, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(out)
+	}
+	run := e.page(t, http.MethodGet, "/reports/2025-Q3.pdf?lang=az", analyst, nil)
+	again := e.page(t, http.MethodGet, "/reports/2025-Q3.pdf?lang=az", analyst, nil)
+	if run.Status != 200 || !bytes.Equal(run.Body, again.Body) {
+		t.Fatalf("running quarter: %d, identical %v", run.Status, bytes.Equal(run.Body, again.Body))
+	}
+	rt := text(run.Body)
+	if pages, marks := strings.Count(rt, "Səhifə "), strings.Count(rt, "İLKİN"); pages < 3 || marks != pages {
+		t.Errorf("running quarter: %d provisional marks in %d pages", marks, pages)
+	}
+	done := e.page(t, http.MethodGet, "/reports/2025-Q2.pdf?lang=az", analyst, nil)
+	if done.Status != 200 || strings.Contains(text(done.Body), "İLKİN") {
+		t.Errorf("complete quarter: %d, or marked provisional", done.Status)
 	}
 }
