@@ -401,3 +401,20 @@ func TestHonestMethodExamples(t *testing.T) {
 		t.Errorf("control: cl %v sigma %v", c.CL, c.Sigma)
 	}
 }
+
+// RankIntervals is K(K−1)/2 comparisons per group: its cost for one group of 100 and of 1,000 agencies.
+func BenchmarkRankIntervals(b *testing.B) {
+	for _, k := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("K=%d", k), func(b *testing.B) {
+			units := make([]Unit, k)
+			for i := range units {
+				units[i] = Unit{Agency: fmt.Sprintf("a%04d", i), Group: "g", Stats: spread(int64(30+i%400), 60+float64(i%37), 10+float64(i%9))}
+			}
+			rows := RankPeriod(units, Config{MinN: 30})[0].Rows
+			b.ReportAllocs()
+			for b.Loop() {
+				RankIntervals(rows)
+			}
+		})
+	}
+}

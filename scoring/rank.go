@@ -60,8 +60,9 @@ type Group struct {
 	Rows     []Row // ranked rows by rank (ties by agency code), then insufficient rows by Index desc (ties by code)
 }
 
-// RankPeriod ranks one period's units (no change/streak). Units with N==0 are
-// left out; groups with no counted responses are left out; groups sorted by code.
+// RankPeriod ranks one period's units (no change, streak or rank interval: Rankings adds them; RankIntervals
+// sets the intervals of one group). Units with N==0 are left out; groups with no counted responses are left
+// out; groups sorted by code.
 func RankPeriod(units []Unit, cfg Config) []Group {
 	byGroup := map[string]map[string]Stats{}
 	for _, u := range units {

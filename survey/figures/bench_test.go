@@ -155,6 +155,35 @@ func BenchmarkRankings(b *testing.B) {
 	}
 }
 
+// BenchmarkControl times one agency's 24-month control chart (the agency page's) on each database.
+func BenchmarkControl(b *testing.B) {
+	for _, d := range storetest.Dialects {
+		b.Run(d, func(b *testing.B) {
+			for _, bd := range append([]benchData{benchMain()}, benchWide()...) {
+				b.Run(bd.name, func(b *testing.B) {
+					s, _, _ := benchStoreOf(b, d, bd)
+					f := figures.New(s, benchConfig)
+					to, _ := scoring.ParsePeriod("2025-09", s.Location())
+					ctx := context.Background()
+					agency := fmt.Sprintf("ag-%03d", bd.agencies/2)
+					var ds []time.Duration
+					b.ResetTimer()
+					for b.Loop() {
+						t := time.Now()
+						c, err := f.Control(ctx, agency, to, 24)
+						if err != nil || len(c.Points) != 24 {
+							b.Fatal(err, c)
+						}
+						ds = append(ds, time.Since(t))
+					}
+					b.ReportMetric(float64(percentile(ds, 0.5).Microseconds())/1000, "p50-ms")
+					b.ReportMetric(float64(percentile(ds, 0.95).Microseconds())/1000, "p95-ms")
+				})
+			}
+		})
+	}
+}
+
 func BenchmarkGroupByRankings(b *testing.B) {
 	for _, d := range storetest.Dialects {
 		b.Run(d, func(b *testing.B) {
