@@ -109,8 +109,11 @@ func TestRunningAndFuturePeriods(t *testing.T) {
 				t.Errorf("%s: no provisional notice %q", path, want)
 			}
 		}
-		if body := string(e.page(t, http.MethodGet, "/?period=2025-08&lang="+lang, analyst, nil).Body); !strings.Contains(body, `id="provisional"`) {
-			t.Errorf("%s: the running month is not provisional", lang)
+		if body := string(e.page(t, http.MethodGet, "/?period=2025-08&lang="+lang, analyst, nil).Body); !strings.Contains(body, `id="provisional"`) || strings.Contains(body, `rel="next"`) {
+			t.Errorf("%s: the running month is not provisional, or links the month that has not begun", lang)
+		}
+		if body := string(e.page(t, http.MethodGet, "/?period=2025-07&lang="+lang, analyst, nil).Body); !strings.Contains(body, `rel="next" aria-label`) {
+			t.Errorf("%s: a complete month does not link the next one", lang)
 		}
 		if body := string(e.page(t, http.MethodGet, "/?period=2025-06&lang="+lang, analyst, nil).Body); strings.Contains(body, `id="provisional"`) {
 			t.Errorf("%s: a complete month is provisional", lang)

@@ -101,7 +101,9 @@ func (s *Server) pickPeriod(r *http.Request) (*periodPicker, error) {
 	pk.From = p.Start.Format(time.DateOnly)
 	pk.To = p.End.AddDate(0, 0, -1).Format(time.DateOnly)
 	pk.Prev = template.URL(periodQuery(p.Previous()))
-	pk.Next = template.URL(periodQuery(p.Back(-1)))
+	if next := p.Back(-1); figures.CheckStarted(next, now) == nil { // no link to a period that has not begun
+		pk.Next = template.URL(periodQuery(next))
+	}
 	return pk, nil
 }
 
