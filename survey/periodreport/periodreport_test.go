@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -232,4 +233,28 @@ func pdfText(t *testing.T, pdf []byte) string {
 		t.Fatal(err)
 	}
 	return strings.Join(strings.Fields(string(out)), " ")
+}
+
+// GenerationDate accepts exactly the non-negative integers of seconds, and gives back that instant.
+func FuzzGenerationDate(f *testing.F) {
+	for _, s := range []string{"", "0", "1767225600", "-1", "1.5", "0x10", " 12", "99999999999999999999"} {
+		f.Add(s)
+	}
+	now := time.Date(2026, 3, 5, 12, 0, 0, 0, time.UTC)
+	f.Fuzz(func(t *testing.T, s string) {
+		got, err := periodreport.GenerationDate(s, now, storetest.Baku)
+		if s == "" {
+			if err != nil || got.Hour() != 0 || got.Location() != storetest.Baku {
+				t.Fatalf("today: %v %v", got, err)
+			}
+			return
+		}
+		sec, perr := strconv.ParseInt(s, 10, 64)
+		if (perr == nil && sec >= 0) != (err == nil) {
+			t.Fatalf("%q: accepted %v, want %v", s, err == nil, perr == nil && sec >= 0)
+		}
+		if err == nil && got.Unix() != sec {
+			t.Fatalf("%q gave %v", s, got)
+		}
+	})
 }
