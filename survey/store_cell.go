@@ -218,11 +218,12 @@ func eachCell(ctx context.Context, db bun.IDB, agency string, day func(DayCell),
 
 // The figures' two inputs that are not cells: both read the responses, through indexes.
 
-// LastSubmitted is the latest submission time (Unix µs) of a response in [from, to), 0 when there is none:
-// the "data as of" date of a report. One index probe.
+// LastSubmitted is the latest submission time (Unix µs) of a counted response in [from, to), 0 when there is
+// none: the "data as of" date of a report (excluded responses count for no figure, so not for this date either).
 func (s *Store) LastSubmitted(ctx context.Context, from, to time.Time) (int64, error) {
 	var v *int64
-	err := s.db.NewRaw(`SELECT MAX(submitted_us) FROM responses WHERE submitted_us >= ? AND submitted_us < ?`,
+	err := s.db.NewRaw(`SELECT MAX(submitted_us) FROM responses
+		WHERE submitted_us >= ? AND submitted_us < ? AND status <> 'excluded'`,
 		from.UnixMicro(), to.UnixMicro()).Scan(ctx, &v)
 	if err != nil || v == nil {
 		return 0, err

@@ -12,6 +12,7 @@ import (
 	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/figures"
+	"github.com/qiymet/qiymet/survey/periodreport"
 )
 
 // commentsPerPage keeps the agency page small however many comments a quarter has.
@@ -24,6 +25,7 @@ type agencyData struct {
 	Row               *rankRow // nil when the agency has no counted responses in the period
 	Status            string
 	Trend             template.HTML
+	Control           *controlView // nil when there is no monthly data: the period trend stands alone
 	TrendRows         []trendRow
 	Breakdowns        []breakdownView
 	Excluded          []excludedView
@@ -89,7 +91,7 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	pk, err := s.pickPeriod(r)
 	if err != nil {
-		s.pageError(w, r, v, err)
+		s.periodError(w, r, v, err)
 		return
 	}
 	p, ctx, f := pk.P, r.Context(), s.figures()
@@ -105,6 +107,7 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		rk    *figures.Rankings
 		trend []figures.TrendPoint
 		ex    map[string]int64
+		ctl   *figures.Control
 	)
 	// By question, then by service, centre and channel (one read of the day cells for the three).
 	bds := make([]*figures.Breakdown, 4)
@@ -112,6 +115,10 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		func() (err error) { rk, err = f.Rankings(ctx, p, ag.Group, v.Lang); return err },
 		func() (err error) { trend, err = f.Trend(ctx, code, p, trendLength(p.Kind)); return err },
 		func() (err error) { ex, err = f.Excluded(ctx, p, code); return err },
+		func() (err error) {
+			ctl, err = s.agencyControl(ctx, code, periodreport.ControlTo(p, s.store.Now(), s.loc))
+			return err
+		},
 		func() error { return s.agencyComments(r, v, cv, ag, p, &d) },
 		func() (err error) { bds[0], err = f.Breakdown(ctx, code, p, figures.ByQuestion, v.Lang); return err },
 		func() (err error) {
@@ -149,6 +156,7 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		}
 		d.TrendRows = append(d.TrendRows, tr)
 	}
+	d.Control = v.control(d.Name, ctl)
 	d.Trend = trendChart("trend", v.T("dash.chart.trend.title", d.Name), v.T("dash.chart.trend.desc", len(trend)), pts,
 		func(x float64) string { return v.Num1(x) })
 
@@ -193,7 +201,6 @@ func (v *view) reasonName(reason string) string {
 func (v *view) breakdown(b *figures.Breakdown) breakdownView {
 	bv := breakdownView{By: b.By, Title: v.T("dash.by." + b.By)}
 	var bars []bar
-	var lows []float64
 	for _, row := range b.Rows {
 		name := row.Name
 		if b.By == figures.ByChannel {
@@ -202,11 +209,9 @@ func (v *view) breakdown(b *figures.Breakdown) breakdownView {
 		bv.Rows = append(bv.Rows, breakdownRow{Name: name, Index: v.Num(row.Index), CI: v.Num(row.CILow) + "–" + v.Num(row.CIHigh), N: row.N})
 		bars = append(bars, bar{Label: name, Full: fmt.Sprintf("%s: %s (n = %s)", name, v.Num(row.Index), v.Int(row.N)),
 			Value: v.Num(row.Index), V: row.Index, Lo: row.CILow, Hi: row.CIHigh, HasCI: true})
-		lows = append(lows, row.CILow)
 	}
 	if len(bars) > 0 {
-		d0, _ := ciDomain(lows)
-		bv.Chart = barChart("by-"+b.By, bv.Title, v.T("dash.chart.by.desc"), bars, d0, 480, 170, func(x float64) string { return v.Num1(x) })
+		bv.Chart = barChart("by-"+b.By, bv.Title, v.T("dash.chart.by.desc")+" "+v.T("dash.chart.bars.axis"), bars, 480, 170, func(x float64) string { return v.Num1(x) })
 	}
 	return bv
 }

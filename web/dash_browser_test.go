@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +47,8 @@ func TestDashboardInBrowser(t *testing.T) {
 		chromedp.Submit("#password", chromedp.ByID),
 		chromedp.WaitVisible("table.rank", chromedp.ByQuery),
 		chromedp.Text("h1", &text, chromedp.ByQuery))
-	if !strings.Contains(text, "2025-Q3") || !strings.Contains(text, "Reytinq") {
+	// The test clock is in 2025-Q3: the dashboard opens on the latest complete quarter.
+	if !strings.Contains(text, "2025-Q2") || !strings.Contains(text, "Reytinq") {
 		t.Fatalf("rankings heading: %q", text)
 	}
 	dashDo(t, ctx, "read the index", chromedp.Text(`tr[data-agency="migration"] td.strong`, &text, chromedp.ByQuery))
@@ -58,10 +60,10 @@ func TestDashboardInBrowser(t *testing.T) {
 	// The picker submits by itself when a calendar period is chosen (dash.js).
 	dashDo(t, ctx, "change the period",
 		chromedp.WaitVisible("#period", chromedp.ByID),
-		chromedp.Evaluate(`(s => { s.value = "2025-Q2"; s.dispatchEvent(new Event("change")); })(document.getElementById("period"))`, nil),
-		chromedp.WaitVisible(`//h1[contains(., "2025-Q2")]`, chromedp.BySearch),
+		chromedp.Evaluate(`(s => { s.value = "2025-Q3"; s.dispatchEvent(new Event("change")); })(document.getElementById("period"))`, nil),
+		chromedp.WaitVisible(`//h1[contains(., "2025-Q3")]`, chromedp.BySearch),
 		chromedp.Location(&loc))
-	if !strings.Contains(loc, "period=2025-Q2") {
+	if !strings.Contains(loc, "period=2025-Q3") {
 		t.Fatalf("period not in the URL: %s", loc)
 	}
 	dashDo(t, ctx, "custom range fields show only for a custom range",
@@ -199,4 +201,23 @@ func TestDashboardDemoScreenshots(t *testing.T) {
 		chromedp.Navigate(base+"/agencies/migration?period="+period+"&lang=ru"),
 		chromedp.WaitVisible("svg.trend", chromedp.ByQuery))
 	browsertest.Screenshot(t, ctx, "demo-agency-ru")
+	// The honest figures on a phone and a laptop, with a complete period and the running one
+	// (QIYMET_DEMO_RUNNING, default: none).
+	periods := []string{period}
+	if r := os.Getenv("QIYMET_DEMO_RUNNING"); r != "" {
+		periods = append(periods, r)
+	}
+	for _, size := range [][2]int64{{390, 844}, {1366, 768}} {
+		for _, lang := range []string{"az", "ru"} {
+			for _, p := range periods {
+				for _, page := range []struct{ name, path, wait string }{
+					{"rankings", "/?period=" + p, "table.rank"}, {"agency", "/agencies/migration?period=" + p, "svg.trend"},
+				} {
+					dashDo(t, ctx, page.name, chromedp.EmulateViewport(size[0], size[1]),
+						chromedp.Navigate(base+page.path+"&lang="+lang), chromedp.WaitVisible(page.wait, chromedp.ByQuery))
+					browsertest.Screenshot(t, ctx, "demo-"+page.name+"-"+p+"-"+lang+"-"+strconv.FormatInt(size[0], 10)+"x"+strconv.FormatInt(size[1], 10))
+				}
+			}
+		}
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/qiymet/qiymet/survey/figures"
 )
@@ -11,6 +12,7 @@ import (
 // rankingsData is the rankings page: one table per peer group and a bar chart of its indices.
 type rankingsData struct {
 	Picker *periodPicker
+	Axis   string // the fixed axis note of the bar charts
 	Groups []rankGroup
 	MinN   int64
 	Empty  bool
@@ -24,44 +26,76 @@ type rankGroup struct {
 	Ranked       []rankRow
 	Insufficient []rankRow
 	Chart        template.HTML
+	Lead         string // who is 1st and whether clearly so (docs/method.md#clear-first)
 }
 
 type rankRow struct {
 	Rank, Agency, Name     string
+	RankText               string // the rank with its interval when not a single place: "2 (1–3)"
+	RankLabel              string // the same in words for screen readers ("" when unranked)
+	First                  string // "clearly 1st" or "1st, within the margin of error"; "" when not 1st
+	FirstClear             bool
+	StreakText             string // the streak sentence, saying whether clear or within the margin
 	Link                   string // empty when the reader may not open the agency
 	Index, CI, CSAT        string
 	N                      int64
-	NText, StreakTitle     string // preformatted: the table has a row per agency
+	NText                  string // preformatted: the table has a row per agency
 	CIBar                  template.HTML
 	ChangePrev, ChangeYear delta
 	RankMove               delta
-	Streak                 int
+	Streak, ClearStreak    int
 }
 
-// delta is a signed change shown with an arrow; Dir is "up", "down", "flat" or "" (no value).
+// delta is a signed change shown with an arrow; Dir is "up", "down", "flat", "ns" (not significant) or ""
+// (no value). Words is shown next to the number (never colour alone); Label is for screen readers.
 type delta struct {
-	Text, Dir, Label string
+	Text, Dir, Label, Words, Title string
 }
 
-// HTML is the delta as a span: arrow hidden from screen readers, which read the label instead. Written in
-// Go because a rankings page shows three per row.
+// HTML is the delta as a span: the arrow is hidden from screen readers, which read the label instead; a
+// change that is not significant gets a neutral "≈" and its words in plain sight. Written in Go because a
+// rankings page shows three per row.
 func (d delta) HTML() template.HTML {
-	arrow := map[string]string{"up": "▲", "down": "▼"}[d.Dir]
+	arrow := map[string]string{"up": "▲", "down": "▼", "ns": "≈"}[d.Dir]
 	e := template.HTMLEscapeString
-	return template.HTML(`<span class="delta ` + e(d.Dir) + `" title="` + e(d.Label) + `"><span aria-hidden="true">` + arrow +
-		`</span> ` + e(d.Text) + `<span class="sr"> ` + e(d.Label) + `</span></span>`)
+	title := d.Title
+	if title == "" {
+		title = d.Label
+	}
+	out := `<span class="delta ` + e(d.Dir) + `" title="` + e(title) + `"><span aria-hidden="true">` + arrow +
+		`</span> ` + e(d.Text)
+	if d.Words != "" {
+		out += ` <span class="words">` + e(d.Words) + `</span></span>`
+		return template.HTML(out)
+	}
+	return template.HTML(out + `<span class="sr"> ` + e(d.Label) + `</span></span>`)
 }
 
-func (v *view) changeDelta(c *float64) delta {
+// changeDelta shows a change with its significance (docs/method.md#significance-of-a-change): a
+// significant one keeps its arrow and says "significant increase/decrease" to screen readers; one that is
+// not is neutral and says so in words. sig == nil (not known) shows the plain arrow.
+func (v *view) changeDelta(c *float64, sig *bool) delta {
 	if c == nil {
 		return delta{Text: "—", Label: v.T("dash.change.none")}
 	}
-	d := delta{Text: v.Num(*c), Dir: "flat", Label: v.T("dash.change.flat")}
+	txt := v.Num(*c)
+	if *c > 0 {
+		txt = "+" + txt
+	}
+	if sig != nil && !*sig {
+		return delta{Text: txt, Dir: "ns", Label: v.T("dash.change.ns"), Words: v.T("dash.change.ns"),
+			Title: v.T("dash.change.ns.title", txt)}
+	}
+	d := delta{Text: txt, Dir: "flat", Label: v.T("dash.change.flat")}
+	up, down := "dash.change.up", "dash.change.down"
+	if sig != nil {
+		up, down = "dash.change.sigup", "dash.change.sigdown"
+	}
 	switch {
 	case *c > 0:
-		d = delta{Text: "+" + v.Num(*c), Dir: "up", Label: v.T("dash.change.up")}
+		d.Dir, d.Label = "up", v.T(up)
 	case *c < 0:
-		d = delta{Text: v.Num(*c), Dir: "down", Label: v.T("dash.change.down")}
+		d.Dir, d.Label = "down", v.T(down)
 	}
 	return d
 }
@@ -84,7 +118,7 @@ func (v *view) rankMove(prev, cur *int) delta {
 func (s *Server) rankingsPage(w http.ResponseWriter, r *http.Request, v *view) {
 	pk, err := s.pickPeriod(r)
 	if err != nil {
-		s.pageError(w, r, v, err)
+		s.periodError(w, r, v, err)
 		return
 	}
 	f := s.figures()
@@ -94,7 +128,7 @@ func (s *Server) rankingsPage(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	v.Title, v.Nav = v.T("dash.rankings")+" · "+pk.P.Label, "rankings"
-	data := rankingsData{Picker: pk, MinN: res.Methodology.MinN, Empty: len(res.Groups) == 0}
+	data := rankingsData{Picker: pk, MinN: res.Methodology.MinN, Empty: len(res.Groups) == 0, Axis: v.T("dash.chart.bars.axis")}
 	for gi, g := range res.Groups {
 		data.Groups = append(data.Groups, v.rankGroup(gi, g, periodQuery(pk.P)))
 	}
@@ -103,28 +137,28 @@ func (s *Server) rankingsPage(w http.ResponseWriter, r *http.Request, v *view) {
 
 func (v *view) rankGroup(gi int, g figures.GroupRanking, pq string) rankGroup {
 	out := rankGroup{Code: g.Group, Name: g.Name, Index: v.Num(g.Index), N: g.N}
-	var lows []float64
-	for _, row := range g.Rows {
-		lows = append(lows, row.CILow)
-	}
-	d0, d1 := ciDomain(lows)
 	var bars []bar
+	var lead []string
 	for i, row := range g.Rows {
 		rr := rankRow{Rank: "—", Agency: row.Agency, Name: row.Name, Index: v.Num(row.Index),
 			CI: v.Num(row.CILow) + "–" + v.Num(row.CIHigh), CSAT: v.Num(row.CSAT), N: row.N,
-			ChangePrev: v.changeDelta(row.Change.PreviousPeriod), ChangeYear: v.changeDelta(row.Change.PreviousYear),
-			RankMove: v.rankMove(row.PreviousRank, row.Rank), Streak: row.Streak}
+			ChangePrev: v.changeDelta(row.Change.PreviousPeriod, row.ChangeSignificant.PreviousPeriod),
+			ChangeYear: v.changeDelta(row.Change.PreviousYear, row.ChangeSignificant.PreviousYear),
+			RankMove:   v.rankMove(row.PreviousRank, row.Rank), Streak: row.Streak, ClearStreak: row.ClearStreak}
+		rr.RankText = rr.Rank
 		if row.Rank != nil {
 			rr.Rank = strconv.Itoa(*row.Rank)
+			rr.RankText, rr.RankLabel = v.rankInterval(*row.Rank, row.RankLow, row.RankHigh)
+			if *row.Rank == 1 {
+				rr.First, rr.FirstClear, rr.StreakText = v.first(row)
+				lead = append(lead, v.lead(row))
+			}
 		}
 		rr.NText = v.Int(row.N)
-		if row.Streak > 0 {
-			rr.StreakTitle = v.T("dash.streak.title", row.Streak)
-		}
 		if v.P.CanSeeAgency(row.Agency) {
 			rr.Link = "/agencies/" + row.Agency + "?" + pq
 		}
-		rr.CIBar = ciBar("ci-"+strconv.Itoa(gi)+"-"+strconv.Itoa(i), row.Index, row.CILow, row.CIHigh, d0, d1,
+		rr.CIBar = ciBar("ci-"+strconv.Itoa(gi)+"-"+strconv.Itoa(i), row.Index, row.CILow, row.CIHigh,
 			v.T("dash.ci.title", row.Name, v.Num(row.CILow), v.Num(row.CIHigh)))
 		if row.Status == "ranked" {
 			out.Ranked = append(out.Ranked, rr)
@@ -138,7 +172,43 @@ func (v *view) rankGroup(gi int, g figures.GroupRanking, pq string) rankGroup {
 		bars = append(bars, bar{Label: label, Full: row.Name + ": " + rr.Index + " (" + rr.CI + ")",
 			Value: rr.Index, V: row.Index, Lo: row.CILow, Hi: row.CIHigh, HasCI: true, Muted: row.Status != "ranked"})
 	}
+	out.Lead = strings.Join(lead, " ")
 	out.Chart = barChart("bars-"+strconv.Itoa(gi), v.T("dash.chart.bars.title", g.Name),
-		v.T("dash.chart.bars.desc"), bars, d0, 720, 250, func(x float64) string { return v.Num1(x) })
+		v.T("dash.chart.bars.desc")+" "+v.T("dash.chart.bars.axis"), bars, 720, 250, func(x float64) string { return v.Num1(x) })
 	return out
+}
+
+// rankInterval writes a rank with its interval when that is wider than one place: "2 (1–3)", and the same
+// in words. Without an interval (not computed) the rank stands alone.
+func (v *view) rankInterval(rank int, lo, hi *int) (text, label string) {
+	r := strconv.Itoa(rank)
+	if lo == nil || hi == nil || *lo == 0 {
+		return r, ""
+	}
+	if *lo == *hi {
+		return r, v.T("dash.rank.exact", r)
+	}
+	l, h := strconv.Itoa(*lo), strconv.Itoa(*hi)
+	return r + " (" + l + "–" + h + ")", v.T("dash.rank.interval", r, l, h)
+}
+
+// first is the badge and streak sentence of a 1st-ranked row: clearly 1st or within the margin of error
+// (docs/method.md#clear-first); the streak is stated in both senses.
+func (v *view) first(row figures.RankingRow) (badge string, clear bool, sentence string) {
+	if row.ClearFirst {
+		return v.T("dash.first.clear"), true, v.T("dash.streak.clear", row.ClearStreak, row.Streak)
+	}
+	return v.T("dash.first.margin"), false, v.T("dash.streak.margin", row.Streak)
+}
+
+// lead is the group's sentence about its 1st place.
+func (v *view) lead(row figures.RankingRow) string {
+	if row.ClearFirst {
+		return v.T("dash.lead.clear", row.Name, row.ClearStreak)
+	}
+	lo, hi := "1", "1"
+	if row.RankLow != nil && row.RankHigh != nil {
+		lo, hi = strconv.Itoa(*row.RankLow), strconv.Itoa(*row.RankHigh)
+	}
+	return v.T("dash.lead.margin", row.Name, lo, hi)
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -41,6 +42,14 @@ type apiRanking struct {
 				PreviousPeriod *float64 `json:"previous_period"`
 				PreviousYear   *float64 `json:"previous_year"`
 			}
+			ChangeSignificant struct {
+				PreviousPeriod *bool `json:"previous_period"`
+				PreviousYear   *bool `json:"previous_year"`
+			} `json:"change_significant"`
+			RankLow     *int `json:"rank_low"`
+			RankHigh    *int `json:"rank_high"`
+			ClearFirst  bool `json:"clear_first"`
+			ClearStreak int  `json:"clear_streak"`
 		}
 	}
 }
@@ -60,7 +69,7 @@ func TestRankingsPage(t *testing.T) {
 		if r.Status != 200 || !strings.Contains(body, `<html lang="`+lang+`">`) {
 			t.Fatalf("%s: %d", lang, r.Status)
 		}
-		if !strings.Contains(body, i18n.T(lang, "dash.col.rank")) || !strings.Contains(body, i18n.T(lang, "dash.col.streak")) {
+		if !strings.Contains(body, i18n.T(lang, "dash.col.rank")) || !strings.Contains(body, i18n.T(lang, "dash.col.first")) {
 			t.Fatalf("%s: headings not translated", lang)
 		}
 		for _, g := range api.Groups {
@@ -74,8 +83,17 @@ func TestRankingsPage(t *testing.T) {
 				if row.Status == "insufficient" != strings.Contains(tr, `class="insufficient"`) {
 					t.Errorf("%s: insufficient styling wrong: %s", row.Agency, tr)
 				}
-				if (row.Change.PreviousPeriod != nil && *row.Change.PreviousPeriod > 0) != strings.Contains(tr, `delta up`) {
-					t.Errorf("%s: change arrow wrong (%v): %s", row.Agency, row.Change.PreviousPeriod, tr)
+				// An up arrow only for a significant increase; one that is not significant says so in words.
+				c, sig := row.Change.PreviousPeriod, row.ChangeSignificant.PreviousPeriod
+				if (c != nil && *c > 0 && (sig == nil || *sig)) != strings.Contains(tr, `delta up`) {
+					t.Errorf("%s: change arrow wrong (%v, significant %v): %s", row.Agency, c, sig, tr)
+				}
+				if (sig != nil && !*sig) != strings.Contains(tr, `<span class="words">`+i18n.T(lang, "dash.change.ns")+`</span>`) {
+					t.Errorf("%s: significance words wrong (%v): %s", row.Agency, sig, tr)
+				}
+				if row.Rank != nil && row.RankLow != nil && *row.RankLow != *row.RankHigh &&
+					!strings.Contains(tr, fmt.Sprintf("%d (%d–%d)", *row.Rank, *row.RankLow, *row.RankHigh)) {
+					t.Errorf("%s: rank interval %d–%d not shown: %s", row.Agency, *row.RankLow, *row.RankHigh, tr)
 				}
 			}
 		}
@@ -102,9 +120,10 @@ func TestRankingsPage(t *testing.T) {
 	if again := e.page(t, http.MethodGet, "/?period=2025-Q3", analyst, nil); string(again.Body) != body {
 		t.Fatal("the rankings page is not deterministic")
 	}
-	// The default is the current quarter; the language choice is remembered by cookie.
+	// The default is the latest complete quarter with responses (2025-Q2: Q3 is running on the test clock);
+	// the language choice is remembered by cookie.
 	r = e.page(t, http.MethodGet, "/?lang=ru", analyst, nil)
-	if !strings.Contains(string(r.Body), "2025-Q3") || !strings.Contains(r.Header.Get("Set-Cookie"), "lang=ru") {
+	if !strings.Contains(string(r.Body), `<span class="period-label">2025-Q2</span>`) || !strings.Contains(r.Header.Get("Set-Cookie"), "lang=ru") {
 		t.Fatalf("default period or language cookie: %s", r.Header.Get("Set-Cookie"))
 	}
 	req, _ := http.NewRequest(http.MethodGet, e.URL+"/", nil)

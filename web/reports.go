@@ -8,6 +8,7 @@ import (
 	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/scoring/locale"
 	"github.com/qiymet/qiymet/survey"
+	"github.com/qiymet/qiymet/survey/figures"
 	"github.com/qiymet/qiymet/survey/periodreport"
 )
 
@@ -27,7 +28,16 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request, v *view) {
 		s.pageError(w, r, v, survey.FieldError("lang", "lang must be az, en or ru"))
 		return
 	}
-	o := periodreport.Options{Lang: lang, Group: r.URL.Query().Get("group"), Agency: v.P.OnlyAgency()}
+	now := s.store.Now()
+	if figures.CheckStarted(p, now) != nil {
+		s.periodError(w, r, v, notStarted{p})
+		return
+	}
+	gen, err := periodreport.GenerationDate(s.epoch, now, s.loc) // checked when serve starts
+	if err != nil {
+		gen, _ = periodreport.GenerationDate("", now, s.loc)
+	}
+	o := periodreport.Options{Lang: lang, Group: r.URL.Query().Get("group"), Agency: v.P.OnlyAgency(), Now: now, Generated: gen}
 	// Each build takes a few hundred milliseconds of CPU: beyond QIYMET_MAX_REPORTS at once, 503 (web/load.go).
 	release, ok := trySlot(s.load.reports)
 	if !ok {

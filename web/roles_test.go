@@ -147,8 +147,9 @@ func roleMatrix(t *testing.T, dialect string) {
 		"GET /":                {kind: accPage, path: "/?period=2025-Q3"},
 		"GET /agencies/{code}": {kind: accAgencyPage, path: "/agencies/migration?period=2025-Q3"},
 		"GET /reports/{period:[0-9A-Za-z.-]+}.pdf": {kind: accPage, path: "/reports/2025-Q3.pdf"},
-		"GET /admin":        {kind: accAdminPage, path: "/admin"},
-		"GET /admin/kiosks": {kind: accAdminPage, path: "/admin/kiosks"},
+		"GET /help/figures":                        {kind: accPage, path: "/help/figures"},
+		"GET /admin":                               {kind: accAdminPage, path: "/admin"},
+		"GET /admin/kiosks":                        {kind: accAdminPage, path: "/admin/kiosks"},
 		"POST /admin/kiosks": {kind: accAdminPage, path: "/admin/kiosks", body: func(string) any {
 			return url.Values{"name": {"K" + uniq()}, "center": {"baku-1"}}
 		}},

@@ -53,6 +53,7 @@ func (s *Server) routes() {
 	r.Handle("/", s.withSession(s.rankingsPage)).Methods(http.MethodGet)
 	r.Handle("/agencies/{code}", s.withSession(s.agencyPage)).Methods(http.MethodGet)
 	r.Handle("/reports/{period:[0-9A-Za-z.-]+}.pdf", s.withSession(s.reportPDF)).Methods(http.MethodGet)
+	r.Handle("/help/figures", s.withSession(s.helpPage)).Methods(http.MethodGet)
 	r.Handle("/admin", s.withAdmin(func(w http.ResponseWriter, r *http.Request, _ *view) {
 		http.Redirect(w, r, "/admin/kiosks", http.StatusSeeOther)
 	})).Methods(http.MethodGet)

@@ -36,6 +36,9 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	MetricsToken   string
 	Load           LoadLimits // exports and reports in flight, download deadlines (web/load.go)
+	// SourceDateEpoch is SOURCE_DATE_EPOCH for the PDF's generation date ("": today); see
+	// periodreport.GenerationDate.
+	SourceDateEpoch string
 }
 
 // Server holds the dependencies of every handler.
@@ -58,11 +61,12 @@ type Server struct {
 	trusted      []netip.Prefix
 	metricsToken string
 	require2FA   string // Config.Require2FA
+	epoch        string // SOURCE_DATE_EPOCH of the reports
 }
 
 // New builds the server and its routes.
 func New(c Config) *Server {
-	s := &Server{store: c.Store, baseURL: strings.TrimRight(c.BaseURL, "/"), loc: c.Location, scoring: c.Scoring, log: c.Logger, reqLog: c.RequestLogLevel, reg: c.Registry}
+	s := &Server{store: c.Store, baseURL: strings.TrimRight(c.BaseURL, "/"), loc: c.Location, scoring: c.Scoring, log: c.Logger, reqLog: c.RequestLogLevel, reg: c.Registry, epoch: c.SourceDateEpoch}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

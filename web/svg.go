@@ -48,25 +48,12 @@ func (s scale) at(v float64) float64 {
 	return s.r0 + (v-s.d0)/(s.d1-s.d0)*(s.r1-s.r0)
 }
 
-// ciDomain is a shared axis for the interval bars of one table: from a round number below the lowest CI
-// to 100, so bars of different rows compare by eye.
-func ciDomain(lows []float64) (float64, float64) {
-	lo := 100.0
-	for _, l := range lows {
-		lo = math.Min(lo, l)
-	}
-	lo = math.Max(0, math.Floor(lo/10)*10)
-	if lo >= 100 {
-		lo = 90
-	}
-	return lo, 100
-}
-
-// ciBar is a small interval bar: the CI as a band, the index as a dot, on the domain [d0, d1]. A rankings
-// page draws one per row, so it is written directly rather than through a template (same escaping).
-func ciBar(id string, idx, lo, hi, d0, d1 float64, title string) template.HTML {
+// ciBar is a small interval bar: the CI as a band, the index as a dot, on the fixed axis 0–100 (like every
+// chart of indices, so no chart magnifies a small difference). A rankings page draws one per row, so it is
+// written directly rather than through a template (same escaping).
+func ciBar(id string, idx, lo, hi float64, title string) template.HTML {
 	const w = 120
-	sc := scale{d0, d1, 2, w - 2}
+	sc := scale{0, 100, 2, w - 2}
 	x1, x2 := sc.at(lo), sc.at(hi)
 	id = template.HTMLEscapeString(id)
 	var b strings.Builder
@@ -85,13 +72,15 @@ type bar struct {
 	HasCI, Muted       bool
 }
 
-// barChart draws horizontal bars on [d0, 100] with CI whiskers; long labels are shortened (the full name
-// is in the bar's <title>).
+// barChart draws horizontal bars on the fixed axis 0–100 with CI whiskers, as the PDF does: bars of any two
+// charts compare by eye, and a small difference is never magnified. Long labels are shortened (the full
+// name is in the bar's <title>).
 // w is the drawing's width in user units and labelW the part kept for names: a chart in a half-width card
 // gets a smaller viewBox so its text stays readable when scaled.
-func barChart(id, title, desc string, bars []bar, d0, w, labelW float64, tickLabel func(float64) string) template.HTML {
+func barChart(id, title, desc string, bars []bar, w, labelW float64, tickLabel func(float64) string) template.HTML {
+	const d0 = 0.0
 	const rowH, barH, top = 24.0, 14.0, 6.0
-	maxRunes := int(labelW / 7)
+	maxRunes := int(labelW / 8) // ~8 units a letter at 12px, Cyrillic included
 	x0, x1 := labelW+8, w-60
 	sc := scale{d0, 100, x0, x1}
 	h := top + float64(len(bars))*rowH + 24
@@ -119,8 +108,8 @@ func barChart(id, title, desc string, bars []bar, d0, w, labelW float64, tickLab
 	type tick struct{ X, Label string }
 	var ticks []tick
 	step := 10.0
-	if 100-d0 <= 20 {
-		step = 5
+	if x1-x0 < 300 { // a half-width card: fewer ticks so their labels do not collide
+		step = 20
 	}
 	for v := d0; v <= 100.0001; v += step {
 		ticks = append(ticks, tick{X: svgCoord(sc.at(v)), Label: tickLabel(v)})

@@ -140,10 +140,3 @@ func pageFits(t *testing.T, ctx context.Context, what string) {
 	}
 }
 
-// sep is what joins one more query parameter to u.
-func sep(u string) string {
-	if strings.Contains(u, "?") {
-		return "&"
-	}
-	return "?"
-}

@@ -39,9 +39,15 @@ func (e *env) report(args []string) error {
 	if err := f.CheckStarted(p); err != nil { // a period that has not begun has no figures yet: exit 1
 		return fmt.Errorf("report: %w", err)
 	}
+	// The generation date follows the reproducible-builds convention (docs/method.md#reproducible-report).
+	now := f.Now()
+	gen, err := periodreport.GenerationDate(e.getenv("SOURCE_DATE_EPOCH"), now, c.Loc)
+	if err != nil {
+		return usagef("report: %v", err)
+	}
 	// Build in memory first: a failed report never leaves a half-written file behind.
 	var buf bytes.Buffer
-	if err := periodreport.Write(e.ctx, &buf, f, p, periodreport.Options{Lang: lang, Group: group, Agency: agency}); err != nil {
+	if err := periodreport.Write(e.ctx, &buf, f, p, periodreport.Options{Lang: lang, Group: group, Agency: agency, Now: now, Generated: gen}); err != nil {
 		return err
 	}
 	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {

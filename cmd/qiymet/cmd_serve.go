@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/qiymet/qiymet/scoring"
+	"github.com/qiymet/qiymet/survey/periodreport"
 	"github.com/qiymet/qiymet/web"
 )
 
@@ -52,10 +53,16 @@ func (e *env) serve(args []string) error {
 		scheme = "https"
 	}
 	logger := slog.New(logHandler(e, c))
+	// The PDF's generation date follows SOURCE_DATE_EPOCH when set (docs/method.md#reproducible-report).
+	epoch := e.getenv("SOURCE_DATE_EPOCH")
+	if _, err := periodreport.GenerationDate(epoch, time.Now(), c.Loc); err != nil {
+		return usagef("serve: %v", err)
+	}
 	srv := web.New(web.Config{Store: s, BaseURL: c.BaseURL, Location: c.Loc, Logger: logger, RequestLogLevel: requestLogLevel(c),
 		Scoring: scoring.Config{MinN: c.MinN, PriorWeight: c.PriorWeight},
 		Limits:  c.Security.Limits, TrustedProxies: c.Security.TrustedProxies, MetricsToken: e.getenv("QIYMET_METRICS_TOKEN"),
-		Require2FA: require2FA, Load: c.Load})
+		Require2FA: require2FA, Load: c.Load,
+		SourceDateEpoch: epoch})
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn), TLSConfig: tlsConf}

@@ -40,6 +40,9 @@ var (
 	colDown     = rgb{200, 50, 50}
 	colHeadFill = rgb{230, 238, 246}
 	colWhite    = rgb{255, 255, 255}
+	colWarn     = rgb{92, 60, 0}     // provisional text (contrast ≥ 7:1 on its fill)
+	colWarnFill = rgb{255, 236, 179} // provisional plate
+	colWarnLine = rgb{217, 164, 0}
 )
 
 // doc is one report being drawn. It is never shared between goroutines.
@@ -117,7 +120,20 @@ func (d *doc) header() {
 	}
 	rw := d.textW(right)
 	d.text(pageW-marginR-rw, y, right)
-	d.text(marginL, y, d.fit(d.l.t("title"), contentW-rw-6))
+	left := marginL
+	if d.in.Provisional {
+		// A running period: every page says so, in words on an amber plate.
+		d.setFont(true, 7.5)
+		mark := d.l.t("provisional")
+		mw := d.textW(mark)
+		d.rect(marginL, y-3.2, mw+3, 4.4, colWarnFill)
+		d.color(colWarn)
+		d.text(marginL+1.5, y, mark)
+		left += mw + 5
+		d.setFont(false, 7.5)
+		d.color(colMuted)
+	}
+	d.text(left, y, d.fit(d.l.t("title"), pageW-marginR-rw-6-left))
 	d.drawColor(colRule)
 	d.pdf.SetLineWidth(0.2)
 	d.pdf.Line(marginL, y+2, pageW-marginR, y+2)

@@ -29,11 +29,20 @@ type Input struct {
 	// PeriodStart and PeriodEnd bound the period; PeriodEnd is exclusive.
 	// Dates are printed in the location of these times (QIYMET_TIMEZONE).
 	PeriodStart, PeriodEnd time.Time
-	// GeneratedAt is printed on the cover and stored as the PDF creation
-	// date. The caller derives it from the data (e.g. the latest response in
-	// the period, or the period end) so that output is reproducible; when
-	// zero, PeriodEnd is used.
+	// GeneratedAt is the generation date printed on the cover and stored as
+	// the PDF creation date. The caller takes it from SOURCE_DATE_EPOCH when
+	// set, else today (docs/method.md#reproducible-report); when zero,
+	// PeriodEnd is used. The report itself never reads the clock.
 	GeneratedAt time.Time
+	// DataAsOf is the submission time of the last counted response in the
+	// period ("data as of" on the cover); zero when there is none.
+	DataAsOf time.Time
+	// Provisional marks a period that is still running: a banner on the
+	// cover and a mark in every page header. AsOf is then the moment the
+	// figures were read and Elapsed the share of the period gone (0..1).
+	Provisional bool
+	AsOf        time.Time
+	Elapsed     float64
 	// GroupFilter is the group code the report was restricted to ("" = all
 	// groups); its name is looked up in Groups.
 	GroupFilter string
@@ -85,6 +94,18 @@ type Row struct {
 	ChangeYear   *float64 // vs the same period a year earlier; nil = not comparable
 	PreviousRank *int     // rank in the previous period; nil = not ranked then
 	Streak       int      // consecutive periods ranked 1st, ending with this one
+
+	// Uncertainty (docs/method.md#honest-figures). SignificantPrev and
+	// SignificantYear: whether each change is beyond its 95% margin; nil =
+	// unknown (drawn as before). RankLow..RankHigh: the rank interval; 0 =
+	// unknown. ClearFirst: 1st even allowing for the margin of error;
+	// ClearStreak: consecutive periods clearly 1st, ending with this one.
+	SignificantPrev *bool
+	SignificantYear *bool
+	RankLow         int
+	RankHigh        int
+	ClearFirst      bool
+	ClearStreak     int
 }
 
 func (r Row) ranked() bool { return r.Rank > 0 && !r.Insufficient }
@@ -98,10 +119,29 @@ type AgencySection struct {
 	// Trend holds up to the last 8 periods of the same kind, oldest first,
 	// ending with the report's period. A point with N == 0 has no data and
 	// is drawn as a gap.
-	Trend      []TrendPoint
+	Trend []TrendPoint
+	// Control is the agency's monthly control chart up to the period's end
+	// (docs/method.md#control-chart); when it has points it replaces the
+	// trend chart, with its limits and signals marked.
+	Control    *Control
 	ByQuestion []BreakdownRow // Name: the question text
 	ByService  []BreakdownRow
 	ByChannel  []BreakdownRow // Key kiosk|link|api; an empty Name is translated from Key
+}
+
+// Control is a control chart: centre line, pooled sigma and the months.
+type Control struct {
+	CL, Sigma float64
+	Points    []ControlPoint
+}
+
+// ControlPoint is one month with counted responses. Signal is "", "above",
+// "below", "run_above" or "run_below".
+type ControlPoint struct {
+	Month           string // YYYY-MM
+	Index, LCL, UCL float64
+	N               int64
+	Signal          string
 }
 
 // TrendPoint is one period of an agency's trend.

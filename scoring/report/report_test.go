@@ -79,12 +79,16 @@ func pdfText(t *testing.T, pdf []byte) string {
 
 func TestPdftotext(t *testing.T) {
 	cases := map[string][]string{
-		"az": {"Səhifə 1 /", "Səhifə 2 /", "Dövlət Miqrasiya Xidməti — ardıcıl 4-cü dəfə 1-ci yer", "Şəki ASAN xidmət mərkəzi — 1-ci yer",
+		"az": {"Səhifə 1 /", "Səhifə 2 /", "Dövlət Miqrasiya Xidməti — ardıcıl 3-cü dəfə aydın şəkildə 1-ci yer; ardıcıl 4-cü dəfə 1-ci yer", "Şəki ASAN xidmət mərkəzi — xəta payı daxilində 1-ci yer (mümkün yerlər 1–2)",
+			"2 (2–3)", "~ +0,87", "Yanvar 2025: aşağı həddən aşağı", "Avqust 2024: yuxarı həddən yuxarı", "Məlumatların tarixi", "6 oktyabr 2025",
 			"Əmlak Məsələləri Dövlət Xidməti", "İqtisadiyyat Nazirliyi", "Gəncə", "92,78", "4.012", "1 iyul 2025 – 30 sentyabr 2025",
 			"30 sentyabr 2025", "Reytinq cədvəli", "Əlavə: metodologiya", "min_n", "137", "Kiosk", "Keçid (SMS/QR)", "Dinamika üçün məlumat yoxdur."},
-		"en": {"Page 1 /", "State Migration Service — 1st for the 4th time in a row", "92.78", "4,012", "1 July 2025 – 30 September 2025",
+		"en": {"Page 1 /", "State Migration Service — clearly 1st for the 3rd time in a row; 1st for the 4th time in a row,",
+			"Shaki ASAN service centre — 1st within the margin of error (possible ranks 1–2)", "September 2025: 7 months in a row above the centre line",
+			"Data as of", "30 September 2025, 21:47", "92.78", "4,012", "1 July 2025 – 30 September 2025",
 			"Rankings", "Appendix: methodology", "No data for the trend."},
-		"ru": {"Страница 1 /", "Государственная миграционная служба — 4-й раз подряд на 1-м месте", "92,78", "4 012",
+		"ru": {"Страница 1 /", "Государственная миграционная служба — 3-й раз подряд явно на 1-м месте; 4-й раз подряд на 1-м месте",
+			"Январь 2025: ниже нижней границы", "Данные на", "92,78", "4 012",
 			"1 июля 2025", "30 сентября 2025", "Приложение: методика", "Нет данных для динамики."},
 	}
 	for _, lang := range locale.Langs {
@@ -463,5 +467,37 @@ func TestWriteSamples(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+	}
+}
+
+// A running period is marked provisional on the cover (with its as-of time and elapsed share) and in the
+// header of every other page; a complete one nowhere.
+func TestProvisional(t *testing.T) {
+	for _, lang := range locale.Langs {
+		t.Run(lang, func(t *testing.T) {
+			l, _ := newLoc(lang)
+			mark := l.t("provisional")
+			complete := pdfText(t, render(t, sampleInput(lang)))
+			if strings.Contains(complete, mark) {
+				t.Fatalf("a complete period is marked %q", mark)
+			}
+			in := sampleInput(lang)
+			in.Provisional, in.AsOf, in.Elapsed = true, time.Date(2025, 8, 31, 12, 5, 0, 0, baku), 0.6739
+			text := pdfText(t, render(t, in))
+			// pdfText joins the pages: count them by their footers ("Page p / n").
+			footer := strings.SplitN(l.t("footer_page"), "{p}", 2)[0]
+			pages := strings.Count(text, footer)
+			if pages < 5 {
+				t.Fatalf("%d pages", pages)
+			}
+			banner := l.t("provisional_banner", "asof", l.date(in.AsOf)+", 12:05", "pct", l.Percent(0.67))
+			if !strings.Contains(text, strings.Join(strings.Fields(banner), " ")) {
+				t.Errorf("cover lacks the banner %q", banner)
+			}
+			// Once on the cover, once in the header of every other page.
+			if n := strings.Count(text, mark); n != pages {
+				t.Errorf("%q appears %d times in %d pages", mark, n, pages)
+			}
+		})
 	}
 }

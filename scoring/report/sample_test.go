@@ -177,7 +177,67 @@ func sampleInput(lang string) Input {
 		in.Agencies = append(in.Agencies, sec)
 	}
 	in.Groups = []Group{*groups["central"], *groups["regional"]}
+	in.DataAsOf = time.Date(2025, 9, 30, 21, 47, 12, 0, baku)
+	in.GeneratedAt = time.Date(2025, 10, 6, 0, 0, 0, 0, baku)
+	addHonest(&in)
 	return in
+}
+
+func bp(v bool) *bool { return &v }
+
+// addHonest adds the uncertainty of docs/method.md#honest-figures to the sample: rank intervals,
+// significance of changes, clear first and control charts with every kind of signal.
+func addHonest(in *Input) {
+	type h struct {
+		lo, hi         int
+		clear          bool
+		clearStreak    int
+		sigPrev, sigYr *bool
+	}
+	hs := map[string]h{
+		"migration": {1, 1, true, 3, bp(true), bp(true)},
+		"property":  {2, 3, false, 0, bp(false), bp(true)},
+		"economy":   {2, 3, false, 0, bp(false), nil},
+		"justice":   {4, 4, false, 0, nil, nil},
+		"sheki":     {1, 2, false, 0, bp(true), bp(true)},
+		"ganja":     {1, 2, false, 0, bp(false), bp(false)},
+	}
+	for gi := range in.Groups {
+		for ri := range in.Groups[gi].Rows {
+			r := &in.Groups[gi].Rows[ri]
+			if x, ok := hs[r.Agency]; ok {
+				r.RankLow, r.RankHigh, r.ClearFirst, r.ClearStreak = x.lo, x.hi, x.clear, x.clearStreak
+				r.SignificantPrev, r.SignificantYear = x.sigPrev, x.sigYr
+			}
+		}
+	}
+	for ai := range in.Agencies {
+		a := &in.Agencies[ai]
+		if a.Code != "migration" && a.Code != "sheki" {
+			continue
+		}
+		c := &Control{CL: 91.6, Sigma: 14}
+		for m := 0; m < 18; m++ {
+			month := time.Date(2024, time.April+time.Month(m), 1, 0, 0, 0, 0, baku).Format("2006-01")
+			n := int64(1200 + m*17)
+			half := 3 * 14 / math.Sqrt(float64(n))
+			v := 91.6 + float64((m*5)%7-3)*0.25
+			sig := ""
+			switch {
+			case m == 4:
+				v, sig = 91.6+half+0.4, "above"
+			case m == 9:
+				v, sig = 91.6-half-0.5, "below"
+			case m >= 11:
+				v = 91.8 + float64(m%3)*0.1
+				if m == 17 {
+					sig = "run_above"
+				}
+			}
+			c.Points = append(c.Points, ControlPoint{Month: month, Index: v, N: n, LCL: 91.6 - half, UCL: 91.6 + half, Signal: sig})
+		}
+		a.Control = c
+	}
 }
 
 // syntheticInput is a large report: agencies in groups of 20, 8 periods of

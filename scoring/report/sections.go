@@ -1,6 +1,7 @@
 package report
 
 import (
+	"math"
 	"sort"
 	"strconv"
 	"time"
@@ -43,14 +44,22 @@ func (d *doc) cover() {
 		d.y += 14
 	}
 
+	if in.Provisional {
+		d.provisionalBanner()
+	}
 	group := l.t("all_groups")
 	if g := d.groupFilterName(); g != "" {
 		group = g
 	}
 	d.coverField(l.t("group"), group)
+	asOf := l.t("no_counted")
+	if !in.DataAsOf.IsZero() {
+		asOf = l.date(in.DataAsOf) + ", " + in.DataAsOf.Format("15:04")
+	}
+	d.coverField(l.t("data_as_of"), asOf)
 	d.coverField(l.t("generated"), l.date(in.GeneratedAt))
 
-	d.y = 232
+	d.y = max(232, d.y+8)
 	d.line(marginL, d.y-6, marginL+contentW, d.y-6, 0.3, colRule)
 	d.para(l.t("cover_note", "conf", d.conf), false, 9.5, colMuted)
 }
@@ -215,7 +224,7 @@ func (d *doc) leaderLine(r Row) {
 	w := contentW - 5 - valW
 	d.setFont(false, 10)
 	lh := d.lineH()
-	sentence := r.Name + " — " + l.streakPhrase(r.Rank, r.Streak)
+	sentence := r.Name + " — " + l.firstPhrase(r)
 	lines := d.wrap(sentence, w, 3)
 	d.ensure(float64(len(lines)) * lh)
 	d.fill(colAccent)
@@ -253,6 +262,7 @@ func (d *doc) rankings() {
 	}
 	d.y += 1
 	d.para(l.t("table_note"), false, 8, colMuted)
+	d.para(l.t("sig_note"), false, 8, colMuted)
 }
 
 func (d *doc) groupTable(g Group) {
@@ -269,12 +279,12 @@ func (d *doc) groupTable(g Group) {
 		return
 	}
 	shrink := d.in.PriorWeight > 0
-	nameW := 56.0
+	nameW := 52.0
 	if shrink {
-		nameW = 44
+		nameW = 40
 	}
 	cols := []column{
-		{title: l.t("col_rank"), w: 11, align: "C"},
+		{title: l.t("col_rank"), w: 15, align: "C"},
 		{title: l.t("col_agency"), w: nameW, align: "L", wrap: true},
 		{title: l.t("col_index"), w: 15, align: "R"},
 	}
@@ -295,7 +305,7 @@ func (d *doc) groupTable(g Group) {
 		rank := "—"
 		note := ""
 		if r.ranked() {
-			rank = strconv.Itoa(r.Rank)
+			rank = d.rankText(r)
 		} else {
 			note = l.t("not_ranked") + " (n < " + strconv.FormatInt(d.in.MinN, 10) + ")"
 		}
@@ -311,8 +321,8 @@ func (d *doc) groupTable(g Group) {
 			cell{text: l.ci(r.CILow, r.CIHigh), muted: muted},
 			cell{text: l.Integer(r.N), muted: muted},
 			cell{text: l.Number(r.CSAT, 2), muted: muted},
-			d.changeCell(r.ChangePrev, muted),
-			d.changeCell(r.ChangeYear, muted),
+			d.changeCell(r.ChangePrev, r.SignificantPrev, muted),
+			d.changeCell(r.ChangeYear, r.SignificantYear, muted),
 			d.rankChangeCell(r),
 		)
 		rows = append(rows, row)
@@ -323,11 +333,39 @@ func (d *doc) groupTable(g Group) {
 	}}, rows)
 }
 
-func (d *doc) changeCell(v *float64, muted bool) cell {
+// changeCell shows a change with its significance (docs/method.md#significance-of-a-change): a
+// significant one in bold with a drawn triangle, one that is not in grey with "~" — never colour alone
+// (the table note is the legend). sig == nil (unknown) prints the plain number.
+func (d *doc) changeCell(v *float64, sig *bool, muted bool) cell {
 	if v == nil || !finite(*v) {
 		return cell{text: "—", muted: true}
 	}
-	return cell{text: d.l.Signed(*v, 2), muted: muted}
+	s := d.l.Signed(*v, 2)
+	switch {
+	case sig == nil || *v == 0:
+		return cell{text: s, muted: muted}
+	case !*sig:
+		return cell{text: "~ " + s, muted: true}
+	}
+	up := *v > 0
+	return cell{text: s, bold: !muted, muted: muted, draw: func(x, top, w, h float64) {
+		d.setFont(!muted, 8)
+		tw := d.textW(s)
+		c := colDown
+		if up {
+			c = colUp
+		}
+		d.triangle(x+w-cellPadX-tw-2.2, top+cellPadY+d.lineH()/2, 1.8, up, c)
+	}}
+}
+
+// rankText is the rank with its interval when that is wider than one place: "2 (1–3)".
+func (d *doc) rankText(r Row) string {
+	s := strconv.Itoa(r.Rank)
+	if r.RankLow > 0 && r.RankHigh > 0 && r.RankLow != r.RankHigh {
+		s += " (" + strconv.Itoa(r.RankLow) + "–" + strconv.Itoa(r.RankHigh) + ")"
+	}
+	return s
 }
 
 // rankChangeCell shows previous rank − rank: "▲ +2" when the agency moved
@@ -394,16 +432,21 @@ func (d *doc) agency(a AgencySection) {
 	d.keyFigures(a, r, hasRow || len(a.Trend) > 0)
 
 	d.y += 4
-	k := int64(len(a.Trend))
-	if k == 0 {
-		k = 8
+	if a.Control != nil && len(a.Control.Points) > 0 {
+		d.controlSection(a.Control)
+		d.y += 3
+	} else {
+		k := int64(len(a.Trend))
+		if k == 0 {
+			k = 8
+		}
+		d.heading(l.tPlural("trend_title", k, "k", strconv.FormatInt(k, 10)), 11.5, 64)
+		d.y += 1
+		if d.trendChart(a.Trend, 58) {
+			d.para(l.t("trend_note", "conf", d.conf), false, 7.5, colMuted)
+		}
+		d.y += 3
 	}
-	d.heading(l.tPlural("trend_title", k, "k", strconv.FormatInt(k, 10)), 11.5, 64)
-	d.y += 1
-	if d.trendChart(a.Trend, 58) {
-		d.para(l.t("trend_note", "conf", d.conf), false, 7.5, colMuted)
-	}
-	d.y += 3
 
 	d.breakdown(l.t("by_question"), l.t("col_question"), a.ByQuestion, a)
 	if len(a.ByQuestion) > 0 {
@@ -444,7 +487,7 @@ func (d *doc) keyFigures(a AgencySection, r Row, any bool) {
 			}
 			break
 		}
-		rank = l.t("rank_of", "rank", strconv.Itoa(r.Rank), "total", strconv.Itoa(total))
+		rank = l.t("rank_of", "rank", d.rankText(r), "total", strconv.Itoa(total))
 	}
 	idx, ci, n, csat := dash, "", dash, dash
 	if any {
@@ -459,16 +502,25 @@ func (d *doc) keyFigures(a AgencySection, r Row, any bool) {
 		}
 		return l.Signed(*v, 2)
 	}
+	sig := func(v *float64, s *bool) string {
+		if v == nil || s == nil || !finite(*v) {
+			return ""
+		}
+		if *s {
+			return l.t("sig_yes")
+		}
+		return "~ " + l.t("sig_no")
+	}
 	boxes := []struct{ label, value, sub string }{
 		{l.t("col_index"), idx, ci},
 		{l.t("col_rank"), rank, ""},
 		{l.t("col_n"), n, ""},
 		{l.t("col_csat"), csat, ""},
-		{l.t("col_change_prev"), chg(r.ChangePrev), ""},
-		{l.t("col_change_year"), chg(r.ChangeYear), ""},
+		{l.t("col_change_prev"), chg(r.ChangePrev), sig(r.ChangePrev, r.SignificantPrev)},
+		{l.t("col_change_year"), chg(r.ChangeYear), sig(r.ChangeYear, r.SignificantYear)},
 	}
 	if r.ranked() && r.Rank == 1 {
-		boxes[1].sub = l.streakPhrase(r.Rank, r.Streak)
+		boxes[1].sub = l.firstShort(r)
 	}
 	if finite(r.CSATLow) && finite(r.CSATHigh) && (r.CSATLow != 0 || r.CSATHigh != 0) {
 		boxes[3].sub = l.ci(r.CSATLow, r.CSATHigh)
@@ -615,6 +667,11 @@ func (d *doc) methodology() {
 		"Δ = I(P) – I(P_{prev})")
 	sec(l.t("meth_streak_h"), l.t("meth_streak", "example", example))
 	sec(l.t("meth_round_h"), l.t("meth_round"))
+	sec(l.t("meth_sig_h"), l.t("meth_sig"),
+		"|c| > "+z+" · se,   se = \\sqrt{s_{P}^{2} / n_{P} + s_{Q}^{2} / n_{Q}}")
+	sec(l.t("meth_rankint_h"), l.t("meth_rankint"))
+	sec(l.t("meth_control_h"), l.t("meth_control"),
+		"CL ± 3 · σ / \\sqrt{n}")
 
 	// Parameters.
 	d.y += 2
@@ -676,4 +733,29 @@ func (d *doc) methodology() {
 	}, size: 9, continued: func() {
 		d.heading(l.t("excl_h")+" "+l.t("continued"), 11, 16)
 	}}, erows)
+}
+
+// provisionalBanner is the cover's notice of a running period: figures as of when, and how much of the
+// period had elapsed.
+func (d *doc) provisionalBanner() {
+	in, l := d.in, d.l
+	d.setFont(false, 10)
+	text := l.t("provisional_banner", "asof", l.date(in.AsOf)+", "+in.AsOf.Format("15:04"),
+		"pct", l.Percent(math.Floor(in.Elapsed*100)/100))
+	lines := d.wrap(text, contentW-10, 4)
+	h := 10 + float64(len(lines))*d.lineH()
+	top := d.y + 2
+	d.rect(marginL, top, contentW, h, colWarnFill)
+	d.rect(marginL, top, 1.5, h, colWarnLine)
+	d.setFont(true, 11)
+	d.color(colWarn)
+	d.text(marginL+5, top+6, l.t("provisional"))
+	d.y = top + 8
+	for _, line := range lines {
+		d.setFont(false, 10)
+		d.color(colWarn)
+		d.text(marginL+5, d.baseline(d.y, d.lineH()), line)
+		d.y += d.lineH()
+	}
+	d.y = top + h + 8
 }

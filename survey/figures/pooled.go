@@ -52,7 +52,7 @@ func (f *Figures) Pooled(ctx context.Context, p scoring.Period) (map[string]Figu
 	return out, nil
 }
 
-// LastSubmitted is the latest submission time of a response in p (zero when there is none): a date taken
+// LastSubmitted is the latest submission time of a counted response in p (zero when there is none): a date taken
 // from the data, so a report of unchanged data is byte-identical whenever it is generated.
 func (f *Figures) LastSubmitted(ctx context.Context, p scoring.Period) (int64, error) {
 	return f.store.LastSubmitted(ctx, p.Start, p.End)

@@ -4,7 +4,9 @@ package periodreport
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"strconv"
 	"time"
 
 	"github.com/qiymet/qiymet/scoring"
@@ -21,6 +23,29 @@ type Options struct {
 	Lang   string // az, en or ru
 	Group  string // "" = every peer group
 	Agency string // "" = a section for every agency; a code = a manager's edition with only that section
+
+	// Now is the clock: a period that has not started is refused, a running one is provisional. Zero:
+	// the figures' clock.
+	Now time.Time
+	// Generated is the generation date on the cover (SOURCE_DATE_EPOCH or today, chosen by the caller:
+	// see GenerationDate). Zero: the day of Now.
+	Generated time.Time
+}
+
+// GenerationDate is the report's generation date by the reproducible-builds convention
+// (docs/method.md#reproducible-report): SOURCE_DATE_EPOCH (Unix seconds) when set, else today at
+// midnight in loc, so that two runs on one day with the same data give the same bytes. A malformed
+// SOURCE_DATE_EPOCH is an error.
+func GenerationDate(sourceDateEpoch string, now time.Time, loc *time.Location) (time.Time, error) {
+	if sourceDateEpoch != "" {
+		sec, err := strconv.ParseInt(sourceDateEpoch, 10, 64)
+		if err != nil || sec < 0 {
+			return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH must be a non-negative number of seconds, not %q", sourceDateEpoch)
+		}
+		return time.Unix(sec, 0).In(loc), nil
+	}
+	y, m, d := now.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc), nil
 }
 
 // Write builds and writes the report of period p.
@@ -41,6 +66,15 @@ func Build(ctx context.Context, f *figures.Figures, p scoring.Period, o Options)
 	if !survey.ValidLang(o.Lang) {
 		return report.Input{}, survey.FieldError("lang", "lang must be az, en or ru")
 	}
+	if o.Now.IsZero() {
+		o.Now = f.Now()
+	}
+	if o.Now.Before(p.Start) {
+		return report.Input{}, survey.FieldError("period", "period %s has not started yet", p.Label)
+	}
+	if o.Generated.IsZero() {
+		o.Generated, _ = GenerationDate("", o.Now, f.Location())
+	}
 	rk, err := f.Rankings(ctx, p, o.Group, o.Lang)
 	if err != nil {
 		return report.Input{}, err
@@ -59,8 +93,21 @@ func Build(ctx context.Context, f *figures.Figures, p scoring.Period, o Options)
 		GroupFilter: o.Group, MinN: cfg.MinN, PriorWeight: cfg.PriorWeight, Confidence: 0.95,
 		Overall: figure(pooled[o.Group]),
 	}
+	in.GeneratedAt = o.Generated
 	if last != 0 {
-		in.GeneratedAt = time.UnixMicro(last).In(f.Location())
+		in.DataAsOf = time.UnixMicro(last).In(f.Location())
+	}
+	if o.Now.Before(p.End) {
+		// A running period: its figures are as of the last response read (never later than now), a
+		// date taken from the data, so the same data still gives the same bytes.
+		in.Provisional, in.AsOf = true, p.Start
+		if !in.DataAsOf.IsZero() {
+			in.AsOf = in.DataAsOf
+		}
+		if in.AsOf.After(o.Now) {
+			in.AsOf = o.Now.In(f.Location())
+		}
+		in.Elapsed = float64(in.AsOf.Sub(p.Start)) / float64(p.End.Sub(p.Start))
 	}
 	for _, g := range rk.Groups {
 		rg := report.Group{Code: g.Group, Name: g.Name, Figure: figure(pooled[g.Group])}
@@ -69,15 +116,20 @@ func Build(ctx context.Context, f *figures.Figures, p scoring.Period, o Options)
 				Index: r.Index, CILow: r.CILow, CIHigh: r.CIHigh, Adjusted: r.Adjusted, N: r.N,
 				CSAT: r.CSAT, CSATLow: r.CSATLow, CSATHigh: r.CSATHigh,
 				ChangePrev: r.Change.PreviousPeriod, ChangeYear: r.Change.PreviousYear,
-				PreviousRank: r.PreviousRank, Streak: r.Streak}
+				PreviousRank: r.PreviousRank, Streak: r.Streak,
+				SignificantPrev: r.ChangeSignificant.PreviousPeriod, SignificantYear: r.ChangeSignificant.PreviousYear,
+				ClearFirst: r.ClearFirst, ClearStreak: r.ClearStreak}
 			if r.Rank != nil {
 				row.Rank = *r.Rank
+			}
+			if r.RankLow != nil && r.RankHigh != nil {
+				row.RankLow, row.RankHigh = *r.RankLow, *r.RankHigh
 			}
 			rg.Rows = append(rg.Rows, row)
 			if o.Agency != "" && r.Agency != o.Agency {
 				continue
 			}
-			sec, err := section(ctx, f, p, g, r, o.Lang)
+			sec, err := section(ctx, f, p, g, r, o)
 			if err != nil {
 				return report.Input{}, err
 			}
@@ -89,8 +141,24 @@ func Build(ctx context.Context, f *figures.Figures, p scoring.Period, o Options)
 	return in, err
 }
 
-func section(ctx context.Context, f *figures.Figures, p scoring.Period, g figures.GroupRanking, r figures.RankingRow, lang string) (report.AgencySection, error) {
+func section(ctx context.Context, f *figures.Figures, p scoring.Period, g figures.GroupRanking, r figures.RankingRow, o Options) (report.AgencySection, error) {
+	lang := o.Lang
 	sec := report.AgencySection{Code: r.Agency, Name: r.Name, GroupCode: g.Group, GroupName: g.Name}
+	c, err := controlOf(ctx, f, r.Agency, ControlTo(p, o.Now, f.Location()), ControlMonths)
+	if err != nil {
+		return sec, err
+	}
+	if c != nil && len(c.Points) > 0 {
+		sec.Control = &report.Control{CL: c.CL, Sigma: c.Sigma}
+		for _, pt := range c.Points {
+			sig := ""
+			if pt.Signal != nil {
+				sig = *pt.Signal
+			}
+			sec.Control.Points = append(sec.Control.Points, report.ControlPoint{Month: pt.Month, Index: pt.Index, N: pt.N,
+				LCL: pt.LCL, UCL: pt.UCL, Signal: sig})
+		}
+	}
 	trend, err := f.Trend(ctx, r.Agency, p, TrendPeriods)
 	if err != nil {
 		return sec, err
@@ -122,4 +190,22 @@ func section(ctx context.Context, f *figures.Figures, p scoring.Period, g figure
 // figure is a pooled figure in the report's terms.
 func figure(e figures.Figure) report.Figure {
 	return report.Figure{Index: e.Index, CILow: e.CILow, CIHigh: e.CIHigh, N: e.N}
+}
+
+// ControlMonths is how many months the control chart of an agency section covers.
+const ControlMonths = 24
+
+// ControlTo is the last month a control chart of period p shows: p's last month, but never one that has
+// not ended (a running month's point would still move).
+func ControlTo(p scoring.Period, now time.Time, loc *time.Location) scoring.Period {
+	last := scoring.PeriodContaining(scoring.Month, p.End.Add(-time.Nanosecond), loc)
+	if cur := scoring.PeriodContaining(scoring.Month, now, loc); !last.Start.Before(cur.Start) {
+		return cur.Previous()
+	}
+	return last
+}
+
+// controlOf reads an agency's control chart (a variable so tests can see the chart's inputs).
+var controlOf = func(ctx context.Context, f *figures.Figures, code string, to scoring.Period, months int) (*figures.Control, error) {
+	return f.Control(ctx, code, to, months)
 }

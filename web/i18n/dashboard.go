@@ -61,7 +61,6 @@ func init() {
 		"dash.col.prev":         {"Əvvəlki dövrə görə", "vs previous period", "к пред. периоду"},
 		"dash.col.year":         {"Ötən ilə görə", "vs previous year", "к прошлому году"},
 		"dash.col.rankchange":   {"Yer dəyişməsi", "Rank change", "Изменение места"},
-		"dash.col.streak":       {"Ardıcıl 1-ci", "1st in a row", "1-е подряд"},
 		"dash.insufficient":     {"Reytinqə düşmür: %s cavabdan az", "Not ranked: fewer than %s responses", "Вне рейтинга: меньше %s ответов"},
 		"dash.change.up":        {"artım", "increase", "рост"},
 		"dash.change.down":      {"azalma", "decrease", "снижение"},
@@ -71,7 +70,6 @@ func init() {
 		"dash.rank.down":        {"aşağı düşüb (əvvəl %d)", "moved down (was %d)", "опустилось (было %d)"},
 		"dash.rank.same":        {"yer dəyişməyib", "same rank", "место не изменилось"},
 		"dash.rank.new":         {"əvvəlki dövrdə reytinqdə deyildi", "not ranked in the previous period", "не было в рейтинге в прошлом периоде"},
-		"dash.streak.title":     {"Ardıcıl dövrlərdə 1-ci yer: %d", "1st in %d consecutive periods", "1-е место периодов подряд: %d"},
 		"dash.ci.title":         {"%s: 95%% interval %s–%s", "%s: 95%% CI %s–%s", "%s: 95%% интервал %s–%s"},
 		"dash.chart.bars.title": {"%s: qurumların indeksi", "%s: agency indices", "%s: индексы ведомств"},
 		"dash.chart.bars.desc": {
