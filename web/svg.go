@@ -189,19 +189,27 @@ func trendChart(id, title, desc string, pts []trendPt, tickLabel func(float64) s
 		points = append(points, pt{X: svgCoord(x), Y: svgCoord(ys.at(p.V)), Title: p.Title})
 	}
 	flush()
-	type tick struct{ Y, TY, Label string }
-	var ticks []tick
+	ticks := yTicks(lo, hi, ys, tickLabel)
+	return execSVG("trend", map[string]any{"ID": id, "Title": title, "Desc": desc, "W": svgCoord(w), "H": svgCoord(h),
+		"X0": svgCoord(left), "X1": svgCoord(w - right), "TickX": svgCoord(left - 6), "LabelY": svgCoord(h - 10),
+		"Ticks": ticks, "Bands": bands, "Lines": lines, "Points": points, "XLabels": xlabels})
+}
+
+// yTick is one labelled line of a line chart's value axis.
+type yTick struct{ Y, TY, Label string }
+
+// yTicks labels [lo, hi] every 5 points, or every 10 over a wider span.
+func yTicks(lo, hi float64, ys scale, tickLabel func(float64) string) []yTick {
 	step := 5.0
 	if hi-lo > 40 {
 		step = 10
 	}
+	var ticks []yTick
 	for v := lo; v <= hi+0.0001; v += step {
 		y := ys.at(v)
-		ticks = append(ticks, tick{Y: svgCoord(y), TY: svgCoord(y + 4), Label: tickLabel(v)})
+		ticks = append(ticks, yTick{Y: svgCoord(y), TY: svgCoord(y + 4), Label: tickLabel(v)})
 	}
-	return execSVG("trend", map[string]any{"ID": id, "Title": title, "Desc": desc, "W": svgCoord(w), "H": svgCoord(h),
-		"X0": svgCoord(left), "X1": svgCoord(w - right), "TickX": svgCoord(left - 6), "LabelY": svgCoord(h - 10),
-		"Ticks": ticks, "Bands": bands, "Lines": lines, "Points": points, "XLabels": xlabels})
+	return ticks
 }
 
 func join(ps []string) string {

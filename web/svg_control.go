@@ -80,16 +80,7 @@ func controlChart(id, title, desc string, cl float64, pts []controlPt, tickLabel
 	for i := len(lower) - 1; i >= 0; i-- {
 		band = append(band, lower[i])
 	}
-	type tick struct{ Y, TY, Label string }
-	var ticks []tick
-	step := 5.0
-	if hi-lo > 40 {
-		step = 10
-	}
-	for v := lo; v <= hi+0.0001; v += step {
-		y := ys.at(v)
-		ticks = append(ticks, tick{Y: svgCoord(y), TY: svgCoord(y + 4), Label: tickLabel(v)})
-	}
+	ticks := yTicks(lo, hi, ys, tickLabel)
 	return execSVG("control", map[string]any{"ID": id, "Title": title, "Desc": desc, "W": svgCoord(w), "H": svgCoord(h),
 		"X0": svgCoord(left), "X1": svgCoord(w - right), "TickX": svgCoord(left - 6), "LabelY": svgCoord(h - 10),
 		"Ticks": ticks, "Band": join(band), "Upper": join(upper), "Lower": join(lower), "CLY": svgCoord(ys.at(cl)),

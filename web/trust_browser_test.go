@@ -139,4 +139,3 @@ func pageFits(t *testing.T, ctx context.Context, what string) {
 		t.Errorf("%s does not fit: %v", what, bad)
 	}
 }
-
