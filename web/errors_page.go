@@ -49,9 +49,19 @@ func acceptQ(h string) (html, json float64) {
 	return html, json
 }
 
+// pageView is the view of an error page outside any route: signed in when the session cookie is good (the
+// page then links back to the rankings), anonymous otherwise (it links to sign-in).
+func (s *Server) pageView(w http.ResponseWriter, r *http.Request) *view {
+	p, err := s.sessionPrincipal(r)
+	if err != nil {
+		p = nil
+	}
+	return s.newView(w, r, p)
+}
+
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 	if wantsPage(r) {
-		s.pageStatus(w, r, nil, http.StatusNotFound, "dash.err.notfound")
+		s.pageStatus(w, r, s.pageView(w, r), http.StatusNotFound, "dash.err.notfound")
 		return
 	}
 	writeJSON(w, http.StatusNotFound, errorBody{Error: survey.Error{Code: survey.CodeNotFound, Message: "no such resource"}})
@@ -59,7 +69,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	if wantsPage(r) {
-		s.pageStatus(w, r, nil, http.StatusMethodNotAllowed, "dash.err.method")
+		s.pageStatus(w, r, s.pageView(w, r), http.StatusMethodNotAllowed, "dash.err.method")
 		return
 	}
 	writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: survey.Error{Code: "method_not_allowed", Message: r.Method + " is not allowed here"}})
