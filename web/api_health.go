@@ -26,11 +26,3 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
-
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusNotFound, errorBody{Error: survey.Error{Code: survey.CodeNotFound, Message: "no such resource"}})
-}
-
-func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: survey.Error{Code: "method_not_allowed", Message: r.Method + " is not allowed here"}})
-}

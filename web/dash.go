@@ -167,7 +167,7 @@ func (s *Server) pageStatus(w http.ResponseWriter, r *http.Request, v *view, sta
 		v = s.newView(w, r, nil)
 	}
 	v.Title = v.T(key)
-	s.render(w, r, v, status, "error", v.T(key))
+	s.render(w, r, v, status, "error", pageMessage(v, key, nil))
 }
 
 // pageError maps a domain error to an error page with the status of the one mapping in errors.go.
@@ -197,5 +197,5 @@ func (s *Server) pageError(w http.ResponseWriter, r *http.Request, v *view, err 
 		v = s.newView(w, r, nil)
 	}
 	v.Title = v.T(key)
-	s.render(w, r, v, status, "error", v.T(key)+" "+e.Message)
+	s.render(w, r, v, status, "error", pageMessage(v, key, e))
 }

@@ -77,8 +77,11 @@ func (s *Server) routes() {
 	r.Handle("/login/2fa", s.withOptionalSession(s.secondStep)).Methods(http.MethodPost)
 	r.Handle("/account/2fa", s.withOptionalSession(s.enrolPage)).Methods(http.MethodGet)
 	r.Handle("/account/2fa", s.withOptionalSession(s.confirmEnrol)).Methods(http.MethodPost)
+	r.HandleFunc("/favicon.ico", s.favicon).Methods(http.MethodGet, http.MethodHead)              // public (web/manifest.go)
+	r.HandleFunc("/manifest.webmanifest", s.webManifest).Methods(http.MethodGet, http.MethodHead) // public
 	r.PathPrefix("/static/dash/").HandlerFunc(s.serveDashStatic).Methods(http.MethodGet, http.MethodHead)
 
+	// Unknown URLs and methods: an error page for a browser, JSON otherwise (web/errors_page.go).
 	r.NotFoundHandler = http.HandlerFunc(s.notFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
 }

@@ -54,6 +54,14 @@ func T(lang, key string, args ...any) string {
 	return s
 }
 
+// Has reports whether key is registered (an optional sentence, such as an error page's body).
+func Has(key string) bool {
+	mu.RLock()
+	defer mu.RUnlock()
+	_, ok := messages[key]
+	return ok
+}
+
 // Keys lists every registered key (for the completeness test).
 func Keys() []string {
 	mu.RLock()
