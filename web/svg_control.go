@@ -9,7 +9,8 @@ import (
 // a line, the centre line dashed, the limits as a shaded band, and every signal marked by shape AND colour
 // (▲ above the upper limit, ▼ below the lower one, a hollow square for a run), so it never rests on colour.
 
-var controlTemplate = template.Must(svgTemplates.New("control").Parse(`<svg class="chart control" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-labelledby="{{.ID}}-t {{.ID}}-d"><title id="{{.ID}}-t">{{.Title}}</title><desc id="{{.ID}}-d">{{.Desc}}</desc>
+// Registered in svgTemplates as "control" (execSVG runs it by name).
+var _ = template.Must(svgTemplates.New("control").Parse(`<svg class="chart control" viewBox="0 0 {{.W}} {{.H}}" role="img" aria-labelledby="{{.ID}}-t {{.ID}}-d"><title id="{{.ID}}-t">{{.Title}}</title><desc id="{{.ID}}-d">{{.Desc}}</desc>
 {{range .Ticks}}<line x1="{{$.X0}}" y1="{{.Y}}" x2="{{$.X1}}" y2="{{.Y}}" class="grid"/><text x="{{$.TickX}}" y="{{.TY}}" class="tick" text-anchor="end">{{.Label}}</text>
 {{end}}<polygon points="{{.Band}}" class="limits"/><polyline points="{{.Upper}}" class="limit"/><polyline points="{{.Lower}}" class="limit"/>
 <line x1="{{.X0}}" y1="{{.CLY}}" x2="{{.X1}}" y2="{{.CLY}}" class="cl"/>
