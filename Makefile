@@ -25,12 +25,15 @@ test: build
 test-go:
 	$(GO) test -race -count=1 -timeout 30m $(PKGS)
 
-# Each fuzz target briefly (longer by hand: make test-fuzz FUZZTIME=10m).
+# Each fuzz target briefly (longer by hand: make test-fuzz FUZZTIME=10m). A failure is run once more, verbosely:
+# a crasher in testdata/fuzz fails it again at once, while a worker stalled by a loaded machine does not.
 test-fuzz:
 	@set -e; for pkg in $$($(GO) list $(PKGS)); do \
 	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz' || true); do \
 	    echo "fuzz $$pkg $$f ($(FUZZTIME))"; \
-	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg >/dev/null || { $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg; exit 1; }; \
+	    $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg >/dev/null || \
+	      { echo "fuzz $$f: again, verbose (a stall under load leaves no crasher; a real crash is found again)"; \
+	        $(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; }; \
 	  done; \
 	done
 

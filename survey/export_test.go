@@ -1,9 +1,19 @@
 package survey
 
+import (
+	"context"
+	"time"
+)
+
 // SetRebuildAfter lowers the number of rows after which a SQLite bulk write rebuilds the indexes, for tests of
 // that path; the returned func restores it.
 func SetRebuildAfter(n int64) (restore func()) {
 	old := rebuildAfter
 	rebuildAfter = n
 	return func() { rebuildAfter = old }
+}
+
+// EmitEvent appends an event outside any other change, for tests of the outbox and its dispatcher.
+func (s *Store) EmitEvent(ctx context.Context, typ, agency string, at time.Time, data any) (*Event, error) {
+	return emitEvent(ctx, s.db, typ, agency, at, data)
 }
