@@ -17,3 +17,11 @@ func SetRebuildAfter(n int64) (restore func()) {
 func (s *Store) EmitEvent(ctx context.Context, typ, agency string, at time.Time, data any) (*Event, error) {
 	return emitEvent(ctx, s.db, typ, agency, at, data)
 }
+
+// SetBulkDeltaCells lowers the number of cell deltas a bulk write collects before it adds them to the cells, for
+// tests of that path; the returned func restores it.
+func SetBulkDeltaCells(n int) (restore func()) {
+	old := bulkDeltaCells
+	bulkDeltaCells = n
+	return func() { bulkDeltaCells = old }
+}

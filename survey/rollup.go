@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/qiymet/qiymet/scoring"
@@ -108,8 +109,8 @@ func (c *cellDeltas) len() int { return len(c.days) + len(c.months) + len(c.answ
 func (c *cellDeltas) add(sign int64, r *Response) {
 	t := fromUnixMicro(r.SubmittedUS, c.loc)
 	day := scoring.DayKey(t, c.loc)
-	cellOf(c.days, DayCell{Day: day, Agency: r.Agency, Service: r.Service, Center: r.Center, Channel: r.Channel}).add(sign, r.Score, r.Top2)
-	cellOf(c.months, MonthCell{Month: scoring.MonthIndex(t, c.loc), Agency: r.Agency}).add(sign, r.Score, r.Top2)
+	cellOf(c.days, DayCell{Day: day, Agency: r.Agency, Service: r.Service, Center: r.Center, Channel: r.Channel}, ownDay).add(sign, r.Score, r.Top2)
+	cellOf(c.months, MonthCell{Month: scoring.MonthIndex(t, c.loc), Agency: r.Agency}, ownMonth).add(sign, r.Score, r.Top2)
 	pairs, ok := splitAnswers(r.Answers, c.pairs[:0])
 	c.pairs = pairs
 	if !ok {
@@ -127,19 +128,32 @@ func (c *cellDeltas) add(sign int64, r *Response) {
 		if !scored {
 			continue // text answers are never scored
 		}
-		cellOf(c.answers, AnswerCell{Day: day, Agency: r.Agency, Survey: r.Survey, SurveyVersion: r.SurveyVersion, Question: p.key, Value: iv}).N += sign
+		cellOf(c.answers, AnswerCell{Day: day, Agency: r.Agency, Survey: r.Survey, SurveyVersion: r.SurveyVersion, Question: p.key, Value: iv}, ownAnswer).N += sign
 	}
 }
 
 // cellOf is the delta of key's cell in m, added at zero when there is none yet. The key is the cell itself
-// with its sums at zero.
-func cellOf[C comparable](m map[C]*C, key C) *C {
+// with its sums at zero. A new cell gets copies of its strings (own): the key's strings may be slices of a
+// whole CSV record or answers text, which a long-lived cell would otherwise keep in memory (an import's
+// memory then grows with the file instead of with its cells).
+func cellOf[C comparable](m map[C]*C, key C, own func(*C)) *C {
 	c := m[key]
 	if c == nil {
+		own(&key)
 		c = &key
 		m[key] = c
 	}
 	return c
+}
+
+func ownDay(c *DayCell) {
+	c.Agency, c.Service, c.Center, c.Channel = strings.Clone(c.Agency), strings.Clone(c.Service), strings.Clone(c.Center), strings.Clone(c.Channel)
+}
+
+func ownMonth(c *MonthCell) { c.Agency = strings.Clone(c.Agency) }
+
+func ownAnswer(c *AnswerCell) {
+	c.Agency, c.Survey, c.Question = strings.Clone(c.Agency), strings.Clone(c.Survey), strings.Clone(c.Question)
 }
 
 // answerValue is the cell value of one stored answer (a JSON number or true/false); text and null are not

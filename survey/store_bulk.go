@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"errors"
+	"time"
 
 	"github.com/uptrace/bun"
 )
@@ -19,15 +20,14 @@ func (s *Store) BulkInsert(ctx context.Context, rows []*Response) (int64, error)
 	if _, err := s.Rollup(ctx); err != nil {
 		return 0, err
 	}
-	return s.bulkTx(ctx, func(sink bulkSink, stored *cellDeltas) error {
+	return s.bulkTx(ctx, func(w *bulkWriter) error {
 		seen := make(map[string]bool, len(rows))
 		for _, r := range rows {
 			if seen[r.ID] {
 				continue // a repeated id: the first row stands, as for an id already stored
 			}
 			seen[r.ID] = true
-			stored.addResponse(r)
-			if err := sink.add(ctx, r); err != nil {
+			if err := w.add(ctx, r); err != nil {
 				return err
 			}
 		}
@@ -35,17 +35,45 @@ func (s *Store) BulkInsert(ctx context.Context, rows []*Response) (int64, error)
 	})
 }
 
+// bulkWriter is what a bulk transaction's fill writes to: each row goes to the sink, its cell deltas are
+// collected beside it and handed to the sink every bulkDeltaCells cells, so that a bulk write's memory is
+// bounded by that many cells, not by the number of rows or the days they span.
+type bulkWriter struct {
+	sink   bulkSink
+	stored *cellDeltas
+	loc    *time.Location
+}
+
+// bulkDeltaCells cells (~100 bytes each) are collected before they go to the transaction's cells.
+var bulkDeltaCells = 50_000 // a variable for tests
+
+func (w *bulkWriter) add(ctx context.Context, r *Response) error {
+	w.stored.addResponse(r) // here, beside the decoding, not on the database's critical path
+	if err := w.sink.add(ctx, r); err != nil {
+		return err
+	}
+	if w.stored.len() < bulkDeltaCells {
+		return nil
+	}
+	d := w.stored
+	w.stored = newCellDeltas(w.loc)
+	return w.sink.addDeltas(ctx, d)
+}
+
 // bulkSink stores the rows of one bulk transaction; rows whose id is already stored are skipped, and their
 // cell deltas are taken back out.
 type bulkSink interface {
 	add(ctx context.Context, r *Response) error // rows in order; storing may lag behind
+	// addDeltas adds d, the deltas of rows added so far, to the cells once those rows are stored, together
+	// with the deltas to take back out of the rows skipped so far.
+	addDeltas(ctx context.Context, d *cellDeltas) error
 	finish(ctx context.Context) (inserted int64, err error)
 	abort() error // stop storing (the transaction is about to roll back) and report the sink's own failure
 }
 
 // bulkTx runs fill in one transaction on a connection of its own, set up for bulk writes, then adds the cell
 // deltas fill collected in stored (minus those of skipped rows) and commits. It returns the rows inserted.
-func (s *Store) bulkTx(ctx context.Context, fill func(sink bulkSink, stored *cellDeltas) error) (int64, error) {
+func (s *Store) bulkTx(ctx context.Context, fill func(w *bulkWriter) error) (int64, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return 0, err
@@ -79,7 +107,8 @@ func (s *Store) bulkTx(ctx context.Context, fill func(sink bulkSink, stored *cel
 			return 0, err
 		}
 	}
-	if err := fill(sink, stored); err != nil {
+	w := &bulkWriter{sink: sink, stored: stored, loc: s.loc}
+	if err := fill(w); err != nil {
 		if serr := sink.abort(); serr != nil && errors.Is(err, errBulkStopped) {
 			return 0, serr // the sink's own failure stopped fill
 		}
@@ -89,7 +118,7 @@ func (s *Store) bulkTx(ctx context.Context, fill func(sink bulkSink, stored *cel
 	if err != nil {
 		return 0, err
 	}
-	if err := endBulk(ctx, tx, s.dialect, stored, skipped); err != nil {
+	if err := endBulk(ctx, tx, s.dialect, w.stored, skipped); err != nil {
 		return 0, err
 	}
 	return inserted, tx.Commit()
@@ -109,24 +138,32 @@ func beginBulk(ctx context.Context, tx bun.Tx, dialect string) error {
 	return err
 }
 
-// endBulk adds the import's cell deltas under the roll-up lock and removes the bulk mark. minus holds rows
-// that were counted into deltas but not inserted (their id was already stored).
-func endBulk(ctx context.Context, tx bun.Tx, dialect string, deltas *cellDeltas, minus ...*cellDeltas) error {
+// endBulk adds the import's last cell deltas and removes the bulk mark. minus holds rows that were counted
+// into deltas but not inserted (their id was already stored).
+func endBulk(ctx context.Context, tx bun.Tx, dialect string, deltas, minus *cellDeltas) error {
+	if err := addBulkDeltas(ctx, tx, dialect, deltas, minus); err != nil {
+		return err
+	}
 	q := "DELETE FROM agg_bulk"
 	if dialect == "pg" {
 		q = "SET LOCAL qiymet.bulk = 'off'"
+	}
+	_, err := tx.ExecContext(ctx, q)
+	return err
+}
+
+// addBulkDeltas adds deltas to the cells and takes minus back out, under the roll-up lock (on PostgreSQL; an
+// import that adds deltas early holds it from then to its commit, as it then holds those cells' rows anyway),
+// and empties both.
+func addBulkDeltas(ctx context.Context, tx bun.Tx, dialect string, deltas, minus *cellDeltas) error {
+	if dialect == "pg" {
 		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", rollupLockID); err != nil {
 			return err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, q); err != nil {
+	minus.negate()
+	if err := minus.flush(ctx, tx); err != nil {
 		return err
-	}
-	for _, m := range minus {
-		m.negate()
-		if err := m.flush(ctx, tx); err != nil {
-			return err
-		}
 	}
 	return deltas.flush(ctx, tx)
 }

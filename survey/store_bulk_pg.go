@@ -25,8 +25,9 @@ type copySink struct {
 }
 
 type copyChunk struct {
-	data []byte
-	rows int
+	data   []byte
+	rows   int
+	deltas *cellDeltas // when set: added to the cells after the rows (addDeltas)
 }
 
 // copyChunkRows rows make one chunk (~12 MB of COPY text); at most three chunks are in memory at once.
@@ -54,6 +55,18 @@ func newCopySink(ctx context.Context, conn bun.Conn, tx bun.Tx, skipped *cellDel
 // A temporary table filled once is read in the order it was written (no other backend scans it, and an
 // INSERT … SELECT never runs in parallel), so seq follows the input.
 func (c *copySink) store(ctx context.Context, ch copyChunk) error {
+	if ch.rows > 0 {
+		if err := c.storeRows(ctx, ch); err != nil {
+			return err
+		}
+	}
+	if ch.deltas == nil {
+		return nil
+	}
+	return addBulkDeltas(ctx, c.tx, "pg", ch.deltas, c.skipped)
+}
+
+func (c *copySink) storeRows(ctx context.Context, ch copyChunk) error {
 	cols := responseColumns.sql("")
 	if _, err := pgdriver.CopyFrom(ctx, c.conn, bytes.NewReader(ch.data), "COPY import_rows ("+cols+") FROM STDIN"); err != nil {
 		return err
@@ -118,11 +131,13 @@ func (c *copySink) add(ctx context.Context, r *Response) error {
 	if c.rows++; c.rows < copyChunkRows {
 		return nil
 	}
-	return c.send(ctx)
+	return c.send(ctx, nil)
 }
 
-func (c *copySink) send(ctx context.Context) error {
-	if err := c.storer.put(ctx, copyChunk{data: c.chunk, rows: c.rows}); err != nil {
+func (c *copySink) addDeltas(ctx context.Context, d *cellDeltas) error { return c.send(ctx, d) }
+
+func (c *copySink) send(ctx context.Context, d *cellDeltas) error {
+	if err := c.storer.put(ctx, copyChunk{data: c.chunk, rows: c.rows, deltas: d}); err != nil {
 		return err
 	}
 	c.chunk, c.rows = make([]byte, 0, cap(c.chunk)), 0
@@ -132,7 +147,7 @@ func (c *copySink) send(ctx context.Context) error {
 func (c *copySink) finish(ctx context.Context) (int64, error) {
 	var err error
 	if c.rows > 0 {
-		err = c.send(ctx)
+		err = c.send(ctx, nil)
 	}
 	if serr := c.storer.wait(); serr != nil {
 		return 0, serr

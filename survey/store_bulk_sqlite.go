@@ -36,8 +36,9 @@ type sqliteSink struct {
 }
 
 type insertChunk struct {
-	rows []*Response
-	args []any // the rows' values, len(responseColumns) a row
+	rows   []*Response
+	args   []any       // the rows' values, len(responseColumns) a row
+	deltas *cellDeltas // when set: added to the cells after the rows (addDeltas)
 }
 
 // rebuildAfter is the least number of rows a write stores before it may switch to rebuilding indexes (a
@@ -67,6 +68,11 @@ func (b *sqliteSink) store(chunk insertChunk) error {
 	for from := 0; from < len(chunk.rows); from += sqliteBatchRows {
 		to := min(from+sqliteBatchRows, len(chunk.rows))
 		if err := b.storeBatch(ctx, chunk.rows[from:to], chunk.args[from*width:to*width]); err != nil {
+			return err
+		}
+	}
+	if chunk.deltas != nil {
+		if err := addBulkDeltas(ctx, b.tx, "sqlite", chunk.deltas, b.skipped); err != nil {
 			return err
 		}
 	}
@@ -153,15 +159,17 @@ func (b *sqliteSink) add(ctx context.Context, r *Response) error {
 	if len(b.pending) < insertChunkRows {
 		return nil
 	}
-	return b.send(ctx)
+	return b.send(ctx, nil)
 }
 
-func (b *sqliteSink) send(ctx context.Context) error {
+func (b *sqliteSink) addDeltas(ctx context.Context, d *cellDeltas) error { return b.send(ctx, d) }
+
+func (b *sqliteSink) send(ctx context.Context, d *cellDeltas) error {
 	args := make([]any, 0, len(b.pending)*len(responseColumns))
 	for _, r := range b.pending {
 		args = responseColumns.appendValues(args, r)
 	}
-	if err := b.storer.put(ctx, insertChunk{rows: b.pending, args: args}); err != nil {
+	if err := b.storer.put(ctx, insertChunk{rows: b.pending, args: args, deltas: d}); err != nil {
 		return err
 	}
 	b.pending = make([]*Response, 0, insertChunkRows)
@@ -171,7 +179,7 @@ func (b *sqliteSink) send(ctx context.Context) error {
 func (b *sqliteSink) finish(ctx context.Context) (int64, error) {
 	var err error
 	if len(b.pending) > 0 {
-		err = b.send(ctx)
+		err = b.send(ctx, nil)
 	}
 	serr := b.storer.wait()
 	if cerr := b.insert.close(); serr == nil {

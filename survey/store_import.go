@@ -97,7 +97,7 @@ func (s *Store) Import(ctx context.Context, src io.Reader, opt ImportOptions) (I
 	if opt.Progress != nil {
 		opt.Progress("importing", 0)
 	}
-	res.Inserted, err = s.bulkTx(ctx, func(sink bulkSink, stored *cellDeltas) error {
+	res.Inserted, err = s.bulkTx(ctx, func(w *bulkWriter) error {
 		seen := map[[16]byte]seenRow{}
 		err := cv.decodeRows(ctx, in, layout, now, func(d *decodedRow) error {
 			res.Rows++
@@ -120,8 +120,7 @@ func (s *Store) Import(ctx context.Context, src io.Reader, opt ImportOptions) (I
 			if ie.Count > 0 {
 				return nil // nothing of a bad file is stored: only go on listing its bad lines
 			}
-			stored.addResponse(d.r) // here, beside the decoding, not on the database's critical path
-			return sink.add(ctx, d.r)
+			return w.add(ctx, d.r)
 		})
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
