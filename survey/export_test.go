@@ -25,3 +25,11 @@ func SetBulkDeltaCells(n int) (restore func()) {
 	bulkDeltaCells = n
 	return func() { bulkDeltaCells = old }
 }
+
+// SetCopyChunkRows lowers the rows of one PostgreSQL COPY chunk, for tests that span chunks; the returned func
+// restores it.
+func SetCopyChunkRows(n int) (restore func()) {
+	old := copyChunkRows
+	copyChunkRows = n
+	return func() { copyChunkRows = old }
+}

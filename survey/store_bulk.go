@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -20,14 +21,14 @@ func (s *Store) BulkInsert(ctx context.Context, rows []*Response) (int64, error)
 	if _, err := s.Rollup(ctx); err != nil {
 		return 0, err
 	}
-	return s.bulkTx(ctx, func(w *bulkWriter) error {
+	return s.bulkTx(ctx, false, func(w *bulkWriter) error {
 		seen := make(map[string]bool, len(rows))
 		for _, r := range rows {
 			if seen[r.ID] {
 				continue // a repeated id: the first row stands, as for an id already stored
 			}
 			seen[r.ID] = true
-			if err := w.add(ctx, r); err != nil {
+			if err := w.add(ctx, r, 0); err != nil {
 				return err
 			}
 		}
@@ -47,9 +48,10 @@ type bulkWriter struct {
 // bulkDeltaCells cells (~100 bytes each) are collected before they go to the transaction's cells.
 var bulkDeltaCells = 50_000 // a variable for tests
 
-func (w *bulkWriter) add(ctx context.Context, r *Response) error {
+// add writes r, from line of its file (0: none).
+func (w *bulkWriter) add(ctx context.Context, r *Response, line int) error {
 	w.stored.addResponse(r) // here, beside the decoding, not on the database's critical path
-	if err := w.sink.add(ctx, r); err != nil {
+	if err := w.sink.add(ctx, r, line); err != nil {
 		return err
 	}
 	if w.stored.len() < bulkDeltaCells {
@@ -63,7 +65,7 @@ func (w *bulkWriter) add(ctx context.Context, r *Response) error {
 // bulkSink stores the rows of one bulk transaction; rows whose id is already stored are skipped, and their
 // cell deltas are taken back out.
 type bulkSink interface {
-	add(ctx context.Context, r *Response) error // rows in order; storing may lag behind
+	add(ctx context.Context, r *Response, line int) error // rows in order; storing may lag behind
 	// addDeltas adds d, the deltas of rows added so far, to the cells once those rows are stored, together
 	// with the deltas to take back out of the rows skipped so far.
 	addDeltas(ctx context.Context, d *cellDeltas) error
@@ -73,7 +75,9 @@ type bulkSink interface {
 
 // bulkTx runs fill in one transaction on a connection of its own, set up for bulk writes, then adds the cell
 // deltas fill collected in stored (minus those of skipped rows) and commits. It returns the rows inserted.
-func (s *Store) bulkTx(ctx context.Context, fill func(w *bulkWriter) error) (int64, error) {
+// With checkConflicts, a row whose id an earlier row of the same write stored with other content fails the
+// write with a *ConflictsError.
+func (s *Store) bulkTx(ctx context.Context, checkConflicts bool, fill func(w *bulkWriter) error) (int64, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return 0, err
@@ -97,13 +101,14 @@ func (s *Store) bulkTx(ctx context.Context, fill func(w *bulkWriter) error) (int
 		return 0, err
 	}
 	stored, skipped := newCellDeltas(s.loc), newCellDeltas(s.loc)
+	conflicts := &bulkConflicts{on: checkConflicts}
 	var sink bulkSink
 	if s.dialect == "pg" {
-		if sink, err = newCopySink(ctx, conn, tx, skipped); err != nil {
+		if sink, err = newCopySink(ctx, conn, tx, skipped, conflicts); err != nil {
 			return 0, err
 		}
 	} else {
-		if sink, err = newSQLiteSink(ctx, tx, skipped); err != nil {
+		if sink, err = newSQLiteSink(ctx, tx, skipped, conflicts); err != nil {
 			return 0, err
 		}
 	}
@@ -117,6 +122,9 @@ func (s *Store) bulkTx(ctx context.Context, fill func(w *bulkWriter) error) (int
 	inserted, err := sink.finish(ctx)
 	if err != nil {
 		return 0, err
+	}
+	if len(conflicts.lines) > 0 {
+		return 0, &ConflictsError{Lines: conflicts.lines}
 	}
 	if err := endBulk(ctx, tx, s.dialect, w.stored, skipped); err != nil {
 		return 0, err
@@ -166,4 +174,38 @@ func addBulkDeltas(ctx context.Context, tx bun.Tx, dialect string, deltas, minus
 		return err
 	}
 	return deltas.flush(ctx, tx)
+}
+
+// bulkConflicts are found by the database, not by remembering the file's ids (which would make an import's
+// memory grow with its file): a row the sink skips because its id is stored already is a conflict when the
+// stored row came from the same write (it has the write's receive time) with other content. The sink's
+// storing goroutine appends; bulkTx reads once the sink has finished.
+type bulkConflicts struct {
+	on    bool
+	lines []LineError
+}
+
+// check records row (from line) as a conflict if stored, the row stored under its id, came from this write
+// with other content. earlier is stored's line when known (0: not).
+func (c *bulkConflicts) check(row, stored *Response, line, earlier int) {
+	if !c.on || stored.ReceivedUS != row.ReceivedUS || rowHash(stored) == rowHash(row) {
+		return
+	}
+	msg := fmt.Sprintf("id %s is also on an earlier line with other content", row.ID)
+	if earlier > 0 {
+		msg = fmt.Sprintf("id %s is also on line %d with other content", row.ID, earlier)
+	}
+	c.lines = append(c.lines, LineError{Line: line, Column: "id", Message: msg})
+}
+
+// identityColumns are what tells a repeat of a row from a conflict (rowHash) and whether a stored row came
+// from this write (received_us).
+var identityColumns = responseColumns.pick("received_us", "content_hash", "channel", "status", "reason")
+
+// ConflictsError is a bulk write that stored nothing because some rows repeat an earlier row's id with other
+// content.
+type ConflictsError struct{ Lines []LineError }
+
+func (e *ConflictsError) Error() string {
+	return fmt.Sprintf("%d rows repeat an earlier row's id with other content", len(e.Lines))
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/driver/pgdriver"
@@ -15,13 +16,14 @@ import (
 // stored (their cell deltas back out), and one INSERT … SELECT into responses, in the order the rows came
 // (seq follows the input). The database's work on one chunk overlaps the caller's on the next.
 type copySink struct {
-	conn    bun.Conn
-	tx      bun.Tx
-	skipped *cellDeltas // the storer's until done
-	chunk   []byte
-	rows    int
-	storer  *storer[copyChunk]
-	n       int64 // rows inserted, the storer's until done
+	conn      bun.Conn
+	tx        bun.Tx
+	skipped   *cellDeltas // the storer's until done
+	conflicts *bulkConflicts
+	chunk     []byte
+	rows      int
+	storer    *storer[copyChunk]
+	n         int64 // rows inserted, the storer's until done
 }
 
 type copyChunk struct {
@@ -31,20 +33,20 @@ type copyChunk struct {
 }
 
 // copyChunkRows rows make one chunk (~12 MB of COPY text); at most three chunks are in memory at once.
-const copyChunkRows = 50_000
+var copyChunkRows = 50_000 // a variable for tests
 
-func newCopySink(ctx context.Context, conn bun.Conn, tx bun.Tx, skipped *cellDeltas) (*copySink, error) {
+func newCopySink(ctx context.Context, conn bun.Conn, tx bun.Tx, skipped *cellDeltas, conflicts *bulkConflicts) (*copySink, error) {
 	// seq is drawn from responses' own sequence as the rows arrive, so it follows the input even though the
 	// rows go into responses in time order (see store).
 	for _, q := range []string{
-		"CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT seq, " + responseColumns.sql("") + " FROM responses WITH NO DATA",
+		"CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT seq, 0 AS line, " + responseColumns.sql("") + " FROM responses WITH NO DATA",
 		"ALTER TABLE import_rows ALTER COLUMN seq SET DEFAULT nextval(pg_get_serial_sequence('responses', 'seq'))",
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return nil, err
 		}
 	}
-	c := &copySink{conn: conn, tx: tx, skipped: skipped}
+	c := &copySink{conn: conn, tx: tx, skipped: skipped, conflicts: conflicts}
 	c.storer = startStorer(1, func(ch copyChunk) error { return c.store(ctx, ch) })
 	return c, nil
 }
@@ -68,7 +70,7 @@ func (c *copySink) store(ctx context.Context, ch copyChunk) error {
 
 func (c *copySink) storeRows(ctx context.Context, ch copyChunk) error {
 	cols := responseColumns.sql("")
-	if _, err := pgdriver.CopyFrom(ctx, c.conn, bytes.NewReader(ch.data), "COPY import_rows ("+cols+") FROM STDIN"); err != nil {
+	if _, err := pgdriver.CopyFrom(ctx, c.conn, bytes.NewReader(ch.data), "COPY import_rows (line, "+cols+") FROM STDIN"); err != nil {
 		return err
 	}
 	// In time order: the indexes on submitted_us (three of them) are then filled page after page instead of
@@ -83,9 +85,14 @@ func (c *copySink) storeRows(ctx context.Context, ch copyChunk) error {
 		if _, err := c.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT chunk"); err != nil {
 			return err
 		}
-		if skipped, err = c.takeOutStored(ctx); err != nil {
+		if skipped, err = c.takeOutRepeats(ctx); err != nil {
 			return err
 		}
+		stored, err := c.takeOutStored(ctx)
+		if err != nil {
+			return err
+		}
+		skipped += stored
 		res, err = c.tx.ExecContext(ctx, insert)
 	}
 	if err != nil {
@@ -110,23 +117,45 @@ func (c *copySink) storeRows(ctx context.Context, ch copyChunk) error {
 // takenOutColumns are what the cell deltas need of a row taken out: its cell columns and its status.
 var takenOutColumns = append(responseColumns.pick("status"), cellColumns...)
 
-// takeOutStored deletes the chunk's rows whose id is already stored and takes their cell deltas back out.
+// takeOutRepeats deletes the chunk's rows that repeat an earlier row of the chunk's id, takes their cell deltas
+// back out, and checks each against the first row with its id.
+func (c *copySink) takeOutRepeats(ctx context.Context) (int, error) {
+	first := "SELECT DISTINCT ON (id) id, seq, line, " + identityColumns.sql("") + " FROM import_rows ORDER BY id, seq"
+	q := "DELETE FROM import_rows i USING (" + first + ") f WHERE i.id = f.id AND i.seq > f.seq RETURNING i.line, f.line, i.id, " +
+		takenOutColumns.scanned("i.") + ", " + identityColumns.scanned("i.") + ", " + identityColumns.scanned("f.")
+	return c.takeOut(ctx, q)
+}
+
+// takeOutStored deletes the chunk's rows whose id is already stored, takes their cell deltas back out, and
+// checks each against the stored row.
 func (c *copySink) takeOutStored(ctx context.Context) (int, error) {
-	q := "DELETE FROM import_rows i WHERE EXISTS (SELECT 1 FROM responses r WHERE r.id = i.id) RETURNING " + takenOutColumns.scanned("i.")
+	q := "DELETE FROM import_rows i USING responses r WHERE r.id = i.id RETURNING i.line, 0, i.id, " +
+		takenOutColumns.scanned("i.") + ", " + identityColumns.scanned("i.") + ", " + identityColumns.scanned("r.")
+	return c.takeOut(ctx, q)
+}
+
+// takeOut runs q, a DELETE … RETURNING the row's line, the other row's line (0: unknown), the row's id,
+// takenOutColumns and identityColumns, and the other row's identityColumns.
+func (c *copySink) takeOut(ctx context.Context, q string) (int, error) {
 	skipped := 0
 	err := eachRow(ctx, c.tx, q, nil, func(rows *sql.Rows) error {
-		var r Response
-		if err := rows.Scan(takenOutColumns.pointers(&r)...); err != nil {
+		var r, other Response
+		var line, otherLine int
+		dest := append([]any{&line, &otherLine, &r.ID}, takenOutColumns.pointers(&r)...)
+		dest = append(dest, identityColumns.pointers(&r)...)
+		if err := rows.Scan(append(dest, identityColumns.pointers(&other)...)...); err != nil {
 			return err
 		}
 		c.skipped.addResponse(&r)
+		c.conflicts.check(&r, &other, line, otherLine)
 		skipped++
 		return nil
 	})
 	return skipped, err
 }
 
-func (c *copySink) add(ctx context.Context, r *Response) error {
+func (c *copySink) add(ctx context.Context, r *Response, line int) error {
+	c.chunk = append(strconv.AppendInt(c.chunk, int64(line), 10), '\t')
 	c.chunk = responseColumns.appendCopy(c.chunk, r)
 	if c.rows++; c.rows < copyChunkRows {
 		return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/uptrace/bun"
 )
@@ -23,20 +24,23 @@ const (
 // by then that is cheaper than inserting every further row into each of them. The drop is inside the
 // write transaction, so readers never see the table without them.
 type sqliteSink struct {
-	tx       bun.Tx
-	insert   *batchedInsert
-	skipped  *cellDeltas
-	pending  []*Response // rows of the next chunk
-	storer   *storer[insertChunk]
-	n        int64
-	lastSeq  int64    // the highest seq stored so far
-	existing int64    // rows in the table when the write began (about)
-	dropped  bool     // the secondary indexes are dropped …
-	rebuild  []string // … and these CREATE INDEX statements build them again
+	tx        bun.Tx
+	insert    *batchedInsert
+	skipped   *cellDeltas
+	conflicts *bulkConflicts
+	pending   []*Response // rows of the next chunk …
+	lines     []int32     // … and their lines
+	storer    *storer[insertChunk]
+	n         int64
+	lastSeq   int64    // the highest seq stored so far
+	existing  int64    // rows in the table when the write began (about)
+	dropped   bool     // the secondary indexes are dropped …
+	rebuild   []string // … and these CREATE INDEX statements build them again
 }
 
 type insertChunk struct {
 	rows   []*Response
+	lines  []int32
 	args   []any       // the rows' values, len(responseColumns) a row
 	deltas *cellDeltas // when set: added to the cells after the rows (addDeltas)
 }
@@ -49,9 +53,9 @@ var rebuildAfter int64 = 50_000
 // no constraint able to abort the statement, SQLite keeps no statement journal, which otherwise copies every
 // page the statement touches. The rows are validated, so the only constraint they can meet is the unique id;
 // one they met anyway would count as skipped, not vanish.
-func newSQLiteSink(ctx context.Context, tx bun.Tx, skipped *cellDeltas) (*sqliteSink, error) {
+func newSQLiteSink(ctx context.Context, tx bun.Tx, skipped *cellDeltas, conflicts *bulkConflicts) (*sqliteSink, error) {
 	head := "INSERT OR IGNORE INTO responses (" + responseColumns.sql("") + ") VALUES "
-	b := &sqliteSink{tx: tx, skipped: skipped, insert: newBatchedInsert(tx.Tx, head, len(responseColumns), "")}
+	b := &sqliteSink{tx: tx, skipped: skipped, conflicts: conflicts, insert: newBatchedInsert(tx.Tx, head, len(responseColumns), "")}
 	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM responses").Scan(&b.existing); err != nil {
 		return nil, err
 	}
@@ -67,7 +71,7 @@ func (b *sqliteSink) store(chunk insertChunk) error {
 	width := len(responseColumns)
 	for from := 0; from < len(chunk.rows); from += sqliteBatchRows {
 		to := min(from+sqliteBatchRows, len(chunk.rows))
-		if err := b.storeBatch(ctx, chunk.rows[from:to], chunk.args[from*width:to*width]); err != nil {
+		if err := b.storeBatch(ctx, chunk.rows[from:to], chunk.lines[from:to], chunk.args[from*width:to*width]); err != nil {
 			return err
 		}
 	}
@@ -82,7 +86,7 @@ func (b *sqliteSink) store(chunk insertChunk) error {
 	return nil
 }
 
-func (b *sqliteSink) storeBatch(ctx context.Context, rows []*Response, args []any) error {
+func (b *sqliteSink) storeBatch(ctx context.Context, rows []*Response, lines []int32, args []any) error {
 	res, err := b.insert.exec(ctx, args)
 	if err != nil {
 		return err
@@ -93,10 +97,7 @@ func (b *sqliteSink) storeBatch(ctx context.Context, rows []*Response, args []an
 	}
 	b.n += stored
 	if stored == 0 {
-		for _, r := range rows {
-			b.skipped.addResponse(r)
-		}
-		return nil
+		return b.takeOut(ctx, rows, lines)
 	}
 	since := b.lastSeq
 	if b.lastSeq, err = res.LastInsertId(); err != nil {
@@ -105,12 +106,12 @@ func (b *sqliteSink) storeBatch(ctx context.Context, rows []*Response, args []an
 	if stored == int64(len(rows)) {
 		return nil
 	}
-	return b.takeOutSkipped(ctx, rows, since)
+	return b.takeOutSkipped(ctx, rows, lines, since)
 }
 
 // takeOutSkipped finds which of rows the batch just inserted (those after seq since: seq only grows, and
-// the transaction is the only writer) and takes the others' cell deltas back out.
-func (b *sqliteSink) takeOutSkipped(ctx context.Context, rows []*Response, since int64) error {
+// the transaction is the only writer) and takes the others out (takeOut).
+func (b *sqliteSink) takeOutSkipped(ctx context.Context, rows []*Response, lines []int32, since int64) error {
 	fresh := make(map[string]bool, len(rows))
 	err := eachRow(ctx, b.tx, "SELECT id FROM responses WHERE seq > ?", []any{since}, func(res *sql.Rows) error {
 		var id string
@@ -121,11 +122,45 @@ func (b *sqliteSink) takeOutSkipped(ctx context.Context, rows []*Response, since
 	if err != nil {
 		return err
 	}
-	for _, r := range rows {
+	var out []*Response
+	var outLines []int32
+	for i, r := range rows {
 		if fresh[r.ID] {
 			delete(fresh, r.ID) // the first row with an id is the one stored
 		} else {
-			b.skipped.addResponse(r)
+			out, outLines = append(out, r), append(outLines, lines[i])
+		}
+	}
+	return b.takeOut(ctx, out, outLines)
+}
+
+// takeOut takes the cell deltas of rows that were not stored back out and, when conflicts are checked,
+// compares each with the row stored under its id.
+func (b *sqliteSink) takeOut(ctx context.Context, rows []*Response, lines []int32) error {
+	for _, r := range rows {
+		b.skipped.addResponse(r)
+	}
+	if !b.conflicts.on || len(rows) == 0 {
+		return nil
+	}
+	ids := make([]any, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	stored := make(map[string]*Response, len(rows))
+	q := "SELECT id, " + identityColumns.scanned("") + " FROM responses WHERE id IN (?" + strings.Repeat(", ?", len(ids)-1) + ")"
+	err := eachRow(ctx, b.tx, q, ids, func(res *sql.Rows) error {
+		r := &Response{}
+		err := res.Scan(append([]any{&r.ID}, identityColumns.pointers(r)...)...)
+		stored[r.ID] = r
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	for i, r := range rows {
+		if st := stored[r.ID]; st != nil {
+			b.conflicts.check(r, st, int(lines[i]), 0)
 		}
 	}
 	return nil
@@ -154,8 +189,8 @@ func (b *sqliteSink) dropIndexes(ctx context.Context) error {
 	return nil
 }
 
-func (b *sqliteSink) add(ctx context.Context, r *Response) error {
-	b.pending = append(b.pending, r)
+func (b *sqliteSink) add(ctx context.Context, r *Response, line int) error {
+	b.pending, b.lines = append(b.pending, r), append(b.lines, int32(line))
 	if len(b.pending) < insertChunkRows {
 		return nil
 	}
@@ -169,10 +204,10 @@ func (b *sqliteSink) send(ctx context.Context, d *cellDeltas) error {
 	for _, r := range b.pending {
 		args = responseColumns.appendValues(args, r)
 	}
-	if err := b.storer.put(ctx, insertChunk{rows: b.pending, args: args, deltas: d}); err != nil {
+	if err := b.storer.put(ctx, insertChunk{rows: b.pending, lines: b.lines, args: args, deltas: d}); err != nil {
 		return err
 	}
-	b.pending = make([]*Response, 0, insertChunkRows)
+	b.pending, b.lines = make([]*Response, 0, insertChunkRows), make([]int32, 0, insertChunkRows)
 	return nil
 }
 

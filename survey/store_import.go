@@ -6,9 +6,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
-
-	"github.com/google/uuid"
 )
 
 // ImportOptions tune Store.Import; the zero value is fine.
@@ -42,17 +41,12 @@ func (e *ImportError) Error() string {
 	return fmt.Sprintf("%d invalid lines; nothing was imported", e.Count)
 }
 
-// seenRow is what an import remembers per id: enough to tell a repeat from a conflict, in 16 bytes.
-type seenRow struct {
-	hash uint64
-	line uint32
-}
-
 // Import stores the response CSV (docs/api.md) in src all-or-nothing, in one pass: every row is validated exactly like the API
 // (historic: no time window) and stored in one transaction while the file is read. The first bad line stops
 // the storing; reading goes on to list every bad line, and the transaction rolls back. Rows whose id is
-// already stored are skipped, so re-importing is a no-op. Memory stays flat apart from ~40 bytes per row for
-// the duplicate-id check. The import keeps the cells itself, in the same transaction.
+// already stored are skipped, so re-importing is a no-op; a row that repeats an earlier row's id with other
+// content is a bad line, found by the database as the rows are stored (bulkConflicts), so memory stays flat
+// whatever the file's size. The import keeps the cells itself, in the same transaction.
 func (s *Store) Import(ctx context.Context, src io.Reader, opt ImportOptions) (ImportResult, error) {
 	var res ImportResult
 	cv, err := s.CatalogView(ctx)
@@ -97,8 +91,7 @@ func (s *Store) Import(ctx context.Context, src io.Reader, opt ImportOptions) (I
 	if opt.Progress != nil {
 		opt.Progress("importing", 0)
 	}
-	res.Inserted, err = s.bulkTx(ctx, func(w *bulkWriter) error {
-		seen := map[[16]byte]seenRow{}
+	res.Inserted, err = s.bulkTx(ctx, true, func(w *bulkWriter) error {
 		err := cv.decodeRows(ctx, in, layout, now, func(d *decodedRow) error {
 			res.Rows++
 			if res.Rows%50_000 == 0 && opt.Progress != nil {
@@ -108,19 +101,10 @@ func (s *Store) Import(ctx context.Context, src io.Reader, opt ImportOptions) (I
 				bad(*d.bad)
 				return nil
 			}
-			id := uuid.MustParse(d.r.ID)
-			h := rowHash(d.r)
-			if prev, dup := seen[id]; dup {
-				if prev.hash != h {
-					bad(LineError{Line: d.line, Column: "id", Message: fmt.Sprintf("id %s is also on line %d with other content", d.r.ID, prev.line)})
-				}
-				return nil // a repeat of an earlier line
-			}
-			seen[id] = seenRow{hash: h, line: uint32(d.line)}
 			if ie.Count > 0 {
 				return nil // nothing of a bad file is stored: only go on listing its bad lines
 			}
-			return w.add(ctx, d.r)
+			return w.add(ctx, d.r, d.line)
 		})
 		if err != nil {
 			return fmt.Errorf("import: %w", err)
@@ -130,6 +114,13 @@ func (s *Store) Import(ctx context.Context, src io.Reader, opt ImportOptions) (I
 		}
 		return nil
 	})
+	if ce, ok := err.(*ConflictsError); ok {
+		slices.SortFunc(ce.Lines, func(a, b LineError) int { return a.Line - b.Line })
+		for _, e := range ce.Lines {
+			bad(e)
+		}
+		err = ie
+	}
 	if err != nil {
 		res.Inserted = 0
 		return res, err

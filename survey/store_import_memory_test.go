@@ -3,8 +3,11 @@ package survey_test
 import (
 	"context"
 	"encoding/csv"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/storetest"
@@ -58,6 +61,72 @@ func TestImportAddsCellDeltasAsItGoes(t *testing.T) {
 		}
 		if res.Inserted != 600 || res.Skipped != 150 {
 			t.Fatalf("import: %+v, want 600 inserted and 150 skipped", res)
+		}
+		if err := s.VerifyCells(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestImportFindsConflictsInTheDatabase: an import remembers no ids; the database tells a repeat of an earlier
+// row (skipped) from a conflict (a bad line), across chunks and batches, and an id stored by an earlier import
+// is skipped whatever its content (re-importing an edited export is a no-op, as before).
+func TestImportFindsConflictsInTheDatabase(t *testing.T) {
+	defer survey.SetCopyChunkRows(10)()
+	defer survey.SetBulkDeltaCells(7)()
+	clock := storetest.NewClock(time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC))
+	storetest.Each(t, survey.Options{Now: clock.Now}, func(t *testing.T, s *survey.Store) {
+		ctx := context.Background()
+		loadTestCatalog(t, s)
+		var a strings.Builder
+		if err := genCSV(&a, 200, 41); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := csv.NewReader(strings.NewReader(a.String())).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		overall := slices.Index(recs[0], "q.overall")
+		if overall < 0 {
+			t.Fatalf("no q.overall in %v", recs[0])
+		}
+		changed := func(rec []string) []string {
+			c := slices.Clone(rec)
+			c[overall] = map[bool]string{true: "2", false: "1"}[c[overall] == "1"]
+			return c
+		}
+		write := func(parts ...[][]string) string {
+			var out strings.Builder
+			w := csv.NewWriter(&out)
+			for _, p := range parts {
+				w.WriteAll(p)
+			}
+			return out.String()
+		}
+		if _, err := importString(t, s, write(recs[:101])); err != nil { // rows 1..100
+			t.Fatal(err)
+		}
+		clock.Advance(time.Minute)
+		// Rows 101..200, then row 150 again as it is, row 120 changed (a chunk before), row 5 of the first
+		// import changed.
+		bad := write(recs[:1], recs[101:], [][]string{recs[150], changed(recs[120]), changed(recs[5])})
+		want := strings.Count(write(recs[:1], recs[101:], [][]string{recs[150]}), "\n") + 1 // comments span lines
+		_, err = importString(t, s, bad)
+		var ie *survey.ImportError
+		if !errors.As(err, &ie) || ie.Count != 1 || ie.Lines[0].Line != want || !strings.Contains(ie.Lines[0].Message, "other content") {
+			t.Fatalf("import with a conflict: %v (%+v), want line %d only", err, ie.Lines, want)
+		}
+		if n := countStored(t, s); n != 100 {
+			t.Fatalf("%d rows stored after a refused import, want 100", n)
+		}
+		if err := s.VerifyCells(ctx); err != nil {
+			t.Fatal(err)
+		}
+		clock.Advance(time.Minute)
+		good := write(recs[:1], recs[101:], [][]string{recs[150], changed(recs[5])})
+		res, err := importString(t, s, good)
+		if err != nil || res.Inserted != 100 || res.Skipped != 2 {
+			t.Fatalf("import: %+v %v, want 100 inserted and 2 skipped", res, err)
 		}
 		if err := s.VerifyCells(ctx); err != nil {
 			t.Fatal(err)
