@@ -69,6 +69,7 @@ bench:
 	{ echo; echo '```'; grep -E '^(Benchmark|goos|goarch|cpu|pkg)' /tmp/qiymet-bench-go.txt; echo '```'; } >> $(CURDIR)/BENCHMARKS.md
 	bash .ci/bench-cli >> $(CURDIR)/BENCHMARKS.md
 	bash .ci/bench-ingest >> $(CURDIR)/BENCHMARKS.md
+	bash .ci/bench-import >> $(CURDIR)/BENCHMARKS.md
 
 clean:
 	rm -rf bin
