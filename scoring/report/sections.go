@@ -314,6 +314,14 @@ func (d *doc) groupTable(g Group) {
 			{text: r.Name, muted: muted, note: note},
 			{text: l.Number(r.Index, 2), bold: !muted, muted: muted},
 		}
+		if d.in.Withhold && !r.ranked() { // the public edition: the word, never a figure below min_n
+			row[2] = cell{text: l.t("insufficient"), muted: true}
+			for range len(cols) - 3 {
+				row = append(row, cell{text: "", muted: true})
+			}
+			rows = append(rows, row)
+			continue
+		}
 		if shrink {
 			row = append(row, cell{text: l.Number(r.Adjusted, 2), muted: muted})
 		}
