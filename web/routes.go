@@ -81,6 +81,19 @@ func (s *Server) routes() {
 	r.HandleFunc("/manifest.webmanifest", s.webManifest).Methods(http.MethodGet, http.MethodHead) // public
 	r.PathPrefix("/static/dash/").HandlerFunc(s.serveDashStatic).Methods(http.MethodGet, http.MethodHead)
 
+	// Public transparency portal (web/public*.go): no sign-in, served from stored snapshots only.
+	get := []string{http.MethodGet, http.MethodHead}
+	const period = "{period:[0-9]{4}(?:-(?:H[12]|Q[1-4]|[0-9]{2}))?}"
+	r.Handle("/public", http.RedirectHandler("/public/", http.StatusMovedPermanently)).Methods(get...)
+	r.HandleFunc("/public/", s.publicIndex).Methods(get...)
+	r.HandleFunc("/public/data-dictionary", s.publicDictionary).Methods(get...)
+	r.HandleFunc("/public/static/public.css", s.publicStyles).Methods(get...)
+	r.HandleFunc("/public/"+period, s.publicPeriod).Methods(get...)
+	r.HandleFunc("/public/"+period+".json", s.publicJSON).Methods(get...)
+	r.HandleFunc("/public/"+period+".csv", s.publicCSVFile).Methods(get...)
+	r.HandleFunc("/public/"+period+".pdf", s.publicPDF).Methods(get...)
+	r.HandleFunc("/public/"+period+"/r{rev:[0-9]{1,6}}.json", s.publicRevisionJSON).Methods(get...)
+
 	// Unknown URLs and methods: an error page for a browser, JSON otherwise (web/errors_page.go).
 	r.NotFoundHandler = http.HandlerFunc(s.notFound)
 	r.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)

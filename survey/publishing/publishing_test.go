@@ -275,6 +275,9 @@ func TestPythonSnippetVerifies(t *testing.T) {
 	if m == nil {
 		t.Fatal("docs/publishing.md has no python block")
 	}
+	if string(m[1]) != publishing.PythonVerifier {
+		t.Fatalf("docs/publishing.md's snippet differs from publishing.PythonVerifier (the public page's):\n%s", m[1])
+	}
 	dir := t.TempDir()
 	script := filepath.Join(dir, "verify.py")
 	if err := os.WriteFile(script, m[1], 0o644); err != nil {
