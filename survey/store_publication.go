@@ -113,16 +113,19 @@ func (s *Store) ListPublications(ctx context.Context) ([]Publication, error) {
 	return out, err
 }
 
-// LatestRevision is a period's newest revision number and hash without its document (the portal's cheap
-// freshness check); not_found when never published.
-func (s *Store) LatestRevision(ctx context.Context, period string) (int, string, error) {
+// LatestRevision is a period's newest revision without its document (the portal's cheap freshness check,
+// the dashboard's notice); not_found when never published.
+func (s *Store) LatestRevision(ctx context.Context, period string) (*Publication, error) {
 	var p Publication
-	err := s.db.NewSelect().Model(&p).Column("revision", "sha256").Where("period = ?", period).
+	err := s.db.NewSelect().Model(&p).ExcludeColumn("document").Where("period = ?", period).
 		OrderExpr("revision DESC").Limit(1).Scan(ctx)
 	if isNoRows(err) {
-		return 0, "", Errorf(CodeNotFound, "period", "period %s is not published", period)
+		return nil, Errorf(CodeNotFound, "period", "period %s is not published", period)
 	}
-	return p.Revision, p.SHA256, err
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
 }
 
 // PeriodRevisions lists a period's revisions without documents, oldest first.

@@ -93,11 +93,11 @@ func (s *Server) pubHead(ctx context.Context, period string) (pubHead, error) {
 	if ok && now.Sub(h.checked) < publicTTL {
 		return h, nil
 	}
-	rev, sha, err := s.store.LatestRevision(ctx, period)
+	p, err := s.store.LatestRevision(ctx, period)
 	if err != nil {
 		return pubHead{}, err
 	}
-	h = pubHead{rev: rev, sha: sha, checked: now}
+	h = pubHead{rev: p.Revision, sha: p.SHA256, checked: now}
 	c.mu.Lock()
 	c.heads[period] = h
 	c.mu.Unlock()

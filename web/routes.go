@@ -29,6 +29,8 @@ func (s *Server) routes() {
 	api.Handle("/kiosk/pair", s.withIPLimit(s.postKioskPair)).Methods(http.MethodPost)
 	api.Handle("/kiosk/config", s.withKiosk(s.getKioskConfig)).Methods(http.MethodGet)
 	api.Handle("/kiosk/heartbeat", s.withKiosk(s.postKioskHeartbeat)).Methods(http.MethodPost)
+	api.Handle("/publications", s.withAdminSession(s.postPublications)).Methods(http.MethodPost) // web/publications.go
+	api.Handle("/publications", s.withReader(s.getPublications)).Methods(http.MethodGet)
 	api.HandleFunc("/openapi.json", s.getOpenAPI).Methods(http.MethodGet) // public: the API described (web/openapi.go)
 
 	// Kiosk app (web/kiosk.go, files in web/static/kiosk): public files; the app calls the API above.
@@ -72,6 +74,8 @@ func (s *Server) routes() {
 	r.Handle("/admin/surveys", s.withAdmin(s.publishSurvey)).Methods(http.MethodPost)
 	r.Handle("/admin/audit", s.withAdmin(s.auditPage)).Methods(http.MethodGet)
 	r.Handle("/admin/audit.csv", s.withAdmin(s.auditCSV)).Methods(http.MethodGet)
+	r.Handle("/admin/publications", s.withAdmin(s.publicationsPage)).Methods(http.MethodGet)
+	r.Handle("/admin/publications", s.withAdmin(s.postPublication)).Methods(http.MethodPost)
 	// Two-factor sign-in (web/login_2fa.go): the second step holds a half-done sign-in, not a session.
 	r.Handle("/login/2fa", s.withOptionalSession(s.secondStepForm)).Methods(http.MethodGet)
 	r.Handle("/login/2fa", s.withOptionalSession(s.secondStep)).Methods(http.MethodPost)
