@@ -29,9 +29,12 @@ const publicPeriodRoute = "/public/{period:[0-9]{4}(?:-(?:H[12]|Q[1-4]|[0-9]{2})
 const commentMarker = "ZZ-PUBLIC-COMMENT-MARKER-9931"
 
 // publishForMatrix publishes 2025-Q2 of the dash seed (complete by the test clock).
-func publishForMatrix(t *testing.T, s *survey.Store) {
+func publishForMatrix(t *testing.T, s *survey.Store) { publishPeriod(t, s, "2025-Q2") }
+
+// publishPeriod publishes a complete period by the store's clock.
+func publishPeriod(t *testing.T, s *survey.Store, label string) {
 	t.Helper()
-	p, _ := scoring.ParsePeriod("2025-Q2", storetest.Baku)
+	p, _ := scoring.ParsePeriod(label, storetest.Baku)
 	if _, err := publishing.Publish(context.Background(), s, figures.New(s, scoring.Config{MinN: 30}), p, ""); err != nil {
 		t.Fatal(err)
 	}

@@ -49,9 +49,9 @@ func init() {
 			"После визита гражданин оценивает несколько вопросов на киоске или по ссылке из SMS/QR. Каждый ответ получает 0–100 баллов: взвешенное среднее его оценок (%s).",
 		},
 		"pub.method.2": {
-			"Qurumun indeksi dövrdəki hesaba alınmış cavabların orta balıdır. 95%% interval göstərir ki, təsadüfi seçmə nəticəsində həqiqi qiymət hansı hədlərdə ola bilər.",
-			"An agency's index is the mean score of its counted responses in the period. The 95%% interval shows where the true value may lie given chance in who answered.",
-			"Индекс ведомства — средний балл его учтённых ответов за период. 95%% интервал показывает, где может лежать истинное значение с учётом случайности выборки.",
+			"Qurumun indeksi dövrdəki hesaba alınmış cavabların orta balıdır. 95% interval göstərir ki, təsadüfi seçmə nəticəsində həqiqi qiymət hansı hədlərdə ola bilər.",
+			"An agency's index is the mean score of its counted responses in the period. The 95% interval shows where the true value may lie given chance in who answered.",
+			"Индекс ведомства — средний балл его учтённых ответов за период. 95% интервал показывает, где может лежать истинное значение с учётом случайности выборки.",
 		},
 		"pub.method.3": {
 			"Yalnız ən azı %s cavabı olan qurumlar reytinqə düşür. Qrup daxilində yerlər indeksə görə verilir; mörtərizədəki aralıq xəta payı nəzərə alınmaqla mümkün yerlərdir. Dəyişiklik yalnız 95%% səviyyədə əhəmiyyətli olduqda belə adlandırılır.",
