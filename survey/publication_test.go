@@ -35,7 +35,7 @@ func sealed(t *testing.T) (*survey.Snapshot, []byte) {
 		Methodology: survey.SnapshotMethodology{MinN: 30, Confidence: 0.95, TimeZone: "Asia/Baku", Surveys: []survey.SnapshotSurvey{}},
 		Overall:     survey.Estimate{Index: &idx, CILow: &lo, CIHigh: &hi, N: &n},
 		Groups: []survey.SnapshotGroup{{Group: "central", Name: survey.Names{AZ: "Mərkəzi"}, Estimate: survey.NewEstimate(88, 87, 89, 10, 30),
-			Rows: []survey.SnapshotRow{{Rank: 1, Agency: "migration", Name: survey.Names{AZ: "Miqrasiya", EN: "Migration", RU: "Миграция"}, Index: 100, N: 40, Status: "ranked", RankLow: 1, RankHigh: 1}},
+			Rows:         []survey.SnapshotRow{{Rank: 1, Agency: "migration", Name: survey.Names{AZ: "Miqrasiya", EN: "Migration", RU: "Миграция"}, Index: 100, N: 40, Status: "ranked", RankLow: 1, RankHigh: 1}},
 			Insufficient: []survey.SnapshotUnranked{{Agency: "justice", Name: survey.Names{AZ: "Ədliyyə"}, Status: survey.Insufficient}}}},
 		Agencies: []survey.SnapshotAgency{}, Excluded: map[string]int64{"burst": 3}, Changes: []survey.FieldChange{}}
 	doc, err := snap.Seal()
