@@ -222,6 +222,9 @@ func render(t *testing.T, snap *survey.Snapshot) (csv, pdf []byte) {
 	if err := periodreport.WriteSnapshot(&p, snap, "az"); err != nil {
 		t.Fatal(err)
 	}
+	if dir := os.Getenv("QIYMET_SCREENSHOTS"); dir != "" { // for a person to look at (pdftoppm)
+		os.WriteFile(filepath.Join(dir, "public-report-az.pdf"), p.Bytes(), 0o644)
+	}
 	lines := strings.Split(strings.TrimSpace(c.String()), "\r\n")
 	if len(lines) != 4 || strings.Count(lines[0], ",") != len(publishing.Columns)-1 {
 		t.Fatalf("csv: %q", c.String())
