@@ -283,9 +283,9 @@ func ParseSnapshot(doc []byte) (*Snapshot, error) {
 }
 
 // CheckReason validates a publication's reason: required (trimmed), at most MaxReasonRunes, no control
-// characters but newlines.
+// characters but newlines (a form's CRLF line breaks become LF).
 func CheckReason(reason string) (string, error) {
-	r := strings.TrimSpace(reason)
+	r := strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(reason, "\r\n", "\n"), "\r", "\n"))
 	if r == "" {
 		return "", FieldError("reason", "a reason is required")
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/qiymet/qiymet/survey"
 )
@@ -84,7 +85,7 @@ func TestSealAndVerify(t *testing.T) {
 }
 
 func TestCheckReason(t *testing.T) {
-	for reason, ok := range map[string]bool{"Late kiosk batch": true, "  trimmed  ": true, "line\nbreak": true, "": false, "   ": false,
+	for reason, ok := range map[string]bool{"Late kiosk batch": true, "  trimmed  ": true, "line\nbreak": true, "form\r\nbreak": true, "": false, "   ": false,
 		"bell\a": false, "del\x7f": false, strings.Repeat("ə", 500): true, strings.Repeat("ə", 501): false, "bad \xff": false} {
 		if _, err := survey.CheckReason(reason); (err == nil) != ok {
 			t.Errorf("%q: %v", reason, err)
@@ -141,6 +142,31 @@ func FuzzSnapshotHash(f *testing.F) {
 		again, _, err := survey.SnapshotHash(c)
 		if err != nil || again != computed {
 			t.Fatalf("the canonical form hashes differently: %v", err)
+		}
+	})
+}
+
+// FuzzCheckReason: an accepted reason is trimmed, valid text of at most MaxReasonRunes, without control
+// characters other than newlines.
+func FuzzCheckReason(f *testing.F) {
+	for _, s := range []string{"Late kiosk batch", " \n ", "ə\x00", strings.Repeat("я", 501), "a\r\nb", "\u2028"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		r, err := survey.CheckReason(in)
+		if err != nil {
+			if survey.ErrorCode(err) != survey.CodeInvalidField {
+				t.Fatalf("%q: %v", in, err)
+			}
+			return
+		}
+		if r == "" || r != strings.TrimSpace(r) || !utf8.ValidString(r) || utf8.RuneCountInString(r) > survey.MaxReasonRunes {
+			t.Fatalf("%q accepted as %q", in, r)
+		}
+		for _, c := range r {
+			if c < 0x20 && c != '\n' || c == 0x7f {
+				t.Fatalf("%q accepted with a control character", in)
+			}
 		}
 	})
 }
