@@ -90,18 +90,28 @@ func (s *Server) pubHead(ctx context.Context, period string) (pubHead, error) {
 	h, ok := c.heads[period]
 	c.mu.RUnlock()
 	now := time.Now()
+	notPublished := survey.Errorf(survey.CodeNotFound, "period", "period %s is not published", period)
 	if ok && now.Sub(h.checked) < publicTTL {
+		if h.rev == 0 {
+			return h, notPublished
+		}
 		return h, nil
 	}
+	// An unpublished period is remembered too (rev 0), so that requests for it cost no more than for one that is.
 	p, err := s.store.LatestRevision(ctx, period)
-	if err != nil {
+	switch {
+	case survey.ErrorCode(err) == survey.CodeNotFound:
+		h = pubHead{checked: now}
+		err = notPublished
+	case err != nil:
 		return pubHead{}, err
+	default:
+		h = pubHead{rev: p.Revision, sha: p.SHA256, checked: now}
 	}
-	h = pubHead{rev: p.Revision, sha: p.SHA256, checked: now}
 	c.mu.Lock()
 	c.heads[period] = h
 	c.mu.Unlock()
-	return h, nil
+	return h, err
 }
 
 // cached returns the rendering of (sha, variant), building it once with build.
