@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os/exec"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -275,5 +276,48 @@ func TestAdminPublicationsPage(t *testing.T) {
 	entries, _, _ := e.Store.ListAudit(context.Background(), survey.AuditFilter{Action: survey.AuditPublicationPublish})
 	if len(entries) != 1 || entries[0].Actor != e.Users["admin"] {
 		t.Fatalf("audit: %+v", entries)
+	}
+}
+
+// Readers in parallel with a republication: every answer is whole and verifies, first renderings are built
+// once (run with -race).
+func TestPublicPortalConcurrentReaders(t *testing.T) {
+	e := newDashEnv(t, "sqlite", 0, "")
+	publishPeriod(t, e.Store, "2025-Q2")
+	var wg sync.WaitGroup
+	errs := make(chan error, 64)
+	for i := range 16 {
+		wg.Go(func() {
+			for j := range 10 {
+				path := []string{"/public/2025-Q2.json", "/public/2025-Q2?lang=ru", "/public/2025-Q2.csv", "/public/"}[(i+j)%4]
+				resp, err := http.Get(e.URL + path)
+				if err != nil {
+					errs <- err
+					return
+				}
+				var buf bytes.Buffer
+				buf.ReadFrom(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != http.StatusOK {
+					errs <- fmt.Errorf("%s: %d", path, resp.StatusCode)
+					return
+				}
+				if strings.HasSuffix(path, ".json") {
+					if ok, err := survey.VerifySnapshot(buf.Bytes()); !ok {
+						errs <- fmt.Errorf("%s does not verify: %v", path, err)
+						return
+					}
+				}
+			}
+		})
+	}
+	admin := e.login(t, e.Users["admin"])
+	if r := e.page(t, http.MethodPost, "/admin/publications", admin, url.Values{"period": {"2025-Q2"}, "reason": {"again"}}); r.Status != http.StatusSeeOther {
+		t.Errorf("republish: %d", r.Status)
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }
