@@ -109,6 +109,15 @@ func (s *Server) pubHead(ctx context.Context, period string) (pubHead, error) {
 		h = pubHead{rev: p.Revision, sha: p.SHA256, checked: now}
 	}
 	c.mu.Lock()
+	if old, had := c.heads[period]; had && old.sha != "" && old.sha != h.sha {
+		// A new revision: the old one's renderings are no longer served as the latest (its JSON is read
+		// again on demand as r{N}.json).
+		for k := range c.renders {
+			if strings.HasPrefix(k, old.sha+"/") {
+				delete(c.renders, k)
+			}
+		}
+	}
 	c.heads[period] = h
 	c.mu.Unlock()
 	return h, err

@@ -52,7 +52,10 @@ func (s *Server) publish(ctx context.Context, label, reason, lang string) (pub *
 // forget drops what the portal knows of a period's latest revision.
 func (c *publicCache) forget(period string) {
 	c.mu.Lock()
-	delete(c.heads, period)
+	if h, ok := c.heads[period]; ok {
+		h.checked = time.Time{} // checked again on the next request; the old renderings go then
+		c.heads[period] = h
+	}
 	c.index.checked = time.Time{}
 	c.mu.Unlock()
 }
