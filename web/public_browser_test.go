@@ -47,15 +47,25 @@ func TestPublicPortalInBrowser(t *testing.T) {
 			browsertest.Screenshot(t, ctx, name)
 		}
 		name := "public-index-" + lang
+		var overflow int
 		dashDo(t, ctx, name, chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.URL+"/public/?lang="+lang),
-			chromedp.WaitVisible("ul.periods", chromedp.ByQuery))
+			chromedp.WaitVisible("ul.periods", chromedp.ByQuery),
+			chromedp.Evaluate(`document.documentElement.scrollWidth - document.documentElement.clientWidth`, &overflow))
+		if overflow > 0 {
+			t.Errorf("%s: the page scrolls sideways by %d px", name, overflow)
+		}
 		for _, v := range browsertest.Axe(t, ctx) {
 			t.Errorf("%s: axe %s (%s): %s", name, v.ID, v.Impact, v.Help)
 		}
 		browsertest.Screenshot(t, ctx, name)
 	}
-	dashDo(t, ctx, "data dictionary", chromedp.EmulateViewport(390, 844), chromedp.Navigate(e.URL+"/public/data-dictionary?lang=ru"),
-		chromedp.WaitVisible("table.dict", chromedp.ByQuery))
+	var overflow int
+	dashDo(t, ctx, "data dictionary", chromedp.EmulateViewport(360, 740), chromedp.Navigate(e.URL+"/public/data-dictionary?lang=ru"),
+		chromedp.WaitVisible("table.dict", chromedp.ByQuery),
+		chromedp.Evaluate(`document.documentElement.scrollWidth - document.documentElement.clientWidth`, &overflow))
+	if overflow > 0 {
+		t.Errorf("dictionary: the page scrolls sideways by %d px at 360 px", overflow)
+	}
 	for _, v := range browsertest.Axe(t, ctx) {
 		t.Errorf("dictionary: axe %s (%s): %s", v.ID, v.Impact, v.Help)
 	}
