@@ -63,6 +63,7 @@ bench:
 	$(GO) test -count=1 -timeout 1h -run '^$$' -bench '^BenchmarkRankings$$' -benchtime 200x ./survey/figures/ -qiymet.bench $(BENCHFLAGS) > /tmp/qiymet-bench-go.txt || { cat /tmp/qiymet-bench-go.txt; exit 1; }
 	$(GO) test -count=1 -timeout 1h -run '^$$' -bench '^BenchmarkGroupByRankings$$' -benchtime 1x ./survey/figures/ -qiymet.bench $(BENCHFLAGS) >> /tmp/qiymet-bench-go.txt || { cat /tmp/qiymet-bench-go.txt; exit 1; }
 	$(GO) test -count=1 -timeout 1h -run '^$$' -bench '^BenchmarkDashPages$$' -benchtime 200x ./web/ -qiymet.bench >> /tmp/qiymet-bench-go.txt || { cat /tmp/qiymet-bench-go.txt; exit 1; }
+	$(GO) test -count=1 -timeout 10m -run '^$$' -bench '^BenchmarkPublicPeriodPage$$' -benchtime 1x ./web/ -qiymet.bench >> /tmp/qiymet-bench-go.txt || { cat /tmp/qiymet-bench-go.txt; exit 1; }
 	$(GO) test -count=1 -run '^$$' -bench '^BenchmarkReport100Agencies$$' -benchmem ./scoring/report/ >> /tmp/qiymet-bench-go.txt || { cat /tmp/qiymet-bench-go.txt; exit 1; }
 	$(GO) test -count=1 -timeout 1h -run '^$$' -bench '^BenchmarkCSV1M$$' -benchtime 1x ./survey/ >> /tmp/qiymet-bench-go.txt || { cat /tmp/qiymet-bench-go.txt; exit 1; }
 	cat /tmp/qiymet-bench-go.txt

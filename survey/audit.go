@@ -40,18 +40,19 @@ func ActorOf(ctx context.Context) Actor {
 
 // Audit actions, "entity.verb". Future features add theirs here.
 const (
-	AuditCatalogApply    = "catalog.apply"
-	AuditUserAdd         = "user.add"
-	AuditUserUpdate      = "user.update"
-	AuditUserSignOut     = "user.signout"
-	AuditUser2FAOn       = "user.2fa_on"
-	AuditUser2FAReset    = "user.2fa_reset"
-	AuditKioskAdd        = "kiosk.add"
-	AuditKioskPairCode   = "kiosk.pairing_code"
-	AuditKioskRevoke     = "kiosk.revoke"
-	AuditAPIKeyAdd       = "apikey.add"
-	AuditAPIKeyRevoke    = "apikey.revoke"
-	AuditResponsesImport = "responses.import"
+	AuditCatalogApply       = "catalog.apply"
+	AuditUserAdd            = "user.add"
+	AuditUserUpdate         = "user.update"
+	AuditUserSignOut        = "user.signout"
+	AuditUser2FAOn          = "user.2fa_on"
+	AuditUser2FAReset       = "user.2fa_reset"
+	AuditKioskAdd           = "kiosk.add"
+	AuditKioskPairCode      = "kiosk.pairing_code"
+	AuditKioskRevoke        = "kiosk.revoke"
+	AuditAPIKeyAdd          = "apikey.add"
+	AuditAPIKeyRevoke       = "apikey.revoke"
+	AuditResponsesImport    = "responses.import"
+	AuditPublicationPublish = "publication.publish"
 )
 
 // AuditEntry is one line of the log. Details is a short JSON object of what changed: never a secret, a

@@ -23,7 +23,8 @@ var dashFS embed.FS
 
 // dashPages are the page templates; each is parsed together with the layout into its own set.
 var dashPages = []string{"login", "error", "rankings", "agency", "admin_kiosks", "admin_users", "admin_apikeys", "admin_catalog",
-	"admin_audit", "login_2fa", "account_2fa", "help"} // the last three: harden-trust
+	"admin_audit", "login_2fa", "account_2fa", "help", // the last three: harden-trust
+	"admin_publications"} // web/publications.go
 
 var dashTemplates = parseDash()
 
@@ -37,7 +38,7 @@ var dashFuncs = template.FuncMap{
 }
 
 func parseDash() map[string]*template.Template {
-	base := template.Must(template.New("layout.html").Funcs(dashFuncs).ParseFS(dashFS, "templates/dash/layout.html"))
+	base := template.Must(template.New("layout.html").Funcs(dashFuncs).ParseFS(dashFS, "templates/dash/layout.html", "templates/dash/partial_*.html"))
 	out := map[string]*template.Template{}
 	for _, p := range dashPages {
 		out[p] = template.Must(template.Must(base.Clone()).ParseFS(dashFS, "templates/dash/"+p+".html"))

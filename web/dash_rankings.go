@@ -17,6 +17,8 @@ type rankingsData struct {
 	MinN   int64
 	Empty  bool
 	Search string // unused here; the shared period form reads it
+	// Publication says whether the period is published and how the live figures differ (web/dash_publication.go).
+	Publication *publicationNotice
 }
 
 type rankGroup struct {
@@ -132,6 +134,7 @@ func (s *Server) rankingsPage(w http.ResponseWriter, r *http.Request, v *view) {
 	for gi, g := range res.Groups {
 		data.Groups = append(data.Groups, v.rankGroup(gi, g, periodQuery(pk.P)))
 	}
+	data.Publication = s.publicationNotice(r.Context(), v, pk.P)
 	s.render(w, r, v, http.StatusOK, "rankings", data)
 }
 

@@ -30,6 +30,7 @@ const (
 	accApiKeyOnly = "apikey-only" // API key only
 	accKioskOnly  = "kiosk-only"  // kiosk token only
 	accChallenge  = "challenge"   // a half-done sign-in only (web/login_2fa.go): without one, 401 for everyone
+	accAdminAPI   = "admin-api"   // an admin's session only (JSON): bearer credentials and other roles 403, nothing 401
 )
 
 type matrixCase struct {
@@ -93,6 +94,14 @@ func want(kind, who, method string) string {
 		return "401" // a session is no API credential
 	case accChallenge:
 		return "401"
+	case accAdminAPI:
+		switch who {
+		case "anonymous":
+			return "401"
+		case "admin":
+			return "ok"
+		}
+		return "403"
 	}
 	return "?"
 }
@@ -130,6 +139,7 @@ func roleMatrix(t *testing.T, dialect string) {
 	svJSON, _ := json.Marshal(sv)
 	n := 0
 	uniq := func() string { n++; return itoa(int64(n)) }
+	publishForMatrix(t, e.Store) // 2025-Q2: the public portal's routes have something to serve
 
 	form := func(v url.Values) func(string) any { return func(string) any { return v } }
 	cases := map[string]matrixCase{
@@ -171,13 +181,37 @@ func roleMatrix(t *testing.T, dialect string) {
 		"GET /admin/catalog":                     {kind: accAdminPage, path: "/admin/catalog"},
 		"POST /admin/catalog": {kind: accAdminPage, path: "/admin/catalog",
 			body: form(url.Values{"catalog": {`{"groups":[{"code":"extra","name":{"az":"Əlavə"}}]}`}})},
-		"POST /admin/surveys":  {kind: accAdminPage, path: "/admin/surveys", body: form(url.Values{"survey": {string(svJSON)}})},
-		"GET /admin/audit":     {kind: accAdminPage, path: "/admin/audit?action=user"},
-		"GET /admin/audit.csv": {kind: accAdminPage, path: "/admin/audit.csv"},
-		"GET /login/2fa":       {kind: accPage, path: "/login/2fa"},
-		"POST /login/2fa":      {kind: accChallenge, path: "/login/2fa", body: form(url.Values{"code": {"123456"}})},
-		"GET /account/2fa":     {kind: accPage, path: "/account/2fa"},
-		"POST /account/2fa":    {kind: accChallenge, path: "/account/2fa", body: form(url.Values{"code": {"123456"}})},
+		"POST /admin/surveys":     {kind: accAdminPage, path: "/admin/surveys", body: form(url.Values{"survey": {string(svJSON)}})},
+		"GET /admin/audit":        {kind: accAdminPage, path: "/admin/audit?action=user"},
+		"GET /admin/audit.csv":    {kind: accAdminPage, path: "/admin/audit.csv"},
+		"GET /admin/publications": {kind: accAdminPage, path: "/admin/publications"},
+		"POST /admin/publications": {kind: accAdminPage, path: "/admin/publications",
+			body: form(url.Values{"period": {"2025-Q2"}, "reason": {"matrix"}})},
+		"POST /api/v1/publications": {kind: accAdminAPI, path: "/api/v1/publications",
+			body: func(string) any { return map[string]any{"period": "2025-Q2", "reason": "matrix"} }},
+		"GET /api/v1/publications":                              {kind: accApiRead, path: "/api/v1/publications"},
+		"GET /public":                                           {kind: accPublic, path: "/public"},
+		"HEAD /public":                                          {kind: accPublic, path: "/public"},
+		"GET /public/":                                          {kind: accPublic, path: "/public/"},
+		"HEAD /public/":                                         {kind: accPublic, path: "/public/"},
+		"GET /public/data-dictionary":                           {kind: accPublic, path: "/public/data-dictionary"},
+		"HEAD /public/data-dictionary":                          {kind: accPublic, path: "/public/data-dictionary"},
+		"GET /public/static/public.css":                         {kind: accPublic, path: "/public/static/public.css"},
+		"HEAD /public/static/public.css":                        {kind: accPublic, path: "/public/static/public.css"},
+		"GET " + publicPeriodRoute:                              {kind: accPublic, path: "/public/2025-Q2"},
+		"HEAD " + publicPeriodRoute:                             {kind: accPublic, path: "/public/2025-Q2"},
+		"GET " + publicPeriodRoute + ".json":                    {kind: accPublic, path: "/public/2025-Q2.json"},
+		"HEAD " + publicPeriodRoute + ".json":                   {kind: accPublic, path: "/public/2025-Q2.json"},
+		"GET " + publicPeriodRoute + ".csv":                     {kind: accPublic, path: "/public/2025-Q2.csv"},
+		"HEAD " + publicPeriodRoute + ".csv":                    {kind: accPublic, path: "/public/2025-Q2.csv"},
+		"GET " + publicPeriodRoute + ".pdf":                     {kind: accPublic, path: "/public/2025-Q2.pdf"},
+		"HEAD " + publicPeriodRoute + ".pdf":                    {kind: accPublic, path: "/public/2025-Q2.pdf"},
+		"GET " + publicPeriodRoute + "/r{rev:[0-9]{1,6}}.json":  {kind: accPublic, path: "/public/2025-Q2/r1.json"},
+		"HEAD " + publicPeriodRoute + "/r{rev:[0-9]{1,6}}.json": {kind: accPublic, path: "/public/2025-Q2/r1.json"},
+		"GET /login/2fa":                                        {kind: accPage, path: "/login/2fa"},
+		"POST /login/2fa":                                       {kind: accChallenge, path: "/login/2fa", body: form(url.Values{"code": {"123456"}})},
+		"GET /account/2fa":                                      {kind: accPage, path: "/account/2fa"},
+		"POST /account/2fa":                                     {kind: accChallenge, path: "/account/2fa", body: form(url.Values{"code": {"123456"}})},
 
 		"GET /api/v1/rankings":                  {kind: accApiRead, path: "/api/v1/rankings?period=2025-Q3"},
 		"GET /api/v1/agencies/{code}/breakdown": {kind: accApiAgency, path: "/api/v1/agencies/migration/breakdown?period=2025-Q3&by=service"},

@@ -29,6 +29,8 @@ func (s *Server) routes() {
 	api.Handle("/kiosk/pair", s.withIPLimit(s.postKioskPair)).Methods(http.MethodPost)
 	api.Handle("/kiosk/config", s.withKiosk(s.getKioskConfig)).Methods(http.MethodGet)
 	api.Handle("/kiosk/heartbeat", s.withKiosk(s.postKioskHeartbeat)).Methods(http.MethodPost)
+	api.Handle("/publications", s.withAdminSession(s.postPublications)).Methods(http.MethodPost) // web/publications.go
+	api.Handle("/publications", s.withReader(s.getPublications)).Methods(http.MethodGet)
 	api.HandleFunc("/openapi.json", s.getOpenAPI).Methods(http.MethodGet) // public: the API described (web/openapi.go)
 
 	// Kiosk app (web/kiosk.go, files in web/static/kiosk): public files; the app calls the API above.
@@ -72,6 +74,8 @@ func (s *Server) routes() {
 	r.Handle("/admin/surveys", s.withAdmin(s.publishSurvey)).Methods(http.MethodPost)
 	r.Handle("/admin/audit", s.withAdmin(s.auditPage)).Methods(http.MethodGet)
 	r.Handle("/admin/audit.csv", s.withAdmin(s.auditCSV)).Methods(http.MethodGet)
+	r.Handle("/admin/publications", s.withAdmin(s.publicationsPage)).Methods(http.MethodGet)
+	r.Handle("/admin/publications", s.withAdmin(s.postPublication)).Methods(http.MethodPost)
 	// Two-factor sign-in (web/login_2fa.go): the second step holds a half-done sign-in, not a session.
 	r.Handle("/login/2fa", s.withOptionalSession(s.secondStepForm)).Methods(http.MethodGet)
 	r.Handle("/login/2fa", s.withOptionalSession(s.secondStep)).Methods(http.MethodPost)
@@ -80,6 +84,19 @@ func (s *Server) routes() {
 	r.HandleFunc("/favicon.ico", s.favicon).Methods(http.MethodGet, http.MethodHead)              // public (web/manifest.go)
 	r.HandleFunc("/manifest.webmanifest", s.webManifest).Methods(http.MethodGet, http.MethodHead) // public
 	r.PathPrefix("/static/dash/").HandlerFunc(s.serveDashStatic).Methods(http.MethodGet, http.MethodHead)
+
+	// Public transparency portal (web/public*.go): no sign-in, served from stored snapshots only.
+	get := []string{http.MethodGet, http.MethodHead}
+	const period = "{period:[0-9]{4}(?:-(?:H[12]|Q[1-4]|[0-9]{2}))?}"
+	r.Handle("/public", http.RedirectHandler("/public/", http.StatusMovedPermanently)).Methods(get...)
+	r.HandleFunc("/public/", s.publicIndex).Methods(get...)
+	r.HandleFunc("/public/data-dictionary", s.publicDictionary).Methods(get...)
+	r.HandleFunc("/public/static/public.css", s.publicStyles).Methods(get...)
+	r.HandleFunc("/public/"+period, s.publicPeriod).Methods(get...)
+	r.HandleFunc("/public/"+period+".json", s.publicJSON).Methods(get...)
+	r.HandleFunc("/public/"+period+".csv", s.publicCSVFile).Methods(get...)
+	r.HandleFunc("/public/"+period+".pdf", s.publicPDF).Methods(get...)
+	r.HandleFunc("/public/"+period+"/r{rev:[0-9]{1,6}}.json", s.publicRevisionJSON).Methods(get...)
 
 	// Unknown URLs and methods: an error page for a browser, JSON otherwise (web/errors_page.go).
 	r.NotFoundHandler = http.HandlerFunc(s.notFound)

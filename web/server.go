@@ -60,8 +60,9 @@ type Server struct {
 	// hardening (clientip.go, metrics_auth.go)
 	trusted      []netip.Prefix
 	metricsToken string
-	require2FA   string // Config.Require2FA
-	epoch        string // SOURCE_DATE_EPOCH of the reports
+	require2FA   string       // Config.Require2FA
+	epoch        string       // SOURCE_DATE_EPOCH of the reports
+	public       *publicCache // the public portal's renderings (web/public.go)
 }
 
 // New builds the server and its routes.
@@ -85,6 +86,7 @@ func New(c Config) *Server {
 	s.load = newLoadGuard(c.Load)
 	s.dash = newDash(c.BaseURL)
 	s.require2FA = c.Require2FA
+	s.public = newPublicCache()
 	s.router = mux.NewRouter()
 	s.routes()
 	// Wrap the whole router: router.Use would skip 404/405 answers.

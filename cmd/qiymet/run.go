@@ -30,6 +30,8 @@ commands:
   backup --out FILE              consistent copy of a live SQLite database (PostgreSQL: pg_dump)
   audit export [--out FILE] [--actor E] [--action A] [--from D] [--to D]   the audit log as CSV
   user reset-2fa --email E       turn a user's two-factor sign-in off (a lost phone)
+  publish --period P [--reason TEXT]   publish a complete period (again: a reason is required)
+  verify FILE.json               check a published snapshot's sha256 (exit 0 only on a match)
 
 configuration (environment, or a flag of the same name): QIYMET_DB (--db), QIYMET_ADDR (--addr),
 QIYMET_BASE_URL (--base-url; default http:// and the listen address), QIYMET_TIMEZONE (--timezone),
@@ -97,6 +99,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.backup(rest)
 	case cmd == "audit" && sub == "export":
 		return e.auditExport(rest[1:])
+	case cmd == "publish": // cmd_publish.go
+		return e.publish(rest)
+	case cmd == "verify":
+		return e.verify(rest)
 	case cmd == "user" && sub == "reset-2fa":
 		return e.userReset2FA(rest[1:])
 	case cmd == "help" || cmd == "-h" || cmd == "--help":

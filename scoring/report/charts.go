@@ -104,6 +104,13 @@ func (d *doc) barGroup(g Group) {
 		d.textIn(marginL, top, numW-1, barRowH, label, "R")
 		d.textIn(marginL+numW, top, barLabelW-numW, barRowH, r.Name, "L")
 
+		if d.in.Withhold && !r.ranked() { // the public edition: no bar below min_n, only the word
+			d.setFont(false, 7.5)
+			d.color(colMuted)
+			d.textIn(x0+1, top, w, barRowH, l.t("insufficient"), "L")
+			d.y += barRowH
+			continue
+		}
 		c := colBar
 		if !r.ranked() {
 			c = colBarGrey

@@ -47,6 +47,11 @@ type Input struct {
 	// groups); its name is looked up in Groups.
 	GroupFilter string
 
+	// Withhold makes the public edition (CONTRACT §10): a row that is not
+	// ranked shows only the word "insufficient", never a figure; the caller
+	// leaves such rows out of breakdowns and trends.
+	Withhold bool
+
 	MinN        int64   // min_n (docs/method.md)
 	PriorWeight float64 // m of the shrinkage; 0 = off
 	Confidence  float64 // confidence level of the CIs; 0 means 0.95

@@ -136,7 +136,7 @@ func (d *doc) summary() {
 				{text: g.Name},
 				{text: d.figIndex(g.Figure), bold: true},
 				{text: d.figCI(g.Figure)},
-				{text: l.Integer(g.Figure.N)},
+				{text: d.figN(g.Figure)},
 				{text: strconv.Itoa(ranked) + " / " + strconv.Itoa(len(g.Rows))},
 			})
 		}
@@ -196,12 +196,23 @@ func (d *doc) summaryGroup(g Group) {
 // groupLine is "Group index: 90.11 (95% CI 89.74–90.48) · n = 8,970".
 func (d *doc) groupLine(g Group) string {
 	l := d.l
+	if d.in.Withhold && g.Figure.N <= 0 { // the public edition: below min_n only the word
+		return l.t("group_index") + ": " + l.t("insufficient")
+	}
 	return l.t("group_index") + ": " + d.figIndex(g.Figure) +
 		" (" + l.t("ci_short", "conf", d.conf) + " " + d.figCI(g.Figure) + ") · n = " + l.Integer(g.Figure.N)
 }
 
 // figIndex and figCI print a figure's index and CI, or a dash when it has
 // no responses.
+// figN is n, or "—" where the public edition withholds a figure below min_n.
+func (d *doc) figN(f Figure) string {
+	if d.in.Withhold && f.N <= 0 {
+		return "—"
+	}
+	return d.l.Integer(f.N)
+}
+
 func (d *doc) figIndex(f Figure) string {
 	if f.N <= 0 {
 		return "—"
@@ -313,6 +324,15 @@ func (d *doc) groupTable(g Group) {
 			{text: rank, bold: r.Rank == 1 && r.ranked(), muted: muted},
 			{text: r.Name, muted: muted, note: note},
 			{text: l.Number(r.Index, 2), bold: !muted, muted: muted},
+		}
+		if d.in.Withhold && !r.ranked() { // the public edition: the word, never a figure below min_n
+			row[1].note = l.t("insufficient")
+			row[2] = cell{text: "", muted: true}
+			for range len(cols) - 3 {
+				row = append(row, cell{text: "", muted: true})
+			}
+			rows = append(rows, row)
+			continue
 		}
 		if shrink {
 			row = append(row, cell{text: l.Number(r.Adjusted, 2), muted: muted})
