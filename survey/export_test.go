@@ -3,6 +3,8 @@ package survey
 import (
 	"context"
 	"time"
+
+	"github.com/uptrace/bun"
 )
 
 // SetRebuildAfter lowers the number of rows after which a SQLite bulk write rebuilds the indexes, for tests of
@@ -16,4 +18,9 @@ func SetRebuildAfter(n int64) (restore func()) {
 // EmitEvent appends an event outside any other change, for tests of the outbox and its dispatcher.
 func (s *Store) EmitEvent(ctx context.Context, typ, agency string, at time.Time, data any) (*Event, error) {
 	return emitEvent(ctx, s.db, typ, agency, at, data)
+}
+
+// EmitEventIn appends an event through db (an open transaction), as a feature's change would.
+func EmitEventIn(ctx context.Context, db bun.IDB, typ, agency string, at time.Time, data any) (*Event, error) {
+	return emitEvent(ctx, db, typ, agency, at, data)
 }
