@@ -10,6 +10,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"io"
 	"math/big"
@@ -124,6 +125,7 @@ type MailServer struct {
 	Port       int
 	User, Pass string
 	ClientTLS  *tls.Config // trusts the server's certificate
+	CertPEM    []byte      // the certificate, for SSL_CERT_FILE of a child process
 	mu         sync.Mutex
 	mails      []Mail
 }
@@ -131,7 +133,8 @@ type MailServer struct {
 // NewMailServer starts a server, stopped when the test ends.
 func NewMailServer(t testing.TB) *MailServer {
 	cert, pool := selfSigned(t)
-	m := &MailServer{User: "qiymet", Pass: "s3cret pass", ClientTLS: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"}}
+	m := &MailServer{User: "qiymet", Pass: "s3cret pass", ClientTLS: &tls.Config{RootCAs: pool, ServerName: "127.0.0.1"},
+		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]})}
 	s := smtp.NewServer(smtp.BackendFunc(func(c *smtp.Conn) (smtp.Session, error) { return &session{m: m, c: c}, nil }))
 	s.Domain = "localhost"
 	s.TLSConfig = &tls.Config{Certificates: []tls.Certificate{cert}}
