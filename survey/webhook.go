@@ -54,8 +54,8 @@ func CheckWebhookURL(raw string) (string, error) {
 		return "", FieldError("url", "the webhook URL must not have a #fragment")
 	}
 	for _, r := range raw {
-		if r <= ' ' || r == 0x7f {
-			return "", FieldError("url", "the webhook URL must not contain spaces or control characters")
+		if r <= ' ' || r == 0x7f || strings.ContainsRune(`"<>\^{|}`+"`", r) {
+			return "", FieldError("url", "the webhook URL must not contain spaces, control characters or any of \" < > \\ ^ ` { | } (percent-encode them)")
 		}
 	}
 	return raw, nil
