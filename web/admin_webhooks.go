@@ -32,12 +32,12 @@ type webhookRow struct {
 }
 
 type deliveryRow struct {
-	ID                                      int64
-	Created, Type, EventID, Target, Status  string
-	StatusKey                               string
-	Attempts                                int
+	ID                                     int64
+	Created, Type, EventID, Target, Status string
+	StatusKey                              string
+	Attempts                               int
 	LastError, LastAttempt, Next, LastCode string
-	Retry, Running                          bool
+	Retry, Running                         bool
 }
 
 func (s *Server) webhooksPage(w http.ResponseWriter, r *http.Request, v *view) {
