@@ -66,7 +66,7 @@ func (s *Server) renderWebhooks(w http.ResponseWriter, r *http.Request, v *view,
 		d.EventTypes = append(d.EventTypes, option{t, v.T("dash.hooks.event." + t)})
 	}
 	for _, h := range hooks {
-		d.Hooks = append(d.Hooks, webhookRow{ID: h.ID, URL: h.URL, Events: h.Events, Created: v.when(h.CreatedUS), Enabled: h.Enabled})
+		d.Hooks = append(d.Hooks, webhookRow{ID: h.ID, URL: h.URL, Events: strings.ReplaceAll(h.Events, ",", ", "), Created: v.when(h.CreatedUS), Enabled: h.Enabled})
 	}
 	f := survey.DeliveryFilter{Limit: 50}
 	if st := r.URL.Query().Get("status"); slices.Contains([]string{survey.DeliveryPending, survey.DeliveryDelivered, survey.DeliveryFailed, survey.DeliveryCancelled}, st) {
