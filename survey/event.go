@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect"
 )
 
 // Events (CONTRACT §11) are what the outside world is told: written to the events table in the same transaction
@@ -58,13 +57,6 @@ func emitEvent(ctx context.Context, db bun.IDB, typ, agency string, at time.Time
 		return nil, err
 	}
 	e := &Event{ID: newSecret("evt_", 16), Type: typ, CreatedUS: at.UnixMicro(), Agency: agency, Data: string(b)}
-	if db.Dialect().Name() == dialect.PG {
-		// Held to the end of the transaction, shared with other writers: the dispatcher's horizon
-		// (store_delivery.go) waits for no one but sees that no event writer is in flight.
-		if _, err := db.ExecContext(ctx, "SELECT pg_advisory_xact_lock_shared(?)", eventWritersLock); err != nil {
-			return nil, err
-		}
-	}
 	if _, err := db.NewInsert().Model(e).Returning("seq").Exec(ctx); err != nil {
 		return nil, err
 	}

@@ -59,8 +59,8 @@ type watermark struct {
 }
 
 // eventWritersLock is the PostgreSQL advisory lock every transaction that writes an event holds, shared, until
-// it ends (emitEvent).
-const eventWritersLock = 0x71697965745f6576 // "qiyet_ev"
+// it ends: a statement trigger on events takes it (migration 20261205000300_notify), so no path can forget it.
+const eventWritersLock = 0x71697965745f6576 // "qiyet_ev" = 8172196475491542390, as the trigger spells it
 
 // eventHorizon is the highest seq below which every event is visible, or -1 when that cannot be known now.
 // SQLite runs one write transaction at a time, so every event written is visible in seq order. PostgreSQL

@@ -188,8 +188,9 @@ func TestFanOutWaitsForOlderTransactions(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer slow.Rollback()
-	early, err := survey.EmitEventIn(ctx, slow, survey.EventCaseOpened, "", t0, map[string]any{})
-	if err != nil {
+	// A plain INSERT, as a batch's CTE writes events: the trigger takes the writers' lock whatever the path.
+	early := &survey.Event{ID: "evt_early", Type: survey.EventCaseOpened, CreatedUS: t0.UnixMicro(), Data: "{}"}
+	if _, err := slow.NewInsert().Model(early).Returning("seq").Exec(ctx); err != nil {
 		t.Fatal(err)
 	}
 	late, err := s.EmitEvent(ctx, survey.EventCaseOpened, "", t0, map[string]any{})

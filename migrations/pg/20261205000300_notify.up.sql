@@ -51,3 +51,16 @@ CREATE TABLE kiosk_silences (
     reported_us BIGINT NOT NULL,
     PRIMARY KEY (kiosk_id, since_us)
 );
+--bun:split
+-- Every statement that writes events holds this advisory lock, shared, to the end of its transaction, whatever
+-- path it takes (emitEvent, a batch's CTE, COPY): the dispatcher tries it exclusively for an instant to learn a
+-- seq below which every event is committed (survey/store_delivery.go, eventWritersLock). Writers share it, so
+-- they never wait for each other, and the dispatcher only tries, so they never wait for it for long.
+CREATE FUNCTION events_writers_lock() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock_shared(8172196475491542390);
+    RETURN NULL;
+END;
+$$;
+--bun:split
+CREATE TRIGGER events_writers_lock BEFORE INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION events_writers_lock();
