@@ -78,12 +78,19 @@ func (s *Store) eventHorizon(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	defer conn.Close()
-	var got bool
-	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock(?)", eventWritersLock).Scan(&got); err != nil {
-		return 0, err
-	}
-	if !got {
-		return -1, nil
+	// Writers hold the lock from their event's insert to their commit, milliseconds: a few tries find a gap
+	// even under steady ingest.
+	got := false
+	for try := 0; !got; try++ {
+		if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock(?)", eventWritersLock).Scan(&got); err != nil {
+			return 0, err
+		}
+		if !got {
+			if try == 20 {
+				return -1, nil
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
 	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", eventWritersLock)
 	err = conn.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM events").Scan(&max)
