@@ -115,14 +115,25 @@ func daysOf(s string) ([]time.Weekday, error) {
 	return out, nil
 }
 
-// String writes the hours back in the form ParseOpeningHours reads.
+// String writes the hours back in the form ParseOpeningHours reads, consecutive days with the same window as a
+// range (Mon-Fri 09:00-18:00).
 func (h OpeningHours) String() string {
+	name := func(d time.Weekday) string { return strings.ToUpper(weekdays[d][:1]) + weekdays[d][1:] }
 	var rules []string
-	for i := 1; i <= 7; i++ {
+	for i := 1; i <= 7; {
 		d := time.Weekday(i % 7)
-		if h[d].Close > 0 {
-			rules = append(rules, fmt.Sprintf("%s %s-%s", strings.ToUpper(weekdays[d][:1])+weekdays[d][1:], clock(h[d].Open), clock(h[d].Close)))
+		j := i
+		for j+1 <= 7 && h[(j+1)%7] == h[d] {
+			j++
 		}
+		if h[d].Close > 0 {
+			days := name(d)
+			if j > i {
+				days += "-" + name(time.Weekday(j%7))
+			}
+			rules = append(rules, fmt.Sprintf("%s %s-%s", days, clock(h[d].Open), clock(h[d].Close)))
+		}
+		i = j + 1
 	}
 	return strings.Join(rules, "; ")
 }

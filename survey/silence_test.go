@@ -12,13 +12,16 @@ import (
 
 func TestParseOpeningHours(t *testing.T) {
 	h, err := survey.ParseOpeningHours("")
-	if err != nil || h != survey.DefaultOpeningHours || h.String() != "Mon 09:00-18:00; Tue 09:00-18:00; Wed 09:00-18:00; Thu 09:00-18:00; Fri 09:00-18:00" {
+	if err != nil || h != survey.DefaultOpeningHours || h.String() != "Mon-Fri 09:00-18:00" {
 		t.Fatalf("default: %v %v", h, err)
 	}
 	h, err = survey.ParseOpeningHours("mon-fri 08:30-17:30; Sat 10:00-14:00; Fri 08:30-13:00")
 	if err != nil || h[time.Saturday].Open != 10*time.Hour || h[time.Friday].Close != 13*time.Hour || h[time.Sunday].Close != 0 ||
 		h[time.Monday].Open != 8*time.Hour+30*time.Minute {
 		t.Fatalf("%v %v", h, err)
+	}
+	if h.String() != "Mon-Thu 08:30-17:30; Fri 08:30-13:00; Sat 10:00-14:00" {
+		t.Fatalf("String: %q", h.String())
 	}
 	if h, err := survey.ParseOpeningHours("Sat-Mon 00:00-24:00"); err != nil || h[time.Sunday].Close != 24*time.Hour || h[time.Tuesday].Close != 0 {
 		t.Fatalf("wrapping range: %v %v", h, err)
