@@ -210,7 +210,7 @@ func (s *Store) ClaimDeliveries(ctx context.Context, n int, lease time.Duration)
 		}
 	}
 	var evs []Event
-	if err := s.db.NewSelect().Model(&evs).Where("seq IN (?)", bun.In(seqs)).Scan(ctx); err != nil && !isNoRows(err) {
+	if err := s.db.NewSelect().Model(&evs).Where("seq IN (?)", bun.List(seqs)).Scan(ctx); err != nil && !isNoRows(err) {
 		return nil, err
 	}
 	bySeq := map[int64]Event{}
@@ -220,7 +220,7 @@ func (s *Store) ClaimDeliveries(ctx context.Context, n int, lease time.Duration)
 	hooks := map[int64]*Webhook{}
 	if len(hookIDs) > 0 {
 		var hs []Webhook
-		if err := s.db.NewSelect().Model(&hs).Where("id IN (?)", bun.In(hookIDs)).Scan(ctx); err != nil && !isNoRows(err) {
+		if err := s.db.NewSelect().Model(&hs).Where("id IN (?)", bun.List(hookIDs)).Scan(ctx); err != nil && !isNoRows(err) {
 			return nil, err
 		}
 		for i := range hs {
@@ -322,7 +322,7 @@ func (s *Store) RetryDelivery(ctx context.Context, id int64) error {
 	return s.inTx(ctx, func(tx bun.Tx) error {
 		res, err := tx.NewUpdate().Model((*Delivery)(nil)).Set("status = ?", DeliveryPending).Set("done_us = NULL").
 			Set("next_us = ?", s.now().UnixMicro()).
-			Where("id = ? AND status IN (?)", id, bun.In([]string{DeliveryPending, DeliveryFailed})).Exec(ctx)
+			Where("id = ? AND status IN (?)", id, bun.List([]string{DeliveryPending, DeliveryFailed})).Exec(ctx)
 		if err != nil {
 			return err
 		}
