@@ -53,6 +53,12 @@ const (
 	AuditAPIKeyRevoke       = "apikey.revoke"
 	AuditResponsesImport    = "responses.import"
 	AuditPublicationPublish = "publication.publish"
+	// Webhooks and their deliveries (store_webhook.go, store_delivery.go).
+	AuditWebhookAdd     = "webhook.add"
+	AuditWebhookEnable  = "webhook.enable"
+	AuditWebhookDisable = "webhook.disable"
+	AuditWebhookRemove  = "webhook.remove"
+	AuditDeliveryRetry  = "delivery.retry"
 )
 
 // AuditEntry is one line of the log. Details is a short JSON object of what changed: never a secret, a

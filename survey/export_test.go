@@ -3,6 +3,8 @@ package survey
 import (
 	"context"
 	"time"
+
+	"github.com/uptrace/bun"
 )
 
 // SetRebuildAfter lowers the number of rows after which a SQLite bulk write rebuilds the indexes, for tests of
@@ -32,4 +34,9 @@ func SetCopyChunkRows(n int) (restore func()) {
 	old := copyChunkRows
 	copyChunkRows = n
 	return func() { copyChunkRows = old }
+}
+
+// EmitEventIn appends an event through db (an open transaction), as a feature's change would.
+func EmitEventIn(ctx context.Context, db bun.IDB, typ, agency string, at time.Time, data any) (*Event, error) {
+	return emitEvent(ctx, db, typ, agency, at, data)
 }

@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"database/sql"
@@ -28,6 +29,10 @@ type Options struct {
 	Secret   string           // QIYMET_SECRET: keeps invitation tokens underivable from the database alone
 	// LoginThrottle is the sign-in throttling policy (QIYMET_LOGIN_*); zero fields take its defaults.
 	LoginThrottle LoginThrottle
+	// KioskSilent (QIYMET_KIOSK_SILENT) and OpeningHours (QIYMET_OPENING_HOURS) define a silent kiosk
+	// (silence.go); zero values take the defaults.
+	KioskSilent  time.Duration
+	OpeningHours *OpeningHours
 }
 
 // Store is the one gateway to the database, for both dialects.
@@ -57,6 +62,9 @@ type Store struct {
 	secretMu sync.Mutex
 	secret   []byte // behind invitation tokens: Options.Secret, or loaded once from the database
 
+	silentAfter time.Duration // silence.go
+	hours       OpeningHours
+
 	// Load and failures (store_load.go, store_health.go).
 	reads  chan struct{} // read slots of heavy reads, fewer than the pool's connections
 	health writeHealth
@@ -85,6 +93,10 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 	s.invitations.commit = watchWrites(s, s.commitInvitations)
 	if opt.Secret != "" {
 		s.secret = []byte(opt.Secret)
+	}
+	s.silentAfter, s.hours = cmp.Or(opt.KioskSilent, DefaultKioskSilent), DefaultOpeningHours
+	if opt.OpeningHours != nil {
+		s.hours = *opt.OpeningHours
 	}
 	if s.loc == nil {
 		s.loc = time.UTC

@@ -20,7 +20,7 @@ type kioskRow struct {
 	ID                                         int64
 	Name, Center, Agency, LastSeen, AppVersion string
 	Queue                                      int64
-	Revoked                                    bool
+	Revoked, Silent                            bool // Silent: survey.SilentKiosks
 }
 
 // enrolment is a fresh one-time pairing code, as text, link and QR code (a data: URL: no extra route
@@ -46,6 +46,15 @@ func (s *Server) renderKiosks(w http.ResponseWriter, r *http.Request, v *view, s
 		s.pageError(w, r, v, err)
 		return
 	}
+	silent, err := s.store.SilentKiosks(ctx, s.store.Now())
+	if err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	isSilent := map[int64]bool{}
+	for _, k := range silent {
+		isSilent[k.ID] = true
+	}
 	d := kiosksData{Notice: n, Enrol: e}
 	for _, c := range cv.Centers {
 		d.Centers = append(d.Centers, option{c.Code, v.Name(c.Name)})
@@ -55,7 +64,7 @@ func (s *Server) renderKiosks(w http.ResponseWriter, r *http.Request, v *view, s
 	}
 	for _, k := range ks {
 		row := kioskRow{ID: k.ID, Name: k.Name, Center: k.Center, Agency: k.Agency, LastSeen: v.when(k.LastSeenUS),
-			AppVersion: k.AppVersion, Queue: k.QueueLen, Revoked: k.RevokedUS != 0}
+			AppVersion: k.AppVersion, Queue: k.QueueLen, Revoked: k.RevokedUS != 0, Silent: isSilent[k.ID]}
 		if c, ok := cv.Center(k.Center); ok {
 			row.Center = v.Name(c.Name)
 		}

@@ -125,6 +125,7 @@ func roleMatrix(t *testing.T, dialect string) {
 		t.Fatal(err)
 	}
 	spareKey, _, _ := e.Store.AddAPIKey(ctx, "spare")
+	spareHook, spareDelivery := spareWebhookDelivery(t, e.Store) // admin_webhooks_test.go
 	spareUser, err := e.Store.AddUser(ctx, "spare@example.az", testPassword, survey.RoleAnalyst, "")
 	if err != nil {
 		t.Fatal(err)
@@ -212,6 +213,14 @@ func roleMatrix(t *testing.T, dialect string) {
 		"POST /login/2fa":                                       {kind: accChallenge, path: "/login/2fa", body: form(url.Values{"code": {"123456"}})},
 		"GET /account/2fa":                                      {kind: accPage, path: "/account/2fa"},
 		"POST /account/2fa":                                     {kind: accChallenge, path: "/account/2fa", body: form(url.Values{"code": {"123456"}})},
+		"GET /admin/webhooks":                                   {kind: accAdminPage, path: "/admin/webhooks"},
+		"POST /admin/webhooks": {kind: accAdminPage, path: "/admin/webhooks", body: func(string) any {
+			return url.Values{"url": {"https://hooks.example.az/" + uniq()}, "events": {"case.opened"}}
+		}},
+		"POST /admin/webhooks/{id:[0-9]+}": {kind: accAdminPage, path: "/admin/webhooks/" + itoa(spareHook),
+			body: form(url.Values{"action": {"disable"}})},
+		"POST /admin/deliveries/{id:[0-9]+}/retry": {kind: accAdminPage, path: "/admin/deliveries/" + itoa(spareDelivery) + "/retry",
+			body: form(url.Values{})},
 
 		"GET /api/v1/rankings":                  {kind: accApiRead, path: "/api/v1/rankings?period=2025-Q3"},
 		"GET /api/v1/agencies/{code}/breakdown": {kind: accApiAgency, path: "/api/v1/agencies/migration/breakdown?period=2025-Q3&by=service"},

@@ -76,6 +76,11 @@ func (s *Server) routes() {
 	r.Handle("/admin/audit.csv", s.withAdmin(s.auditCSV)).Methods(http.MethodGet)
 	r.Handle("/admin/publications", s.withAdmin(s.publicationsPage)).Methods(http.MethodGet)
 	r.Handle("/admin/publications", s.withAdmin(s.postPublication)).Methods(http.MethodPost)
+	// Webhooks and the delivery log (web/admin_webhooks.go).
+	r.Handle("/admin/webhooks", s.withAdmin(s.webhooksPage)).Methods(http.MethodGet)
+	r.Handle("/admin/webhooks", s.withAdmin(s.addWebhook)).Methods(http.MethodPost)
+	r.Handle("/admin/webhooks/{id:[0-9]+}", s.withAdmin(s.changeWebhook)).Methods(http.MethodPost)
+	r.Handle("/admin/deliveries/{id:[0-9]+}/retry", s.withAdmin(s.retryDelivery)).Methods(http.MethodPost)
 	// Two-factor sign-in (web/login_2fa.go): the second step holds a half-done sign-in, not a session.
 	r.Handle("/login/2fa", s.withOptionalSession(s.secondStepForm)).Methods(http.MethodGet)
 	r.Handle("/login/2fa", s.withOptionalSession(s.secondStep)).Methods(http.MethodPost)

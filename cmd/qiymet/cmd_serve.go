@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/qiymet/qiymet/scoring"
+	"github.com/qiymet/qiymet/survey/notify"
 	"github.com/qiymet/qiymet/survey/periodreport"
 	"github.com/qiymet/qiymet/web"
 )
@@ -33,6 +34,10 @@ func (e *env) serve(args []string) error {
 		return err
 	}
 	if err := requireSecret(c, e.getenv); err != nil {
+		return err
+	}
+	mail, err := smtpOf(e.getenv, c) // config_notify.go: QIYMET_SMTP_URL, QIYMET_MAIL_FROM
+	if err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", c.Addr)
@@ -69,7 +74,7 @@ func (e *env) serve(args []string) error {
 
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
-	bg := startBackground(ctx, s, logger)
+	bg := startBackground(ctx, s, logger, &notify.Notifier{Store: s, Log: logger, BaseURL: c.BaseURL, Mail: mail})
 
 	fmt.Fprintf(e.stdout, "qiymet serving on %s://%s (links and QR codes use %s)\n", scheme, ln.Addr(), c.BaseURL)
 	errc := make(chan error, 1)

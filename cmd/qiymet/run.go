@@ -26,6 +26,9 @@ commands:
   user reset-password --email E [--password-stdin]   a new password (printed once, or read from stdin)
   kiosk add --center CODE --name NAME [--agency CODE]
   apikey add --name NAME
+  webhook add --url URL --events LIST   register a webhook endpoint; prints its signing secret once
+  webhook list                   the endpoints and their recent deliveries
+  webhook remove|enable|disable ID   remove an endpoint (cancelling what it still had to get), or turn it on/off
   demo                           load the demo catalog, responses and admin
   backup --out FILE              consistent copy of a live SQLite database (PostgreSQL: pg_dump)
   audit export [--out FILE] [--actor E] [--action A] [--from D] [--to D]   the audit log as CSV
@@ -40,7 +43,8 @@ QIYMET_LOG_LEVEL (--log-level), QIYMET_TRUSTED_PROXIES (--trusted-proxies), QIYM
 QIYMET_TLS_KEY (--tls-key), QIYMET_RATE_KIOSK|APIKEY|IP|LOGIN|BAD_TOKEN (--rate-…), QIYMET_LOGIN_FREE_FAILURES,
 QIYMET_LOGIN_MAX_DELAY_SECONDS; QIYMET_SECRET and QIYMET_METRICS_TOKEN from the environment only (a flag
 would show them in ps);
-QIYMET_REQUIRE_2FA=admin (serve) makes admins enrol in two-factor sign-in
+QIYMET_REQUIRE_2FA=admin (serve) makes admins enrol in two-factor sign-in;
+QIYMET_MAIL_FROM, QIYMET_KIOSK_SILENT, QIYMET_OPENING_HOURS; QIYMET_SMTP_URL from the environment only
 `
 
 // env is what every command gets: the process's streams and configuration, nothing global.
@@ -92,6 +96,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.kioskAdd(rest[1:])
 	case cmd == "apikey" && sub == "add":
 		return e.apikeyAdd(rest[1:])
+	case cmd == "webhook" && sub != "": // cmd_webhook.go
+		return e.webhook(sub, rest[1:])
 	case cmd == "demo":
 		return e.demo(rest)
 	// harden-trust: cmd_trust.go
@@ -135,7 +141,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 // open connects to the configured database and brings its schema up to date.
 func (e *env) open(c *config) (*survey.Store, error) {
 	s, err := survey.Open(e.ctx, c.DB, survey.Options{Location: c.Loc, Burst: c.Burst, Secret: e.getenv("QIYMET_SECRET"),
-		LoginThrottle: c.Security.Throttle})
+		LoginThrottle: c.Security.Throttle, KioskSilent: c.Notify.KioskSilent, OpeningHours: &c.Notify.OpeningHours})
 	if err != nil {
 		return nil, err
 	}

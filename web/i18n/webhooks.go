@@ -1,0 +1,57 @@
+package i18n
+
+// Webhooks page and the silent-kiosk marker (web/admin_webhooks.go, web/admin_kiosks.go).
+func init() {
+	Add(map[string]Text{
+		"dash.admin.webhooks": {"Vebhuklar", "Webhooks", "Вебхуки"},
+		"dash.hooks.intro": {"Qiymət hadisələri qeydiyyatdan keçmiş ünvanlara imzalı POST sorğusu ilə göndərir və uğursuz cəhdləri ən azı 24 saat təkrarlayır. Hal açılanda və vaxtı keçəndə qurumun menecerlərinə e-poçt da gedir (QIYMET_SMTP_URL).",
+			"Qiymət sends events to the registered addresses as signed POST requests and retries failed attempts for at least 24 hours. When a case is opened or overdue, the agency's managers also get an e-mail (QIYMET_SMTP_URL).",
+			"Qiymət отправляет события на зарегистрированные адреса подписанными POST-запросами и повторяет неудачные попытки не менее 24 часов. Когда открывается или просрочивается обращение, менеджеры ведомства получают и письмо (QIYMET_SMTP_URL)."},
+		"dash.hooks.add":       {"Yeni vebhuk", "New webhook", "Новый вебхук"},
+		"dash.hooks.url":       {"Ünvan (URL)", "URL", "Адрес (URL)"},
+		"dash.hooks.events":    {"Hadisələr", "Events", "События"},
+		"dash.hooks.event":     {"Hadisə", "Event", "Событие"},
+		"dash.hooks.register":  {"Qeydiyyatdan keçir", "Register", "Зарегистрировать"},
+		"dash.hooks.list":      {"Qeydiyyatdakı vebhuklar", "Registered webhooks", "Зарегистрированные вебхуки"},
+		"dash.hooks.disabled":  {"söndürülüb", "disabled", "отключён"},
+		"dash.hooks.enable":    {"Yandır", "Enable", "Включить"},
+		"dash.hooks.disable":   {"Söndür", "Disable", "Отключить"},
+		"dash.hooks.remove":    {"Sil", "Remove", "Удалить"},
+		"dash.hooks.log":       {"Çatdırılma jurnalı", "Delivery log", "Журнал доставки"},
+		"dash.hooks.target":    {"Alıcı", "Recipient", "Получатель"},
+		"dash.hooks.attempts":  {"Cəhdlər", "Attempts", "Попытки"},
+		"dash.hooks.lasterror": {"Son xəta", "Last error", "Последняя ошибка"},
+		"dash.hooks.next":      {"Növbəti cəhd", "Next attempt", "Следующая попытка"},
+		"dash.hooks.retry":     {"İndi təkrarla", "Retry now", "Повторить сейчас"},
+		"dash.hooks.running":   {"göndərilir…", "sending…", "отправляется…"},
+		"dash.hooks.mailto":    {"e-poçt: %s", "e-mail: %s", "письмо: %s"},
+		"dash.hooks.webhookno": {"vebhuk #%d", "webhook #%d", "вебхук №%d"},
+		"dash.hooks.created": {"%s üçün vebhuk qeydə alındı. Hər sorğunun Qiymet-Signature başlığını bu gizli açarla yoxlayın.",
+			"Webhook for %s registered. Check each request's Qiymet-Signature header with this signing secret.",
+			"Вебхук для %s зарегистрирован. Проверяйте заголовок Qiymet-Signature каждого запроса этим секретом."},
+		"dash.hooks.done.enabled":  {"Vebhuk yandırıldı.", "Webhook enabled.", "Вебхук включён."},
+		"dash.hooks.done.disabled": {"Vebhuk söndürüldü: yeni hadisələr ona göndərilməyəcək.", "Webhook disabled: new events will not be sent to it.", "Вебхук отключён: новые события ему отправляться не будут."},
+		"dash.hooks.done.removed":  {"Vebhuk silindi; göndərilməmiş hadisələri ləğv olundu.", "Webhook removed; its unsent deliveries were cancelled.", "Вебхук удалён; неотправленные доставки отменены."},
+		"dash.hooks.done.retried":  {"Çatdırılma bir neçə saniyə ərzində yenidən cəhd ediləcək.", "The delivery will be tried again within seconds.", "Доставка будет повторена в течение нескольких секунд."},
+		"dash.hooks.err.url": {"Ünvan tam http:// və ya https:// URL olmalıdır (2000 simvola qədər, istifadəçi adı, parol və #fraqment olmadan).",
+			"The address must be a full http:// or https:// URL (up to 2000 characters, without a user name, password or #fragment).",
+			"Адрес должен быть полным URL http:// или https:// (до 2000 символов, без имени пользователя, пароля и #фрагмента)."},
+		"dash.hooks.err.events": {"Ən azı bir hadisə seçin.", "Choose at least one event.", "Выберите хотя бы одно событие."},
+		"dash.hooks.err.action": {"Naməlum əməliyyat.", "Unknown action.", "Неизвестное действие."},
+
+		"dash.hooks.event.case.opened":   {"Hal açıldı", "Case opened", "Обращение открыто"},
+		"dash.hooks.event.case.overdue":  {"Halın vaxtı keçdi", "Case overdue", "Обращение просрочено"},
+		"dash.hooks.event.case.resolved": {"Hal həll olundu", "Case resolved", "Обращение решено"},
+		"dash.hooks.event.kiosk.silent":  {"Kiosk susur", "Kiosk silent", "Киоск молчит"},
+
+		"dash.hooks.status.pending":   {"gözləyir", "pending", "ожидает"},
+		"dash.hooks.status.delivered": {"çatdırılıb", "delivered", "доставлено"},
+		"dash.hooks.status.failed":    {"alınmadı", "failed", "не удалось"},
+		"dash.hooks.status.cancelled": {"ləğv olunub", "cancelled", "отменено"},
+
+		"dash.kiosks.silent": {"susur", "silent", "молчит"},
+		"dash.kiosks.silenthelp": {"İş saatlarında nə cavab, nə də siqnal göndərib (QIYMET_KIOSK_SILENT).",
+			"Has sent neither a response nor a heartbeat during opening hours (QIYMET_KIOSK_SILENT).",
+			"В часы работы не присылал ни ответов, ни сигналов (QIYMET_KIOSK_SILENT)."},
+	})
+}
