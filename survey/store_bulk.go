@@ -19,7 +19,7 @@ func (s *Store) BulkInsert(ctx context.Context, rows []*Response) (int64, error)
 	if _, err := s.Rollup(ctx); err != nil {
 		return 0, err
 	}
-	return s.bulkTx(ctx, func(sink bulkSink, stored *cellDeltas) error {
+	return s.bulkTx(ctx, nil, func(sink bulkSink, stored *cellDeltas) error {
 		seen := make(map[string]bool, len(rows))
 		for _, r := range rows {
 			if seen[r.ID] {
@@ -44,8 +44,9 @@ type bulkSink interface {
 }
 
 // bulkTx runs fill in one transaction on a connection of its own, set up for bulk writes, then adds the cell
-// deltas fill collected in stored (minus those of skipped rows) and commits. It returns the rows inserted.
-func (s *Store) bulkTx(ctx context.Context, fill func(sink bulkSink, stored *cellDeltas) error) (int64, error) {
+// deltas fill collected in stored (minus those of skipped rows), runs then (when set) once the rows are stored,
+// and commits. It returns the rows inserted.
+func (s *Store) bulkTx(ctx context.Context, then func(ctx context.Context, tx bun.Tx) error, fill func(sink bulkSink, stored *cellDeltas) error) (int64, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return 0, err
@@ -91,6 +92,11 @@ func (s *Store) bulkTx(ctx context.Context, fill func(sink bulkSink, stored *cel
 	}
 	if err := endBulk(ctx, tx, s.dialect, stored, skipped); err != nil {
 		return 0, err
+	}
+	if then != nil {
+		if err := then(ctx, tx); err != nil {
+			return 0, err
+		}
 	}
 	return inserted, tx.Commit()
 }
