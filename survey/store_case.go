@@ -103,9 +103,11 @@ type CaseFilter struct {
 // CaseRow is a case with what the Cases page shows of its response.
 type CaseRow struct {
 	Case
-	SubmittedUS int64  `bun:"submitted_us"`
-	Channel     string `bun:"channel"`
-	Answers     string `bun:"answers"`
+	SubmittedUS   int64  `bun:"submitted_us"`
+	Channel       string `bun:"channel"`
+	Answers       string `bun:"answers"`
+	Survey        string `bun:"survey_code"`
+	SurveyVersion int    `bun:"survey_version"`
 }
 
 // MaxCaseList bounds one listing.
@@ -118,7 +120,7 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]CaseRow, error) 
 	}
 	var out []CaseRow
 	q := s.db.NewSelect().TableExpr("cases AS c").
-		ColumnExpr("c.*, r.submitted_us, r.channel, r.answers").
+		ColumnExpr("c.*, r.submitted_us, r.channel, r.answers, r.survey_code, r.survey_version").
 		Join("JOIN responses AS r ON r.id = c.response_id")
 	q = caseWhere(q, f)
 	now := s.now().UnixMicro()
@@ -182,7 +184,7 @@ func (s *Store) CaseTrails(ctx context.Context, ids []string) (map[string][]Case
 
 // ActOnCase applies a (validated) action to case id as ctx's actor: the status change, the trail step and,
 // for a resolution, the case.resolved event, in one transaction. allowed says whether the actor may act on
-// the case's agency (a manager only on their own); a case they may not see is not_found.
+// the case's agency (a manager only on their own): forbidden otherwise.
 func (s *Store) ActOnCase(ctx context.Context, id string, a CaseAction, allowed func(agency string) bool) (*Case, error) {
 	if err := a.Validate(); err != nil {
 		return nil, err
@@ -202,7 +204,7 @@ func (s *Store) ActOnCase(ctx context.Context, id string, a CaseAction, allowed 
 			return err
 		}
 		if allowed != nil && !allowed(c.Agency) {
-			return Errorf(CodeNotFound, "id", "no case with id %s", truncate(id, 64))
+			return Errorf(CodeForbidden, "agency", "you may act only on your own agency's cases")
 		}
 		next, err := nextStatus(c.Status, a.Action)
 		if err != nil {

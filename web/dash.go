@@ -23,7 +23,8 @@ var dashFS embed.FS
 
 // dashPages are the page templates; each is parsed together with the layout into its own set.
 var dashPages = []string{"login", "error", "rankings", "agency", "admin_kiosks", "admin_users", "admin_apikeys", "admin_catalog",
-	"admin_audit", "login_2fa", "account_2fa", "help"} // the last three: harden-trust
+	"admin_audit", "login_2fa", "account_2fa", "help", // the last three: harden-trust
+	"cases"} // dash_cases.go
 
 var dashTemplates = parseDash()
 
