@@ -30,6 +30,8 @@ const (
 	accApiKeyOnly = "apikey-only" // API key only
 	accKioskOnly  = "kiosk-only"  // kiosk token only
 	accChallenge  = "challenge"   // a half-done sign-in only (web/login_2fa.go): without one, 401 for everyone
+	accCaseAPI    = "case-api"    // a session of an admin or agency A's manager (web/api_cases.go); API keys, analysts, kiosks, managerB 403
+	accCasePage   = "case-page"   // a page form of an admin or agency A's manager; analysts and managerB 403
 )
 
 type matrixCase struct {
@@ -93,6 +95,17 @@ func want(kind, who, method string) string {
 		return "401" // a session is no API credential
 	case accChallenge:
 		return "401"
+	case accCaseAPI, accCasePage:
+		switch {
+		case who == "admin" || who == "managerA":
+			return "ok"
+		case who == "anonymous" || (kind == accCasePage && !session):
+			if kind == accCasePage {
+				return login
+			}
+			return "401"
+		}
+		return "403"
 	}
 	return "?"
 }
@@ -125,6 +138,15 @@ func roleMatrix(t *testing.T, dialect string) {
 		t.Fatalf("invitation: %d %v", st, inv)
 	}
 	invToken := strings.TrimPrefix(inv["url"].(string), e.BaseURL+"/r/")
+	// A case of agency A (migration) to act on: a low rating opens it.
+	if st, _ := e.postJSON(t, "/api/v1/responses", e.APIKey, map[string]any{"agency": "migration", "answers": map[string]any{"overall": 1}}); st != http.StatusCreated {
+		t.Fatalf("low response: %d", st)
+	}
+	caseList, err := e.Store.ListCases(ctx, survey.CaseFilter{Agency: "migration"})
+	if err != nil || len(caseList) != 1 {
+		t.Fatalf("the low response's case: %v %v", caseList, err)
+	}
+	caseID := caseList[0].ID
 	cv, _ := e.Store.CatalogView(ctx)
 	sv, _ := cv.Survey("visit", 1)
 	svJSON, _ := json.Marshal(sv)
@@ -174,10 +196,14 @@ func roleMatrix(t *testing.T, dialect string) {
 		"POST /admin/surveys":  {kind: accAdminPage, path: "/admin/surveys", body: form(url.Values{"survey": {string(svJSON)}})},
 		"GET /admin/audit":     {kind: accAdminPage, path: "/admin/audit?action=user"},
 		"GET /admin/audit.csv": {kind: accAdminPage, path: "/admin/audit.csv"},
-		"GET /login/2fa":       {kind: accPage, path: "/login/2fa"},
-		"POST /login/2fa":      {kind: accChallenge, path: "/login/2fa", body: form(url.Values{"code": {"123456"}})},
-		"GET /account/2fa":     {kind: accPage, path: "/account/2fa"},
-		"POST /account/2fa":    {kind: accChallenge, path: "/account/2fa", body: form(url.Values{"code": {"123456"}})},
+		"GET /cases":           {kind: accPage, path: "/cases?status=open"},
+		"POST /cases/sla":      {kind: accAdminPage, path: "/cases/sla", body: form(url.Values{"agency": {"property"}, "hours": {"48"}})},
+		"POST /cases/{id}/events": {kind: accCasePage, path: "/cases/" + caseID + "/events",
+			body: form(url.Values{"action": {"comment"}, "note": {"Zəng etdik"}})},
+		"GET /login/2fa":    {kind: accPage, path: "/login/2fa"},
+		"POST /login/2fa":   {kind: accChallenge, path: "/login/2fa", body: form(url.Values{"code": {"123456"}})},
+		"GET /account/2fa":  {kind: accPage, path: "/account/2fa"},
+		"POST /account/2fa": {kind: accChallenge, path: "/account/2fa", body: form(url.Values{"code": {"123456"}})},
 
 		"GET /api/v1/rankings":                  {kind: accApiRead, path: "/api/v1/rankings?period=2025-Q3"},
 		"GET /api/v1/agencies/{code}/breakdown": {kind: accApiAgency, path: "/api/v1/agencies/migration/breakdown?period=2025-Q3&by=service"},
@@ -188,6 +214,10 @@ func roleMatrix(t *testing.T, dialect string) {
 		}},
 		"POST /api/v1/invitations": {kind: accApiKeyOnly, path: "/api/v1/invitations", body: func(string) any {
 			return map[string]any{"agency": "migration", "visit_id": "V-" + uniq()}
+		}},
+		"GET /api/v1/cases": {kind: accApiAgency, path: "/api/v1/cases?agency=migration&status=open"},
+		"POST /api/v1/cases/{id}/events": {kind: accCaseAPI, path: "/api/v1/cases/" + caseID + "/events", body: func(string) any {
+			return map[string]any{"action": "comment", "note": "Vətəndaşla danışdıq"}
 		}},
 		"GET /api/v1/kiosk/config":     {kind: accKioskOnly, path: "/api/v1/kiosk/config"},
 		"POST /api/v1/kiosk/heartbeat": {kind: accKioskOnly, path: "/api/v1/kiosk/heartbeat", body: func(string) any { return map[string]any{"version": "1", "queue_length": 0} }},
