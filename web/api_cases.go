@@ -82,10 +82,17 @@ func (s *Server) caseFilterOf(q url.Values, lang string) (survey.CaseFilter, err
 	return f, nil
 }
 
-// withCaseWriter accepts what withReader does, checked against cross-origin forgery too (a session cookie
-// rides along with a forged cross-site POST); the handler checks the role.
+// withCaseWriter accepts what withReader does, checked against cross-origin forgery first (a session cookie
+// rides along with a forged cross-site POST), refused as JSON; the handler checks the role.
 func (s *Server) withCaseWriter(h readerFunc) http.Handler {
-	return s.dash.csrf.Handler(s.withReader(h))
+	next := s.withReader(h)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.dash.csrf.Check(r); err != nil {
+			s.writeError(w, r, survey.Errorf(survey.CodeForbidden, "", "cross-origin request refused"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // postCaseEvent is POST /api/v1/cases/{id}/events {"action", "resolution", "note"}: 200 with the case and
