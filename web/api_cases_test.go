@@ -125,7 +125,9 @@ func casesHTTP(t *testing.T, dialect string) {
 	events := "/api/v1/cases/" + cid + "/events"
 	act := func(who, body string, hdr ...string) testResponse { return asJSON("POST", events, who, body, hdr...) }
 	errOf := func(r testResponse) (string, string, string) {
-		var b struct{ Error struct{ Code, Field, Message string } }
+		var b struct {
+			Error struct{ Code, Field, Message string }
+		}
 		json.Unmarshal(r.Body, &b)
 		return b.Error.Code, b.Error.Field, b.Error.Message
 	}

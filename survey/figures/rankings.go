@@ -180,7 +180,7 @@ func (f *Figures) publish(cv *survey.CatalogView, p scoring.Period, groups []sco
 				Change:            Change{PreviousPeriod: round2p(r.ChangePrev), PreviousYear: round2p(r.ChangeYear)},
 				ChangeSignificant: Significance{PreviousPeriod: r.SignificantPrev, PreviousYear: r.SignificantYear},
 				ClearFirst:        r.ClearFirst, ClearStreak: r.ClearStreak,
-				Cases:             caseFigures(cases[r.Agency]),
+				Cases: caseFigures(cases[r.Agency]),
 			}
 			if r.Ranked {
 				row.Rank, row.RankLow, row.RankHigh = new(r.Rank), new(r.RankLow), new(r.RankHigh)
