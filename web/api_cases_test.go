@@ -261,4 +261,9 @@ func casesHTTP(t *testing.T, dialect string) {
 			t.Fatalf("due after %v, want the agency's 24 h", due.Sub(opened))
 		}
 	}
+	// The agency page states the period's case figures.
+	r = e.page(t, http.MethodGet, "/agencies/justice?period=2025-Q3&lang=en", sess["admin"], nil)
+	if !strings.Contains(string(r.Body), "Cases (in the period): Opened 4 · Resolved within SLA none yet") {
+		t.Fatalf("agency page: %s", r.Body)
+	}
 }

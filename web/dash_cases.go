@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/qiymet/qiymet/survey"
+	"github.com/qiymet/qiymet/survey/figures"
 )
 
 // The Cases page (CONTRACT §11): a manager sees their agency's cases, admins and analysts every agency's;
@@ -125,6 +126,17 @@ func (s *Server) renderCases(w http.ResponseWriter, r *http.Request, v *view, st
 		d.Cases = append(d.Cases, cw)
 	}
 	s.render(w, r, v, status, "cases", d)
+}
+
+// caseFiguresView is an agency's case figures for the agency page.
+type caseFiguresView struct{ Opened, InSLA string }
+
+func (v *view) caseFigures(c figures.CaseFigures) caseFiguresView {
+	out := caseFiguresView{Opened: v.Int(c.Opened), InSLA: v.T("cases.in_sla.none")}
+	if c.ResolvedInSLA != nil {
+		out.InSLA = v.Num(*c.ResolvedInSLA) + "%"
+	}
+	return out
 }
 
 // caseView is one case as the page shows it.
