@@ -131,6 +131,12 @@ func (c *Case) JSON(trail []CaseEvent) CaseJSON {
 	return j
 }
 
+// Trail is the case's whole trail: its opening (by "system", when it was opened), then the stored steps.
+func (c *Case) Trail(stored []CaseEvent) []CaseEvent {
+	open := CaseEvent{CaseID: c.ID, AtUS: c.OpenedUS, Actor: "system", Action: CaseActionOpen}
+	return append([]CaseEvent{open}, stored...)
+}
+
 // Overdue reports whether the case is unresolved past its due time at now.
 func (c *Case) Overdue(now time.Time) bool {
 	return c.Status != CaseResolved && now.UnixMicro() > c.DueUS

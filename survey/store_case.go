@@ -14,7 +14,8 @@ import (
 // (appendCaseCTEs). Either way the unique response_id makes a second case for one response impossible.
 
 // openCases stores cs (cases of responses this transaction stores), skipping any whose response already has
-// a case, and for each one stored writes the first step of its trail and the case.opened event.
+// a case, and writes the case.opened event of each one stored. The opening is the first step of the trail
+// without a row of its own (Case.Trail): one row less on the ingest path.
 func openCases(ctx context.Context, db bun.IDB, cs []*Case) (int, error) {
 	if len(cs) == 0 {
 		return 0, nil
@@ -25,22 +26,15 @@ func openCases(ctx context.Context, db bun.IDB, cs []*Case) (int, error) {
 		return 0, err
 	}
 	opened := setOf(ids)
-	trail := make([]CaseEvent, 0, len(ids))
 	for _, c := range cs {
 		if !opened[c.ID] {
 			continue
 		}
-		trail = append(trail, CaseEvent{CaseID: c.ID, AtUS: c.OpenedUS, Actor: "system", Action: CaseActionOpen})
 		if _, err := emitEvent(ctx, db, EventCaseOpened, c.Agency, c.OpenedAt(), c.JSON(nil)); err != nil {
 			return 0, err
 		}
 	}
-	if len(trail) > 0 {
-		if _, err := db.NewInsert().Model(&trail).Exec(ctx); err != nil {
-			return 0, err
-		}
-	}
-	return len(trail), nil
+	return len(opened), nil
 }
 
 // newCaseFor builds the case r opens (not stored): opened when the response was received, due after its
@@ -52,8 +46,8 @@ func newCaseFor(r *Response) *Case {
 }
 
 // appendCaseCTEs adds to a PostgreSQL batch's WITH the cases its candidate rows open: only rows the ins CTE
-// inserted as counted (a replay inserts nothing; the burst rule may exclude), their first trail step, and
-// their case.opened events, built here exactly as openCases builds them.
+// inserted as counted (a replay inserts nothing; the burst rule may exclude) and their case.opened events,
+// built here exactly as openCases builds them.
 func appendCaseCTEs(gen schema.QueryGen, q []byte, rows []*Response) ([]byte, error) {
 	var cands []*Case
 	for _, r := range rows {
@@ -81,7 +75,6 @@ func appendCaseCTEs(gen schema.QueryGen, q []byte, rows []*Response) ([]byte, er
 		"SELECT cv.id, cv.response_id, cv.agency_code, cv.center_code, cv.service_code, cv.score, cv.comment, cv.opened_us, cv.due_us, 'open' "+
 		"FROM cv JOIN ins ON ins.id = cv.response_id AND ins.status = 'counted' ORDER BY cv.response_id "+
 		"ON CONFLICT (response_id) DO NOTHING RETURNING id), "+
-		"ctrail AS (INSERT INTO case_events (case_id, at_us, actor, action) SELECT cv.id, cv.opened_us, 'system', 'open' FROM cv JOIN cins ON cins.id = cv.id), "+
 		"cevents AS (INSERT INTO events (id, type, created_us, agency, data) SELECT cv.event_id, '"+EventCaseOpened+"', cv.opened_us, cv.agency_code, cv.data "+
 		"FROM cv JOIN cins ON cins.id = cv.id)"...)
 	return q, nil
@@ -152,7 +145,7 @@ func caseWhere(q *bun.SelectQuery, f CaseFilter) *bun.SelectQuery {
 	return q
 }
 
-// CaseByID returns a case and its trail (oldest first); not_found when there is none.
+// CaseByID returns a case and its whole trail (Case.Trail, oldest first); not_found when there is none.
 func (s *Store) CaseByID(ctx context.Context, id string) (*Case, []CaseEvent, error) {
 	c := new(Case)
 	if err := s.db.NewSelect().Model(c).Where("id = ?", id).Scan(ctx); err != nil {
@@ -162,10 +155,10 @@ func (s *Store) CaseByID(ctx context.Context, id string) (*Case, []CaseEvent, er
 		return nil, nil, err
 	}
 	trail, err := s.CaseTrails(ctx, []string{id})
-	return c, trail[id], err
+	return c, c.Trail(trail[id]), err
 }
 
-// CaseTrails returns the trails of the cases ids, oldest step first.
+// CaseTrails returns the stored steps of the cases ids, oldest first (Case.Trail adds the opening).
 func (s *Store) CaseTrails(ctx context.Context, ids []string) (map[string][]CaseEvent, error) {
 	out := map[string][]CaseEvent{}
 	for len(ids) > 0 {

@@ -21,8 +21,19 @@ func (s *Server) getCases(w http.ResponseWriter, r *http.Request, p *Principal) 
 		s.writeError(w, r, err)
 		return
 	}
-	if f.Agency != "" && s.forbidAgency(w, r, p, f.Agency) {
-		return
+	if f.Agency != "" {
+		cv, err := s.store.CatalogView(r.Context())
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if _, ok := cv.Agency(f.Agency); !ok {
+			s.writeError(w, r, survey.Errorf(survey.CodeUnknownAgency, "agency", "unknown agency %q", f.Agency))
+			return
+		}
+		if s.forbidAgency(w, r, p, f.Agency) {
+			return
+		}
 	}
 	if only := p.OnlyAgency(); only != "" {
 		f.Agencies = []string{only}
@@ -43,7 +54,7 @@ func (s *Server) getCases(w http.ResponseWriter, r *http.Request, p *Principal) 
 	}
 	out := make([]survey.CaseJSON, len(rows))
 	for i := range rows {
-		out[i] = rows[i].Case.JSON(trails[rows[i].ID])
+		out[i] = rows[i].Case.JSON(rows[i].Case.Trail(trails[rows[i].ID]))
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"cases": out})
 }

@@ -174,7 +174,7 @@ func (v *view) caseView(cv *survey.CatalogView, c *survey.CaseRow, trail []surve
 		sv, _ := cv.Survey(c.Survey, c.SurveyVersion)
 		cw.Answers = v.answers(sv, answers)
 	}
-	for _, e := range trail {
+	for _, e := range c.Trail(trail) {
 		who := e.Actor
 		if who == "system" {
 			who = v.T("cases.system")

@@ -70,7 +70,7 @@ load() {
   start_server "$dsn"
   # distinct submitted_at windows per run, so the warm-up's kiosk responses never make the measured ones bursts
   "$work/qiymet-load" run --quiet --url "$url" --creds "$work/creds.env" --concurrency "$CLIENTS" --duration 3s \
-    --since "$(date -u -d '-6 days' +%FT%TZ)" >/dev/null
+    --since "$(date -u -d '-6 days' +%FT%TZ)" --low-share "$share" >/dev/null
   local cpu0 pg0; cpu0=$(cpu_s); pg0=$(pg_cpu)
   GOMAXPROCS=${GEN_PROCS:-2} /usr/bin/time -f "%U %S" -o "$work/$label.gencpu" "$work/qiymet-load" run --quiet --url "$url" --creds "$work/creds.env" \
     --concurrency "$CLIENTS" --duration "${DURATION}s" --since "$(date -u -d '-3 days' +%FT%TZ)" --mix "$MIX" --low-share "$share" \
