@@ -1,6 +1,7 @@
 package survey
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -39,10 +40,10 @@ var CaseResolutions = []string{"fixed", "explained", "referred", "no_action"}
 
 // DefaultSLA is an agency's case SLA unless an admin sets another; MaxSLAHours bounds what they can set.
 const (
-	DefaultSLA   = 72 * time.Hour
-	MaxSLAHours  = 24 * 365
-	MaxCaseNote  = 2000
-	maxCaseEvent = 8 << 10 // bytes of an event body
+	DefaultSLA        = 72 * time.Hour
+	MaxSLAHours       = 24 * 365
+	MaxCaseNote       = 2000
+	MaxCaseEventBytes = 8 << 10 // the largest event body
 )
 
 // Case is one case. Times are stored as microseconds; JSON gives RFC 3339 (CaseJSON).
@@ -167,8 +168,8 @@ type CaseAction struct {
 // DecodeCaseAction parses and checks an event body strictly: malformed JSON or invalid UTF-8 is invalid_json,
 // an unknown action, a resolution where none belongs (or a missing one), or a note too long is invalid_field.
 func DecodeCaseAction(body []byte) (*CaseAction, error) {
-	if len(body) > maxCaseEvent {
-		return nil, Errorf(CodePayloadTooLarge, "", "the body is larger than %d bytes", maxCaseEvent)
+	if len(body) > MaxCaseEventBytes {
+		return nil, Errorf(CodePayloadTooLarge, "", "the body is larger than %d bytes", MaxCaseEventBytes)
 	}
 	if err := checkText(body); err != nil {
 		return nil, err
@@ -191,7 +192,7 @@ func (a *CaseAction) Validate() error {
 	}
 	switch a.Action {
 	case CaseActionResolve:
-		if !contains(CaseResolutions, a.Resolution) {
+		if !slices.Contains(CaseResolutions, a.Resolution) {
 			return FieldError("resolution", "resolution must be fixed, explained, referred or no_action")
 		}
 	case CaseActionAcknowledge, CaseActionReopen, CaseActionComment:
@@ -243,13 +244,4 @@ func pastTense(action string) string {
 		return "reopened"
 	}
 	return action
-}
-
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
-		}
-	}
-	return false
 }

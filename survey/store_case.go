@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -347,4 +348,4 @@ func (s *Store) CaseFigures(ctx context.Context, from, to, now time.Time) (map[s
 }
 
 // ValidCaseStatus reports whether s is a case status ("" is every status).
-func ValidCaseStatus(s string) bool { return s == "" || contains(CaseStatuses, s) }
+func ValidCaseStatus(s string) bool { return s == "" || slices.Contains(CaseStatuses, s) }

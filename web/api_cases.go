@@ -114,7 +114,7 @@ func (s *Server) postCaseEvent(w http.ResponseWriter, r *http.Request, p *Princi
 		s.writeError(w, r, err)
 		return
 	}
-	body, err := readBody(r, 8<<10)
+	body, err := readBody(r, survey.MaxCaseEventBytes)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
