@@ -20,6 +20,11 @@ func ItemYesNoScore(v bool) float64 {
 // question counts when the answer is true.
 func ScaleTopTwo(v, max int) bool { return v >= max-1 }
 
+// ScaleBottomTwo reports whether a scale answer v is in the bottom two points of a scale starting at min
+// (v ≤ min+1): a response whose primary answer is there opens a case (CONTRACT §11). A yes/no primary
+// question opens one when the answer is false.
+func ScaleBottomTwo(v, min int) bool { return v <= min+1 }
+
 // Item is one answered question of a response: its weight and item score.
 type Item struct{ Weight, Score float64 }
 

@@ -59,6 +59,7 @@ const (
 	AuditWebhookDisable = "webhook.disable"
 	AuditWebhookRemove  = "webhook.remove"
 	AuditDeliveryRetry  = "delivery.retry"
+	AuditAgencySLA      = "agency.sla"
 )
 
 // AuditEntry is one line of the log. Details is a short JSON object of what changed: never a secret, a

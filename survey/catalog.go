@@ -29,6 +29,8 @@ type Agency struct {
 	Group  string `json:"group" bun:"group_code"`
 	Survey string `json:"survey" bun:"survey_code"`
 	Name   Names  `json:"name" bun:"name,type:text"`
+	// SLAHours is how long the agency has to resolve a case (CONTRACT §11); 0 means the default, 72 h.
+	SLAHours int `json:"sla_hours,omitempty" bun:"sla_hours,nullzero"`
 }
 
 // Service is one service an agency provides.
@@ -187,6 +189,9 @@ func (c *Catalog) Validate(existing *Catalog) error {
 		}
 		if err := checkNames(where+".name", a.Name); err != nil {
 			return err
+		}
+		if a.SLAHours < 0 || a.SLAHours > MaxSLAHours {
+			return FieldError(where+".sla_hours", "%s: sla_hours must be from 1 to %d (omit it for the default of 72)", where, MaxSLAHours)
 		}
 		agencies[a.Code] = true
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"regexp"
+	"time"
 
 	"github.com/qiymet/qiymet/scoring"
 	"github.com/uptrace/bun"
@@ -47,6 +48,10 @@ type Response struct {
 	Score         float64 `bun:"score"`   // R, the response score (docs/method.md)
 	Top2          bool    `bun:"top2"`    // primary answer in its top two points
 	ContentHash   string  `bun:"content_hash"`
+	// Bottom2: the primary answer is in its bottom two points, so the response opens a case if counted
+	// (CONTRACT §11). Not stored: the case is.
+	Bottom2 bool          `bun:"-"`
+	sla     time.Duration // the agency's case SLA when prepared
 }
 
 // Result is what the API answers for a stored response.

@@ -21,7 +21,7 @@ func (s *Store) BulkInsert(ctx context.Context, rows []*Response) (int64, error)
 	if _, err := s.Rollup(ctx); err != nil {
 		return 0, err
 	}
-	return s.bulkTx(ctx, false, func(w *bulkWriter) error {
+	return s.bulkTx(ctx, false, nil, func(w *bulkWriter) error {
 		seen := make(map[string]bool, len(rows))
 		for _, r := range rows {
 			if seen[r.ID] {
@@ -74,10 +74,10 @@ type bulkSink interface {
 }
 
 // bulkTx runs fill in one transaction on a connection of its own, set up for bulk writes, then adds the cell
-// deltas fill collected in stored (minus those of skipped rows) and commits. It returns the rows inserted.
-// With checkConflicts, a row whose id an earlier row of the same write stored with other content fails the
-// write with a *ConflictsError.
-func (s *Store) bulkTx(ctx context.Context, checkConflicts bool, fill func(w *bulkWriter) error) (int64, error) {
+// deltas fill collected in stored (minus those of skipped rows), runs then (when set) once the rows are stored,
+// and commits. It returns the rows inserted. With checkConflicts, a row whose id an earlier row of the same
+// write stored with other content fails the write with a *ConflictsError.
+func (s *Store) bulkTx(ctx context.Context, checkConflicts bool, then func(ctx context.Context, tx bun.Tx) error, fill func(w *bulkWriter) error) (int64, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return 0, err
@@ -103,6 +103,9 @@ func (s *Store) bulkTx(ctx context.Context, checkConflicts bool, fill func(w *bu
 	}
 	stored, skipped := newCellDeltas(s.loc), newCellDeltas(s.loc)
 	conflicts := &bulkConflicts{on: checkConflicts}
+	if err := tx.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM responses").Scan(&conflicts.after); err != nil {
+		return 0, err
+	}
 	var sink bulkSink
 	if s.dialect == "pg" {
 		if sink, err = newCopySink(ctx, conn, tx, skipped, conflicts); err != nil {
@@ -129,6 +132,11 @@ func (s *Store) bulkTx(ctx context.Context, checkConflicts bool, fill func(w *bu
 	}
 	if err := endBulk(ctx, tx, s.dialect, w.stored, skipped); err != nil {
 		return 0, err
+	}
+	if then != nil {
+		if err := then(ctx, tx); err != nil {
+			return 0, err
+		}
 	}
 	return inserted, tx.Commit()
 }
@@ -183,13 +191,14 @@ func addBulkDeltas(ctx context.Context, tx bun.Tx, dialect string, deltas, minus
 // storing goroutine appends; bulkTx reads once the sink has finished.
 type bulkConflicts struct {
 	on    bool
+	after int64 // the highest seq stored before the write began: the write's rows come after it
 	lines []LineError
 }
 
-// check records row (from line) as a conflict if stored, the row stored under its id, came from this write
-// with other content. earlier is stored's line when known (0: not).
-func (c *bulkConflicts) check(row, stored *Response, line, earlier int) {
-	if !c.on || stored.ReceivedUS != row.ReceivedUS || rowHash(stored) == rowHash(row) {
+// check records row (from line) as a conflict if stored (seq storedSeq), the row stored under its id, came
+// from this write with other content. earlier is stored's line when known (0: not).
+func (c *bulkConflicts) check(row, stored *Response, storedSeq int64, line, earlier int) {
+	if !c.on || storedSeq <= c.after || stored.ReceivedUS != row.ReceivedUS || rowHash(stored) == rowHash(row) {
 		return
 	}
 	msg := fmt.Sprintf("id %s is also on an earlier line with other content", row.ID)

@@ -121,7 +121,7 @@ var takenOutColumns = append(responseColumns.pick("status"), cellColumns...)
 // back out, and checks each against the first row with its id.
 func (c *copySink) takeOutRepeats(ctx context.Context) (int, error) {
 	first := "SELECT DISTINCT ON (id) id, seq, line, " + identityColumns.sql("") + " FROM import_rows ORDER BY id, seq"
-	q := "DELETE FROM import_rows i USING (" + first + ") f WHERE i.id = f.id AND i.seq > f.seq RETURNING i.line, f.line, i.id, " +
+	q := "DELETE FROM import_rows i USING (" + first + ") f WHERE i.id = f.id AND i.seq > f.seq RETURNING i.line, f.line, f.seq, i.id, " +
 		takenOutColumns.scanned("i.") + ", " + identityColumns.scanned("i.") + ", " + identityColumns.scanned("f.")
 	return c.takeOut(ctx, q)
 }
@@ -129,25 +129,26 @@ func (c *copySink) takeOutRepeats(ctx context.Context) (int, error) {
 // takeOutStored deletes the chunk's rows whose id is already stored, takes their cell deltas back out, and
 // checks each against the stored row.
 func (c *copySink) takeOutStored(ctx context.Context) (int, error) {
-	q := "DELETE FROM import_rows i USING responses r WHERE r.id = i.id RETURNING i.line, 0, i.id, " +
+	q := "DELETE FROM import_rows i USING responses r WHERE r.id = i.id RETURNING i.line, 0, r.seq, i.id, " +
 		takenOutColumns.scanned("i.") + ", " + identityColumns.scanned("i.") + ", " + identityColumns.scanned("r.")
 	return c.takeOut(ctx, q)
 }
 
-// takeOut runs q, a DELETE … RETURNING the row's line, the other row's line (0: unknown), the row's id,
+// takeOut runs q, a DELETE … RETURNING the row's line, the other row's line (0: unknown) and seq, the row's id,
 // takenOutColumns and identityColumns, and the other row's identityColumns.
 func (c *copySink) takeOut(ctx context.Context, q string) (int, error) {
 	skipped := 0
 	err := eachRow(ctx, c.tx, q, nil, func(rows *sql.Rows) error {
 		var r, other Response
 		var line, otherLine int
-		dest := append([]any{&line, &otherLine, &r.ID}, takenOutColumns.pointers(&r)...)
+		var otherSeq int64
+		dest := append([]any{&line, &otherLine, &otherSeq, &r.ID}, takenOutColumns.pointers(&r)...)
 		dest = append(dest, identityColumns.pointers(&r)...)
 		if err := rows.Scan(append(dest, identityColumns.pointers(&other)...)...); err != nil {
 			return err
 		}
 		c.skipped.addResponse(&r)
-		c.conflicts.check(&r, &other, line, otherLine)
+		c.conflicts.check(&r, &other, otherSeq, line, otherLine)
 		skipped++
 		return nil
 	})

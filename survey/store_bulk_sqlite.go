@@ -148,10 +148,10 @@ func (b *sqliteSink) takeOut(ctx context.Context, rows []*Response, lines []int3
 		ids[i] = r.ID
 	}
 	stored := make(map[string]*Response, len(rows))
-	q := "SELECT id, " + identityColumns.scanned("") + " FROM responses WHERE id IN (?" + strings.Repeat(", ?", len(ids)-1) + ")"
+	q := "SELECT id, seq, " + identityColumns.scanned("") + " FROM responses WHERE id IN (?" + strings.Repeat(", ?", len(ids)-1) + ")"
 	err := eachRow(ctx, b.tx, q, ids, func(res *sql.Rows) error {
 		r := &Response{}
-		err := res.Scan(append([]any{&r.ID}, identityColumns.pointers(r)...)...)
+		err := res.Scan(append([]any{&r.ID, &r.Seq}, identityColumns.pointers(r)...)...)
 		stored[r.ID] = r
 		return err
 	})
@@ -160,7 +160,7 @@ func (b *sqliteSink) takeOut(ctx context.Context, rows []*Response, lines []int3
 	}
 	for i, r := range rows {
 		if st := stored[r.ID]; st != nil {
-			b.conflicts.check(r, st, int(lines[i]), 0)
+			b.conflicts.check(r, st, st.Seq, int(lines[i]), 0)
 		}
 	}
 	return nil

@@ -209,7 +209,7 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 			prev, existed := cv.Agency(a.Code)
 			count(existed, existed && *prev == a, "agency:"+a.Code)
 			if _, err := tx.NewInsert().Model(&agencyRow{Agency: a}).On("CONFLICT (code) DO UPDATE").
-				Set("name = EXCLUDED.name, group_code = EXCLUDED.group_code, survey_code = EXCLUDED.survey_code").Exec(ctx); err != nil {
+				Set("name = EXCLUDED.name, group_code = EXCLUDED.group_code, survey_code = EXCLUDED.survey_code, sla_hours = EXCLUDED.sla_hours").Exec(ctx); err != nil {
 				return err
 			}
 		}

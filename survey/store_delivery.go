@@ -274,13 +274,6 @@ func (s *Store) FinishDelivery(ctx context.Context, c *Claim, o Outcome) error {
 	return err
 }
 
-func nullIfZero(v int) any {
-	if v == 0 {
-		return nil
-	}
-	return v
-}
-
 // DeliveryFilter narrows the delivery log; zero fields match everything.
 type DeliveryFilter struct {
 	WebhookID int64

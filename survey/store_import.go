@@ -8,6 +8,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/uptrace/bun"
 )
 
 // ImportOptions tune Store.Import; the zero value is fine.
@@ -17,6 +19,9 @@ type ImportOptions struct {
 	// Progress, when set, is called now and then with the phase ("importing", "rolling up") and the rows
 	// done so far.
 	Progress func(phase string, rows int64)
+	// Cases: rows that would open a case (CONTRACT §11) open it, in the import's transaction (`qiymet import
+	// --cases`). Off by default: an import of historical data opens none.
+	Cases bool
 }
 
 // ImportResult counts what an import did.
@@ -24,6 +29,7 @@ type ImportResult struct {
 	Rows     int64 // data rows in the file
 	Inserted int64 // rows stored
 	Skipped  int64 // rows whose id was already stored (or repeated in the file)
+	Cases    int   // cases opened (ImportOptions.Cases)
 }
 
 // ImportError is an import that stored nothing because some lines are invalid.
@@ -91,7 +97,15 @@ func (s *Store) Import(ctx context.Context, src io.Reader, opt ImportOptions) (I
 	if opt.Progress != nil {
 		opt.Progress("importing", 0)
 	}
-	res.Inserted, err = s.bulkTx(ctx, true, func(w *bulkWriter) error {
+	var cands []importedCase
+	openThem := func(ctx context.Context, tx bun.Tx) (err error) {
+		res.Cases, err = openImportedCases(ctx, tx, cands)
+		return err
+	}
+	if !opt.Cases {
+		openThem = nil
+	}
+	res.Inserted, err = s.bulkTx(ctx, true, openThem, func(w *bulkWriter) error {
 		err := cv.decodeRows(ctx, in, layout, now, func(d *decodedRow) error {
 			res.Rows++
 			if res.Rows%50_000 == 0 && opt.Progress != nil {
@@ -103,6 +117,9 @@ func (s *Store) Import(ctx context.Context, src io.Reader, opt ImportOptions) (I
 			}
 			if ie.Count > 0 {
 				return nil // nothing of a bad file is stored: only go on listing its bad lines
+			}
+			if opt.Cases && d.r.opensCase() {
+				cands = append(cands, importedCase{newCaseFor(d.r), d.r.ContentHash})
 			}
 			return w.add(ctx, d.r, d.line)
 		})
@@ -122,7 +139,7 @@ func (s *Store) Import(ctx context.Context, src io.Reader, opt ImportOptions) (I
 		err = ie
 	}
 	if err != nil {
-		res.Inserted = 0
+		res.Inserted, res.Cases = 0, 0
 		return res, err
 	}
 	res.Skipped = res.Rows - res.Inserted
@@ -139,4 +156,48 @@ func (s *Store) Import(ctx context.Context, src io.Reader, opt ImportOptions) (I
 func rowHash(r *Response) uint64 {
 	sum := sha256.Sum256([]byte(r.ContentHash + "\x00" + r.Channel + "\x00" + r.Status + "\x00" + r.Reason))
 	return binary.LittleEndian.Uint64(sum[:8])
+}
+
+// importedCase is a case an imported row would open, with the row's content hash.
+type importedCase struct {
+	c    *Case
+	hash string
+}
+
+// openImportedCases opens the cases of cands whose response is stored with the same content and counted: a
+// row skipped because its id was stored already opens a case only if it is the same response (and has none).
+func openImportedCases(ctx context.Context, tx bun.Tx, cands []importedCase) (int, error) {
+	opened := 0
+	for len(cands) > 0 {
+		chunk := cands[:min(len(cands), 500)]
+		cands = cands[len(chunk):]
+		ids := make([]string, len(chunk))
+		for i, ic := range chunk {
+			ids[i] = ic.c.ResponseID
+		}
+		var stored []struct {
+			ID   string `bun:"id"`
+			Hash string `bun:"content_hash"`
+		}
+		if err := tx.NewSelect().Table("responses").Column("id", "content_hash").
+			Where("id IN (?) AND status = ?", bun.List(ids), StatusCounted).Scan(ctx, &stored); err != nil && !isNoRows(err) {
+			return 0, err
+		}
+		same := make(map[string]string, len(stored))
+		for _, r := range stored {
+			same[r.ID] = r.Hash
+		}
+		var cs []*Case
+		for _, ic := range chunk {
+			if h, ok := same[ic.c.ResponseID]; ok && h == ic.hash {
+				cs = append(cs, ic.c)
+			}
+		}
+		n, err := openCases(ctx, tx, cs)
+		if err != nil {
+			return 0, err
+		}
+		opened += n
+	}
+	return opened, nil
 }

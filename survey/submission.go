@@ -110,7 +110,7 @@ func (cv *CatalogView) Prepare(sub *Submission, t Target, now time.Time) (*Respo
 	if t.KioskCenter != "" && sub.Center != t.KioskCenter {
 		return nil, FieldError("center", "this kiosk stands in centre %q", t.KioskCenter)
 	}
-	r.Agency = ag.Code
+	r.Agency, r.sla = ag.Code, ag.SLA()
 	if sub.Service != "" {
 		sv, ok := cv.Service(sub.Service)
 		if !ok {
@@ -179,7 +179,7 @@ func (cv *CatalogView) Prepare(sub *Submission, t Target, now time.Time) (*Respo
 	if err != nil {
 		return nil, err
 	}
-	r.Score, r.Top2, err = sv.Score(answers)
+	r.Score, r.Top2, r.Bottom2, err = sv.scoreAndBottom(answers)
 	if err != nil {
 		return nil, err
 	}

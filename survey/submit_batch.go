@@ -89,6 +89,17 @@ func markInserted(batch []*batchedSubmission, res []submissionOutcome, fresh map
 	}
 }
 
+// casesOfBatch returns the cases the batch's inserted rows open.
+func casesOfBatch(batch []*batchedSubmission, res []submissionOutcome) []*Case {
+	var cs []*Case
+	for i, q := range batch {
+		if res[i].inserted && q.r.opensCase() {
+			cs = append(cs, newCaseFor(q.r))
+		}
+	}
+	return cs
+}
+
 // sortByID puts rows in id order: two batches inserting the same ids (a client's retry racing its first
 // attempt) then wait for each other in one order, never in a cycle.
 func sortByID(rows []*Response) {
@@ -128,6 +139,10 @@ func (s *Store) commitSubmissionBatchSQLite(ctx context.Context, batch []*batche
 			return err
 		}
 		markInserted(batch, res, fresh)
+		// The cases the inserted rows open, in this transaction (store_case.go).
+		if _, err := openCases(ctx, tx, casesOfBatch(batch, res)); err != nil {
+			return err
+		}
 		var unclaim []int64
 		for i, q := range batch {
 			if res[i].err == nil && !res[i].inserted && q.r.InvitationID != 0 {

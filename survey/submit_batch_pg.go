@@ -125,8 +125,12 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 	}
 	q = append(q, ", ins AS (INSERT INTO responses ("+responseColumns.sql("")+") SELECT "+batchInsertSelect+
 		" FROM (SELECT v.*, "+burst+" AS burst FROM v OFFSET 0) v"+
-		linkFilter+" ORDER BY v.id ON CONFLICT (id) DO NOTHING RETURNING id, status, reason) "+
-		"SELECT true, id, status, COALESCE(reason, '') FROM ins"...)
+		linkFilter+" ORDER BY v.id ON CONFLICT (id) DO NOTHING RETURNING id, status, reason)"...)
+	// The cases the inserted rows open, in this same statement (store_case.go).
+	if q, err = appendCaseCTEs(gen, q, rows); err != nil {
+		return res, err
+	}
+	q = append(q, " SELECT true, id, status, COALESCE(reason, '') FROM ins"...)
 	if len(invs) > 0 {
 		q = append(q, " UNION ALL SELECT false, id::text, '', '' FROM claimed"...)
 		// A link whose row was not stored (its id was already) leaves its invitation unused: a used invitation

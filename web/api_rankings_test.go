@@ -85,7 +85,7 @@ func TestRankingsAndBreakdownAPI(t *testing.T) {
 				return s / float64(len(xs))
 			}
 			first := rows[0].(map[string]any)
-			wantKeys := "[adjusted agency change change_significant ci_high ci_low clear_first clear_streak csat csat_high csat_low index n name previous_rank rank rank_high rank_low status streak]"
+			wantKeys := "[adjusted agency cases change change_significant ci_high ci_low clear_first clear_streak csat csat_high csat_low index n name previous_rank rank rank_high rank_low status streak]"
 			if fmt.Sprint(keysOf(first)) != wantKeys {
 				t.Errorf("row keys %v", keysOf(first))
 			}

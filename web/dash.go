@@ -25,7 +25,8 @@ var dashFS embed.FS
 var dashPages = []string{"login", "error", "rankings", "agency", "admin_kiosks", "admin_users", "admin_apikeys", "admin_catalog",
 	"admin_audit", "login_2fa", "account_2fa", "help", // the last three: harden-trust
 	"admin_publications", // web/publications.go
-	"admin_webhooks"}
+	"admin_webhooks",
+	"cases"} // dash_cases.go
 
 var dashTemplates = parseDash()
 

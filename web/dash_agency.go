@@ -36,6 +36,7 @@ type agencyData struct {
 	NextPage          string
 	PageInfo          string
 	CSV               string
+	Cases             caseFiguresView // dash_cases.go
 }
 
 type trendRow struct {
@@ -96,6 +97,7 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 	}
 	p, ctx, f := pk.P, r.Context(), s.figures()
 	d := agencyData{Code: code, Name: v.Name(ag.Name), Picker: pk}
+	d.Cases = v.caseFigures(figures.CaseFigures{})
 	if g, ok := cv.Group(ag.Group); ok {
 		d.Group = v.Name(g.Name)
 	}
@@ -142,6 +144,7 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		for _, row := range g.Rows {
 			if row.Agency == code {
 				d.Status = row.Status
+				d.Cases = v.caseFigures(row.Cases)
 			}
 		}
 	}

@@ -403,7 +403,7 @@ func TestOpenAPIRejectsWrongTraffic(t *testing.T) {
 	methodology := `"methodology":{"min_n":30,"confidence":0.95,"prior_weight":0}`
 	row := `{"rank":1,"agency":"migration","name":"M","index":92.78,"ci_low":92.1,"ci_high":93.43,"adjusted":92.78,"n":40,` +
 		`"csat":95.1,"csat_low":94.38,"csat_high":95.71,"previous_rank":null,"change":{"previous_period":1.23,"previous_year":null},"streak":4,"status":"ranked",` +
-		`"change_significant":{"previous_period":true,"previous_year":null},"rank_low":1,"rank_high":2,"clear_first":false,"clear_streak":0}`
+		`"change_significant":{"previous_period":true,"previous_year":null},"rank_low":1,"rank_high":2,"clear_first":false,"clear_streak":0,"cases":{"opened":2,"resolved_in_sla":50}}`
 	rankings := func(r string) string {
 		return `{` + period + `,` + methodology + `,"groups":[{"group":"central","name":"C","index":88.4,"n":40,"rows":[` + r + `]}]}`
 	}

@@ -31,6 +31,8 @@ const (
 	accKioskOnly  = "kiosk-only"  // kiosk token only
 	accChallenge  = "challenge"   // a half-done sign-in only (web/login_2fa.go): without one, 401 for everyone
 	accAdminAPI   = "admin-api"   // an admin's session only (JSON): bearer credentials and other roles 403, nothing 401
+	accCaseAPI    = "case-api"    // a session of an admin or agency A's manager (web/api_cases.go); API keys, analysts, kiosks, managerB 403
+	accCasePage   = "case-page"   // a page form of an admin or agency A's manager; analysts and managerB 403
 )
 
 type matrixCase struct {
@@ -102,6 +104,17 @@ func want(kind, who, method string) string {
 			return "ok"
 		}
 		return "403"
+	case accCaseAPI, accCasePage:
+		switch {
+		case who == "admin" || who == "managerA":
+			return "ok"
+		case who == "anonymous" || (kind == accCasePage && !session):
+			if kind == accCasePage {
+				return login
+			}
+			return "401"
+		}
+		return "403"
 	}
 	return "?"
 }
@@ -135,6 +148,15 @@ func roleMatrix(t *testing.T, dialect string) {
 		t.Fatalf("invitation: %d %v", st, inv)
 	}
 	invToken := strings.TrimPrefix(inv["url"].(string), e.BaseURL+"/r/")
+	// A case of agency A (migration) to act on: a low rating opens it.
+	if st, _ := e.postJSON(t, "/api/v1/responses", e.APIKey, map[string]any{"agency": "migration", "answers": map[string]any{"overall": 1}}); st != http.StatusCreated {
+		t.Fatalf("low response: %d", st)
+	}
+	caseList, err := e.Store.ListCases(ctx, survey.CaseFilter{Agency: "migration"})
+	if err != nil || len(caseList) != 1 {
+		t.Fatalf("the low response's case: %v %v", caseList, err)
+	}
+	caseID := caseList[0].ID
 	cv, _ := e.Store.CatalogView(ctx)
 	sv, _ := cv.Survey("visit", 1)
 	svJSON, _ := json.Marshal(sv)
@@ -221,6 +243,10 @@ func roleMatrix(t *testing.T, dialect string) {
 			body: form(url.Values{"action": {"disable"}})},
 		"POST /admin/deliveries/{id:[0-9]+}/retry": {kind: accAdminPage, path: "/admin/deliveries/" + itoa(spareDelivery) + "/retry",
 			body: form(url.Values{})},
+		"GET /cases":      {kind: accPage, path: "/cases?status=open"},
+		"POST /cases/sla": {kind: accAdminPage, path: "/cases/sla", body: form(url.Values{"agency": {"property"}, "hours": {"48"}})},
+		"POST /cases/{id}/events": {kind: accCasePage, path: "/cases/" + caseID + "/events",
+			body: form(url.Values{"action": {"comment"}, "note": {"Zəng etdik"}})},
 
 		"GET /api/v1/rankings":                  {kind: accApiRead, path: "/api/v1/rankings?period=2025-Q3"},
 		"GET /api/v1/agencies/{code}/breakdown": {kind: accApiAgency, path: "/api/v1/agencies/migration/breakdown?period=2025-Q3&by=service"},
@@ -231,6 +257,10 @@ func roleMatrix(t *testing.T, dialect string) {
 		}},
 		"POST /api/v1/invitations": {kind: accApiKeyOnly, path: "/api/v1/invitations", body: func(string) any {
 			return map[string]any{"agency": "migration", "visit_id": "V-" + uniq()}
+		}},
+		"GET /api/v1/cases": {kind: accApiAgency, path: "/api/v1/cases?agency=migration&status=open"},
+		"POST /api/v1/cases/{id}/events": {kind: accCaseAPI, path: "/api/v1/cases/" + caseID + "/events", body: func(string) any {
+			return map[string]any{"action": "comment", "note": "Vətəndaşla danışdıq"}
 		}},
 		"GET /api/v1/kiosk/config":     {kind: accKioskOnly, path: "/api/v1/kiosk/config"},
 		"POST /api/v1/kiosk/heartbeat": {kind: accKioskOnly, path: "/api/v1/kiosk/heartbeat", body: func(string) any { return map[string]any{"version": "1", "queue_length": 0} }},

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/qiymet/qiymet/survey"
 )
 
 // routes is every route in one place, each with the credential it accepts (the with* wrappers of
@@ -31,7 +32,9 @@ func (s *Server) routes() {
 	api.Handle("/kiosk/heartbeat", s.withKiosk(s.postKioskHeartbeat)).Methods(http.MethodPost)
 	api.Handle("/publications", s.withAdminSession(s.postPublications)).Methods(http.MethodPost) // web/publications.go
 	api.Handle("/publications", s.withReader(s.getPublications)).Methods(http.MethodGet)
-	api.HandleFunc("/openapi.json", s.getOpenAPI).Methods(http.MethodGet) // public: the API described (web/openapi.go)
+	api.HandleFunc("/openapi.json", s.getOpenAPI).Methods(http.MethodGet)                        // public: the API described (web/openapi.go)
+	api.Handle("/cases", s.withReader(s.getCases)).Methods(http.MethodGet)                       // web/api_cases.go
+	api.Handle("/cases/{id}/events", s.withCaseWriter(s.postCaseEvent)).Methods(http.MethodPost) // admins, managers (own agency)
 
 	// Kiosk app (web/kiosk.go, files in web/static/kiosk): public files; the app calls the API above.
 	r.Handle("/kiosk", http.RedirectHandler("/kiosk/", http.StatusMovedPermanently)).Methods(http.MethodGet, http.MethodHead)
@@ -56,6 +59,9 @@ func (s *Server) routes() {
 	r.Handle("/agencies/{code}", s.withSession(s.agencyPage)).Methods(http.MethodGet)
 	r.Handle("/reports/{period:[0-9A-Za-z.-]+}.pdf", s.withSession(s.reportPDF)).Methods(http.MethodGet)
 	r.Handle("/help/figures", s.withSession(s.helpPage)).Methods(http.MethodGet)
+	r.Handle("/cases", s.withSession(s.casesPage)).Methods(http.MethodGet) // web/dash_cases.go
+	r.Handle("/cases/sla", s.withAdmin(s.caseSLAForm)).Methods(http.MethodPost)
+	r.Handle("/cases/{id}/events", s.withSession(s.caseActionForm, survey.RoleAdmin, survey.RoleManager)).Methods(http.MethodPost)
 	r.Handle("/admin", s.withAdmin(func(w http.ResponseWriter, r *http.Request, _ *view) {
 		http.Redirect(w, r, "/admin/kiosks", http.StatusSeeOther)
 	})).Methods(http.MethodGet)

@@ -2,6 +2,9 @@
 # Ingest benchmark: pgbench inserting one comparable response row per transaction, then qiymet-load against
 # `qiymet serve` on a fresh PostgreSQL database, then pgbench again (CLIENTS concurrent clients for DURATION
 # seconds each, same server), then the same load against a SQLite file database (SKIP_SQLITE=1 skips it).
+# Each qiymet run is done twice (SKIP_CASES=1: once): with no answer in the bottom two points, and with
+# LOW_SHARE (default 0.1) of them there, so that each opens a case (CONTRACT §11) in its response's
+# transaction; the case variant on PostgreSQL gets a fresh database and a third pgbench run after it.
 # Prints a Markdown summary (rates, ratio, latency, server peak RSS). Loopback only; bounded; cleans up.
 #   bash .ci/faults/ingest-bench.sh            (CLIENTS=32 DURATION=20 by default)
 set -euo pipefail
@@ -9,16 +12,19 @@ cd "$(dirname "$0")/../.."
 CLIENTS=${CLIENTS:-32}
 DURATION=${DURATION:-20}
 MIX=${MIX:-kiosk=60,api=30,link=10}
+LOW_SHARE=${LOW_SHARE:-0.1}
 ADMIN=${QIYMET_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
 command -v pgbench >/dev/null || { echo "ingest-bench: pgbench missing (apt-get install postgresql-contrib)" >&2; exit 1; }
 
 work=$(mktemp -d)
 db="qiymet_bench_$(date +%s)_$$"
+db_cases="${db}_cases"
 srv_pid=""
 psql_admin() { psql "$ADMIN" -v ON_ERROR_STOP=1 -qAt "$@"; }
 cleanup() {
   [ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null || true
   psql_admin -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  psql_admin -c "DROP DATABASE IF EXISTS $db_cases WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -47,22 +53,30 @@ pg_cpu() {
   for c in $(pgrep -P "$pm"); do t=$(awk '{print $14+$15}' "/proc/$c/stat" 2>/dev/null || echo 0); tot=$((tot + ${t:-0})); done
   awk -v t="$tot" 'BEGIN {printf "%.2f", t/100}'
 }
+# cases_count: the cases stored in QIYMET_DB (psql for PostgreSQL, the sqlite3 module for SQLite)
+cases_count() {
+  case "$QIYMET_DB" in
+    postgres*) psql "$QIYMET_DB" -qAt -c "SELECT count(*) FROM cases" ;;
+    sqlite:*) python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM cases").fetchone()[0])' "${QIYMET_DB#sqlite:}" ;;
+  esac
+}
 rss() { awk '/^VmHWM|^VmRSS/ {printf "%s %d MB  ", $1, $2/1024}' "/proc/$srv_pid/status"; }
 
-# load LABEL DSN: provision, warm up 3 s, measure DURATION s
+# load LABEL DSN SHARE: provision, warm up 3 s, measure DURATION s with SHARE of the answers opening a case
 load() {
-  local label=$1 dsn=$2
+  local label=$1 dsn=$2 share=$3
   QIYMET_DB="$dsn" "$work/qiymet" catalog apply testdata/catalog.json >/dev/null
   "$work/qiymet-load" provision --db "$dsn" --kiosks ${KIOSKS:-2048} --api-keys 16 >"$work/creds.env"
   start_server "$dsn"
   # distinct submitted_at windows per run, so the warm-up's kiosk responses never make the measured ones bursts
   "$work/qiymet-load" run --quiet --url "$url" --creds "$work/creds.env" --concurrency "$CLIENTS" --duration 3s \
-    --since "$(date -u -d '-6 days' +%FT%TZ)" >/dev/null
+    --since "$(date -u -d '-6 days' +%FT%TZ)" --low-share "$share" >/dev/null
   local cpu0 pg0; cpu0=$(cpu_s); pg0=$(pg_cpu)
   GOMAXPROCS=${GEN_PROCS:-2} /usr/bin/time -f "%U %S" -o "$work/$label.gencpu" "$work/qiymet-load" run --quiet --url "$url" --creds "$work/creds.env" \
-    --concurrency "$CLIENTS" --duration "${DURATION}s" --since "$(date -u -d '-3 days' +%FT%TZ)" --mix "$MIX" \
+    --concurrency "$CLIENTS" --duration "${DURATION}s" --since "$(date -u -d '-3 days' +%FT%TZ)" --mix "$MIX" --low-share "$share" \
     --json "$work/$label.json" | tee "$work/$label.txt"
   echo "server $label: $(rss)"
+  echo "cases opened by $label: $(QIYMET_DB="$dsn" cases_count)"
   local pg1; pg1=$(pg_cpu)
   { rss; awk -v a="$cpu0" -v b="$(cpu_s)" -v d="$DURATION" -v p="$pg0" -v q="$pg1" '{printf "CPU: server %.2f cores, generator %.2f cores, PostgreSQL %.2f cores", (b-a)/d, ($1+$2)/d, (q-p)/d}' "$work/$label.gencpu"; } | tee "$work/$label.rss"; echo
   stop_server
@@ -92,13 +106,24 @@ run_pgbench() {
 # The machine's speed drifts by tens of percent from minute to minute (shared host), so pgbench runs just
 # before and just after qiymet, and the ratio is taken against their mean.
 run_pgbench 1
-echo "== qiymet-load → qiymet serve → PostgreSQL ($CLIENTS clients, ${DURATION}s)"
-load pg "$pgdsn"
+echo "== qiymet-load → qiymet serve → PostgreSQL ($CLIENTS clients, ${DURATION}s, no case)"
+load pg "$pgdsn" 0
 run_pgbench 2
+if [ -z "${SKIP_CASES:-}" ]; then
+  psql_admin -c "CREATE DATABASE $db_cases"
+  pgdsn_cases=$(python3 -c 'import sys,urllib.parse as u; p=u.urlparse(sys.argv[1]); print(p._replace(path="/"+sys.argv[2]).geturl())' "$ADMIN" "$db_cases")
+  echo "== qiymet-load → qiymet serve → PostgreSQL ($CLIENTS clients, ${DURATION}s, $LOW_SHARE of the answers opening a case)"
+  load pgcases "$pgdsn_cases" "$LOW_SHARE"
+  run_pgbench 3
+fi
 
 if [ -z "${SKIP_SQLITE:-}" ]; then
-  echo "== qiymet-load → qiymet serve → SQLite file ($CLIENTS clients, ${DURATION}s)"
-  load sqlite "sqlite:$work/bench.db"
+  echo "== qiymet-load → qiymet serve → SQLite file ($CLIENTS clients, ${DURATION}s, no case)"
+  load sqlite "sqlite:$work/bench.db" 0
+  if [ -z "${SKIP_CASES:-}" ]; then
+    echo "== qiymet-load → qiymet serve → SQLite file ($CLIENTS clients, ${DURATION}s, $LOW_SHARE opening a case)"
+    load sqlitecases "sqlite:$work/bench-cases.db" "$LOW_SHARE"
+  fi
 fi
 
 py_field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); v=d
@@ -108,17 +133,35 @@ pg_rate=$(py_field "$work/pg.json" throughput_per_s)
 tps() { sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$work/pgbench$1.txt" | head -1; }
 bench1=$(tps 1) bench2=$(tps 2)
 ratio=$(python3 -c "print(f'{$pg_rate/(($bench1+$bench2)/2):.2f}')")
+row() { # row LABEL NAME: one qiymet line of the table
+  printf "| %s | %.0f | %s | %s | %s | %s |\n" "$2" "$(py_field "$work/$1.json" throughput_per_s)" \
+    "$(py_field "$work/$1.json" latency_ms.p50)" "$(py_field "$work/$1.json" latency_ms.p95)" "$(py_field "$work/$1.json" latency_ms.p99)" "$(cat "$work/$1.rss")"
+}
 echo
 echo "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go version | cut -d' ' -f3), mix $MIX"
 echo "| measure | rate/s | p50 ms | p95 ms | p99 ms | peak RSS, CPU |"
 echo "|---|---|---|---|---|---|"
 printf "| pgbench one-row INSERT (before), %s clients | %.0f | | | | %s |\n" "$CLIENTS" "$bench1" "$(cat "$work/pgbench1.rss")"
-printf "| qiymet, PostgreSQL, %s clients | %.0f | %s | %s | %s | %s |\n" "$CLIENTS" "$pg_rate" \
-  "$(py_field "$work/pg.json" latency_ms.p50)" "$(py_field "$work/pg.json" latency_ms.p95)" "$(py_field "$work/pg.json" latency_ms.p99)" "$(cat "$work/pg.rss")"
+row pg "qiymet, PostgreSQL, $CLIENTS clients, no case"
 printf "| pgbench one-row INSERT (after), %s clients | %.0f | | | | %s |\n" "$CLIENTS" "$bench2" "$(cat "$work/pgbench2.rss")"
+if [ -z "${SKIP_CASES:-}" ]; then
+  bench3=$(tps 3)
+  row pgcases "qiymet, PostgreSQL, $CLIENTS clients, $LOW_SHARE opening a case"
+  printf "| pgbench one-row INSERT (after the cases run), %s clients | %.0f | | | | %s |\n" "$CLIENTS" "$bench3" "$(cat "$work/pgbench3.rss")"
+fi
 if [ -z "${SKIP_SQLITE:-}" ]; then
-  printf "| qiymet, SQLite file, %s clients | %.0f | %s | %s | %s | %s |\n" "$CLIENTS" "$(py_field "$work/sqlite.json" throughput_per_s)" \
-    "$(py_field "$work/sqlite.json" latency_ms.p50)" "$(py_field "$work/sqlite.json" latency_ms.p95)" "$(py_field "$work/sqlite.json" latency_ms.p99)" "$(cat "$work/sqlite.rss")"
+  row sqlite "qiymet, SQLite file, $CLIENTS clients, no case"
+  [ -n "${SKIP_CASES:-}" ] || row sqlitecases "qiymet, SQLite file, $CLIENTS clients, $LOW_SHARE opening a case"
 fi
 echo
 echo "ratio qiymet/pgbench on PostgreSQL (against the mean of the two pgbench runs): $ratio (target ≥ 0.5)"
+if [ -z "${SKIP_CASES:-}" ]; then
+  pgc_rate=$(py_field "$work/pgcases.json" throughput_per_s)
+  python3 - "$pg_rate" "$bench1" "$bench2" "$pgc_rate" "$bench3" "$LOW_SHARE" <<'PY'
+import sys
+pg, b1, b2, pgc, b3, share = map(float, sys.argv[1:])
+r0, r1 = pg / ((b1 + b2) / 2), pgc / ((b2 + b3) / 2)
+print(f"ratio with {share:g} of the responses opening a case (against the mean of pgbench runs 2 and 3): {r1:.2f}, "
+      f"{(r1 / r0 - 1) * 100:+.1f}% against the run without cases (target: within 10%)")
+PY
+fi

@@ -48,7 +48,11 @@ type Config struct {
 	IDsOut      string
 	JSONOut     string
 	Seed        int64
-	Log         io.Writer // progress and give-ups; nil: silent
+	// FixLow: LowShare of the submissions rate the primary question in its bottom two points (each opens a
+	// case, CONTRACT §11), the others above them. Off: the natural mix of answers.
+	FixLow   bool
+	LowShare float64
+	Log      io.Writer // progress and give-ups; nil: silent
 }
 
 func parseRunFlags(args []string, getenv func(string) string, stderr io.Writer) (*Config, error) {
@@ -79,6 +83,7 @@ func parseRunFlags(args []string, getenv func(string) string, stderr io.Writer) 
 	idsOut := fs.String("ids-out", "", "write every acknowledged (201/200) id to this file")
 	jsonOut := fs.String("json", "", "write the report as JSON to this file")
 	seed := fs.Int64("seed", 0, "random seed (0: from the clock)")
+	lowShare := fs.Float64("low-share", -1, "share 0..1 of submissions rating the primary question in its bottom two points, so opening a case; the rest rate above (negative: the natural mix)")
 	quiet := fs.Bool("quiet", false, "no progress lines on stderr")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -106,7 +111,10 @@ func parseRunFlags(args []string, getenv func(string) string, stderr io.Writer) 
 	}
 	c := &Config{Concurrency: *conc, Duration: *dur, Requests: *reqs, Grace: *grace, Timeout: *timeout,
 		MaxAttempts: *attempts, MaxBackoff: *maxBackoff, LinkBearer: *linkBearer, Spacing: *spacing,
-		IDsOut: *idsOut, JSONOut: *jsonOut, Seed: *seed}
+		IDsOut: *idsOut, JSONOut: *jsonOut, Seed: *seed, FixLow: *lowShare >= 0, LowShare: *lowShare}
+	if *lowShare > 1 {
+		return nil, usagef("--low-share: want a share from 0 to 1, got %v", *lowShare)
+	}
 	if !*quiet {
 		c.Log = stderr
 	}

@@ -62,10 +62,12 @@ type world struct {
 	hosted   map[string][]string // centre → agencies
 	surveys  map[string]survey.Survey
 	bias     map[string]float64 // agency → satisfaction bias, so rankings are not a tie
+	fixLow   bool               // lowShare of the answers open a case, the others none (--low-share)
+	lowShare float64
 }
 
-func newWorld(c *survey.Catalog) *world {
-	w := &world{agencies: c.Agencies, services: map[string][]string{}, hosts: map[string][]string{},
+func newWorld(c *survey.Catalog, fixLow bool, lowShare float64) *world {
+	w := &world{fixLow: fixLow, lowShare: lowShare, agencies: c.Agencies, services: map[string][]string{}, hosts: map[string][]string{},
 		hosted: map[string][]string{}, surveys: map[string]survey.Survey{}, bias: map[string]float64{}}
 	for _, s := range c.Services {
 		w.services[s.Agency] = append(w.services[s.Agency], s.Code)
@@ -124,7 +126,29 @@ func (w *world) answers(rnd *rand.Rand, agency string) (map[string]any, string, 
 		cs := comments[lang]
 		comment = cs[rnd.IntN(len(cs))]
 	}
+	if w.fixLow {
+		setPrimary(rnd, sv, out, rnd.Float64() < w.lowShare)
+	}
 	return out, comment, lang
+}
+
+// setPrimary puts the primary answer in its bottom two points (low: the response opens a case) or above them.
+func setPrimary(rnd *rand.Rand, sv survey.Survey, out map[string]any, low bool) {
+	for _, q := range sv.Questions {
+		if q.Key != sv.Primary {
+			continue
+		}
+		switch q.Type {
+		case survey.TypeScale:
+			if low {
+				out[q.Key] = q.Min + rnd.IntN(2)
+			} else {
+				out[q.Key] = q.Min + 2 + rnd.IntN(q.Max-q.Min-1)
+			}
+		case survey.TypeYesNo:
+			out[q.Key] = !low
+		}
+	}
 }
 
 func (w *world) agency(code string) survey.Agency {

@@ -41,7 +41,7 @@ func Load(ctx context.Context, cfg *Config) (*Report, error) {
 	}
 	var runID [4]byte
 	rand.Read(runID[:])
-	l := &loader{cfg: cfg, world: newWorld(cfg.Catalog), clock: newKioskClock(len(cfg.Kiosks), since, cfg.Spacing),
+	l := &loader{cfg: cfg, world: newWorld(cfg.Catalog, cfg.FixLow, cfg.LowShare), clock: newKioskClock(len(cfg.Kiosks), since, cfg.Spacing),
 		runID: hex.EncodeToString(runID[:]), seed: uint64(seed)}
 
 	start := time.Now()

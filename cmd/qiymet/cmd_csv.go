@@ -15,7 +15,10 @@ import (
 
 // importCSV is `qiymet import FILE.csv` (docs/api.md): all-or-nothing, every bad line listed on stderr.
 func (e *env) importCSV(args []string) error {
-	_, s, pos, err := e.setup("import", args, nil, 1)
+	var cases bool
+	_, s, pos, err := e.setup("import", args, func(fs *flag.FlagSet) {
+		fs.BoolVar(&cases, "cases", false, "open a case for every counted row whose primary answer is in its bottom two points (CONTRACT §11)")
+	}, 1)
 	if err != nil {
 		return err
 	}
@@ -28,7 +31,7 @@ func (e *env) importCSV(args []string) error {
 
 	errOut := bufio.NewWriter(e.stderr)
 	defer errOut.Flush()
-	opt := survey.ImportOptions{OnError: func(le survey.LineError) { fmt.Fprintln(errOut, le.String()) }}
+	opt := survey.ImportOptions{Cases: cases, OnError: func(le survey.LineError) { fmt.Fprintln(errOut, le.String()) }}
 	if isTerminal(e.stderr) {
 		opt.Progress = func(phase string, rows int64) {
 			fmt.Fprintf(errOut, "\r\033[K%s: %d rows", phase, rows)
@@ -52,9 +55,12 @@ func (e *env) importCSV(args []string) error {
 		return fmt.Errorf("import %s: %w; nothing was imported", pos[0], err)
 	}
 	fmt.Fprintf(e.stdout, "imported %d responses from %d rows (%d already stored, skipped)\n", res.Inserted, res.Rows, res.Skipped)
+	if cases {
+		fmt.Fprintf(e.stdout, "opened %d cases\n", res.Cases)
+	}
 	// audit (docs/api.md, "Audit log"); the rows are stored already, so a failure here is reported, not undone
 	return s.Audit(e.ctx, nil, survey.Change{Action: survey.AuditResponsesImport, Target: "responses",
-		Details: map[string]any{"file": filepath.Base(pos[0]), "rows": res.Rows, "inserted": res.Inserted, "skipped": res.Skipped}})
+		Details: map[string]any{"file": filepath.Base(pos[0]), "rows": res.Rows, "inserted": res.Inserted, "skipped": res.Skipped, "cases": res.Cases}})
 }
 
 // openImportFile opens the file to import; "-" is stdin.

@@ -132,6 +132,15 @@ type AgencySection struct {
 	ByQuestion []BreakdownRow // Name: the question text
 	ByService  []BreakdownRow
 	ByChannel  []BreakdownRow // Key kiosk|link|api; an empty Name is translated from Key
+	// Cases are the agency's cases opened in the period (CONTRACT §11); nil leaves the line out.
+	Cases *CaseFigures
+}
+
+// CaseFigures are an agency's cases opened in the period and the percentage of the decided ones (resolved, or
+// past due) resolved within the SLA; nil while none is decided.
+type CaseFigures struct {
+	Opened        int64
+	ResolvedInSLA *float64
 }
 
 // Control is a control chart: centre line, pooled sigma and the months.

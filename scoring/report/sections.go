@@ -450,6 +450,10 @@ func (d *doc) agency(a AgencySection) {
 		r = Row{Index: last.Index, CILow: last.CILow, CIHigh: last.CIHigh, N: last.N, CSAT: nanFloat}
 	}
 	d.keyFigures(a, r, hasRow || len(a.Trend) > 0)
+	if a.Cases != nil {
+		d.y += 2
+		d.para(l.casesLine(a.Cases), false, 8.5, colInk)
+	}
 
 	d.y += 4
 	if a.Control != nil && len(a.Control.Points) > 0 {

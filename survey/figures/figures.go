@@ -130,6 +130,21 @@ type RankingRow struct {
 	RankHigh          *int         `json:"rank_high"` // nil when insufficient
 	ClearFirst        bool         `json:"clear_first"`
 	ClearStreak       int          `json:"clear_streak"`
+
+	// Cases (CONTRACT §11) opened in the period.
+	Cases CaseFigures `json:"cases"`
+}
+
+// CaseFigures are an agency's cases opened in a period: how many, and the percentage of those whose outcome is
+// known (resolved, or past due) that were resolved by their due time (nil while none is known).
+type CaseFigures struct {
+	Opened        int64    `json:"opened"`
+	ResolvedInSLA *float64 `json:"resolved_in_sla"`
+}
+
+// caseFigures publishes the store's case counts (rounded).
+func caseFigures(c survey.CaseCounts) CaseFigures {
+	return CaseFigures{Opened: c.Opened, ResolvedInSLA: round2p(c.ResolvedInSLAPercent())}
 }
 
 // Significance tells whether each change of Change is beyond its 95% margin; nil where the change is nil.

@@ -42,14 +42,16 @@ func (f *Figures) Rankings(ctx context.Context, p scoring.Period, group, lang st
 	// The catalog and the cells' freshness are independent reads: one round trip of latency. The cells are
 	// read after the freshness check, so that they hold everything committed before the call.
 	var (
-		wg    sync.WaitGroup
-		cv    *survey.CatalogView
-		cvErr error
+		wg              sync.WaitGroup
+		cv              *survey.CatalogView
+		cases           map[string]survey.CaseCounts
+		cvErr, casesErr error
 	)
 	wg.Go(func() { cv, cvErr = f.store.CatalogView(ctx) })
+	wg.Go(func() { cases, casesErr = f.store.CaseFigures(ctx, p.Start, p.End, f.now()) })
 	awaitErr := f.store.AwaitCells(ctx)
 	wg.Wait()
-	if err := cmp.Or(cvErr, awaitErr); err != nil {
+	if err := cmp.Or(cvErr, casesErr, awaitErr); err != nil {
 		return nil, err
 	}
 	if group != "" {
@@ -74,7 +76,7 @@ func (f *Figures) Rankings(ctx context.Context, p scoring.Period, group, lang st
 		return nil, err
 	}
 	groups := scoring.Rankings(p, statsFor, f.cfg)
-	return f.publish(cv, p, groups, lang), nil
+	return f.publish(cv, p, groups, lang, cases), nil
 }
 
 // periodsNeeded are the periods scoring.Rankings may ask for.
@@ -156,7 +158,7 @@ func units(sums []survey.AgencySums, groupOf func(string) (string, bool)) []scor
 }
 
 // publish rounds and names scoring's tables.
-func (f *Figures) publish(cv *survey.CatalogView, p scoring.Period, groups []scoring.Group, lang string) *Rankings {
+func (f *Figures) publish(cv *survey.CatalogView, p scoring.Period, groups []scoring.Group, lang string, cases map[string]survey.CaseCounts) *Rankings {
 	out := &Rankings{
 		Period:      f.Info(p),
 		Methodology: Methodology{MinN: f.cfg.MinN, Confidence: 0.95, PriorWeight: f.cfg.PriorWeight},
@@ -178,6 +180,7 @@ func (f *Figures) publish(cv *survey.CatalogView, p scoring.Period, groups []sco
 				Change:            Change{PreviousPeriod: round2p(r.ChangePrev), PreviousYear: round2p(r.ChangeYear)},
 				ChangeSignificant: Significance{PreviousPeriod: r.SignificantPrev, PreviousYear: r.SignificantYear},
 				ClearFirst:        r.ClearFirst, ClearStreak: r.ClearStreak,
+				Cases: caseFigures(cases[r.Agency]),
 			}
 			if r.Ranked {
 				row.Rank, row.RankLow, row.RankHigh = new(r.Rank), new(r.RankLow), new(r.RankHigh)

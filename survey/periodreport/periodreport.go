@@ -143,7 +143,8 @@ func Build(ctx context.Context, f *figures.Figures, p scoring.Period, o Options)
 
 func section(ctx context.Context, f *figures.Figures, p scoring.Period, g figures.GroupRanking, r figures.RankingRow, o Options) (report.AgencySection, error) {
 	lang := o.Lang
-	sec := report.AgencySection{Code: r.Agency, Name: r.Name, GroupCode: g.Group, GroupName: g.Name}
+	sec := report.AgencySection{Code: r.Agency, Name: r.Name, GroupCode: g.Group, GroupName: g.Name,
+		Cases: &report.CaseFigures{Opened: r.Cases.Opened, ResolvedInSLA: r.Cases.ResolvedInSLA}}
 	c, err := controlOf(ctx, f, r.Agency, ControlTo(p, o.Now, f.Location()), ControlMonths)
 	if err != nil {
 		return sec, err
