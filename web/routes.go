@@ -36,6 +36,7 @@ func (s *Server) routes() {
 	r.HandleFunc("/kiosk/", s.kioskPage("index.html")).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/kiosk/enrol/{code}", s.kioskPage("enrol.html")).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/kiosk/strings.json", s.kioskStrings).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/kiosk/manifest.webmanifest", s.kioskManifest).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/kiosk/{file:[a-z0-9-]+\\.(?:js|css|svg)}", s.kioskFile).Methods(http.MethodGet, http.MethodHead)
 
 	// One-time visit links (web/link.go, templates in web/templates/link): the token in the path is the
