@@ -74,16 +74,21 @@ func seedHall(t *testing.T, s *survey.Store) *survey.Kiosk {
 	return k
 }
 
-// offScreen lists the visible controls (and the step's heading) not wholly inside the window; the agency tiles
-// are excused (they scroll in their own box), their box is not.
+// offScreen lists the visible controls (and the step's heading) not wholly inside the window or covered by
+// something else; the agency tiles are excused (they scroll in their own box), their box is not.
 const offScreen = `(function(){
 	var out = [], W = window.innerWidth, H = window.innerHeight;
 	document.querySelectorAll('#screen button, .bar button, #heading, #tiles').forEach(function (b) {
 		if (b.closest('[hidden]') || (b.classList.contains('agency'))) return;
 		var r = b.getBoundingClientRect();
+		var what = (b.id || b.textContent.trim()).slice(0, 30);
 		if (r.top < 0 || r.left < 0 || r.bottom > H + 0.5 || r.right > W + 0.5) {
-			out.push((b.id || b.textContent.trim()).slice(0, 30) + ' ' + [r.left, r.top, r.right, r.bottom].map(Math.round).join(','));
+			out.push(what + ' ' + [r.left, r.top, r.right, r.bottom].map(Math.round).join(','));
+			return;
 		}
+		// On screen but under something (say, the sticky buttons) is not on screen either.
+		var top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+		if (b.id !== 'tiles' && !(top && (b === top || b.contains(top)))) out.push(what + ' covered');
 	});
 	if (document.documentElement.scrollWidth > W) out.push('page scrolls sideways');
 	return out;

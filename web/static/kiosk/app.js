@@ -329,9 +329,11 @@
     }
     h.textContent = t('kiosk.attract.title');
     screenEl.appendChild(el('p', { 'class': 'lead', text: t('kiosk.choose') + ' ' + t('kiosk.anonymous') }));
-    var tiles = el('div', { 'class': 'agencies', id: 'tiles', role: 'group', 'aria-labelledby': 'heading' });
+    // The box scrolls; the grid inside it is as tall as its tiles need.
+    var grid = el('div', { 'class': 'agencies', role: 'group', 'aria-labelledby': 'heading' });
+    var tiles = el('div', { 'class': 'tiles', id: 'tiles' }, [grid]);
     sortedAgencies().forEach(function (a) {
-      tiles.appendChild(el('button', {
+      grid.appendChild(el('button', {
         type: 'button', 'class': 'agency', 'data-agency': a.code,
         on: { click: function () { state.agency = a; state.chosen = true; show('primary'); } }
       }, [el('span', { text: name(a.name) })]));
