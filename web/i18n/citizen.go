@@ -31,13 +31,12 @@ func init() {
 		// Link pages (/r/{token}).
 		"link.asks": {"%s sizdən gəlişinizi qiymətləndirməyi xahiş edir.", "%s asks you to rate your visit.", "%s просит вас оценить ваш визит."},
 		"link.anonymous": {
-			"Qiymətləndirmə anonimdir: cavabınız adınız və telefon nömrəniz olmadan saxlanılır. O, qurumun məmnunluq indeksinə daxil edilir və xidməti yaxşılaşdırmağa kömək edir.",
-			"Your rating is anonymous: it is stored without your name or phone number. It counts towards the agency's satisfaction index and helps improve the service.",
-			"Оценка анонимна: ответ хранится без вашего имени и номера телефона. Он учитывается в индексе удовлетворённости ведомства и помогает улучшить обслуживание.",
+			"Anonimdir: cavabınız adınız və telefon nömrəniz olmadan saxlanılır, qurumun məmnunluq indeksinə daxil olur və xidməti yaxşılaşdırmağa kömək edir.",
+			"Anonymous: your answer is stored without your name or phone number, counts towards the agency's satisfaction index and helps improve the service.",
+			"Анонимно: ответ хранится без вашего имени и телефона, учитывается в индексе удовлетворённости ведомства и помогает улучшить обслуживание.",
 		},
 		"link.title":    {"Xidməti qiymətləndirin", "Rate the service", "Оцените обслуживание"},
 		"link.intro":    {"Gəlişiniz haqqında bir neçə sual. Yalnız birinci sual məcburidir.", "A few questions about your visit. Only the first one is required.", "Несколько вопросов о вашем визите. Обязателен только первый."},
-		"link.agency":   {"Qurum", "Agency", "Ведомство"},
 		"link.service":  {"Xidmət", "Service", "Услуга"},
 		"link.center":   {"Mərkəz", "Centre", "Центр"},
 		"link.required": {"(məcburi)", "(required)", "(обязательно)"},
