@@ -52,6 +52,7 @@ const (
 	AuditAPIKeyAdd       = "apikey.add"
 	AuditAPIKeyRevoke    = "apikey.revoke"
 	AuditResponsesImport = "responses.import"
+	AuditSMSUpdate       = "sms.update"
 )
 
 // AuditEntry is one line of the log. Details is a short JSON object of what changed: never a secret, a
