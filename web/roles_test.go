@@ -159,7 +159,10 @@ func roleMatrix(t *testing.T, dialect string) {
 		}},
 		"POST /admin/kiosks/{id:[0-9]+}/pair":   {kind: accAdminPage, path: "/admin/kiosks/" + itoa(spareKiosk.ID) + "/pair", body: form(url.Values{})},
 		"POST /admin/kiosks/{id:[0-9]+}/revoke": {kind: accAdminPage, path: "/admin/kiosks/" + itoa(spareKiosk.ID) + "/revoke", body: form(url.Values{})},
-		"GET /admin/users":                      {kind: accAdminPage, path: "/admin/users"},
+		"GET /admin/sms":                        {kind: accAdminPage, path: "/admin/sms"},
+		"POST /admin/sms": {kind: accAdminPage, path: "/admin/sms", body: form(url.Values{"sender": {"Qiymet"},
+			"template_az": {"{agency}: {url}"}, "template_en": {"{agency}: {url}"}, "template_ru": {"{agency}: {url}"}})},
+		"GET /admin/users": {kind: accAdminPage, path: "/admin/users"},
 		"POST /admin/users": {kind: accAdminPage, path: "/admin/users", body: func(string) any {
 			return url.Values{"email": {"u" + uniq() + "@example.az"}, "role": {"analyst"}}
 		}},

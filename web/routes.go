@@ -59,6 +59,8 @@ func (s *Server) routes() {
 		http.Redirect(w, r, "/admin/kiosks", http.StatusSeeOther)
 	})).Methods(http.MethodGet)
 	r.Handle("/admin/kiosks", s.withAdmin(s.kiosksPage)).Methods(http.MethodGet)
+	r.Handle("/admin/sms", s.withAdmin(s.smsPage)).Methods(http.MethodGet) // web/admin_sms.go
+	r.Handle("/admin/sms", s.withAdmin(s.saveSMS)).Methods(http.MethodPost)
 	r.Handle("/admin/kiosks", s.withAdmin(s.addKiosk)).Methods(http.MethodPost)
 	r.Handle("/admin/kiosks/{id:[0-9]+}/pair", s.withAdmin(s.pairKiosk)).Methods(http.MethodPost)
 	r.Handle("/admin/kiosks/{id:[0-9]+}/revoke", s.withAdmin(s.revokeKiosk)).Methods(http.MethodPost)
