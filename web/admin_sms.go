@@ -102,6 +102,11 @@ func (s *Server) saveSMS(w http.ResponseWriter, r *http.Request, v *view) {
 		s.renderSMS(w, r, v, http.StatusUnprocessableEntity, t, adminNotice{}, problems)
 		return
 	}
+	// Preview: the counts of what was typed, nothing stored.
+	if f.Get("preview") != "" {
+		s.renderSMS(w, r, v, http.StatusOK, t, adminNotice{Message: v.T("sms.previewed")}, nil)
+		return
+	}
 	if err := s.store.SaveSMSTexts(r.Context(), t); err != nil {
 		msg, _ := s.errText(r, v, err)
 		s.renderSMS(w, r, v, statusOf(survey.ErrorCode(err)), t, adminNotice{Error: msg}, nil)

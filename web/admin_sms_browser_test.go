@@ -75,9 +75,23 @@ func TestAdminSMSBrowser(t *testing.T) {
 		t.Fatalf("a refused form stored %+v", got)
 	}
 
-	// Fixed, with a short name: saved, redirected, audited once even after a reload.
-	kioskDo(t, ctx, "good template", chromedp.SetValue("#template_ru", "{sender}: {agency} просит оценить визит: {url}", chromedp.ByID),
-		chromedp.SetValue("#short_migration_ru", "ГМС", chromedp.ByID),
+	// Fixed, with a short name: counted first without saving, then saved, redirected, audited once even after
+	// a reload.
+	var count string
+	kioskDo(t, ctx, "preview", chromedp.SetValue("#template_ru", "{sender}: {agency} просит оценить визит: {url}", chromedp.ByID),
+		chromedp.SetValue("#short_property_ru", "ГСИВ", chromedp.ByID),
+		chromedp.Click("#preview", chromedp.ByID), chromedp.WaitVisible(".notice.ok", chromedp.ByQuery),
+		chromedp.Text(`#template_ru-count`, &count, chromedp.ByQuery))
+	// The longest Russian text is now the migration service's: property has a short name.
+	c := sms.CountText("ASAN: Государственная миграционная служба просит оценить визит: " + env.BaseURL + "/r/AbCdEfGhIjKlMnOpQrStUvWx")
+	if want := fmt.Sprintf("Символы: %d · UCS-2 · сегменты: %d", c.Chars, c.Segments); !strings.HasPrefix(count, want) || c.Segments != 2 {
+		t.Fatalf("preview count %q, want %q", count, want)
+	}
+	if got, _ := env.Store.SMSTexts(bg); got.Sender != "Qiymet" {
+		t.Fatalf("a preview stored %+v", got)
+	}
+	shot(t, ctx, "admin-sms-preview-ru")
+	kioskDo(t, ctx, "good template", chromedp.SetValue("#short_migration_ru", "ГМС", chromedp.ByID),
 		chromedp.Click("#save", chromedp.ByID), chromedp.WaitVisible(".notice.ok", chromedp.ByQuery))
 	var loc string
 	kioskDo(t, ctx, "reload", chromedp.Evaluate(`location.pathname + location.search`, &loc), chromedp.Reload(), chromedp.WaitVisible(".notice.ok", chromedp.ByQuery))

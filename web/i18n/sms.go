@@ -37,9 +37,15 @@ func init() {
 			"Left empty, the agency's full name is used. Each language uses its own short name.",
 			"Если пусто, используется полное название ведомства. Каждый язык использует своё краткое название.",
 		},
-		"sms.short.label": {"%s qısa adı (%s)", "Short name of %s (%s)", "Краткое название: %s (%s)"},
-		"sms.save":        {"Yadda saxla", "Save", "Сохранить"},
-		"sms.saved":       {"SMS mətnləri yadda saxlanıldı.", "The SMS texts have been saved.", "Тексты SMS сохранены."},
+		"sms.short.label":    {"%s qısa adı (%s)", "Short name of %s (%s)", "Краткое название: %s (%s)"},
+		"sms.save":           {"Yadda saxla", "Save", "Сохранить"},
+		"sms.preview.button": {"Saxlamadan say", "Count without saving", "Посчитать без сохранения"},
+		"sms.previewed": {
+			"Yazdıqlarınızın sayları aşağıdadır. Hələ heç nə yadda saxlanılmayıb.",
+			"Below are the counts of what you typed. Nothing has been saved yet.",
+			"Ниже — подсчёт введённого. Пока ничего не сохранено.",
+		},
+		"sms.saved": {"SMS mətnləri yadda saxlanıldı.", "The SMS texts have been saved.", "Тексты SMS сохранены."},
 		"sms.error.summary": {
 			"Heç nə yadda saxlanılmadı. Aşağıdakıları düzəldin:",
 			"Nothing was saved. Please correct the following:",
