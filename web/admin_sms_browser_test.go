@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/qiymet/qiymet/sms"
@@ -92,12 +93,10 @@ func TestAdminSMSBrowser(t *testing.T) {
 	}
 	shot(t, ctx, "admin-sms-preview-ru")
 	kioskDo(t, ctx, "good template", chromedp.SetValue("#short_migration_ru", "ГМС", chromedp.ByID),
-		chromedp.Click("#save", chromedp.ByID), chromedp.WaitVisible(".notice.ok", chromedp.ByQuery))
-	var loc string
-	kioskDo(t, ctx, "reload", chromedp.Evaluate(`location.pathname + location.search`, &loc), chromedp.Reload(), chromedp.WaitVisible(".notice.ok", chromedp.ByQuery))
-	if loc != "/admin/sms?saved=1" {
-		t.Fatalf("after saving the page is %s", loc)
-	}
+		chromedp.Click("#save", chromedp.ByID))
+	// The preview's notice is on screen already: wait for the redirect's page itself.
+	waitFor(t, ctx, "redirected after saving", `location.pathname + location.search === '/admin/sms?saved=1' && document.readyState === 'complete'`, 20*time.Second)
+	kioskDo(t, ctx, "reload", chromedp.Reload(), chromedp.WaitVisible(".notice.ok", chromedp.ByQuery))
 	shot(t, ctx, "admin-sms-saved-ru")
 	entries, _, err := env.Store.ListAudit(bg, survey.AuditFilter{Action: survey.AuditSMSUpdate})
 	if err != nil || len(entries) != 1 || entries[0].Actor != "admin@example.az" {
