@@ -60,6 +60,7 @@ const (
 	AuditWebhookRemove  = "webhook.remove"
 	AuditDeliveryRetry  = "delivery.retry"
 	AuditAgencySLA      = "agency.sla"
+	AuditSMSUpdate      = "sms.update"
 )
 
 // AuditEntry is one line of the log. Details is a short JSON object of what changed: never a secret, a

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/qiymet/qiymet/scoring/locale"
 	"github.com/qiymet/qiymet/survey"
 )
 
@@ -23,6 +24,17 @@ func (s *Server) postInvitation(w http.ResponseWriter, r *http.Request, key *sur
 		s.writeError(w, r, err)
 		return
 	}
+	// Read before creating: a 201 is never followed by a failure to say what the SMS is.
+	texts, err := s.store.SMSTexts(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	cv, err := s.store.CatalogView(r.Context())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	inv, token, created, err := s.store.CreateInvitation(r.Context(), req, key)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -30,7 +42,7 @@ func (s *Server) postInvitation(w http.ResponseWriter, r *http.Request, key *sur
 	}
 	url := s.linkURL(token)
 	ans := invitationAnswer{Token: token, URL: url, QR: url + "/qr.png",
-		ExpiresAt: time.UnixMicro(inv.ExpiresUS).In(s.loc).Format(time.RFC3339), SMS: smsTemplates(url)}
+		ExpiresAt: time.UnixMicro(inv.ExpiresUS).In(s.loc).Format(time.RFC3339), SMS: smsTexts(texts, cv, inv.Agency, url)}
 	status := http.StatusOK
 	if created {
 		status = http.StatusCreated
@@ -38,14 +50,18 @@ func (s *Server) postInvitation(w http.ResponseWriter, r *http.Request, key *sur
 	writeJSON(w, status, ans)
 }
 
-// smsTemplates are ready texts for the integrator's SMS, one per language (kept under 160 GSM-7/70 UCS-2
-// characters apart from the link where possible).
-func smsTemplates(url string) map[string]string {
-	return map[string]string{
-		"az": "Xidmətimizi qiymətləndirin: " + url,
-		"en": "Please rate our service: " + url,
-		"ru": "Оцените наше обслуживание: " + url,
+// smsTexts are the ready SMS texts per language (the admins' templates on /admin/sms): they name the sender
+// and the agency, so the message does not look like phishing.
+func smsTexts(t *survey.SMSTexts, cv *survey.CatalogView, agency, url string) map[string]string {
+	var names survey.Names
+	if a, ok := cv.Agency(agency); ok {
+		names = a.Name
 	}
+	out := map[string]string{}
+	for _, l := range locale.Langs {
+		out[l] = t.Render(l, agency, names, url)
+	}
+	return out
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -104,6 +104,13 @@ func TestPostInvitation(t *testing.T) {
 				}
 				seen[text] = true
 			}
+			// It says who sends it and which agency asks (not an anonymous link that looks like phishing).
+			if want := "Qiymet: State Migration Service - please rate your visit (anonymous): " + first["url"].(string); sms["en"] != want {
+				t.Fatalf("sms[en] = %q, want %q", sms["en"], want)
+			}
+			if !strings.Contains(sms["az"].(string), "Dövlət Miqrasiya Xidməti") || !strings.Contains(sms["ru"].(string), "Государственная миграционная служба") {
+				t.Fatalf("sms %v does not name the agency", sms)
+			}
 			// The same visit again: 200 and the same invitation.
 			env.Clock.Advance(time.Hour)
 			status, again := env.postJSON(t, "/api/v1/invitations", env.APIKey, req)

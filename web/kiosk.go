@@ -8,12 +8,15 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/qiymet/qiymet/scoring/locale"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/web/i18n"
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 )
 
 // The kiosk app is plain HTML, CSS and JavaScript embedded in the binary: `qiymet serve` is all a centre
@@ -92,6 +95,12 @@ func (s *Server) kioskPage(name string) http.HandlerFunc {
 	}
 }
 
+// kioskManifest serves the web-app manifest that lets a tablet run the app full screen, like a kiosk.
+func (s *Server) kioskManifest(w http.ResponseWriter, r *http.Request) {
+	a := kioskAssets["manifest.webmanifest"]
+	serveAssetTagged(w, r, a.ctype, a.body, a.etag)
+}
+
 // kioskFile serves the app's scripts and styles.
 func (s *Server) kioskFile(w http.ResponseWriter, r *http.Request) {
 	a, ok := kioskAssets[r.PathValue("file")]
@@ -135,6 +144,28 @@ type kioskConfigAnswer struct {
 	RetryMaxSeconds      int     `json:"retry_max_seconds"`
 	ConfigRefreshSeconds int     `json:"config_refresh_seconds"`
 	ServerTime           string  `json:"server_time"`
+	// Order lists the agency codes per language in that language's alphabetical order (CLDR collation:
+	// Azerbaijani puts Ç after C, Ə after E, I before İ), so the app need not trust the tablet's ICU.
+	Order map[string][]string `json:"order"`
+}
+
+// agencyOrder sorts the kiosk's agencies by their names under each language's collation.
+func agencyOrder(agencies []survey.KioskAgency) map[string][]string {
+	out := map[string][]string{}
+	for _, l := range locale.Langs {
+		col := collate.New(language.MustParse(l))
+		list := make([]survey.KioskAgency, len(agencies))
+		copy(list, agencies)
+		sort.SliceStable(list, func(i, j int) bool {
+			return col.CompareString(list[i].Name.Get(l), list[j].Name.Get(l)) < 0
+		})
+		codes := make([]string, len(list))
+		for i, a := range list {
+			codes[i] = a.Code
+		}
+		out[l] = codes
+	}
+	return out
 }
 
 // getKioskConfig serves GET /api/v1/kiosk/config.
@@ -147,7 +178,7 @@ func (s *Server) getKioskConfig(w http.ResponseWriter, r *http.Request, k *surve
 	ans := kioskConfigAnswer{KioskSetup: setup, BurstSeconds: s.store.BurstWindow().Seconds(),
 		IdleSeconds: kioskTiming.Idle, ResetSeconds: kioskTiming.Reset, HeartbeatSeconds: kioskTiming.Heartbeat,
 		RetryMaxSeconds: kioskTiming.RetryMax, ConfigRefreshSeconds: kioskTiming.ConfigRefresh,
-		ServerTime: s.store.Now().UTC().Format(time.RFC3339Nano)}
+		ServerTime: s.store.Now().UTC().Format(time.RFC3339Nano), Order: agencyOrder(setup.Agencies)}
 	ans.Kiosk.ID, ans.Kiosk.Name, ans.Kiosk.Agency = k.ID, k.Name, k.Agency
 	writeJSON(w, http.StatusOK, ans)
 }

@@ -164,7 +164,7 @@ func TestKioskBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		if ks[0].LastSeenUS != 0 {
-			if ks[0].AppVersion != "1.0.0" || ks[0].QueueLen != 0 {
+			if ks[0].AppVersion != "1.1.0" || ks[0].QueueLen != 0 {
 				t.Fatalf("heartbeat stored %+v", ks[0])
 			}
 			break
@@ -178,12 +178,10 @@ func TestKioskBrowser(t *testing.T) {
 	// One rating per language, with screenshots of every screen.
 	for _, lang := range []string{"az", "en", "ru"} {
 		kioskDo(t, ctx, "language "+lang, chromedp.Click(`button[data-lang="`+lang+`"]`, chromedp.ByQuery),
-			chromedp.WaitVisible(`html[lang="`+lang+`"] #start`, chromedp.ByQuery))
+			chromedp.WaitVisible(`html[lang="`+lang+`"] #tiles`, chromedp.ByQuery))
+		// The attract screen is the agency choice: its first touch lands on the rating.
 		shot(t, ctx, "kiosk-attract-"+lang)
 		bigTargets(t, ctx, "kiosk-attract-"+lang)
-		kioskDo(t, ctx, "start", chromedp.Click(`#start`, chromedp.ByQuery), screenIs("agency"))
-		shot(t, ctx, "kiosk-agency-"+lang)
-		bigTargets(t, ctx, "kiosk-agency-"+lang)
 		kioskDo(t, ctx, "agency", chromedp.Click(`button[data-agency="migration"]`, chromedp.ByQuery), screenIs("primary"))
 		shot(t, ctx, "kiosk-smileys-"+lang)
 		bigTargets(t, ctx, "kiosk-smileys-"+lang)
@@ -235,10 +233,9 @@ func TestKioskBrowser(t *testing.T) {
 	}
 
 	// Idle: a citizen who walks away mid-way leaves nothing behind on the screen; a rating begun is kept.
-	kioskDo(t, ctx, "idle on agency", chromedp.Click(`#start`, chromedp.ByQuery), screenIs("agency"))
+	kioskDo(t, ctx, "idle on the smileys", chromedp.Click(`button[data-agency="justice"]`, chromedp.ByQuery), screenIs("primary"))
 	kioskDo(t, ctx, "idle reset", screenIs("attract"))
-	kioskDo(t, ctx, "half rating", chromedp.Click(`#start`, chromedp.ByQuery), screenIs("agency"),
-		chromedp.Click(`button[data-agency="justice"]`, chromedp.ByQuery), screenIs("primary"),
+	kioskDo(t, ctx, "half rating", chromedp.Click(`button[data-agency="justice"]`, chromedp.ByQuery), screenIs("primary"),
 		chromedp.Click(`.smiley[data-value="2"]`, chromedp.ByQuery), screenIs("followup"))
 	kioskDo(t, ctx, "idle reset on follow-ups", screenIs("attract"))
 	waitFor(t, ctx, "queue drained", queueLen+` === 0`, 10*time.Second)
@@ -252,19 +249,18 @@ func TestKioskBrowser(t *testing.T) {
 	waitFor(t, ctx, "service worker in control", `navigator.serviceWorker.controller !== null`, 10*time.Second)
 	srv.stop()
 	kioskDo(t, ctx, "reload with the server down", chromedp.Reload(), screenIs("attract"))
-	kioskDo(t, ctx, "touch rating", tap(`#start`), screenIs("agency"), tap(`button[data-agency="property"]`), screenIs("primary"),
+	kioskDo(t, ctx, "touch rating", tap(`button[data-agency="property"]`), screenIs("primary"),
 		tap(`.smiley[data-value="1"]`), screenIs("followup"), tap(`#skip`), screenIs("thanks"), screenIs("attract"))
-	kioskDo(t, ctx, "keyboard rating", press(`#start`), screenIs("agency"), press(`button[data-agency="migration"]`), screenIs("primary"),
+	kioskDo(t, ctx, "keyboard rating", press(`button[data-agency="migration"]`), screenIs("primary"),
 		press(`.smiley[data-value="3"]`), screenIs("followup"), press(`button[data-key="resolved"][data-value="false"]`),
 		press(`#send`), screenIs("thanks"), screenIs("attract"))
-	kioskDo(t, ctx, "mouse rating", chromedp.Click(`#start`, chromedp.ByQuery), screenIs("agency"),
-		chromedp.Click(`button[data-agency="migration"]`, chromedp.ByQuery), screenIs("primary"),
+	kioskDo(t, ctx, "mouse rating", chromedp.Click(`button[data-agency="migration"]`, chromedp.ByQuery), screenIs("primary"),
 		chromedp.Click(`.smiley[data-value="4"]`, chromedp.ByQuery), screenIs("followup"),
 		chromedp.Click(`#send`, chromedp.ByQuery), screenIs("thanks"), screenIs("attract"))
 	waitFor(t, ctx, "offline indicator", `document.querySelector('#staff').dataset.online === 'false' && document.querySelector('#staff').dataset.pending === '3'`, 10*time.Second)
 	for _, lang := range []string{"az", "en", "ru"} {
 		kioskDo(t, ctx, "language "+lang, chromedp.Click(`button[data-lang="`+lang+`"]`, chromedp.ByQuery),
-			chromedp.WaitVisible(`html[lang="`+lang+`"] #start`, chromedp.ByQuery))
+			chromedp.WaitVisible(`html[lang="`+lang+`"] #tiles`, chromedp.ByQuery))
 		var staff string
 		kioskDo(t, ctx, "staff text", chromedp.Text(`#staff`, &staff, chromedp.ByQuery))
 		want := map[string]string{"az": "Oflayn · Növbədə: 3", "en": "Offline · Queued: 3", "ru": "Нет связи · В очереди: 3"}[lang]
@@ -375,7 +371,6 @@ func TestKioskClockSkew(t *testing.T) {
 		network.Enable(), network.SetBlockedURLs([]string{"*/api/v1/kiosk/*"}),
 		chromedp.Evaluate(`localStorage.setItem('qiymet.clockOffset', String(2*3600*1000))`, nil),
 		chromedp.Reload(), screenIs("attract"),
-		chromedp.Click(`#start`, chromedp.ByQuery), screenIs("agency"),
 		chromedp.Click(`button[data-agency="migration"]`, chromedp.ByQuery), screenIs("primary"),
 		chromedp.Click(`.smiley[data-value="5"]`, chromedp.ByQuery), screenIs("followup"),
 		chromedp.Click(`#skip`, chromedp.ByQuery), screenIs("thanks"))
@@ -398,7 +393,8 @@ func bigTargets(t *testing.T, ctx context.Context, what string) {
 	var bad []string
 	kioskDo(t, ctx, "targets "+what, chromedp.Evaluate(`(function(){
 		var out = [];
-		document.querySelectorAll('#screen button, .langs button').forEach(function (b) {
+		document.querySelectorAll('#screen button, .bar button').forEach(function (b) {
+			if (b.closest('[hidden]')) return; // e.g. the scroll cue when nothing is below the fold
 			var r = b.getBoundingClientRect();
 			if (r.width < 64 || r.height < 64) out.push(b.textContent.trim() + ' ' + Math.round(r.width) + 'x' + Math.round(r.height));
 			if (b.scrollWidth > b.clientWidth + 1) out.push(b.textContent.trim() + ' overflows');

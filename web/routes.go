@@ -41,6 +41,7 @@ func (s *Server) routes() {
 	r.HandleFunc("/kiosk/", s.kioskPage("index.html")).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/kiosk/enrol/{code}", s.kioskPage("enrol.html")).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/kiosk/strings.json", s.kioskStrings).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/kiosk/manifest.webmanifest", s.kioskManifest).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/kiosk/{file:[a-z0-9-]+\\.(?:js|css|svg)}", s.kioskFile).Methods(http.MethodGet, http.MethodHead)
 
 	// One-time visit links (web/link.go, templates in web/templates/link): the token in the path is the
@@ -66,6 +67,8 @@ func (s *Server) routes() {
 		http.Redirect(w, r, "/admin/kiosks", http.StatusSeeOther)
 	})).Methods(http.MethodGet)
 	r.Handle("/admin/kiosks", s.withAdmin(s.kiosksPage)).Methods(http.MethodGet)
+	r.Handle("/admin/sms", s.withAdmin(s.smsPage)).Methods(http.MethodGet) // web/admin_sms.go
+	r.Handle("/admin/sms", s.withAdmin(s.saveSMS)).Methods(http.MethodPost)
 	r.Handle("/admin/kiosks", s.withAdmin(s.addKiosk)).Methods(http.MethodPost)
 	r.Handle("/admin/kiosks/{id:[0-9]+}/pair", s.withAdmin(s.pairKiosk)).Methods(http.MethodPost)
 	r.Handle("/admin/kiosks/{id:[0-9]+}/revoke", s.withAdmin(s.revokeKiosk)).Methods(http.MethodPost)

@@ -1,10 +1,11 @@
-// Qiymət kiosk app: attract → (agency) → smileys → optional follow-ups → thank you → reset.
+// Qiymət kiosk app: attract (the agency tiles, or the smileys themselves on a single-agency kiosk) → smileys →
+// optional follow-ups → thank you → reset. The first touch always lands on the rating.
 // Every rating gets a UUID here and goes into a queue in localStorage that survives reloads and power loss;
 // the queue drains in order with backoff, and the server's idempotency on the id means a rating sent twice
 // (say, the answer was lost) is stored once.
 'use strict';
 (function () {
-  var APP_VERSION = '1.0.0';
+  var APP_VERSION = '1.1.0';
   var K = {
     token: 'qiymet.token', config: 'qiymet.config', strings: 'qiymet.strings',
     queue: 'qiymet.queue', draft: 'qiymet.draft', stats: 'qiymet.stats', offset: 'qiymet.clockOffset'
@@ -15,10 +16,11 @@
 
   var state = {
     lang: 'az', screen: 'loading', config: null, strings: {}, agency: null, chosen: false,
-    followups: {}, online: true, unauthorized: false
+    followups: {}, online: true, unauthorized: false, large: false, level: 4
   };
   var timers = { idle: null, reset: null, drain: null, heartbeat: null, refresh: null };
   var drain = { running: false, backoff: 0 };
+  var tileCue = null; // the scroll cue of the agency tiles on screen, if any
   // Server time − tablet time (ms), kept across restarts: a tablet that boots while the server is down still
   // stamps its ratings in the server's time.
   var clockOffset = Number(localStorage.getItem('qiymet.clockOffset')) || 0;
@@ -27,6 +29,7 @@
   var staffEl = document.getElementById('staff');
   var centerEl = document.getElementById('center');
   var langsEl = document.getElementById('langs');
+  var largeEl = document.getElementById('large');
 
   // ---------- storage ----------
   function load(key, fallback) {
@@ -75,6 +78,21 @@
       });
     return s;
   }
+  // check is the neutral mark of a thank-you that should not smile (after a bad rating).
+  function check() {
+    var s = document.createElementNS(SVG, 'svg');
+    s.setAttribute('viewBox', '0 0 48 48');
+    s.setAttribute('class', 'check');
+    s.setAttribute('aria-hidden', 'true');
+    s.setAttribute('focusable', 'false');
+    [['circle', { 'class': 'ring', cx: 24, cy: 24, r: 21 }], ['path', { 'class': 'mark', d: 'M14 25 L21 32 L35 17' }]]
+      .forEach(function (p) {
+        var c = document.createElementNS(SVG, p[0]);
+        Object.keys(p[1]).forEach(function (k) { c.setAttribute(k, p[1][k]); });
+        s.appendChild(c);
+      });
+    return s;
+  }
   function uuid() {
     var b = new Uint8Array(16);
     crypto.getRandomValues(b); // works on plain http too, unlike crypto.randomUUID
@@ -106,6 +124,15 @@
 
   // ---------- staff indicator ----------
   function renderStaff() {
+    if (!token()) {
+      // Not enrolled: no online dot (nothing is connected yet), just the fact.
+      staffEl.textContent = t('kiosk.staff.notenrolled');
+      staffEl.setAttribute('aria-label', t('kiosk.staff.label'));
+      staffEl.dataset.pending = '0';
+      staffEl.dataset.online = 'none';
+      staffEl.className = 'staff';
+      return;
+    }
     var q = queue(), st = stats();
     var parts = [state.online ? t('kiosk.staff.online') : t('kiosk.staff.offline'),
       t('kiosk.staff.pending', q.length),
@@ -252,6 +279,7 @@
   function agencies() { return (state.config && state.config.agencies) || []; }
   function show(screen) {
     state.screen = screen;
+    tileCue = null;
     clearTimeout(timers.reset);
     screenEl.textContent = '';
     screenEl.className = 'screen s-' + screen;
@@ -259,7 +287,7 @@
     var h = el('h1', { id: 'heading', tabindex: '-1' });
     screenEl.appendChild(h);
     ({
-      loading: drawLoading, notenrolled: drawNotEnrolled, attract: drawAttract, agency: drawAgency,
+      loading: drawLoading, notenrolled: drawNotEnrolled, attract: drawAttract,
       primary: drawPrimary, followup: drawFollowup, thanks: drawThanks
     })[screen](h);
     applyLang();
@@ -272,30 +300,59 @@
     h.textContent = t('kiosk.notenrolled.title');
     screenEl.appendChild(el('p', { 'class': 'lead', text: t('kiosk.notenrolled.body') }));
   }
+  // sortedAgencies are the tiles in the current language's alphabetical order: the server's collation
+  // (config.order), else the tablet's, else the catalog's.
+  function sortedAgencies() {
+    var list = agencies().slice();
+    var order = state.config && state.config.order && state.config.order[state.lang];
+    if (order && order.length) {
+      var pos = {};
+      order.forEach(function (c, i) { pos[c] = i; });
+      return list.sort(function (a, b) {
+        return (a.code in pos ? pos[a.code] : 1e6) - (b.code in pos ? pos[b.code] : 1e6);
+      });
+    }
+    if (window.Intl && Intl.Collator) {
+      var col = new Intl.Collator(state.lang);
+      list.sort(function (a, b) { return col.compare(name(a.name), name(b.name)); });
+    }
+    return list;
+  }
   function drawAttract(h) {
-    h.textContent = t('kiosk.attract.title');
-    screenEl.appendChild(el('p', { 'class': 'lead', text: t('kiosk.attract.body') }));
-    screenEl.appendChild(el('button', {
-      type: 'button', 'class': 'start', id: 'start', on: { click: begin }
-    }, [face(4), el('span', { text: t('kiosk.attract.start') })]));
-  }
-  function begin() {
     var list = agencies();
-    state.chosen = false;
-    if (list.length === 1) { state.agency = list[0]; show('primary'); return; }
-    show('agency');
-  }
-  function drawAgency(h) {
-    h.textContent = t('kiosk.choose');
-    var list = el('div', { 'class': 'agencies' });
-    agencies().forEach(function (a) {
-      list.appendChild(el('button', {
+    if (list.length === 1) {
+      // One agency: the smileys are the attract screen, so one touch is the rating.
+      state.agency = list[0];
+      state.chosen = false;
+      drawRating(h, t('kiosk.attract.body'));
+      return;
+    }
+    h.textContent = t('kiosk.attract.title');
+    screenEl.appendChild(el('p', { 'class': 'lead', text: t('kiosk.choose') + ' ' + t('kiosk.anonymous') }));
+    // The box scrolls; the grid inside it is as tall as its tiles need.
+    var grid = el('div', { 'class': 'agencies', role: 'group', 'aria-labelledby': 'heading' });
+    var tiles = el('div', { 'class': 'tiles', id: 'tiles' }, [grid]);
+    sortedAgencies().forEach(function (a) {
+      grid.appendChild(el('button', {
         type: 'button', 'class': 'agency', 'data-agency': a.code,
         on: { click: function () { state.agency = a; state.chosen = true; show('primary'); } }
       }, [el('span', { text: name(a.name) })]));
     });
-    screenEl.appendChild(list);
-    screenEl.appendChild(el('div', { 'class': 'actions' }, [backButton('attract')]));
+    var more = el('button', {
+      type: 'button', 'class': 'more', id: 'more', hidden: 'hidden',
+      on: { click: function () { tiles.scrollBy({ top: tiles.clientHeight * 0.8, behavior: 'smooth' }); } }
+    }, [el('span', { 'aria-hidden': 'true', text: '↓ ' }), el('span', { text: t('kiosk.more') })]);
+    var wrap = el('div', { 'class': 'tiles-wrap' }, [tiles, more]);
+    screenEl.appendChild(wrap);
+    // The cue shows while tiles are hidden below the fold, and goes once the last row is in view.
+    function cue() {
+      var below = tiles.scrollHeight - tiles.clientHeight - tiles.scrollTop > 4;
+      more.hidden = !below;
+      wrap.classList.toggle('clipped', below);
+    }
+    tiles.addEventListener('scroll', cue, { passive: true });
+    tileCue = cue;
+    requestAnimationFrame(cue);
   }
   function backButton(to) {
     return el('button', { type: 'button', 'class': 'secondary', id: 'back', on: { click: function () { show(to); } } },
@@ -319,11 +376,14 @@
     }
     return out;
   }
-  function drawPrimary(h) {
+  function drawPrimary(h) { drawRating(h, ''); }
+  // drawRating shows the agency's name, its primary question and the smileys (and Back after a tile).
+  function drawRating(h, lead) {
     var sv = state.agency.survey;
     var q = question(sv, sv.primary);
     h.textContent = name(q.text);
-    if (agencies().length > 1) screenEl.appendChild(el('p', { 'class': 'agency-name', text: name(state.agency.name) }));
+    screenEl.insertBefore(el('p', { 'class': 'agency-name', id: 'agency-name', text: name(state.agency.name) }), h);
+    if (lead) screenEl.appendChild(el('p', { 'class': 'lead', text: lead }));
     var row = el('div', { 'class': 'smileys n' + optionsOf(q).length, role: 'group', 'aria-labelledby': 'heading' });
     optionsOf(q).forEach(function (o) {
       row.appendChild(el('button', {
@@ -332,13 +392,15 @@
       }, [face(o.face), el('span', { 'class': 'label', text: o.label })]));
     });
     screenEl.appendChild(row);
-    if (state.chosen) screenEl.appendChild(el('div', { 'class': 'actions' }, [backButton('agency')]));
+    if (state.chosen) screenEl.appendChild(el('div', { 'class': 'actions' }, [backButton('attract')]));
   }
   function followupQuestions() {
     var sv = state.agency.survey;
     return sv.questions.filter(function (q) { return q.key !== sv.primary && q.type !== 'text'; });
   }
   function choosePrimary(value) {
+    var q = question(state.agency.survey, state.agency.survey.primary);
+    state.level = q && q.max > q.min ? Math.round((value - q.min) * 4 / (q.max - q.min)) : 4;
     startRating(value);
     if (followupQuestions().length) { show('followup'); return; }
     finishRating(false);
@@ -377,18 +439,23 @@
     ]));
   }
   function drawThanks(h) {
-    h.textContent = t('citizen.thanks.title');
-    screenEl.insertBefore(face(4), h);
-    screenEl.appendChild(el('p', { 'class': 'lead', text: t('citizen.thanks.body') }));
+    // After a bad rating a smiling face would mock the citizen: a neutral mark and a promise instead.
+    var bad = state.level <= 1;
+    h.textContent = t(bad ? 'citizen.thanks.bad.title' : 'citizen.thanks.title');
+    screenEl.insertBefore(state.level >= 3 ? face(4) : check(), h);
+    screenEl.dataset.mood = bad ? 'bad' : (state.level >= 3 ? 'good' : 'neutral');
+    screenEl.appendChild(el('p', { 'class': 'lead', text: t(bad ? 'citizen.thanks.bad.body' : 'citizen.thanks.body') }));
     var secs = (state.config && state.config.reset_seconds) || 6;
     timers.reset = setTimeout(reset, secs * 1000);
   }
   function reset() {
-    // A rating left half-way is sent with what it had; the next citizen starts in Azerbaijani.
+    // A rating left half-way is sent with what it had; the next citizen starts in Azerbaijani, normal text
+    // (large text is one citizen's choice, not the tablet's).
     finishRating(true);
     state.agency = null;
     state.followups = {};
     state.lang = 'az';
+    setLarge(false);
     show(state.config ? 'attract' : (token() ? 'loading' : 'notenrolled'));
     maybeRefresh();
   }
@@ -396,10 +463,13 @@
   // ---------- idle ----------
   function armIdle() {
     clearTimeout(timers.idle);
-    if (['agency', 'primary', 'followup'].indexOf(state.screen) < 0) return;
+    // The attract screen is the resting state, unless a citizen changed its language or text size.
+    var changed = state.lang !== 'az' || state.large;
+    if (['primary', 'followup'].indexOf(state.screen) < 0 && !(state.screen === 'attract' && changed)) return;
     var secs = (state.config && state.config.idle_seconds) || 30;
     timers.idle = setTimeout(reset, secs * 1000);
   }
+  window.addEventListener('resize', function () { if (tileCue) tileCue(); });
   ['pointerdown', 'keydown', 'touchstart'].forEach(function (ev) {
     document.addEventListener(ev, armIdle, { passive: true });
   });
@@ -412,6 +482,7 @@
       b.setAttribute('aria-pressed', String(b.dataset.lang === state.lang));
     });
     centerEl.textContent = state.config ? name(state.config.center.name) : 'Qiymət';
+    largeEl.lastChild.textContent = t('kiosk.large') || 'Aa';
     document.title = (t('kiosk.attract.title') || 'Qiymət') + ' — Qiymət';
     renderStaff();
   }
@@ -424,6 +495,17 @@
     // Keep the keyboard where it was: on the language button just pressed.
     var again = langsEl.querySelector('button[data-lang="' + focusLang + '"]');
     if (again && e.detail === 0) again.focus();
+  });
+
+  // ---------- large text and high contrast ----------
+  function setLarge(on) {
+    state.large = on;
+    document.documentElement.classList.toggle('large', on);
+    largeEl.setAttribute('aria-pressed', String(on));
+  }
+  largeEl.addEventListener('click', function () {
+    setLarge(!state.large);
+    show(state.screen);
   });
 
   // ---------- server ----------

@@ -2,8 +2,8 @@
 // network is down still starts (its queue and configuration live in localStorage). Network first: whenever
 // the server answers, the tablet runs the newest app. API calls are never intercepted.
 'use strict';
-var CACHE = 'qiymet-kiosk-v1';
-var SHELL = ['/kiosk/', '/kiosk/app.js', '/kiosk/app.css', '/kiosk/strings.json'];
+var CACHE = 'qiymet-kiosk-v2';
+var SHELL = ['/kiosk/', '/kiosk/app.js', '/kiosk/app.css', '/kiosk/strings.json', '/kiosk/manifest.webmanifest', '/kiosk/icon.svg'];
 
 self.addEventListener('install', function (e) {
   e.waitUntil(caches.open(CACHE).then(function (c) { return c.addAll(SHELL); }).then(function () { return self.skipWaiting(); }));
