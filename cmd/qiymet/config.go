@@ -43,6 +43,7 @@ type config struct {
 	Loc             *time.Location
 	Security        securityConfig // config_security.go
 	Load            web.LoadLimits // config_load.go
+	Read            readConfig     // config_replica.go
 }
 
 var envDefaults = []struct{ flag, env, def, help string }{
@@ -99,6 +100,9 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 			return nil, err
 		}
 		if c.Load, err = loadLimitsOf(vals); err != nil { // config_load.go
+			return nil, err
+		}
+		if c.Read, err = readConfigOf(vals); err != nil { // config_replica.go
 			return nil, err
 		}
 		return c, nil

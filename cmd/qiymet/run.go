@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/qiymet/qiymet/survey"
@@ -36,7 +37,8 @@ QIYMET_BASE_URL (--base-url; default http:// and the listen address), QIYMET_TIM
 QIYMET_MIN_N (--min-n), QIYMET_PRIOR_WEIGHT (--prior-weight), QIYMET_BURST_SECONDS (--burst-seconds),
 QIYMET_LOG_LEVEL (--log-level), QIYMET_TRUSTED_PROXIES (--trusted-proxies), QIYMET_TLS_CERT (--tls-cert),
 QIYMET_TLS_KEY (--tls-key), QIYMET_RATE_KIOSK|APIKEY|IP|LOGIN|BAD_TOKEN (--rate-…), QIYMET_LOGIN_FREE_FAILURES,
-QIYMET_LOGIN_MAX_DELAY_SECONDS; QIYMET_SECRET and QIYMET_METRICS_TOKEN from the environment only (a flag
+QIYMET_LOGIN_MAX_DELAY_SECONDS, QIYMET_DB_READ (--db-read; a PostgreSQL streaming replica for dashboards,
+rankings, exports and reports), QIYMET_DB_READ_MAX_LAG (--db-read-max-lag; default 30s); QIYMET_SECRET and QIYMET_METRICS_TOKEN from the environment only (a flag
 would show them in ps);
 QIYMET_REQUIRE_2FA=admin (serve) makes admins enrol in two-factor sign-in
 `
@@ -129,7 +131,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 // open connects to the configured database and brings its schema up to date.
 func (e *env) open(c *config) (*survey.Store, error) {
 	s, err := survey.Open(e.ctx, c.DB, survey.Options{Location: c.Loc, Burst: c.Burst, Secret: e.getenv("QIYMET_SECRET"),
-		LoginThrottle: c.Security.Throttle})
+		LoginThrottle: c.Security.Throttle, ReadDSN: c.Read.DSN, ReadMaxLag: c.Read.MaxLag, Logger: slog.New(logHandler(e, c))})
 	if err != nil {
 		return nil, err
 	}
@@ -156,6 +158,9 @@ func (e *env) setup(name string, args []string, define func(fs *flag.FlagSet), n
 	c, err := cfgOf()
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if !readsFromReplica[name] {
+		c.Read.DSN = "" // config_replica.go
 	}
 	s, err := e.open(c)
 	if err != nil {
