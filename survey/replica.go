@@ -168,7 +168,7 @@ func (r *replica) check(parent context.Context, primary *bun.DB) {
 			r.bypass(replicaDown, perr.Error())
 			break
 		}
-		r.observe(rl)
+		r.observe(rl, time.Now())
 		r.lag = time.Since(r.origin())
 		switch {
 		case r.confirmed.at.IsZero():
@@ -189,11 +189,12 @@ func (r *replica) check(parent context.Context, primary *bun.DB) {
 	r.lag = time.Since(r.origin())
 }
 
-// observe advances the confirmed position to the newest remembered one the replica has replayed (rl).
-func (r *replica) observe(rl uint64) {
+// observe advances the confirmed position to the newest remembered one the replica has replayed (rl), at now.
+func (r *replica) observe(rl uint64, now time.Time) {
 	if !r.confirmed.at.IsZero() && rl < r.confirmed.lsn {
-		// Replayed less than before: another replica (rebuilt, or a different one behind the same address).
-		r.confirmed, r.watchStart = lsnSample{}, time.Now()
+		// Replayed less than before: another replica (rebuilt, or a different one behind the same address),
+		// of which nothing is known until it is seen holding a position read from now on.
+		r.confirmed, r.watchStart = lsnSample{}, now
 	}
 	for len(r.pending) > 0 && r.pending[0].lsn <= rl {
 		r.confirmed, r.pending = r.pending[0], r.pending[1:]
