@@ -172,7 +172,7 @@ func (r *replica) check(parent context.Context, primary *bun.DB) {
 		r.lag = time.Since(r.origin())
 		switch {
 		case r.confirmed.at.IsZero():
-			r.bypass(replicaUnchecked, "")
+			r.bypass(replicaUnchecked, "replayed less than before: another replica, not yet seen current")
 		case r.inUse.Load() && r.lag > r.maxLag:
 			r.bypass(replicaLagging, fmt.Sprintf("lag %s beyond QIYMET_DB_READ_MAX_LAG %s", r.lag.Round(time.Millisecond), r.maxLag))
 		case !r.inUse.Load() && r.lag <= r.maxLag/2:

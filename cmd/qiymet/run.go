@@ -37,10 +37,11 @@ QIYMET_BASE_URL (--base-url; default http:// and the listen address), QIYMET_TIM
 QIYMET_MIN_N (--min-n), QIYMET_PRIOR_WEIGHT (--prior-weight), QIYMET_BURST_SECONDS (--burst-seconds),
 QIYMET_LOG_LEVEL (--log-level), QIYMET_TRUSTED_PROXIES (--trusted-proxies), QIYMET_TLS_CERT (--tls-cert),
 QIYMET_TLS_KEY (--tls-key), QIYMET_RATE_KIOSK|APIKEY|IP|LOGIN|BAD_TOKEN (--rate-…), QIYMET_LOGIN_FREE_FAILURES,
-QIYMET_LOGIN_MAX_DELAY_SECONDS, QIYMET_DB_READ (--db-read; a PostgreSQL streaming replica for dashboards,
-rankings, exports and reports), QIYMET_DB_READ_MAX_LAG (--db-read-max-lag; default 30s); QIYMET_SECRET and QIYMET_METRICS_TOKEN from the environment only (a flag
+QIYMET_LOGIN_MAX_DELAY_SECONDS; QIYMET_SECRET and QIYMET_METRICS_TOKEN from the environment only (a flag
 would show them in ps);
 QIYMET_REQUIRE_2FA=admin (serve) makes admins enrol in two-factor sign-in
+QIYMET_DB_READ (--db-read; serve, export, report): a PostgreSQL streaming replica for dashboards, rankings,
+exports and reports, bypassed while it lags beyond QIYMET_DB_READ_MAX_LAG (--db-read-max-lag; default 30s)
 `
 
 // env is what every command gets: the process's streams and configuration, nothing global.
