@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/url"
 	"strings"
@@ -33,7 +34,16 @@ type Options struct {
 	// (silence.go); zero values take the defaults.
 	KioskSilent  time.Duration
 	OpeningHours *OpeningHours
+	// ReadDSN is QIYMET_DB_READ: a PostgreSQL streaming replica of the primary that serves the read-heavy paths
+	// while its lag stays within ReadMaxLag (QIYMET_DB_READ_MAX_LAG, default 30 s); "" reads everything from
+	// the primary (store_read.go, replica.go).
+	ReadDSN    string
+	ReadMaxLag time.Duration
+	Logger     *slog.Logger // the replica's switches; nil: slog.Default()
 }
+
+// DefaultReadMaxLag is QIYMET_DB_READ_MAX_LAG's default.
+const DefaultReadMaxLag = 30 * time.Second
 
 // Store is the one gateway to the database, for both dialects.
 type Store struct {
@@ -68,6 +78,8 @@ type Store struct {
 	// Load and failures (store_load.go, store_health.go).
 	reads  chan struct{} // read slots of heavy reads, fewer than the pool's connections
 	health writeHealth
+
+	replica *replica // QIYMET_DB_READ; nil: none (store_read.go)
 }
 
 // Dialect is "sqlite" or "pg".
@@ -120,31 +132,71 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		sqldb.SetConnMaxLifetime(0)
 		s.reads = make(chan struct{}, readSlotsOf(sqlitePool))
 		s.db = bun.NewDB(sqldb, sqlitedialect.New())
-	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+	case isPostgresDSN(dsn):
 		s.dialect = "pg"
-		fixed, err := checkPostgresDSN(dsn)
+		db, err := openPostgres(dsn, 5*time.Second)
 		if err != nil {
 			return nil, err
 		}
-		sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(fixed), pgdriver.WithDialTimeout(5*time.Second),
-			// Long statements (an index on a big table, a bulk import) must not hit a socket timeout;
-			// requests are bounded by their contexts instead.
-			pgdriver.WithReadTimeout(30*time.Minute), pgdriver.WithWriteTimeout(5*time.Minute)))
-		sqldb.SetMaxOpenConns(pgPool)
-		sqldb.SetMaxIdleConns(pgPool)
 		s.reads = make(chan struct{}, readSlotsOf(pgPool))
-		sqldb.SetConnMaxIdleTime(5 * time.Minute)
-		s.db = bun.NewDB(sqldb, pgdialect.New())
+		s.db = db
 	default:
 		return nil, fmt.Errorf("database: %q: want sqlite:PATH or postgres://…", redactDSN(dsn))
+	}
+	// The replica's DSN is checked before anything connects, like the primary's.
+	var readDB *bun.DB
+	if opt.ReadDSN != "" {
+		if s.dialect != "pg" || !isPostgresDSN(opt.ReadDSN) {
+			s.db.Close()
+			return nil, fmt.Errorf("database: QIYMET_DB_READ %q: a read replica needs postgres://… for both QIYMET_DB and QIYMET_DB_READ", redactDSN(opt.ReadDSN))
+		}
+		var err error
+		// A short dial timeout: an unreachable replica delays only its own check, never a start or a request.
+		if readDB, err = openPostgres(opt.ReadDSN, 2*time.Second); err != nil {
+			s.db.Close()
+			return nil, fmt.Errorf("QIYMET_DB_READ: %w", err)
+		}
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	if err := s.db.PingContext(pctx); err != nil {
 		s.db.Close()
+		if readDB != nil {
+			readDB.Close()
+		}
 		return nil, fmt.Errorf("database: cannot connect to %s: %w", redactDSN(dsn), err)
 	}
+	if readDB != nil {
+		// Never a reason to fail: an unreachable or lagging replica is bypassed (replica.go).
+		s.replica = &replica{db: readDB, dsn: redactDSN(opt.ReadDSN), maxLag: cmp.Or(opt.ReadMaxLag, DefaultReadMaxLag),
+			log: opt.Logger}
+		if s.replica.log == nil {
+			s.replica.log = slog.Default()
+		}
+		s.replica.every = checkEvery(s.replica.maxLag)
+		s.replica.watch(s.db)
+	}
 	return s, nil
+}
+
+func isPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// openPostgres makes the pool of a PostgreSQL DSN (checked by checkPostgresDSN) without connecting.
+func openPostgres(dsn string, dialTimeout time.Duration) (*bun.DB, error) {
+	fixed, err := checkPostgresDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	sqldb := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(fixed), pgdriver.WithDialTimeout(dialTimeout),
+		// Long statements (an index on a big table, a bulk import) must not hit a socket timeout;
+		// requests are bounded by their contexts instead.
+		pgdriver.WithReadTimeout(30*time.Minute), pgdriver.WithWriteTimeout(5*time.Minute)))
+	sqldb.SetMaxOpenConns(pgPool)
+	sqldb.SetMaxIdleConns(pgPool)
+	sqldb.SetConnMaxIdleTime(5 * time.Minute)
+	return bun.NewDB(sqldb, pgdialect.New()), nil
 }
 
 // sqliteDSN sets the pragmas in the DSN so every pooled connection gets them. synchronous(FULL): a 201
@@ -214,6 +266,9 @@ func (s *Store) Close() error {
 	s.rollups.close()
 	s.submissions.close()
 	s.invitations.close()
+	if s.replica != nil {
+		s.replica.close()
+	}
 	return s.db.Close()
 }
 

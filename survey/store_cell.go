@@ -13,7 +13,9 @@ import (
 
 // Every read of the summary tables (agg_day, agg_month, agg_answer, agg_pending), plain reads that never
 // write. The sums come back unrounded; package figures turns them into published figures. A reader that
-// must see every committed change calls AwaitCells first.
+// must see every committed change calls AwaitCells first. The sums and the two response reads at the end go
+// through reader (store_read.go): with a read replica they may be up to QIYMET_DB_READ_MAX_LAG behind, while
+// the freshness check (CellsCurrent, Pending) asks the primary, where the roll-up writes.
 
 // CellsCurrent reports whether the cells hold every committed change: nothing pending, and built for this
 // store's zone. One round trip.
@@ -116,7 +118,7 @@ func (s *Store) RangeSums(ctx context.Context, ranges []DayRange) ([]AgencySums,
 
 // agencySums runs a query of (key, agency, n, Σr, Σr², n_top2) rows, leaving out sums of no responses.
 func (s *Store) agencySums(ctx context.Context, q string, args ...any) ([]AgencySums, error) {
-	sums, err := collectRows(ctx, s.db, q, args, func(rows *sql.Rows, c *AgencySums) error {
+	sums, err := readRows(ctx, s, q, args, func(rows *sql.Rows, c *AgencySums) error {
 		var sumR, sumR2 sql.NullFloat64
 		err := rows.Scan(&c.Key, &c.Agency, &c.Stats.N, &sumR, &sumR2, &c.Stats.NTop2)
 		c.Stats.SumR, c.Stats.SumR2 = sumR.Float64, sumR2.Float64
@@ -128,7 +130,7 @@ func (s *Store) agencySums(ctx context.Context, q string, args ...any) ([]Agency
 // AttributeCells sums an agency's day cells in r per service, centre and channel in one scan, so a page
 // needing all three breakdowns reads the cells once instead of three times.
 func (s *Store) AttributeCells(ctx context.Context, agency string, r DayRange) ([]AttributeCell, error) {
-	return collectRows(ctx, s.db, `SELECT service_code, center_code, channel, CAST(SUM(n) AS BIGINT), SUM(sum_r),
+	return readRows(ctx, s, `SELECT service_code, center_code, channel, CAST(SUM(n) AS BIGINT), SUM(sum_r),
 		SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT) FROM agg_day WHERE agency_code = ? AND day >= ? AND day < ?
 		GROUP BY service_code, center_code, channel`, []any{agency, r.From, r.To},
 		func(rows *sql.Rows, c *AttributeCell) error {
@@ -144,7 +146,7 @@ func (s *Store) AttributeCellsBy(ctx context.Context, agency string, r DayRange,
 	if !ok {
 		return nil, fmt.Errorf("attribute cells: no attribute %q", attr)
 	}
-	cells, err := collectRows(ctx, s.db, `SELECT `+col+`, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT) FROM agg_day
+	cells, err := readRows(ctx, s, `SELECT `+col+`, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT) FROM agg_day
 		WHERE agency_code = ? AND day >= ? AND day < ? AND `+col+` <> ''
 		GROUP BY `+col+` ORDER BY `+col, []any{agency, r.From, r.To},
 		func(rows *sql.Rows, c *AttributeCell) error {
@@ -167,7 +169,7 @@ func attrOf(c *AttributeCell, attr string) *string {
 
 // AnswerCounts sums an agency's answer cells in r per survey version, question and value.
 func (s *Store) AnswerCounts(ctx context.Context, agency string, r DayRange) ([]AnswerCount, error) {
-	return collectRows(ctx, s.db, `SELECT survey_code, survey_version, question, value, CAST(SUM(n) AS BIGINT) FROM agg_answer
+	return readRows(ctx, s, `SELECT survey_code, survey_version, question, value, CAST(SUM(n) AS BIGINT) FROM agg_answer
 		WHERE agency_code = ? AND day >= ? AND day < ?
 		GROUP BY survey_code, survey_version, question, value`, []any{agency, r.From, r.To},
 		func(rows *sql.Rows, c *AnswerCount) error {
@@ -222,9 +224,11 @@ func eachCell(ctx context.Context, db bun.IDB, agency string, day func(DayCell),
 // none: the "data as of" date of a report (excluded responses count for no figure, so not for this date either).
 func (s *Store) LastSubmitted(ctx context.Context, from, to time.Time) (int64, error) {
 	var v *int64
-	err := s.db.NewRaw(`SELECT MAX(submitted_us) FROM responses
-		WHERE submitted_us >= ? AND submitted_us < ? AND status <> 'excluded'`,
-		from.UnixMicro(), to.UnixMicro()).Scan(ctx, &v)
+	err := s.read(ctx, func(db bun.IDB) error {
+		return db.NewRaw(`SELECT MAX(submitted_us) FROM responses
+			WHERE submitted_us >= ? AND submitted_us < ? AND status <> 'excluded'`,
+			from.UnixMicro(), to.UnixMicro()).Scan(ctx, &v)
+	})
 	if err != nil || v == nil {
 		return 0, err
 	}
@@ -241,13 +245,16 @@ func (s *Store) ExcludedCounts(ctx context.Context, agency string, from, to time
 		q += ` AND agency_code = ?`
 		args = append(args, agency)
 	}
-	out := map[string]int64{}
-	err := eachRow(ctx, s.db, q+` GROUP BY COALESCE(reason, '')`, args, func(rows *sql.Rows) error {
-		var reason string
-		var n int64
-		err := rows.Scan(&reason, &n)
-		out[reason] = n
-		return err
+	var out map[string]int64
+	err := s.read(ctx, func(db bun.IDB) error {
+		out = map[string]int64{}
+		return eachRow(ctx, db, q+` GROUP BY COALESCE(reason, '')`, args, func(rows *sql.Rows) error {
+			var reason string
+			var n int64
+			err := rows.Scan(&reason, &n)
+			out[reason] = n
+			return err
+		})
 	})
 	if err != nil {
 		return nil, err

@@ -35,7 +35,19 @@ func (s *Store) Comments(ctx context.Context, agency string, from, to time.Time,
 		limit = 50
 	}
 	offset = max(offset, 0)
-	q := s.db.NewSelect().Table("responses").
+	var page []Comment
+	var total int
+	err := s.read(ctx, func(db bun.IDB) error { // store_read.go: the replica when one is current
+		var err error
+		page, total, err = s.commentsOn(ctx, db, agency, from, to, search, limit, offset)
+		return err
+	})
+	return page, total, err
+}
+
+// commentsOn is Comments on db.
+func (s *Store) commentsOn(ctx context.Context, db bun.IDB, agency string, from, to time.Time, search string, limit, offset int) ([]Comment, int, error) {
+	q := db.NewSelect().Table("responses").
 		Column(commentColumns...).
 		Where("agency_code = ?", agency).Where("submitted_us >= ?", from.UnixMicro()).Where("submitted_us < ?", to.UnixMicro()).
 		Where("comment IS NOT NULL").Where("comment <> ''").OrderExpr("submitted_us DESC, seq DESC")
@@ -53,7 +65,7 @@ func (s *Store) Comments(ctx context.Context, agency string, from, to time.Time,
 	}
 	// Stream only seq and text of the period's comments (a partial index holds exactly these rows), keep the
 	// page's seqs, then load those rows in full: memory stays flat however many match.
-	rows, err := s.db.NewSelect().Table("responses").Column("seq", "comment").
+	rows, err := db.NewSelect().Table("responses").Column("seq", "comment").
 		Where("agency_code = ?", agency).Where("submitted_us >= ?", from.UnixMicro()).Where("submitted_us < ?", to.UnixMicro()).
 		Where("comment IS NOT NULL").Where("comment <> ''").OrderExpr("submitted_us DESC, seq DESC").Rows(ctx)
 	if err != nil {
@@ -82,7 +94,7 @@ func (s *Store) Comments(ctx context.Context, agency string, from, to time.Time,
 	rows.Close()
 	var page []commentRow
 	if len(seqs) > 0 {
-		err := s.db.NewSelect().Table("responses").
+		err := db.NewSelect().Table("responses").
 			Column(commentColumns...).
 			Where("seq IN (?)", bun.List(seqs)).OrderExpr("submitted_us DESC, seq DESC").Scan(ctx, &page)
 		if err != nil {

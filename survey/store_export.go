@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/uptrace/bun"
 )
 
 // exportColumns selects seq and an exportRow; fixedExpr is the same in both dialects (|| joins, CAST makes text).
@@ -74,10 +76,21 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64,
 			return 0, Errorf(CodeUnknownAgency, "agency", "unknown agency %q", truncate(f.Agency, 64))
 		}
 	}
+	// One database for the whole export (store_read.go): the replica when one is current. Should it fail on the
+	// way, the rest comes from the primary, which holds at least every row the replica had.
+	db := s.reader(ctx)
+	onReader := func(fn func() error) error {
+		err := s.readSlot(ctx, fn)
+		if err != nil && db != s.db && s.onReplicaFailure(ctx, err) {
+			db = s.db
+			err = s.readSlot(ctx, fn)
+		}
+		return err
+	}
 	// The snapshot's bound: every row committed so far has a seq at most this one.
 	var last int64
-	if err := s.readSlot(ctx, func() error {
-		return s.db.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM responses").Scan(&last)
+	if err := onReader(func() error {
+		return db.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM responses").Scan(&last)
 	}); err != nil {
 		return 0, err
 	}
@@ -106,8 +119,10 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64,
 	var r exportRow
 	var seq int64
 	page := func(query string, args []any, pin bool) (scanned int, err error) {
-		err = s.readSlot(ctx, func() error {
-			return s.exportPage(ctx, query, args, pin, func(rows *sql.Rows) error {
+		n0, b0 := n, len(out.buf) // (the header waits in out.buf before the first page)
+		err = onReader(func() error {
+			scanned, n, out.buf = 0, n0, out.buf[:b0] // a page run again on the primary starts afresh
+			return s.exportPage(ctx, db, query, args, pin, func(rows *sql.Rows) error {
 				if err := rows.Scan(&seq, &r.ID, &r.SubmittedUS, &r.Fixed, &r.Comment, &r.Answers); err != nil {
 					return err
 				}
@@ -164,11 +179,11 @@ func (s *Store) Export(ctx context.Context, w io.Writer, f ExportFilter) (int64,
 // exportPage runs one page's query. pin (PostgreSQL) keeps the planner on an ordered index scan: with
 // statistics older than a large import it may otherwise read and sort every remaining row of the range for
 // each page of a LIMIT query.
-func (s *Store) exportPage(ctx context.Context, query string, args []any, pin bool, scan func(*sql.Rows) error) error {
+func (s *Store) exportPage(ctx context.Context, db *bun.DB, query string, args []any, pin bool, scan func(*sql.Rows) error) error {
 	if !pin || s.dialect != "pg" {
-		return eachRow(ctx, s.db, query, args, scan)
+		return eachRow(ctx, db, query, args, scan)
 	}
-	tx, err := s.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	tx, err := db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return err
 	}

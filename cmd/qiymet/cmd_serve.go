@@ -68,6 +68,7 @@ func (e *env) serve(args []string) error {
 		Limits:  c.Security.Limits, TrustedProxies: c.Security.TrustedProxies, MetricsToken: e.getenv("QIYMET_METRICS_TOKEN"),
 		Require2FA: require2FA, Load: c.Load,
 		SourceDateEpoch: epoch})
+	registerReadMetrics(srv.Registry(), s) // config_replica.go
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: 64 << 10,
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn), TLSConfig: tlsConf}

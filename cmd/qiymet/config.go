@@ -44,6 +44,7 @@ type config struct {
 	Security        securityConfig // config_security.go
 	Load            web.LoadLimits // config_load.go
 	Notify          notifyConfig   // config_notify.go
+	Read            readConfig     // config_replica.go
 }
 
 var envDefaults = []struct{ flag, env, def, help string }{
@@ -103,6 +104,9 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 			return nil, err
 		}
 		if c.Notify, err = notifyConfigOf(vals); err != nil { // config_notify.go
+			return nil, err
+		}
+		if c.Read, err = readConfigOf(vals); err != nil { // config_replica.go
 			return nil, err
 		}
 		return c, nil

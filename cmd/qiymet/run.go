@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 
 	"github.com/qiymet/qiymet/survey"
@@ -45,6 +46,8 @@ QIYMET_LOGIN_MAX_DELAY_SECONDS; QIYMET_SECRET and QIYMET_METRICS_TOKEN from the 
 would show them in ps);
 QIYMET_REQUIRE_2FA=admin (serve) makes admins enrol in two-factor sign-in;
 QIYMET_MAIL_FROM, QIYMET_KIOSK_SILENT, QIYMET_OPENING_HOURS; QIYMET_SMTP_URL from the environment only
+QIYMET_DB_READ (--db-read; serve, export, report): a PostgreSQL streaming replica for dashboards, rankings,
+exports and reports, bypassed while it lags beyond QIYMET_DB_READ_MAX_LAG (--db-read-max-lag; default 30s)
 `
 
 // env is what every command gets: the process's streams and configuration, nothing global.
@@ -141,7 +144,8 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 // open connects to the configured database and brings its schema up to date.
 func (e *env) open(c *config) (*survey.Store, error) {
 	s, err := survey.Open(e.ctx, c.DB, survey.Options{Location: c.Loc, Burst: c.Burst, Secret: e.getenv("QIYMET_SECRET"),
-		LoginThrottle: c.Security.Throttle, KioskSilent: c.Notify.KioskSilent, OpeningHours: &c.Notify.OpeningHours})
+		LoginThrottle: c.Security.Throttle, KioskSilent: c.Notify.KioskSilent, OpeningHours: &c.Notify.OpeningHours,
+		ReadDSN: c.Read.DSN, ReadMaxLag: c.Read.MaxLag, Logger: slog.New(logHandler(e, c))})
 	if err != nil {
 		return nil, err
 	}
@@ -168,6 +172,9 @@ func (e *env) setup(name string, args []string, define func(fs *flag.FlagSet), n
 	c, err := cfgOf()
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if !readsFromReplica[name] {
+		c.Read.DSN = "" // config_replica.go
 	}
 	s, err := e.open(c)
 	if err != nil {

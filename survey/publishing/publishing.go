@@ -22,6 +22,7 @@ var Langs = []string{"az", "en", "ru"}
 
 // Publish builds the snapshot of p and stores it as p's next revision, audited (survey.Store.Publish).
 func Publish(ctx context.Context, s *survey.Store, f *figures.Figures, p scoring.Period, reason string) (*survey.Publication, error) {
+	ctx = survey.ReadPrimary(ctx) // a snapshot is official: every response stored so far, never a lagging replica's view
 	snap, counted, err := Build(ctx, s, f, p)
 	if err != nil {
 		return nil, err
