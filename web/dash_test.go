@@ -368,7 +368,7 @@ func TestAdminPages(t *testing.T) {
 	changed.Questions = append([]survey.Question(nil), sv.Questions[:2]...)
 	raw, _ := json.Marshal(changed)
 	r = e.page(t, http.MethodPost, "/admin/surveys", admin, url.Values{"survey": {string(raw)}})
-	if r.Status != 422 || !strings.Contains(string(r.Body), "already used") {
+	if r.Status != 422 || !strings.Contains(string(r.Body), "cannot change; changes are published as a new version") {
 		t.Fatalf("changing a used version: %d", r.Status)
 	}
 	changed.Version = 2

@@ -171,7 +171,20 @@ func roleMatrix(t *testing.T, dialect string) {
 		"GET /admin/catalog":                     {kind: accAdminPage, path: "/admin/catalog"},
 		"POST /admin/catalog": {kind: accAdminPage, path: "/admin/catalog",
 			body: form(url.Values{"catalog": {`{"groups":[{"code":"extra","name":{"az":"Əlavə"}}]}`}})},
-		"POST /admin/surveys":  {kind: accAdminPage, path: "/admin/surveys", body: form(url.Values{"survey": {string(svJSON)}})},
+		"POST /admin/surveys":               {kind: accAdminPage, path: "/admin/surveys", body: form(url.Values{"survey": {string(svJSON)}})},
+		"GET /admin/catalog.json":           {kind: accAdminPage, path: "/admin/catalog.json"},
+		"GET /admin/catalog/{kind:[a-z]+}":  {kind: accAdminPage, path: "/admin/catalog/agencies?code=migration"},
+		"POST /admin/catalog/{kind:[a-z]+}": {kind: accAdminPage, path: "/admin/catalog/groups", body: form(url.Values{"new": {"1"}, "code": {"g-matrix"}, "name_az": {"Qrup"}})},
+		"POST /admin/catalog/{kind:[a-z]+}/delete": {kind: accAdminPage, path: "/admin/catalog/groups/delete", body: func(string) any {
+			code := "spare-" + uniq() // a group nothing refers to, so an admin's delete succeeds
+			if _, err := e.Store.ApplyCatalog(ctx, survey.Catalog{Groups: []survey.Group{{Code: code, Name: survey.Names{AZ: "Boş"}}}}); err != nil {
+				t.Fatal(err)
+			}
+			return url.Values{"code": {code}}
+		}},
+		"GET /admin/surveys/edit": {kind: accAdminPage, path: "/admin/surveys/edit?code=visit"},
+		"POST /admin/surveys/edit": {kind: accAdminPage, path: "/admin/surveys/edit", body: form(url.Values{"new": {"1"}, "code": {"s-matrix"},
+			"n": {"1"}, "primary": {"0"}, "q0.key": {"overall"}, "q0.type": {"scale"}, "q0.min": {"1"}, "q0.max": {"5"}, "q0.az": {"Necə?"}})},
 		"GET /admin/audit":     {kind: accAdminPage, path: "/admin/audit?action=user"},
 		"GET /admin/audit.csv": {kind: accAdminPage, path: "/admin/audit.csv"},
 		"GET /login/2fa":       {kind: accPage, path: "/login/2fa"},

@@ -70,6 +70,12 @@ func (s *Server) routes() {
 	r.Handle("/admin/catalog", s.withAdmin(s.catalogPage)).Methods(http.MethodGet)
 	r.Handle("/admin/catalog", s.withAdmin(s.applyCatalog)).Methods(http.MethodPost)
 	r.Handle("/admin/surveys", s.withAdmin(s.publishSurvey)).Methods(http.MethodPost)
+	r.Handle("/admin/catalog.json", s.withAdmin(s.catalogJSON)).Methods(http.MethodGet)
+	r.Handle("/admin/catalog/{kind:[a-z]+}", s.withAdmin(s.catalogEntryPage)).Methods(http.MethodGet)
+	r.Handle("/admin/catalog/{kind:[a-z]+}", s.withAdmin(s.postCatalogEntry)).Methods(http.MethodPost)
+	r.Handle("/admin/catalog/{kind:[a-z]+}/delete", s.withAdmin(s.deleteCatalogEntry)).Methods(http.MethodPost)
+	r.Handle("/admin/surveys/edit", s.withAdmin(s.surveyFormPage)).Methods(http.MethodGet)
+	r.Handle("/admin/surveys/edit", s.withAdmin(s.postSurveyForm)).Methods(http.MethodPost)
 	r.Handle("/admin/audit", s.withAdmin(s.auditPage)).Methods(http.MethodGet)
 	r.Handle("/admin/audit.csv", s.withAdmin(s.auditCSV)).Methods(http.MethodGet)
 	// Two-factor sign-in (web/login_2fa.go): the second step holds a half-done sign-in, not a session.
