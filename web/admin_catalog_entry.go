@@ -170,8 +170,11 @@ func (s *Server) postCatalogEntry(w http.ResponseWriter, r *http.Request, v *vie
 	}
 	if err != nil {
 		fe, status := s.formError(r, v, "catalog", err)
-		if f.New && exists {
+		switch {
+		case f.New && exists:
 			fe = formErrors{Summary: v.T("adm.err.codetaken"), Fields: map[string]string{"code": v.T("adm.err.codetaken")}}
+		case !f.New && !exists:
+			fe = formErrors{Summary: v.T("adm.err.notfound")}
 		}
 		s.renderEntry(w, r, v, status, entryData{Form: f, Errs: fe})
 		return
