@@ -270,9 +270,9 @@ func TestAdminSurveyForm(t *testing.T) {
 	for _, c := range []struct {
 		name, field, value, lang, want string
 	}{
-		{"scale too short", "q0.max", "2", "ru", "вопрос №1: у шкалы min и max"},
-		{"max not a number", "q0.max", "five", "az", "sual №1: şkalada min və max tam ədədlərdir"},
-		{"weight out of range", p + "weight", "1e9", "en", "question " + itoa(int64(n+1)) + ": the weight is a number"},
+		{"scale too short", "q0.max", "2", "ru", "Вопрос №1: у шкалы min и max"},
+		{"max not a number", "q0.max", "five", "az", "Sual №1: şkalada min və max tam ədədlərdir"},
+		{"weight out of range", p + "weight", "1e9", "en", "Question " + itoa(int64(n+1)) + ": the weight is a number"},
 		{"bad key", p + "key", "Clean!", "ru", "ключ начинается со строчной латинской буквы"},
 		{"no az text", p + "az", "", "en", "the Azerbaijani text is required"},
 		{"bad type", p + "type", "stars", "az", "növ şkala, bəli/xeyr və ya mətn olmalıdır"},

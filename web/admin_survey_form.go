@@ -184,7 +184,7 @@ func (s *Server) postSurveyForm(w http.ResponseWriter, r *http.Request, v *view)
 				msg = v.T("adm.err.weightnum")
 			}
 			n, _ := strconv.Atoi(strings.TrimPrefix(strings.SplitN(fieldOf(err), ".", 2)[0], "q"))
-			msg = v.T("adm.q.n", n+1) + ": " + msg
+			msg = v.T("adm.q.N", n+1) + ": " + msg
 			fe = formErrors{Summary: msg, Fields: map[string]string{fieldOf(err): msg}}
 		}
 		d.Errs = fe

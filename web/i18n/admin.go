@@ -89,6 +89,7 @@ func init() {
 		"adm.kind.centers":  {"Mərkəz", "Centre", "Центр"},
 		"adm.kind.surveys":  {"Sorğu", "Survey", "Анкета"},
 		"adm.q.n":           {"sual №%d", "question %d", "вопрос №%d"},
+		"adm.q.N":           {"Sual №%d", "Question %d", "Вопрос №%d"},
 		"adm.err.code":      {"kod kiçik latın hərfləri, rəqəmlər və defislə yazılmalıdır (məs. baku-1), 63 simvola qədər", "the code must be lower-case Latin letters, digits and hyphens (e.g. baku-1), up to 63 characters", "код — строчные латинские буквы, цифры и дефисы (например baku-1), до 63 символов"},
 		"adm.err.dup":       {"bu kod iki dəfə verilib", "this code is given twice", "этот код указан дважды"},
 		"adm.err.name":      {"azərbaycanca ad mütləqdir; hər dildə ən çox 300 simvol, idarəedici simvollar olmadan", "the Azerbaijani name is required; at most 300 characters in each language, no control characters", "название на азербайджанском обязательно; не более 300 символов на каждом языке, без управляющих символов"},
