@@ -324,8 +324,13 @@ func TestAdminKioskFleet(t *testing.T) {
 		return s[i : i+strings.Index(s[i:], "</tr>")]
 	}
 	r := e.page(t, http.MethodGet, "/admin/kiosks?lang=en", admin, nil)
+	if got := row(r, e.Kiosk.ID); !strings.Contains(got, `data-state="online"`) || !strings.Contains(got, "2025-08-14 10:00") {
+		t.Fatalf("kiosk that just sent a response: %s", got)
+	}
+	e.Clock.Advance(10 * time.Minute)
+	r = e.page(t, http.MethodGet, "/admin/kiosks?lang=en", admin, nil)
 	if got := row(r, e.Kiosk.ID); !strings.Contains(got, `data-state="offline"`) || !strings.Contains(got, "2025-08-14 10:00") {
-		t.Fatalf("kiosk with a response: %s", got)
+		t.Fatalf("kiosk with a response 10 minutes ago: %s", got)
 	}
 	// Hostile heartbeats store nothing.
 	for _, body := range []string{`{"version":"1.5","battery_level":1.5}`, `{"version":"1.5","battery_level":-1}`,
@@ -347,7 +352,7 @@ func TestAdminKioskFleet(t *testing.T) {
 			t.Fatalf("%q not in the row: %s", w, got)
 		}
 	}
-	// 3 h later on a Thursday (10:00 → 13:00 Baku): silent, said in words and counted.
+	// 3 h later on a Thursday (10:10 → 13:10 Baku): silent, said in words and counted.
 	e.Clock.Advance(3 * time.Hour)
 	admin = e.login(t, e.Users["admin"]) // the idle session has expired meanwhile
 	r = e.page(t, http.MethodGet, "/admin/kiosks?lang=az", admin, nil)

@@ -113,7 +113,7 @@ func kioskState(k *survey.KioskStatus, now time.Time, loc *time.Location) string
 		return "silent"
 	case last == 0:
 		return "waiting"
-	case k.LastSeenUS != 0 && now.Sub(time.UnixMicro(k.LastSeenUS)) <= kioskOnlineWithin:
+	case now.Sub(time.UnixMicro(last)) <= kioskOnlineWithin: // a response proves it online as well as a heartbeat
 		return "online"
 	}
 	return "offline"

@@ -133,9 +133,9 @@ func init() {
 		"adm.fleet.state.revoked": {"ləğv edilib", "revoked", "отозван"},
 		"adm.fleet.silentcount":   {"Susan köşklər: %d. Onları yoxlayın.", "Silent kiosks: %d. Check them.", "Молчащих киосков: %d. Проверьте их."},
 		"adm.fleet.rule": {
-			"«Susur»: iş saatlarında (B.e.–Cümə, 09:00–18:00) 2 saat nə cavab, nə siqnal gəlib. «Onlayn»: son 3 dəqiqədə siqnal gəlib.",
-			"“Silent”: neither a response nor a heartbeat for 2 hours of opening time (Mon–Fri, 09:00–18:00). “Online”: a heartbeat in the last 3 minutes.",
-			"«Молчит»: ни ответа, ни сигнала 2 часа рабочего времени (пн–пт, 09:00–18:00). «В сети»: сигнал за последние 3 минуты.",
+			"«Susur»: iş saatlarında (B.e.–Cümə, 09:00–18:00) 2 saat nə cavab, nə siqnal gəlib. «Onlayn»: son 3 dəqiqədə siqnal və ya cavab gəlib.",
+			"“Silent”: neither a response nor a heartbeat for 2 hours of opening time (Mon–Fri, 09:00–18:00). “Online”: a heartbeat or response in the last 3 minutes.",
+			"«Молчит»: ни ответа, ни сигнала 2 часа рабочего времени (пн–пт, 09:00–18:00). «В сети»: сигнал или ответ за последние 3 минуты.",
 		},
 	})
 }
