@@ -219,6 +219,16 @@ func TestAdminCatalogForms(t *testing.T) {
 	}
 	mustContain(t, "delete twice", e.page(t, http.MethodPost, "/admin/catalog/groups/delete?lang=en", admin, url.Values{"code": {"regional"}}), 404, "There is no such entry")
 
+	// The JSON import names the entry and the field in the page's language and keeps the text.
+	bad := `{"agencies":[{"code":"migration","group":"nope","survey":"visit","name":{"az":"X"}}]}`
+	r = e.page(t, http.MethodPost, "/admin/catalog?lang=ru", admin, url.Values{"catalog": {bad}})
+	mustContain(t, "JSON with a bad group", r, 422, "Ведомство «migration»: выберите группу из списка", "&#34;nope&#34;")
+	r = e.page(t, http.MethodPost, "/admin/catalog?lang=az", admin, url.Values{"catalog": {`{"groups":[`}})
+	mustContain(t, "broken JSON", r, 400, "JSON oxunmadı")
+	if strings.Contains(string(e.page(t, http.MethodPost, "/admin/catalog?lang=en", admin, url.Values{"catalog": {`{"agencies":[{"code":"migration","group":"central"}]}`}}).Body), `unknown survey ""`) {
+		t.Fatal("the developer's message is shown")
+	}
+
 	// The export is the whole catalog.
 	r = e.page(t, http.MethodGet, "/admin/catalog.json", admin, nil)
 	if c, err := survey.DecodeCatalog(strings.NewReader(string(r.Body))); err != nil || len(c.Surveys) == 0 || len(c.Agencies) == 0 {
