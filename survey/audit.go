@@ -41,6 +41,7 @@ func ActorOf(ctx context.Context) Actor {
 // Audit actions, "entity.verb". Future features add theirs here.
 const (
 	AuditCatalogApply       = "catalog.apply"
+	AuditCatalogDelete      = "catalog.delete"
 	AuditUserAdd            = "user.add"
 	AuditUserUpdate         = "user.update"
 	AuditUserSignOut        = "user.signout"

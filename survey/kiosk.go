@@ -23,6 +23,17 @@ type Kiosk struct {
 	LastSeenUS       int64  `bun:"last_seen_us,nullzero" json:"-"`
 	AppVersion       string `bun:"app_version,nullzero" json:"-"`
 	QueueLen         int64  `bun:"queue_len,nullzero" json:"-"`
+	BatteryPct       *int   `bun:"battery_pct" json:"-"` // nil: the tablet's browser never said
+	Charging         *bool  `bun:"charging" json:"-"`
+}
+
+// KioskReport is what a kiosk says about itself in a heartbeat (docs/api.md, "Kiosk heartbeat"). The battery
+// fields are optional: only browsers with the Battery Status API know them.
+type KioskReport struct {
+	Version      string   `json:"version"`
+	QueueLength  int64    `json:"queue_length"`
+	BatteryLevel *float64 `json:"battery_level,omitempty"` // 0..1
+	Charging     *bool    `json:"charging,omitempty"`
 }
 
 // Kiosk enrolment: an admin registers a kiosk and hands the tablet a one-time pairing code (as a URL or a QR
@@ -71,6 +82,25 @@ func (cv *CatalogView) checkNewKiosk(center, name, agency string) (string, error
 		return "", FieldError("name", "a kiosk needs a name of 1 to 200 characters")
 	}
 	return name, nil
+}
+
+// Check validates a report and returns it with the version trimmed and the battery level as a whole percentage.
+func (r KioskReport) Check() (KioskReport, *int, error) {
+	v, err := checkHeartbeat(r.Version, r.QueueLength)
+	if err != nil {
+		return r, nil, err
+	}
+	r.Version = v
+	var pct *int
+	if r.BatteryLevel != nil {
+		l := *r.BatteryLevel
+		if !(l >= 0 && l <= 1) { // NaN fails too
+			return r, nil, FieldError("battery_level", "battery_level must be between 0 and 1")
+		}
+		p := int(l*100 + 0.5)
+		pct = &p
+	}
+	return r, pct, nil
 }
 
 // checkHeartbeat checks what a kiosk reports about itself and returns the version trimmed.

@@ -109,15 +109,27 @@ func (s *Store) PairKiosk(ctx context.Context, code string) (*Kiosk, string, err
 
 // Heartbeat records that a kiosk is alive, which app version it runs and how many ratings wait in its queue.
 func (s *Store) Heartbeat(ctx context.Context, kioskID int64, version string, queueLen int64) error {
-	version, err := checkHeartbeat(version, queueLen)
+	return s.Report(ctx, kioskID, KioskReport{Version: version, QueueLength: queueLen})
+}
+
+// Report records a kiosk's heartbeat with everything it knows about itself; battery fields it leaves out are
+// kept as they were (a browser that knew the level once still had it a minute ago).
+func (s *Store) Report(ctx context.Context, kioskID int64, r KioskReport) error {
+	r, pct, err := r.Check()
 	if err != nil {
 		return err
 	}
-	res, err := s.db.NewUpdate().Model((*Kiosk)(nil)).
+	q := s.db.NewUpdate().Model((*Kiosk)(nil)).
 		Set("last_seen_us = ?", s.now().UnixMicro()).
-		Set("app_version = ?", version).
-		Set("queue_len = ?", queueLen).
-		Where("id = ? AND revoked_us IS NULL", kioskID).Exec(ctx)
+		Set("app_version = ?", r.Version).
+		Set("queue_len = ?", r.QueueLength)
+	if pct != nil {
+		q = q.Set("battery_pct = ?", *pct)
+	}
+	if r.Charging != nil {
+		q = q.Set("charging = ?", *r.Charging)
+	}
+	res, err := q.Where("id = ? AND revoked_us IS NULL", kioskID).Exec(ctx)
 	if err != nil {
 		return err
 	}
@@ -130,6 +142,22 @@ func (s *Store) Heartbeat(ctx context.Context, kioskID int64, version string, qu
 // ListKiosks returns every kiosk, revoked ones included, by id (for the admin pages).
 func (s *Store) ListKiosks(ctx context.Context) ([]Kiosk, error) {
 	return allRows[Kiosk](ctx, s.db, "id")
+}
+
+// KioskStatus is a kiosk with the time of its newest response (0: none), for the fleet view.
+type KioskStatus struct {
+	Kiosk
+	LastResponseUS int64 `bun:"last_response_us"`
+}
+
+// KioskFleet returns every kiosk by id with its newest response; the subquery walks the (kiosk_id, submitted_us)
+// index once per kiosk, so it stays cheap whatever the number of responses.
+func (s *Store) KioskFleet(ctx context.Context) ([]KioskStatus, error) {
+	var out []KioskStatus
+	err := s.db.NewSelect().Model(&out).ModelTableExpr("kiosks AS kiosk").ColumnExpr("kiosk.*").
+		ColumnExpr("(SELECT MAX(r.submitted_us) FROM responses AS r WHERE r.kiosk_id = kiosk.id) AS last_response_us").
+		OrderExpr("kiosk.id").Scan(ctx)
+	return out, err
 }
 
 // KioskByID returns one kiosk, revoked or not.

@@ -3,8 +3,13 @@ package web
 import (
 	"context"
 	"net/http"
+	"sort"
 	"strconv"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
 
 	"github.com/qiymet/qiymet/survey"
 )
@@ -72,6 +77,13 @@ type usersData struct {
 	Users    []userRow
 	Agencies []option
 	Roles    []option
+	Form     userForm // the new-user form: empty, or what a refused submission sent
+	Errs     formErrors
+}
+
+// userForm is the new-user form as typed (the password is never sent back).
+type userForm struct {
+	Email, Role, Agency string
 }
 
 type userRow struct {
@@ -86,10 +98,10 @@ type option struct {
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, v *view) {
-	s.renderUsers(w, r, v, http.StatusOK, adminNotice{})
+	s.renderUsers(w, r, v, http.StatusOK, s.takeFlash(r).notice(), userForm{}, formErrors{})
 }
 
-func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, v *view, status int, n adminNotice) {
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, v *view, status int, n adminNotice, f userForm, fe formErrors) {
 	ctx := r.Context()
 	users, err := s.store.ListUsers(ctx)
 	if err != nil {
@@ -106,11 +118,13 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, v *view, st
 		s.pageError(w, r, v, err)
 		return
 	}
-	d := usersData{Notice: n}
+	d := usersData{Notice: n, Form: f, Errs: fe}
 	for _, a := range cv.Agencies {
 		d.Agencies = append(d.Agencies, option{a.Code, v.Name(a.Name)})
 	}
-	for _, role := range []string{survey.RoleAdmin, survey.RoleAnalyst, survey.RoleManager} {
+	sortOptions(v.Lang, d.Agencies)
+	// The least privileged role first; the form itself preselects none (adm.choose).
+	for _, role := range []string{survey.RoleManager, survey.RoleAnalyst, survey.RoleAdmin} {
 		d.Roles = append(d.Roles, option{role, v.T("dash.role." + role)})
 	}
 	for _, u := range users {
@@ -121,33 +135,46 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, v *view, st
 	s.render(w, r, v, status, "admin_users", d)
 }
 
-// addUser creates a user; an empty password is generated and shown once.
+// addUser creates a user; an empty password is generated and shown once, after the redirect. There is no
+// default role: one must be chosen, and an agency only for a manager (checked here, whatever the browser did).
 func (s *Server) addUser(w http.ResponseWriter, r *http.Request, v *view) {
 	if err := parseForm(w, r, 16<<10); err != nil {
-		s.pageError(w, r, v, err)
+		s.renderUsers(w, r, v, http.StatusRequestEntityTooLarge, adminNotice{}, userForm{}, formErrors{Summary: v.T("adm.err.toolarge")})
 		return
+	}
+	f := userForm{Email: r.PostFormValue("email"), Role: r.PostFormValue("role"), Agency: r.PostFormValue("agency")}
+	if len(f.Email) > 254 {
+		f.Email = f.Email[:254]
+	}
+	if f.Role != survey.RoleManager {
+		f.Agency = ""
 	}
 	pw := r.PostFormValue("password")
 	generated := pw == ""
 	if generated {
 		pw = survey.GeneratePassword()
 	}
-	role := r.PostFormValue("role")
-	agency := r.PostFormValue("agency")
-	if role != survey.RoleManager {
-		agency = ""
+	var err error
+	switch {
+	case f.Role == "":
+		err = survey.FieldError("role", "choose a role")
+	case f.Role == survey.RoleManager && f.Agency == "":
+		err = survey.FieldError("agency", "a manager needs an agency")
 	}
-	u, err := s.store.AddUser(r.Context(), r.PostFormValue("email"), pw, role, agency)
+	var u *survey.User
+	if err == nil {
+		u, err = s.store.AddUser(r.Context(), f.Email, pw, f.Role, f.Agency)
+	}
 	if err != nil {
-		msg, _ := s.errText(r, v, err)
-		s.renderUsers(w, r, v, statusOf(survey.ErrorCode(err)), adminNotice{Error: msg})
+		fe, status := s.formError(r, v, "users", err)
+		s.renderUsers(w, r, v, status, adminNotice{}, f, fe)
 		return
 	}
-	n := adminNotice{Message: v.T("dash.users.created", u.Email)}
+	fl := adminFlash{Message: v.T("dash.users.created", u.Email)}
 	if generated {
-		n.Secret = pw
+		fl.Secret = pw
 	}
-	s.renderUsers(w, r, v, http.StatusOK, n)
+	s.redirectWithFlash(w, r, v, "/admin/users", fl)
 }
 
 // editUser changes role, agency, disabled, or resets the password. Admins cannot demote or disable
@@ -159,11 +186,11 @@ func (s *Server) editUser(w http.ResponseWriter, r *http.Request, v *view) {
 		return
 	}
 	if err := parseForm(w, r, 16<<10); err != nil {
-		s.pageError(w, r, v, err)
+		s.renderUsers(w, r, v, http.StatusRequestEntityTooLarge, adminNotice{}, userForm{}, formErrors{Summary: v.T("adm.err.toolarge")})
 		return
 	}
 	var up survey.UserUpdate
-	var n adminNotice
+	var fl adminFlash
 	switch r.PostFormValue("action") {
 	case "signout": // end every session of the user, e.g. a lost laptop
 		u, err := s.store.UserByID(r.Context(), id)
@@ -182,7 +209,11 @@ func (s *Server) editUser(w http.ResponseWriter, r *http.Request, v *view) {
 			s.pageError(w, r, v, err)
 			return
 		}
-		s.renderUsers(w, r, v, http.StatusOK, adminNotice{Message: v.T("dash.users.signedout", u.Email, n)})
+		if id == v.P.User.ID { // the admin ended their own session: the flash has nobody to go to
+			http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+			return
+		}
+		s.redirectWithFlash(w, r, v, "/admin/users", adminFlash{Message: v.T("dash.users.signedout", u.Email, n)})
 		return
 	case "unlock": // forget failed sign-ins from every address (as `qiymet user unlock`)
 		u, err := s.store.UserByID(r.Context(), id)
@@ -193,29 +224,29 @@ func (s *Server) editUser(w http.ResponseWriter, r *http.Request, v *view) {
 			s.pageError(w, r, v, err)
 			return
 		}
-		s.renderUsers(w, r, v, http.StatusOK, adminNotice{Message: v.T("dash.users.unlocked", u.Email)})
+		s.redirectWithFlash(w, r, v, "/admin/users", adminFlash{Message: v.T("dash.users.unlocked", u.Email)})
 		return
 	case "reset":
 		pw := survey.GeneratePassword()
 		up.Password = &pw
-		n.Secret = pw
+		fl.Secret = pw
 	default:
 		role, agency := r.PostFormValue("role"), r.PostFormValue("agency")
 		disabled := r.PostFormValue("disabled") == "on"
 		if id == v.P.User.ID && (role != survey.RoleAdmin || disabled) {
-			s.renderUsers(w, r, v, http.StatusUnprocessableEntity, adminNotice{Error: v.T("dash.users.self")})
+			s.renderUsers(w, r, v, http.StatusUnprocessableEntity, adminNotice{Error: v.T("dash.users.self")}, userForm{}, formErrors{})
 			return
 		}
 		up = survey.UserUpdate{Role: &role, Agency: &agency, Disabled: &disabled}
 	}
 	u, err := s.store.UpdateUser(r.Context(), id, up)
 	if err != nil {
-		msg, _ := s.errText(r, v, err)
-		s.renderUsers(w, r, v, statusOf(survey.ErrorCode(err)), adminNotice{Error: msg})
+		fe, status := s.formError(r, v, "users", err)
+		s.renderUsers(w, r, v, status, adminNotice{Error: fe.Summary}, userForm{}, formErrors{})
 		return
 	}
-	n.Message = v.T("dash.users.saved", u.Email)
-	s.renderUsers(w, r, v, http.StatusOK, n)
+	fl.Message = v.T("dash.users.saved", u.Email)
+	s.redirectWithFlash(w, r, v, "/admin/users", fl)
 }
 
 // ---- API keys ----
@@ -223,6 +254,8 @@ func (s *Server) editUser(w http.ResponseWriter, r *http.Request, v *view) {
 type keysData struct {
 	Notice adminNotice
 	Keys   []keyRow
+	Name   string // the new-key form as typed
+	Errs   formErrors
 }
 
 type keyRow struct {
@@ -232,16 +265,15 @@ type keyRow struct {
 }
 
 func (s *Server) apiKeysPage(w http.ResponseWriter, r *http.Request, v *view) {
-	s.renderKeys(w, r, v, http.StatusOK, adminNotice{})
+	s.renderKeys(w, r, v, http.StatusOK, keysData{Notice: s.takeFlash(r).notice()})
 }
 
-func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, v *view, status int, n adminNotice) {
+func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, v *view, status int, d keysData) {
 	keys, err := s.store.ListAPIKeys(r.Context())
 	if err != nil {
 		s.pageError(w, r, v, err)
 		return
 	}
-	d := keysData{Notice: n}
 	for _, k := range keys {
 		d.Keys = append(d.Keys, keyRow{ID: k.ID, Name: k.Name, Created: v.when(k.CreatedUS), LastUsed: v.when(k.LastUsedUS),
 			Revoked: k.RevokedUS != 0})
@@ -252,16 +284,17 @@ func (s *Server) renderKeys(w http.ResponseWriter, r *http.Request, v *view, sta
 
 func (s *Server) addAPIKey(w http.ResponseWriter, r *http.Request, v *view) {
 	if err := parseForm(w, r, 16<<10); err != nil {
-		s.pageError(w, r, v, err)
+		s.renderKeys(w, r, v, http.StatusRequestEntityTooLarge, keysData{Errs: formErrors{Summary: v.T("adm.err.toolarge")}})
 		return
 	}
-	k, key, err := s.store.AddAPIKey(r.Context(), r.PostFormValue("name"))
+	name := r.PostFormValue("name")
+	k, key, err := s.store.AddAPIKey(r.Context(), name)
 	if err != nil {
-		msg, _ := s.errText(r, v, err)
-		s.renderKeys(w, r, v, statusOf(survey.ErrorCode(err)), adminNotice{Error: msg})
+		fe, status := s.formError(r, v, "apikeys", err)
+		s.renderKeys(w, r, v, status, keysData{Name: truncateRunes(name, 200), Errs: fe})
 		return
 	}
-	s.renderKeys(w, r, v, http.StatusOK, adminNotice{Message: v.T("dash.keys.created", k.Name), Secret: key})
+	s.redirectWithFlash(w, r, v, "/admin/apikeys", adminFlash{Message: v.T("dash.keys.created", k.Name), Secret: key})
 }
 
 func (s *Server) revokeAPIKey(w http.ResponseWriter, r *http.Request, v *view) {
@@ -280,4 +313,18 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request, v *view, revoke 
 		return
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
+}
+
+// truncateRunes cuts s to at most n characters (what a refused form sends back is bounded).
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
+
+// sortOptions orders a select's options by label in the page language's collation (ə after e in az).
+func sortOptions(lang string, opts []option) {
+	c := collate.New(language.Make(lang))
+	sort.SliceStable(opts, func(i, j int) bool { return c.CompareString(opts[i].Label, opts[j].Label) < 0 })
 }

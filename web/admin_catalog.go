@@ -9,18 +9,19 @@ import (
 	"github.com/qiymet/qiymet/survey"
 )
 
-// The catalog page lists groups, agencies, services, centres and survey versions, and changes them only
-// through Store.ApplyCatalog, which validates and keeps used survey versions immutable.
+// The catalog page lists groups, agencies, services, centres and survey versions with links to their forms
+// (admin_catalog_entry.go, admin_survey_form.go). Every change, form or JSON, goes through Store.ApplyCatalog,
+// which validates, audits and keeps used survey versions immutable. JSON import and export stay for bulk work.
 
 type catalogData struct {
 	Notice   adminNotice
+	Errs     formErrors
 	Groups   []catRow
 	Agencies []catRow
 	Services []catRow
 	Centers  []catRow
 	Surveys  []surveyRow
-	JSON     string // the apply form (the current catalog, or what the admin sent back on error)
-	Publish  []publishForm
+	JSON     string // the import form: what the admin sent back on error, else empty
 }
 
 type catRow struct {
@@ -34,31 +35,21 @@ type surveyRow struct {
 	Newest    bool
 }
 
-// publishForm edits a survey's newest version as JSON; saving publishes it as the next version.
-type publishForm struct {
-	Code string
-	Next int
-	JSON string
-}
-
 func (s *Server) catalogPage(w http.ResponseWriter, r *http.Request, v *view) {
-	s.renderCatalog(w, r, v, http.StatusOK, adminNotice{}, "", nil)
+	s.renderCatalog(w, r, v, http.StatusOK, catalogData{Notice: s.takeFlash(r).notice()})
 }
 
-func (s *Server) renderCatalog(w http.ResponseWriter, r *http.Request, v *view, status int, n adminNotice, sent string, sentSurvey map[string]string) {
-	ctx := r.Context()
-	cv, err := s.store.CatalogView(ctx)
+func (s *Server) renderCatalog(w http.ResponseWriter, r *http.Request, v *view, status int, d catalogData) {
+	cv, err := s.store.CatalogView(r.Context())
 	if err != nil {
 		s.pageError(w, r, v, err)
 		return
 	}
-	d := catalogData{Notice: n, JSON: sent}
 	for _, g := range cv.Groups {
 		d.Groups = append(d.Groups, catRow{Code: g.Code, Name: v.Name(g.Name)})
 	}
 	for _, a := range cv.Agencies {
-		extra := a.Group + " · " + a.Survey
-		d.Agencies = append(d.Agencies, catRow{Code: a.Code, Name: v.Name(a.Name), Extra: extra})
+		d.Agencies = append(d.Agencies, catRow{Code: a.Code, Name: v.Name(a.Name), Extra: a.Group + " · " + a.Survey})
 	}
 	for _, sv := range cv.Services {
 		d.Services = append(d.Services, catRow{Code: sv.Code, Name: v.Name(sv.Name), Extra: sv.Agency})
@@ -66,37 +57,9 @@ func (s *Server) renderCatalog(w http.ResponseWriter, r *http.Request, v *view, 
 	for _, c := range cv.Centers {
 		d.Centers = append(d.Centers, catRow{Code: c.Code, Name: v.Name(c.Name), Extra: strings.Join(c.Agencies, ", ")})
 	}
-	newest := map[string]*survey.Survey{}
-	for i := range cv.Surveys {
-		sv := &cv.Surveys[i]
-		if n, ok := cv.Survey(sv.Code, 0); ok && n.Version == sv.Version {
-			newest[sv.Code] = sv
-		}
-		d.Surveys = append(d.Surveys, surveyRow{Code: sv.Code, Version: sv.Version, Questions: len(sv.Questions)})
-	}
-	for i := range d.Surveys {
-		d.Surveys[i].Newest = newest[d.Surveys[i].Code].Version == d.Surveys[i].Version
-	}
 	for _, sv := range cv.Surveys {
-		if newest[sv.Code] == nil || newest[sv.Code].Version != sv.Version {
-			continue
-		}
-		next := sv
-		next.Version++
-		text := sentSurvey[sv.Code]
-		if text == "" {
-			text = prettyJSON(next)
-		}
-		d.Publish = append(d.Publish, publishForm{Code: sv.Code, Next: next.Version, JSON: text})
-	}
-	if d.JSON == "" {
-		c, err := s.store.Catalog(ctx)
-		if err != nil {
-			s.pageError(w, r, v, err)
-			return
-		}
-		c.Surveys = nil // survey versions are published with their own form
-		d.JSON = prettyJSON(c)
+		n, _ := cv.Survey(sv.Code, 0)
+		d.Surveys = append(d.Surveys, surveyRow{Code: sv.Code, Version: sv.Version, Questions: len(sv.Questions), Newest: n.Version == sv.Version})
 	}
 	v.Title, v.Nav = v.T("dash.admin.catalog"), "catalog"
 	s.render(w, r, v, status, "admin_catalog", d)
@@ -111,10 +74,23 @@ func prettyJSON(x any) string {
 	return b.String()
 }
 
+// catalogJSON serves the whole catalog, survey versions included, as the catalog file (the export).
+func (s *Server) catalogJSON(w http.ResponseWriter, r *http.Request, v *view) {
+	c, err := s.store.Catalog(r.Context())
+	if err != nil {
+		s.pageError(w, r, v, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="catalog.json"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write([]byte(prettyJSON(c)))
+}
+
 // applyCatalog applies a catalog fragment (docs/api.md): any subset of entries, created or updated, never deleted.
 func (s *Server) applyCatalog(w http.ResponseWriter, r *http.Request, v *view) {
 	if err := parseForm(w, r, 1<<20); err != nil {
-		s.pageError(w, r, v, err)
+		s.renderCatalog(w, r, v, http.StatusRequestEntityTooLarge, catalogData{Errs: formErrors{Summary: v.T("adm.err.toolarge")}})
 		return
 	}
 	text := r.PostFormValue("catalog")
@@ -122,19 +98,19 @@ func (s *Server) applyCatalog(w http.ResponseWriter, r *http.Request, v *view) {
 	if err == nil {
 		var res survey.ApplyResult
 		if res, err = s.store.ApplyCatalog(r.Context(), *c); err == nil {
-			s.renderCatalog(w, r, v, http.StatusOK, adminNotice{Message: v.T("dash.catalog.applied", res.Created, res.Updated, res.Unchanged)}, "", nil)
+			s.redirectWithFlash(w, r, v, "/admin/catalog", adminFlash{Message: v.T("dash.catalog.applied", res.Created, res.Updated, res.Unchanged)})
 			return
 		}
 	}
-	msg, _ := s.errText(r, v, err)
-	s.renderCatalog(w, r, v, statusOf(survey.ErrorCode(err)), adminNotice{Error: msg}, text, nil)
+	fe, status := s.formError(r, v, "catalog", err)
+	s.renderCatalog(w, r, v, status, catalogData{Errs: fe, JSON: text})
 }
 
-// publishSurvey stores an edited survey as a new version. The version comes from the form's JSON, so an
-// attempt to change a used version is refused by ApplyCatalog with its message.
+// publishSurvey stores a survey version sent as JSON. An attempt to change a used version is refused by
+// ApplyCatalog; the survey form (admin_survey_form.go) always builds the next version instead.
 func (s *Server) publishSurvey(w http.ResponseWriter, r *http.Request, v *view) {
 	if err := parseForm(w, r, 256<<10); err != nil {
-		s.pageError(w, r, v, err)
+		s.renderCatalog(w, r, v, http.StatusRequestEntityTooLarge, catalogData{Errs: formErrors{Summary: v.T("adm.err.toolarge")}})
 		return
 	}
 	text := r.PostFormValue("survey")
@@ -147,10 +123,10 @@ func (s *Server) publishSurvey(w http.ResponseWriter, r *http.Request, v *view) 
 			if res.Created == 0 && res.Updated == 0 {
 				msg = v.T("dash.catalog.unchanged")
 			}
-			s.renderCatalog(w, r, v, http.StatusOK, adminNotice{Message: msg}, "", nil)
+			s.redirectWithFlash(w, r, v, "/admin/catalog", adminFlash{Message: msg})
 			return
 		}
 	}
-	msg, _ := s.errText(r, v, err)
-	s.renderCatalog(w, r, v, statusOf(survey.ErrorCode(err)), adminNotice{Error: msg}, "", map[string]string{sv.Code: text})
+	fe, status := s.formError(r, v, "survey", err)
+	s.renderCatalog(w, r, v, status, catalogData{Errs: fe, JSON: text})
 }

@@ -283,10 +283,10 @@ func TestCSRFAndSecurityHeaders(t *testing.T) {
 		t.Fatalf("a refused POST created a key: %d", len(keys))
 	}
 	// Same-origin (the browser says so) and the configured public origin are fine.
-	if r := e.page(t, http.MethodPost, "/admin/apikeys", admin, form, "Sec-Fetch-Site", "same-origin"); r.Status != 200 {
+	if r := e.page(t, http.MethodPost, "/admin/apikeys", admin, form, "Sec-Fetch-Site", "same-origin"); r.Status != http.StatusSeeOther {
 		t.Fatalf("same-origin POST: %d", r.Status)
 	}
-	if r := e.page(t, http.MethodPost, "/admin/apikeys", admin, form, "Origin", "https://rate.example.az"); r.Status != 200 {
+	if r := e.page(t, http.MethodPost, "/admin/apikeys", admin, form, "Origin", "https://rate.example.az"); r.Status != http.StatusSeeOther {
 		t.Fatalf("base-URL origin POST: %d", r.Status)
 	}
 	r = e.page(t, http.MethodGet, "/", admin, nil)

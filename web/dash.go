@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -26,14 +27,25 @@ var dashPages = []string{"login", "error", "rankings", "agency", "admin_kiosks",
 	"admin_audit", "login_2fa", "account_2fa", "help", // the last three: harden-trust
 	"admin_publications", // web/publications.go
 	"admin_webhooks",
-	"cases"} // dash_cases.go
+	"cases",                               // dash_cases.go
+	"admin_catalog_entry", "admin_survey"} // catalog and survey forms (admin_catalog_entry.go, admin_survey_form.go)
 
 var dashTemplates = parseDash()
 
 // dashFuncs are the few helpers templates need beyond the view's methods.
 var dashFuncs = template.FuncMap{
-	"periodq": func(p scoring.Period) template.URL { return template.URL(periodQuery(p)) },
-	"int64":   func(n int) int64 { return int64(n) },
+	"periodq":   func(p scoring.Period) template.URL { return template.URL(periodQuery(p)) },
+	"int64":     func(n int) int64 { return int64(n) },
+	"inc":       func(n int) int { return n + 1 }, // admin forms (admin_catalog*.go, admin_survey_form.go)
+	"langs":     func() []string { return locale.Langs },
+	"names":     func(n survey.Names) map[string]string { return map[string]string{"az": n.AZ, "en": n.EN, "ru": n.RU} },
+	"qtext":     func(q formQuestion) map[string]string { return map[string]string{"az": q.AZ, "en": q.EN, "ru": q.RU} },
+	"qtypes":    func() []string { return []string{survey.TypeScale, survey.TypeYesNo, survey.TypeText} },
+	"has":       func(list []string, x string) bool { return slices.Contains(list, x) },
+	"hasPrefix": strings.HasPrefix,
+	"catlist": func(v *view, kind, title string, rows []catRow) map[string]any { // admin_catalog.html
+		return map[string]any{"V": v, "Kind": kind, "Title": title, "Rows": rows}
+	},
 	"notice": func(v *view, n adminNotice) map[string]string {
 		return map[string]string{"Error": n.Error, "Message": n.Message, "Secret": n.Secret, "SecretLabel": v.T("dash.secret.once")}
 	},

@@ -151,12 +151,13 @@ func TestDashboardInBrowser(t *testing.T) {
 		chromedp.WaitVisible("table.rank", chromedp.ByQuery),
 		chromedp.Navigate(e.URL+"/admin/kiosks?lang=ru"),
 		chromedp.SendKeys("#k-name", "Выход 2", chromedp.ByID),
+		chromedp.SetValue("#k-center", "baku-1", chromedp.ByID), // no centre is preselected
 		chromedp.Submit("#k-name", chromedp.ByID),
 		chromedp.WaitVisible(".enrol img", chromedp.ByQuery))
 	browsertest.Screenshot(t, ctx, "dash-admin-kiosks-ru")
 	dashDo(t, ctx, "users page", chromedp.Navigate(e.URL+"/admin/users"), chromedp.WaitVisible("table", chromedp.ByQuery))
 	browsertest.Screenshot(t, ctx, "dash-admin-users-ru")
-	dashDo(t, ctx, "catalog page", chromedp.Navigate(e.URL+"/admin/catalog?lang=en"), chromedp.WaitVisible("#catalog-json", chromedp.ByID))
+	dashDo(t, ctx, "catalog page", chromedp.Navigate(e.URL+"/admin/catalog?lang=en"), chromedp.WaitVisible("#h-surveys", chromedp.ByID))
 	browsertest.Screenshot(t, ctx, "dash-admin-catalog-en")
 	dashDo(t, ctx, "tablet",
 		chromedp.EmulateViewport(820, 1180),

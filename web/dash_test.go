@@ -262,7 +262,7 @@ func TestAdminPages(t *testing.T) {
 
 	// API keys: the key is shown once and works; revoking stops it.
 	r := e.page(t, http.MethodPost, "/admin/apikeys", admin, url.Values{"name": {"CRM"}})
-	key := secretOf(t, r)
+	key := secretOf(t, e.followPost(t, r, admin))
 	k, err := e.Store.AuthAPIKey(ctx, key)
 	if err != nil || k.Name != "CRM" {
 		t.Fatalf("created key: %v", err)
@@ -279,7 +279,7 @@ func TestAdminPages(t *testing.T) {
 
 	// Users: create a manager with a generated password, who can sign in; demote; reset the password.
 	r = e.page(t, http.MethodPost, "/admin/users", admin, url.Values{"email": {"new@example.az"}, "role": {"manager"}, "agency": {"justice"}})
-	pw := secretOf(t, r)
+	pw := secretOf(t, e.followPost(t, r, admin))
 	if u, err := e.Store.Login(ctx, "new@example.az", pw, "test"); err != nil || u.Agency != "justice" {
 		t.Fatalf("new user: %+v %v", u, err)
 	}
@@ -306,17 +306,17 @@ func TestAdminPages(t *testing.T) {
 		}
 	}
 	r = e.page(t, http.MethodPost, "/admin/users/"+itoa(id), admin, url.Values{"action": {"save"}, "role": {"analyst"}, "agency": {""}})
-	if u, _ := e.Store.UserByID(ctx, id); r.Status != 200 || u.Role != "analyst" || u.Agency != "" {
+	if u, _ := e.Store.UserByID(ctx, id); r.Status != http.StatusSeeOther || u.Role != "analyst" || u.Agency != "" {
 		t.Fatalf("edit: %d %+v", r.Status, u)
 	}
 	r = e.page(t, http.MethodPost, "/admin/users/"+itoa(id), admin, url.Values{"action": {"reset"}})
-	if _, err := e.Store.Login(ctx, "new@example.az", secretOf(t, r), "test"); err != nil {
+	if _, err := e.Store.Login(ctx, "new@example.az", secretOf(t, e.followPost(t, r, admin)), "test"); err != nil {
 		t.Fatalf("reset password: %v", err)
 	}
 	// Ending a user's sessions signs them out everywhere.
 	other := e.login(t, e.Users["analyst"])
 	analyst, _ := e.Store.Login(ctx, e.Users["analyst"], testPassword, "test")
-	if r := e.page(t, http.MethodPost, "/admin/users/"+itoa(analyst.ID), admin, url.Values{"action": {"signout"}}); r.Status != 200 {
+	if r := e.page(t, http.MethodPost, "/admin/users/"+itoa(analyst.ID), admin, url.Values{"action": {"signout"}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("end sessions: %d", r.Status)
 	}
 	if r := e.page(t, http.MethodGet, "/", other, nil); r.Status != http.StatusSeeOther {
@@ -333,6 +333,7 @@ func TestAdminPages(t *testing.T) {
 
 	// Kiosks: registering shows an enrolment QR code whose code pairs a tablet; revoke ends the kiosk.
 	r = e.page(t, http.MethodPost, "/admin/kiosks", admin, url.Values{"name": {"Exit 2"}, "center": {"ganja"}, "agency": {"migration"}})
+	r = e.followPost(t, r, admin)
 	body := string(r.Body)
 	if r.Status != 200 || !strings.Contains(body, `<img src="data:image/png;base64,`) {
 		t.Fatalf("register kiosk: %d", r.Status)
@@ -355,7 +356,7 @@ func TestAdminPages(t *testing.T) {
 
 	// Catalog: a fragment renames a group; a new survey version is published; a used version cannot change.
 	frag := `{"groups":[{"code":"central","name":{"az":"Mərkəzi orqanlar","en":"Central bodies","ru":"Центральные органы"}}]}`
-	if r := e.page(t, http.MethodPost, "/admin/catalog", admin, url.Values{"catalog": {frag}}); r.Status != 200 {
+	if r := e.page(t, http.MethodPost, "/admin/catalog", admin, url.Values{"catalog": {frag}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("apply: %d %s", r.Status, r.Body)
 	}
 	cv, _ := e.Store.CatalogView(ctx)
@@ -367,12 +368,12 @@ func TestAdminPages(t *testing.T) {
 	changed.Questions = append([]survey.Question(nil), sv.Questions[:2]...)
 	raw, _ := json.Marshal(changed)
 	r = e.page(t, http.MethodPost, "/admin/surveys", admin, url.Values{"survey": {string(raw)}})
-	if r.Status != 422 || !strings.Contains(string(r.Body), "already used") {
+	if r.Status != 422 || !strings.Contains(string(r.Body), "cannot change; changes are published as a new version") {
 		t.Fatalf("changing a used version: %d", r.Status)
 	}
 	changed.Version = 2
 	raw, _ = json.Marshal(changed)
-	if r := e.page(t, http.MethodPost, "/admin/surveys", admin, url.Values{"survey": {string(raw)}}); r.Status != 200 {
+	if r := e.page(t, http.MethodPost, "/admin/surveys", admin, url.Values{"survey": {string(raw)}}); r.Status != http.StatusSeeOther {
 		t.Fatalf("publish v2: %d %s", r.Status, r.Body)
 	}
 	cv, _ = e.Store.CatalogView(ctx)
@@ -382,3 +383,12 @@ func TestAdminPages(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// followPost checks that a form's answer is a 303 redirect (Post/Redirect/Get) and GETs where it points.
+func (e *testEnv) followPost(t testing.TB, r testResponse, cookie string) testResponse {
+	t.Helper()
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") == "" {
+		t.Fatalf("form answered %d (Location %q), want 303:\n%s", r.Status, r.Header.Get("Location"), r.Body)
+	}
+	return e.page(t, http.MethodGet, r.Header.Get("Location"), cookie, nil)
+}

@@ -183,19 +183,14 @@ func (s *Server) getKioskConfig(w http.ResponseWriter, r *http.Request, k *surve
 	writeJSON(w, http.StatusOK, ans)
 }
 
-type heartbeatRequest struct {
-	Version     string `json:"version"`
-	QueueLength int64  `json:"queue_length"`
-}
-
 // postKioskHeartbeat serves POST /api/v1/kiosk/heartbeat.
 func (s *Server) postKioskHeartbeat(w http.ResponseWriter, r *http.Request, k *survey.Kiosk) {
-	var req heartbeatRequest
+	var req survey.KioskReport // battery fields optional: older apps send only version and queue_length
 	if err := decodeBody(r, 4<<10, &req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.store.Heartbeat(r.Context(), k.ID, req.Version, req.QueueLength); err != nil {
+	if err := s.store.Report(r.Context(), k.ID, req); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

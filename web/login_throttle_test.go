@@ -72,7 +72,7 @@ func TestLoginThrottlePerSource(t *testing.T) {
 				t.Fatal("the users page offers no unlock for a throttled account")
 			}
 			id := userID(t, e, email)
-			if r := e.page(t, http.MethodPost, "/admin/users/"+id, admin, url.Values{"action": {"unlock"}}); r.Status != 200 {
+			if r := e.page(t, http.MethodPost, "/admin/users/"+id, admin, url.Values{"action": {"unlock"}}); r.Status != http.StatusSeeOther {
 				t.Fatalf("unlock: %d", r.Status)
 			}
 			if r := e.signIn(t, attacker, email, testPassword); r.Status != http.StatusSeeOther {

@@ -250,6 +250,19 @@ func roleMatrix(t *testing.T, dialect string) {
 		"POST /cases/sla": {kind: accAdminPage, path: "/cases/sla", body: form(url.Values{"agency": {"property"}, "hours": {"48"}})},
 		"POST /cases/{id}/events": {kind: accCasePage, path: "/cases/" + caseID + "/events",
 			body: form(url.Values{"action": {"comment"}, "note": {"Zəng etdik"}})},
+		"GET /admin/catalog.json":           {kind: accAdminPage, path: "/admin/catalog.json"},
+		"GET /admin/catalog/{kind:[a-z]+}":  {kind: accAdminPage, path: "/admin/catalog/agencies?code=migration"},
+		"POST /admin/catalog/{kind:[a-z]+}": {kind: accAdminPage, path: "/admin/catalog/groups", body: form(url.Values{"new": {"1"}, "code": {"g-matrix"}, "name_az": {"Qrup"}})},
+		"POST /admin/catalog/{kind:[a-z]+}/delete": {kind: accAdminPage, path: "/admin/catalog/groups/delete", body: func(string) any {
+			code := "spare-" + uniq() // a group nothing refers to, so an admin's delete succeeds
+			if _, err := e.Store.ApplyCatalog(ctx, survey.Catalog{Groups: []survey.Group{{Code: code, Name: survey.Names{AZ: "Boş"}}}}); err != nil {
+				t.Fatal(err)
+			}
+			return url.Values{"code": {code}}
+		}},
+		"GET /admin/surveys/edit": {kind: accAdminPage, path: "/admin/surveys/edit?code=visit"},
+		"POST /admin/surveys/edit": {kind: accAdminPage, path: "/admin/surveys/edit", body: form(url.Values{"new": {"1"}, "code": {"s-matrix"},
+			"n": {"1"}, "primary": {"0"}, "q0.key": {"overall"}, "q0.type": {"scale"}, "q0.min": {"1"}, "q0.max": {"5"}, "q0.az": {"Necə?"}})},
 
 		"GET /api/v1/rankings":                  {kind: accApiRead, path: "/api/v1/rankings?period=2025-Q3"},
 		"GET /api/v1/agencies/{code}/breakdown": {kind: accApiAgency, path: "/api/v1/agencies/migration/breakdown?period=2025-Q3&by=service"},

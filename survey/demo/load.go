@@ -24,7 +24,8 @@ var Users = []User{
 	{"manager@qiymet.demo", survey.RoleManager, "migration"},
 }
 
-// kioskSites are the tablets registered by the demo (historic responses carry no kiosk id).
+// kioskSites are the tablets registered by the demo; the kiosk responses of their centres are theirs
+// (attributeToKiosks).
 var kioskSites = []struct{ center, name string }{
 	{"baku-1", "Bakı 1 — çıxış planşeti 1"},
 	{"baku-1", "Bakı 1 — çıxış planşeti 2"},
@@ -73,10 +74,37 @@ func Load(ctx context.Context, s *survey.Store, opt Options, progress func(done,
 	if res.Summary, err = store(ctx, s, cv, opt, progress); err != nil {
 		return res, err
 	}
+	if err := attributeToKiosks(ctx, s); err != nil {
+		return res, err
+	}
 	if _, err := s.Rollup(ctx); err != nil {
 		return res, fmt.Errorf("demo roll-up: %w", err)
 	}
 	return res, nil
+}
+
+// attributeToKiosks gives the kiosk-channel responses of each centre with demo tablets to those tablets (taking
+// turns where a centre has two), so the admin fleet view shows when each last sent a rating. The figures do
+// not depend on kiosk ids; the burst exclusions were drawn with the responses.
+func attributeToKiosks(ctx context.Context, s *survey.Store) error {
+	ks, err := s.ListKiosks(ctx)
+	if err != nil {
+		return err
+	}
+	byCenter := map[string][]int64{}
+	for _, k := range ks {
+		byCenter[k.Center] = append(byCenter[k.Center], k.ID)
+	}
+	for center, ids := range byCenter {
+		for i, id := range ids {
+			if _, err := s.DB().NewUpdate().Table("responses").Set("kiosk_id = ?", id).
+				Where("channel = ? AND center_code = ? AND kiosk_id IS NULL AND seq % ? = ?", survey.ChannelKiosk, center, len(ids), i).
+				Exec(ctx); err != nil {
+				return fmt.Errorf("demo kiosk responses: %w", err)
+			}
+		}
+	}
+	return nil
 }
 
 var errStopped = errors.New("demo: generation stopped")

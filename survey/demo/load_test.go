@@ -60,6 +60,19 @@ func TestLoad(t *testing.T) {
 		if raw.N != int64(want-res.Excluded) || cells.N != raw.N || math.Abs(cells.SumR-raw.SumR) > 1e-6*raw.SumR {
 			t.Errorf("counted rows %d (ΣR %.3f), month cells %d (ΣR %.3f), excluded %d", raw.N, raw.SumR, cells.N, cells.SumR, res.Excluded)
 		}
+		// Every demo tablet has sent ratings: the fleet view shows its newest (and the kiosk rows are theirs).
+		fleet, err := s.KioskFleet(ctx)
+		if err != nil || len(fleet) != len(kioskSites) {
+			t.Fatalf("fleet %d (%v)", len(fleet), err)
+		}
+		for _, k := range fleet {
+			if k.LastResponseUS == 0 {
+				t.Errorf("demo kiosk %q has no response", k.Name)
+			}
+		}
+		if n, _ := s.DB().NewSelect().Table("responses").Where("channel = 'kiosk' AND kiosk_id IS NULL AND center_code IN ('baku-1', 'ganja')").Count(ctx); n != 0 {
+			t.Errorf("%d kiosk responses of centres with tablets have no kiosk", n)
+		}
 		users, err := ExistingUsers(ctx, s)
 		if err != nil || len(users) != len(Users) {
 			t.Fatalf("demo users %v (%v)", users, err)

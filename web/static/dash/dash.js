@@ -17,6 +17,17 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   }
+  // Admin: the agency field only for a manager (the server checks it either way; without JS it stays visible).
+  var role = document.getElementById("u-role");
+  if (role) {
+    var syncRole = function () {
+      document.querySelectorAll("[data-when-role]").forEach(function (el) {
+        el.classList.toggle("js-hidden", el.getAttribute("data-when-role") !== role.value);
+      });
+    };
+    syncRole();
+    role.addEventListener("change", syncRole);
+  }
   // Destructive actions ask first.
   document.querySelectorAll("form.confirm").forEach(function (f) {
     f.addEventListener("submit", function (e) {

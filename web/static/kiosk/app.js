@@ -547,8 +547,13 @@
     timers.refresh = Date.now();
     loadConfig().then(function () { if (state.screen === 'attract') show('attract'); });
   }
+  // The battery, where the browser has the Battery Status API: the admin fleet view shows it.
+  var battery = null;
+  if (navigator.getBattery) { navigator.getBattery().then(function (b) { battery = b; }).catch(function () {}); }
   function heartbeat() {
-    request('POST', '/api/v1/kiosk/heartbeat', { version: APP_VERSION, queue_length: queue().length }).then(function (res) {
+    var report = { version: APP_VERSION, queue_length: queue().length };
+    if (battery) { report.battery_level = battery.level; report.charging = battery.charging; }
+    request('POST', '/api/v1/kiosk/heartbeat', report).then(function (res) {
       if (res.ok) {
         setOnline(true);
         res.json().then(function (b) { if (b.server_time) syncClock(b.server_time); }).catch(function () {});
