@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/qiymet/qiymet/scoring"
+	"github.com/qiymet/qiymet/scoring/locale"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/figures"
 	"github.com/qiymet/qiymet/survey/periodreport"
@@ -89,7 +90,7 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		s.pageStatus(w, r, v, http.StatusForbidden, "dash.err.forbidden")
 		return
 	}
-	pk, err := s.pickPeriod(r)
+	pk, err := s.pickPeriod(r, v)
 	if err != nil {
 		s.periodError(w, r, v, err)
 		return
@@ -99,7 +100,10 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 	if g, ok := cv.Group(ag.Group); ok {
 		d.Group = v.Name(g.Name)
 	}
-	v.Title, v.Nav = d.Name+" · "+p.Label, "rankings"
+	v.Title, v.Nav = d.Name+" · "+v.PeriodName(p), "rankings"
+	if v.P.OnlyAgency() == code {
+		v.Nav = "own"
+	}
 
 	// The page's reads are independent: run them at once (SQLite in WAL mode and PostgreSQL both serve
 	// concurrent readers), so the page costs about its slowest query rather than their sum.
@@ -148,9 +152,10 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 
 	var pts []trendPt
 	for _, t := range trend {
-		pts = append(pts, trendPt{Label: t.Label, V: t.Index, Lo: t.CILow, Hi: t.CIHigh, N: t.N,
-			Title: t.Label + ": " + v.Num(t.Index) + " (" + v.Num(t.CILow) + "–" + v.Num(t.CIHigh) + "), n = " + v.Int(t.N)})
-		tr := trendRow{Label: t.Label, Index: "—", CI: "—", N: t.N}
+		name := locale.PeriodName(v.Lang, t.Label)
+		pts = append(pts, trendPt{Label: v.periodShort(t.Label), V: t.Index, Lo: t.CILow, Hi: t.CIHigh, N: t.N,
+			Title: name + ": " + v.Num(t.Index) + " (" + v.Num(t.CILow) + "–" + v.Num(t.CIHigh) + "), n = " + v.Int(t.N)})
+		tr := trendRow{Label: name, Index: "—", CI: "—", N: t.N}
 		if t.N > 0 {
 			tr.Index, tr.CI = v.Num(t.Index), v.Num(t.CILow)+"–"+v.Num(t.CIHigh)
 		}
