@@ -120,6 +120,17 @@ func (v *view) rankMove(prev, cur *int) delta {
 	return delta{Text: "=", Dir: "flat", Label: v.T("dash.rank.same")}
 }
 
+// landingPage is where "/" leads: a manager's own agency (its place in its group first), everyone else the
+// rankings.
+func (s *Server) landingPage(w http.ResponseWriter, r *http.Request, v *view) {
+	if own := v.P.OnlyAgency(); own != "" {
+		r.SetPathValue("code", own)
+		s.agencyPage(w, r, v)
+		return
+	}
+	s.rankingsPage(w, r, v)
+}
+
 func (s *Server) rankingsPage(w http.ResponseWriter, r *http.Request, v *view) {
 	pk, err := s.pickPeriod(r, v)
 	if err != nil {
@@ -188,6 +199,7 @@ func (v *view) rankGroup(gi int, g figures.GroupRanking, pq string) rankGroup {
 			Value: rr.Index, V: row.Index, Lo: row.CILow, Hi: row.CIHigh, HasCI: true, Muted: row.Status != "ranked"})
 	}
 	out.Lead = strings.Join(lead, " ")
+	sortByName(v.Lang, out.Insufficient, func(r rankRow) string { return r.Name })
 	for _, rr := range append(append([]rankRow{}, out.Ranked...), out.Insufficient...) {
 		if !rr.Own {
 			continue

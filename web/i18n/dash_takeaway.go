@@ -73,6 +73,8 @@ func init() {
 		"dash.f.old":     {"əvvəlcə köhnələr", "oldest first", "сначала старые"},
 		"dash.f.lowest":  {"əvvəlcə aşağı bal", "lowest score first", "сначала низкий балл"},
 		"dash.f.highest": {"əvvəlcə yüksək bal", "highest score first", "сначала высокий балл"},
+		"dash.f.service": {"Xidmət", "Service", "Услуга"},
+		"dash.f.channel": {"Kanal", "Channel", "Канал"},
 		"dash.f.apply":   {"Tətbiq et", "Apply", "Применить"},
 		"dash.f.reset":   {"Sıfırla", "Clear", "Сбросить"},
 		"dash.f.from":    {"Bu tarixdən", "From date", "С даты"},
