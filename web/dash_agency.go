@@ -288,7 +288,7 @@ func (s *Server) agencyComments(r *http.Request, v *view, cv *survey.CatalogView
 // commentView is one comment as the page and the export show it.
 func (v *view) commentView(cv *survey.CatalogView, sv *survey.Survey, c survey.Comment) commentView {
 	row := commentView{When: v.DateTime(c.SubmittedAt), At: c.SubmittedAt.Format(time.RFC3339), Text: c.Text,
-		Score: v.T("dash.score.badge", locale.Page(v.Lang).Trimmed(c.Score)),
+		Score:    v.T("dash.score.badge", locale.Page(v.Lang).Trimmed(c.Score)),
 		Excluded: c.Status == survey.StatusExcluded, Meta: v.T("dash.channel." + c.Channel)}
 	if svc, ok := cv.Service(c.Service); ok {
 		row.Meta += " · " + v.Name(svc.Name)

@@ -21,8 +21,8 @@ var commentParams = []string{"q", "band", "center", "service", "channel", "clang
 // commentFilters is the filter form: the current values and the choices, in the page's language.
 type commentFilters struct {
 	Band, Center, Service, Channel, CLang, From, To, Sort string
-	Bands, Centers, Services, Channels, Langs, Sorts     []option
-	Active                                              bool // some filter is set: show "Clear"
+	Bands, Centers, Services, Channels, Langs, Sorts      []option
+	Active                                                bool // some filter is set: show "Clear"
 }
 
 // maxSearch bounds the free-text search.

@@ -92,49 +92,55 @@ func textWidth(s string) float64 {
 	return w
 }
 
-// wrapLabel breaks a label into at most two lines of width ≤ maxW. A label too long for two lines keeps
-// its start and its end ("Baku ASAN service … No. 3"): the end is what tells similar names apart. full
-// reports whether the label is shown whole.
+// maxLabelLines is how many lines a bar's label may take.
+const maxLabelLines = 3
+
+// wrapLabel breaks a label into at most maxLabelLines lines of width ≤ maxW. A label too long for that
+// first loses a trailing parenthesis, then the middle of its last line ("…centre … No. 3"), so the end,
+// which tells similar names apart, stays. full reports whether the label is shown whole.
 func wrapLabel(label string, maxW float64) (lines []string, full bool) {
-	if textWidth(label) <= maxW {
-		return []string{label}, true
-	}
-	words := strings.Fields(label)
-	var first string
-	i := 0
-	for ; i < len(words); i++ {
-		cand := strings.TrimSpace(first + " " + words[i])
-		if textWidth(cand) > maxW {
-			break
+	var cur string
+	full = true
+	for _, w := range strings.Fields(label) {
+		if textWidth(w) > maxW {
+			w, full = clipMiddle(w, maxW), false
 		}
-		first = cand
+		if cand := strings.TrimSpace(cur + " " + w); textWidth(cand) <= maxW {
+			cur = cand
+			continue
+		}
+		if cur != "" {
+			lines = append(lines, cur)
+		}
+		cur = w
 	}
-	if first == "" { // one very long word
-		return []string{clipStart(label, maxW)}, false
+	if cur != "" {
+		lines = append(lines, cur)
 	}
-	rest := strings.Join(words[i:], " ")
-	if textWidth(rest) <= maxW {
-		return []string{first, rest}, true
+	if len(lines) <= maxLabelLines {
+		return lines, full
 	}
-	return []string{first, "…" + clipEnd(rest, maxW-8)}, false
+	if i := strings.LastIndex(label, " ("); i > 0 && strings.HasSuffix(label, ")") {
+		if short, ok := wrapLabel(label[:i], maxW); ok {
+			return short, false
+		}
+	}
+	rest := strings.Join(lines[maxLabelLines-1:], " ")
+	return append(lines[:maxLabelLines-1:maxLabelLines-1], clipMiddle(rest, maxW)), false
 }
 
-// clipStart keeps the start of s that fits in maxW, with an ellipsis.
-func clipStart(s string, maxW float64) string {
+// clipMiddle shortens s to fit maxW by cutting its middle: "Baku … No. 3".
+func clipMiddle(s string, maxW float64) string {
 	r := []rune(s)
-	for len(r) > 1 && textWidth(string(r))+8 > maxW {
-		r = r[:len(r)-1]
+	head, tail := len(r)/2, len(r)/2
+	for head > 0 && textWidth(string(r[:head])+"…"+string(r[len(r)-tail:])) > maxW {
+		if head >= tail {
+			head--
+		} else {
+			tail--
+		}
 	}
-	return string(r) + "…"
-}
-
-// clipEnd keeps the end of s that fits in maxW.
-func clipEnd(s string, maxW float64) string {
-	r := []rune(s)
-	for len(r) > 1 && textWidth(string(r)) > maxW {
-		r = r[1:]
-	}
-	return strings.TrimSpace(string(r))
+	return strings.TrimSpace(string(r[:head])) + "…" + strings.TrimSpace(string(r[len(r)-tail:]))
 }
 
 // barChart draws horizontal bars on the fixed axis 0–100 with CI whiskers, as the PDF does: bars of any two
