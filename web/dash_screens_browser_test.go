@@ -101,13 +101,6 @@ const pageCheckJS = `(() => {
 // Screenshots of each go to /tmp/qiymet-screenshots (screens-*.png).
 func TestDashboardOnEveryScreen(t *testing.T) {
 	e := newDashEnv(t, "sqlite", 0, "http://127.0.0.1")
-	ctx := browsertest.New(t)
-	dashDo(t, ctx, "sign in",
-		chromedp.Navigate(e.URL+"/login?lang=az"),
-		chromedp.SendKeys("#email", e.Users["managerA"], chromedp.ByID),
-		chromedp.SendKeys("#password", testPassword, chromedp.ByID),
-		chromedp.Submit("#password", chromedp.ByID),
-		chromedp.WaitVisible("#rank-in-group", chromedp.ByID))
 	english := englishOnlyWords()
 	if len(english) < 200 || !english["rankings"] || english["sms"] {
 		t.Fatalf("the English dictionary looks wrong: %d words", len(english))
@@ -121,46 +114,56 @@ func TestDashboardOnEveryScreen(t *testing.T) {
 		{"help", "/help/figures", "#main h1"},
 	}
 	for _, size := range [][2]int64{{360, 740}, {390, 844}, {1366, 768}} {
-		for _, lang := range []string{"az", "en", "ru"} {
-			for _, pg := range pages {
-				name := fmt.Sprintf("screens-%s-%s-%dx%d", pg.name, lang, size[0], size[1])
-				var c pageCheck
-				dashDo(t, ctx, name, chromedp.EmulateViewport(size[0], size[1]),
-					chromedp.Navigate(e.URL+pg.path+sep(pg.path)+"lang="+lang), chromedp.WaitReady(pg.wait, chromedp.ByQuery),
-					chromedp.Evaluate(pageCheckJS, &c))
-				if c.Overflow > 0 {
-					t.Errorf("%s: the page scrolls sideways by %d px: %v", name, c.Overflow, c.Overflows)
-				}
-				if len(c.Clipped) > 0 {
-					t.Errorf("%s: clipped chart labels: %v", name, c.Clipped)
-				}
-				if len(c.Small) > 0 {
-					t.Errorf("%s: chart text under 12 px: %v", name, c.Small[:min(len(c.Small), 5)])
-				}
-				if len(c.Tiny) > 0 {
-					t.Errorf("%s: tap targets under 44 px: %v", name, c.Tiny)
-				}
-				if lang != "en" {
-					var found []string
-					for _, w := range word.FindAllString(email.ReplaceAllString(c.Text, " "), -1) {
-						if english[strings.ToLower(w)] {
-							found = append(found, w)
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			// A browser per screen size: each has browsertest's time budget to itself.
+			ctx := browsertest.New(t)
+			dashDo(t, ctx, "sign in",
+				chromedp.Navigate(e.URL+"/login?lang=az"),
+				chromedp.SendKeys("#email", e.Users["managerA"], chromedp.ByID),
+				chromedp.SendKeys("#password", testPassword, chromedp.ByID),
+				chromedp.Submit("#password", chromedp.ByID),
+				chromedp.WaitVisible("#rank-in-group", chromedp.ByID))
+			for _, lang := range []string{"az", "en", "ru"} {
+				for _, pg := range pages {
+					name := fmt.Sprintf("screens-%s-%s-%dx%d", pg.name, lang, size[0], size[1])
+					var c pageCheck
+					dashDo(t, ctx, name, chromedp.EmulateViewport(size[0], size[1]),
+						chromedp.Navigate(e.URL+pg.path+sep(pg.path)+"lang="+lang), chromedp.WaitReady(pg.wait, chromedp.ByQuery),
+						chromedp.Evaluate(pageCheckJS, &c))
+					if c.Overflow > 0 {
+						t.Errorf("%s: the page scrolls sideways by %d px: %v", name, c.Overflow, c.Overflows)
+					}
+					if len(c.Clipped) > 0 {
+						t.Errorf("%s: clipped chart labels: %v", name, c.Clipped)
+					}
+					if len(c.Small) > 0 {
+						t.Errorf("%s: chart text under 12 px: %v", name, c.Small[:min(len(c.Small), 5)])
+					}
+					if len(c.Tiny) > 0 {
+						t.Errorf("%s: tap targets under 44 px: %v", name, c.Tiny)
+					}
+					if lang != "en" {
+						var found []string
+						for _, w := range word.FindAllString(email.ReplaceAllString(c.Text, " "), -1) {
+							if english[strings.ToLower(w)] {
+								found = append(found, w)
+							}
+						}
+						if len(found) > 0 {
+							sort.Strings(found)
+							t.Errorf("%s: English words on a %s page: %v", name, lang, found)
 						}
 					}
-					if len(found) > 0 {
-						sort.Strings(found)
-						t.Errorf("%s: English words on a %s page: %v", name, lang, found)
+					if size[0] != 360 || lang == "az" {
+						browsertest.Screenshot(t, ctx, name)
 					}
-				}
-				if size[0] != 360 || lang == "az" {
-					browsertest.Screenshot(t, ctx, name)
-				}
-				if size[0] == 390 || (size[0] == 1366 && lang == "az") {
-					for _, v := range browsertest.Axe(t, ctx) {
-						t.Errorf("%s: axe %s (%s): %s %v", name, v.ID, v.Impact, v.Help, v.Nodes)
+					if size[0] == 390 || (size[0] == 1366 && lang == "az") {
+						for _, v := range browsertest.Axe(t, ctx) {
+							t.Errorf("%s: axe %s (%s): %s %v", name, v.ID, v.Impact, v.Help, v.Nodes)
+						}
 					}
 				}
 			}
-		}
+		})
 	}
 }
