@@ -99,9 +99,11 @@ type view struct {
 	Title string
 	Nav   string // the active menu entry
 	Path  string // the request path, for language links
-	query url.Values
-	zone  *time.Location
-	Data  any
+	// OwnName is a manager's agency by name, in the page's language, for the header ("" for other roles).
+	OwnName string
+	query   url.Values
+	zone    *time.Location
+	Data    any
 }
 
 func (s *Server) newView(w http.ResponseWriter, r *http.Request, p *Principal) *view {
@@ -120,7 +122,16 @@ func (s *Server) newView(w http.ResponseWriter, r *http.Request, p *Principal) *
 			lang = p.User.Lang
 		}
 	}
-	return &view{P: p, Lang: lang, Path: r.URL.Path, query: r.URL.Query(), zone: s.loc}
+	v := &view{P: p, Lang: lang, Path: r.URL.Path, query: r.URL.Query(), zone: s.loc}
+	if own := p.OnlyAgency(); own != "" {
+		v.OwnName = own
+		if cv, err := s.store.CatalogView(r.Context()); err == nil { // cached in the store: no query per page
+			if ag, ok := cv.Agency(own); ok {
+				v.OwnName = v.Name(ag.Name)
+			}
+		}
+	}
+	return v
 }
 
 // T is the message key in the page's language.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/qiymet/qiymet/scoring"
+	"github.com/qiymet/qiymet/scoring/locale"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/figures"
 	"github.com/qiymet/qiymet/survey/periodreport"
@@ -31,6 +32,10 @@ type agencyData struct {
 	Excluded          []excludedView
 	Comments          []commentView
 	CommentsTotal     int
+	Filters           *commentFilters
+	CommentsXLSX      string
+	ResponsesXLSX     string
+	RankText          string // the agency's place in its group, in words
 	Search            string
 	PrevPage          string
 	NextPage          string
@@ -62,9 +67,13 @@ type excludedView struct {
 
 type commentView struct {
 	When, Text, Score, Meta string
-	Answers                 []string
+	At                      string // the moment, machine-readable (<time datetime>)
+	Answers                 []answerView
 	Excluded                bool
 }
+
+// answerView is one rated answer of a comment: the question and the answer ("4 / 5", "yes").
+type answerView struct{ Question, Answer string }
 
 // trendLength is how many periods of the page's kind the trend shows.
 func trendLength(k scoring.Kind) int {
@@ -90,9 +99,15 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		s.pageStatus(w, r, v, http.StatusForbidden, "dash.err.forbidden")
 		return
 	}
-	pk, err := s.pickPeriod(r)
+	pk, err := s.pickPeriod(r, v)
 	if err != nil {
 		s.periodError(w, r, v, err)
+		return
+	}
+	cq, bad := parseCommentQuery(r.URL.Query(), cv, ag, pk.P, s.loc)
+	if bad != "" {
+		v.Title = v.T("dash.err.invalid")
+		s.render(w, r, v, http.StatusUnprocessableEntity, "error", v.T("dash.f.bad", v.T(filterFieldKey[bad])))
 		return
 	}
 	p, ctx, f := pk.P, r.Context(), s.figures()
@@ -101,7 +116,10 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 	if g, ok := cv.Group(ag.Group); ok {
 		d.Group = v.Name(g.Name)
 	}
-	v.Title, v.Nav = d.Name+" · "+p.Label, "rankings"
+	v.Title, v.Nav = d.Name+" · "+v.PeriodName(p), "rankings"
+	if v.P.OnlyAgency() == code {
+		v.Nav = "own"
+	}
 
 	// The page's reads are independent: run them at once (SQLite in WAL mode and PostgreSQL both serve
 	// concurrent readers), so the page costs about its slowest query rather than their sum.
@@ -121,7 +139,7 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 			ctl, err = s.agencyControl(ctx, code, periodreport.ControlTo(p, s.store.Now(), s.loc))
 			return err
 		},
-		func() error { return s.agencyComments(r, v, cv, ag, p, &d) },
+		func() error { return s.agencyComments(r, v, cv, ag, cq, &d) },
 		func() (err error) { bds[0], err = f.Breakdown(ctx, code, p, figures.ByQuestion, v.Lang); return err },
 		func() (err error) {
 			bds[1], bds[2], bds[3], err = f.AttributeBreakdowns(ctx, code, p, v.Lang)
@@ -132,12 +150,13 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		s.pageError(w, r, v, err)
 		return
 	}
+	nRanked := 0
 	for gi, g := range rk.Groups {
 		rg := v.rankGroup(gi, g, periodQuery(p))
 		for _, rows := range [][]rankRow{rg.Ranked, rg.Insufficient} {
 			for i := range rows {
 				if rows[i].Agency == code {
-					d.Row = &rows[i]
+					d.Row, nRanked = &rows[i], rg.NRanked
 				}
 			}
 		}
@@ -151,9 +170,10 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 
 	var pts []trendPt
 	for _, t := range trend {
-		pts = append(pts, trendPt{Label: t.Label, V: t.Index, Lo: t.CILow, Hi: t.CIHigh, N: t.N,
-			Title: t.Label + ": " + v.Num(t.Index) + " (" + v.Num(t.CILow) + "–" + v.Num(t.CIHigh) + "), n = " + v.Int(t.N)})
-		tr := trendRow{Label: t.Label, Index: "—", CI: "—", N: t.N}
+		name := locale.PeriodName(v.Lang, t.Label)
+		pts = append(pts, trendPt{Label: v.periodShort(t.Label), V: t.Index, Lo: t.CILow, Hi: t.CIHigh, N: t.N,
+			Title: name + ": " + v.Num(t.Index) + " (" + v.Num(t.CILow) + "–" + v.Num(t.CIHigh) + "), n = " + v.Int(t.N)})
+		tr := trendRow{Label: name, Index: "—", CI: "—", N: t.N}
 		if t.N > 0 {
 			tr.Index, tr.CI = v.Num(t.Index), v.Num(t.CILow)+"–"+v.Num(t.CIHigh)
 		}
@@ -175,8 +195,23 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 	csv := url.Values{"agency": {code}, "from": {p.Start.Format(time.DateOnly)},
 		"to": {p.End.AddDate(0, 0, -1).Format(time.DateOnly)}}
 	d.CSV = "/api/v1/responses.csv?" + csv.Encode()
+	d.ResponsesXLSX = "/agencies/" + code + "/responses.xlsx?" + periodQuery(p) + "&lang=" + v.Lang
+	xq := commentsQuery(r.URL.Query())
+	xq.Set("lang", v.Lang)
+	d.CommentsXLSX = "/agencies/" + code + "/comments.xlsx?" + xq.Encode()
+	if d.Row != nil {
+		if d.Row.Rank == "—" {
+			d.RankText = v.T("dash.rank.unranked", d.Group)
+		} else {
+			d.RankText = v.T("dash.rank.ingroup", d.Group, d.Row.RankText, v.TN("dash.ofranked", int64(nRanked)))
+		}
+	}
 	s.render(w, r, v, http.StatusOK, "agency", d)
 }
+
+// filterFieldKey names a comment filter's field in words, for its error message.
+var filterFieldKey = map[string]string{"band": "dash.f.band", "sort": "dash.f.sort", "center": "dash.center", "service": "dash.f.service",
+	"channel": "dash.f.channel", "clang": "dash.xlsx.lang", "cfrom": "dash.f.from", "cto": "dash.f.to"}
 
 // parallel runs fns concurrently and returns the first error (in fns' order).
 func parallel(fns ...func() error) error {
@@ -219,38 +254,24 @@ func (v *view) breakdown(b *figures.Breakdown) breakdownView {
 	return bv
 }
 
-// agencyComments fills one page of the period's comments, filtered by ?q= (Azerbaijani-aware folding).
-func (s *Server) agencyComments(r *http.Request, v *view, cv *survey.CatalogView, ag *survey.Agency, p scoring.Period, d *agencyData) error {
+// agencyComments fills one page of the period's comments chosen by the filters (dash_comments.go).
+func (s *Server) agencyComments(r *http.Request, v *view, cv *survey.CatalogView, ag *survey.Agency, cq survey.CommentQuery, d *agencyData) error {
 	q := r.URL.Query()
-	d.Search = q.Get("q")
-	if len(d.Search) > 200 {
-		d.Search = d.Search[:200]
-	}
-	page, _ := strconv.Atoi(q.Get("page"))
-	page = max(page, 1)
-	cs, total, err := s.store.Comments(r.Context(), ag.Code, p.Start, p.End, d.Search, commentsPerPage, (page-1)*commentsPerPage)
+	d.Search = cq.Search
+	d.Filters = v.commentFilterForm(q, cv, ag)
+	page := pageNumber(q)
+	cq.Limit, cq.Offset = commentsPerPage, (page-1)*commentsPerPage
+	cs, total, err := s.store.FindComments(r.Context(), cq)
 	if err != nil {
 		return err
 	}
 	d.CommentsTotal = total
 	sv, _ := cv.Survey(ag.Survey, 0)
 	for _, c := range cs {
-		row := commentView{When: c.SubmittedAt.Format("2006-01-02 15:04"), Text: c.Text, Score: v.Num(c.Score),
-			Excluded: c.Status == survey.StatusExcluded, Meta: v.T("dash.channel." + c.Channel)}
-		if svc, ok := cv.Service(c.Service); ok {
-			row.Meta += " · " + v.Name(svc.Name)
-		}
-		if ce, ok := cv.Center(c.Center); ok {
-			row.Meta += " · " + v.Name(ce.Name)
-		}
-		row.Answers = v.answers(sv, c.Answers)
-		d.Comments = append(d.Comments, row)
+		d.Comments = append(d.Comments, v.commentView(cv, sv, c))
 	}
 	link := func(n int) string {
-		l := url.Values{}
-		for k, vs := range q {
-			l[k] = vs
-		}
+		l := commentsQuery(q)
 		l.Set("page", strconv.Itoa(n))
 		return "?" + l.Encode() + "#comments"
 	}
@@ -267,12 +288,27 @@ func (s *Server) agencyComments(r *http.Request, v *view, cv *survey.CatalogView
 	return nil
 }
 
+// commentView is one comment as the page and the export show it.
+func (v *view) commentView(cv *survey.CatalogView, sv *survey.Survey, c survey.Comment) commentView {
+	row := commentView{When: v.DateTime(c.SubmittedAt), At: c.SubmittedAt.Format(time.RFC3339), Text: c.Text,
+		Score:    v.T("dash.score.badge", locale.Page(v.Lang).Trimmed(c.Score)),
+		Excluded: c.Status == survey.StatusExcluded, Meta: v.T("dash.channel." + c.Channel)}
+	if svc, ok := cv.Service(c.Service); ok {
+		row.Meta += " · " + v.Name(svc.Name)
+	}
+	if ce, ok := cv.Center(c.Center); ok {
+		row.Meta += " · " + v.Name(ce.Name)
+	}
+	row.Answers = v.answers(sv, c.Answers)
+	return row
+}
+
 // answers lists the rated answers of a comment in survey order ("Waiting time: 4/5", "Resolved: yes").
-func (v *view) answers(sv *survey.Survey, a map[string]any) []string {
+func (v *view) answers(sv *survey.Survey, a map[string]any) []answerView {
 	if sv == nil {
 		return nil
 	}
-	var out []string
+	var out []answerView
 	for _, qu := range sv.Questions {
 		val, ok := a[qu.Key]
 		if !ok {
@@ -282,11 +318,11 @@ func (v *view) answers(sv *survey.Survey, a map[string]any) []string {
 		switch qu.Type {
 		case survey.TypeScale:
 			if n, ok := val.(float64); ok {
-				out = append(out, fmt.Sprintf("%s: %d/%d", text, int(n), qu.Max))
+				out = append(out, answerView{text, fmt.Sprintf("%d / %d", int(n), qu.Max)})
 			}
 		case survey.TypeYesNo:
 			if b, ok := val.(bool); ok {
-				out = append(out, text+": "+v.T(map[bool]string{true: "dash.yes", false: "dash.no"}[b]))
+				out = append(out, answerView{text, v.T(map[bool]string{true: "dash.yes", false: "dash.no"}[b])})
 			}
 		}
 	}

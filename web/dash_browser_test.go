@@ -41,14 +41,22 @@ func TestDashboardInBrowser(t *testing.T) {
 	}
 	browsertest.Screenshot(t, ctx, "dash-login")
 
+	// A manager lands on their own agency's page, its place in its group first.
 	dashDo(t, ctx, "sign in",
 		chromedp.SendKeys("#email", e.Users["managerA"], chromedp.ByID),
 		chromedp.SendKeys("#password", testPassword, chromedp.ByID),
 		chromedp.Submit("#password", chromedp.ByID),
+		chromedp.WaitVisible("#rank-in-group", chromedp.ByID),
+		chromedp.Text("h1", &text, chromedp.ByQuery))
+	// The test clock is in 2025-Q3: the dashboard opens on the latest complete quarter, named in words.
+	if !strings.Contains(text, "2025-ci ilin II rübü") || !strings.Contains(text, "Miqrasiya") {
+		t.Fatalf("landing heading: %q", text)
+	}
+	dashDo(t, ctx, "open the rankings",
+		chromedp.Navigate(e.URL+"/rankings"),
 		chromedp.WaitVisible("table.rank", chromedp.ByQuery),
 		chromedp.Text("h1", &text, chromedp.ByQuery))
-	// The test clock is in 2025-Q3: the dashboard opens on the latest complete quarter.
-	if !strings.Contains(text, "2025-Q2") || !strings.Contains(text, "Reytinq") {
+	if !strings.Contains(text, "2025-ci ilin II rübü") || !strings.Contains(text, "Reytinq") {
 		t.Fatalf("rankings heading: %q", text)
 	}
 	dashDo(t, ctx, "read the index", chromedp.Text(`tr[data-agency="migration"] td.strong`, &text, chromedp.ByQuery))
@@ -61,7 +69,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	dashDo(t, ctx, "change the period",
 		chromedp.WaitVisible("#period", chromedp.ByID),
 		chromedp.Evaluate(`(s => { s.value = "2025-Q3"; s.dispatchEvent(new Event("change")); })(document.getElementById("period"))`, nil),
-		chromedp.WaitVisible(`//h1[contains(., "2025-Q3")]`, chromedp.BySearch),
+		chromedp.WaitVisible(`//h1[contains(., "III rübü")]`, chromedp.BySearch),
 		chromedp.Location(&loc))
 	if !strings.Contains(loc, "period=2025-Q3") {
 		t.Fatalf("period not in the URL: %s", loc)
@@ -72,7 +80,7 @@ func TestDashboardInBrowser(t *testing.T) {
 		chromedp.WaitVisible("#from", chromedp.ByID))
 
 	dashDo(t, ctx, "back to Q3 and switch to English",
-		chromedp.Navigate(e.URL+"/?period=2025-Q3"),
+		chromedp.Navigate(e.URL+"/rankings?period=2025-Q3"),
 		chromedp.WaitVisible("table.rank", chromedp.ByQuery),
 		chromedp.Click(`a[hreflang="en"]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`//h1[contains(., "Rankings")]`, chromedp.BySearch),
@@ -83,7 +91,7 @@ func TestDashboardInBrowser(t *testing.T) {
 	browsertest.Screenshot(t, ctx, "dash-rankings-en")
 	// The choice is remembered without ?lang=.
 	dashDo(t, ctx, "language remembered",
-		chromedp.Navigate(e.URL+"/?period=2025-Q3"),
+		chromedp.Navigate(e.URL+"/rankings?period=2025-Q3"),
 		chromedp.WaitVisible(`//h1[contains(., "Rankings")]`, chromedp.BySearch))
 
 	dashDo(t, ctx, "open the agency",
@@ -195,7 +203,7 @@ func TestDashboardDemoScreenshots(t *testing.T) {
 		chromedp.SendKeys("#password", "qiymet-demo-2026", chromedp.ByID),
 		chromedp.Submit("#password", chromedp.ByID),
 		chromedp.WaitVisible("table.rank", chromedp.ByQuery),
-		chromedp.Navigate(base+"/?period="+period),
+		chromedp.Navigate(base+"/rankings?period="+period),
 		chromedp.WaitVisible("table.rank", chromedp.ByQuery))
 	browsertest.Screenshot(t, ctx, "demo-rankings-az")
 	dashDo(t, ctx, "agency",
@@ -212,7 +220,7 @@ func TestDashboardDemoScreenshots(t *testing.T) {
 		for _, lang := range []string{"az", "ru"} {
 			for _, p := range periods {
 				for _, page := range []struct{ name, path, wait string }{
-					{"rankings", "/?period=" + p, "table.rank"}, {"agency", "/agencies/migration?period=" + p, "svg.trend"},
+					{"rankings", "/rankings?period=" + p, "table.rank"}, {"agency", "/agencies/migration?period=" + p, "svg.trend"},
 				} {
 					dashDo(t, ctx, page.name, chromedp.EmulateViewport(size[0], size[1]),
 						chromedp.Navigate(base+page.path+"&lang="+lang), chromedp.WaitVisible(page.wait, chromedp.ByQuery))

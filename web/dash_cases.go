@@ -43,7 +43,7 @@ type caseView struct {
 	Opened, Due, Resolved, Countdown       string
 	Overdue                                bool
 	Score, Comment                         string
-	Answers                                []string
+	Answers                                []answerView
 	Resolution, Note                       string
 	Trail                                  []caseStepView
 	Actions                                []string // what the status allows

@@ -42,7 +42,8 @@ type periodKind struct {
 }
 
 type periodOption struct {
-	Label    string
+	Label    string // the contract label, the form's value
+	Name     string // the period's name in the page's language
 	Selected bool
 }
 
@@ -56,7 +57,7 @@ var pickerDepth = []struct {
 
 // pickPeriod reads ?period= or ?from=&to=; none means the latest complete quarter with counted responses
 // (the running one when none has). A malformed period is an error, and so is one that has not started.
-func (s *Server) pickPeriod(r *http.Request) (*periodPicker, error) {
+func (s *Server) pickPeriod(r *http.Request, v *view) (*periodPicker, error) {
 	q := r.URL.Query()
 	// The form always sends from/to (possibly empty); only a filled pair means a custom range.
 	if q.Get("from") == "" && q.Get("to") == "" {
@@ -94,7 +95,7 @@ func (s *Server) pickPeriod(r *http.Request) (*periodPicker, error) {
 		cur := scoring.PeriodContaining(d.kind, now, s.loc)
 		for i := 0; i < d.n; i++ {
 			l := cur.Back(i).Label
-			k.Options = append(k.Options, periodOption{Label: l, Selected: l == p.Label})
+			k.Options = append(k.Options, periodOption{Label: l, Name: locale.PeriodName(v.Lang, l), Selected: l == p.Label})
 		}
 		pk.Kinds = append(pk.Kinds, k)
 	}
@@ -148,7 +149,7 @@ func (s *Server) periodError(w http.ResponseWriter, r *http.Request, v *view, er
 	if errors.As(err, &ns) {
 		v.Title = v.T("dash.err.notstarted.title")
 		s.render(w, r, v, http.StatusUnprocessableEntity, "error",
-			v.T("dash.err.notstarted", ns.P.Label, ns.P.Start.Format(time.DateOnly)))
+			v.T("dash.err.notstarted", v.PeriodName(ns.P), locale.Date(v.Lang, ns.P.Start)))
 		return
 	}
 	s.pageError(w, r, v, err)
@@ -160,6 +161,5 @@ func (v *view) Provisional(pk *periodPicker) string {
 		return ""
 	}
 	pct := locale.Page(v.Lang).Integer(int64(math.Floor(pk.Elapsed * 100)))
-	return v.T("dash.provisional.text", pk.AsOf.In(v.zone).Format("2006-01-02 15:04"), pct,
-		pk.P.End.AddDate(0, 0, -1).Format(time.DateOnly))
+	return v.T("dash.provisional.text", v.DateTime(pk.AsOf), pct, locale.Date(v.Lang, pk.P.End.AddDate(0, 0, -1)))
 }

@@ -25,6 +25,8 @@ type rankGroup struct {
 	Code, Name   string
 	Index        string
 	N            int64
+	NRanked      int    // how many agencies are ranked: "rank 2 of 7"
+	Own          string // the reader's agency's place in this group, in words ("" when not in it)
 	Ranked       []rankRow
 	Insufficient []rankRow
 	Chart        template.HTML
@@ -38,6 +40,9 @@ type rankRow struct {
 	First                  string // "clearly 1st" or "1st, within the margin of error"; "" when not 1st
 	FirstClear             bool
 	StreakText             string // the streak sentence, saying whether clear or within the margin
+	StreakShort            string // the streak in plain sight: "3 periods in a row"
+	Own                    bool   // the reader's own agency (a manager's): highlighted, and said so in words
+	OwnLabel               string
 	Link                   string // empty when the reader may not open the agency
 	Index, CI, CSAT        string
 	N                      int64
@@ -117,8 +122,19 @@ func (v *view) rankMove(prev, cur *int) delta {
 	return delta{Text: "=", Dir: "flat", Label: v.T("dash.rank.same")}
 }
 
+// landingPage is where "/" leads: a manager's own agency (its place in its group first), everyone else the
+// rankings.
+func (s *Server) landingPage(w http.ResponseWriter, r *http.Request, v *view) {
+	if own := v.P.OnlyAgency(); own != "" {
+		r.SetPathValue("code", own)
+		s.agencyPage(w, r, v)
+		return
+	}
+	s.rankingsPage(w, r, v)
+}
+
 func (s *Server) rankingsPage(w http.ResponseWriter, r *http.Request, v *view) {
-	pk, err := s.pickPeriod(r)
+	pk, err := s.pickPeriod(r, v)
 	if err != nil {
 		s.periodError(w, r, v, err)
 		return
@@ -129,7 +145,7 @@ func (s *Server) rankingsPage(w http.ResponseWriter, r *http.Request, v *view) {
 		s.pageError(w, r, v, err)
 		return
 	}
-	v.Title, v.Nav = v.T("dash.rankings")+" · "+pk.P.Label, "rankings"
+	v.Title, v.Nav = v.T("dash.rankings")+" · "+v.PeriodName(pk.P), "rankings"
 	data := rankingsData{Picker: pk, MinN: res.Methodology.MinN, Empty: len(res.Groups) == 0, Axis: v.T("dash.chart.bars.axis")}
 	for gi, g := range res.Groups {
 		data.Groups = append(data.Groups, v.rankGroup(gi, g, periodQuery(pk.P)))
@@ -147,23 +163,33 @@ func (v *view) rankGroup(gi int, g figures.GroupRanking, pq string) rankGroup {
 			CI: v.Num(row.CILow) + "–" + v.Num(row.CIHigh), CSAT: v.Num(row.CSAT), N: row.N,
 			ChangePrev: v.changeDelta(row.Change.PreviousPeriod, row.ChangeSignificant.PreviousPeriod),
 			ChangeYear: v.changeDelta(row.Change.PreviousYear, row.ChangeSignificant.PreviousYear),
-			RankMove:   v.rankMove(row.PreviousRank, row.Rank), Streak: row.Streak, ClearStreak: row.ClearStreak}
+			RankMove:   v.rankMove(row.PreviousRank, row.Rank), Streak: row.Streak, ClearStreak: row.ClearStreak,
+			Own: v.P.OnlyAgency() == row.Agency}
 		rr.RankText = rr.Rank
 		if row.Rank != nil {
 			rr.Rank = strconv.Itoa(*row.Rank)
 			rr.RankText, rr.RankLabel = v.rankInterval(*row.Rank, row.RankLow, row.RankHigh)
 			if *row.Rank == 1 {
 				rr.First, rr.FirstClear, rr.StreakText = v.first(row)
+				streak := row.Streak
+				if rr.FirstClear {
+					streak = row.ClearStreak
+				}
+				rr.StreakShort = v.TN("dash.streak.short", int64(streak))
 				lead = append(lead, v.lead(row))
 			}
 		}
 		rr.NText = v.Int(row.N)
+		if rr.Own {
+			rr.OwnLabel = v.T("dash.own")
+		}
 		if v.P.CanSeeAgency(row.Agency) {
 			rr.Link = "/agencies/" + row.Agency + "?" + pq
 		}
 		rr.CIBar = ciBar("ci-"+strconv.Itoa(gi)+"-"+strconv.Itoa(i), row.Index, row.CILow, row.CIHigh,
 			v.T("dash.ci.title", row.Name, v.Num(row.CILow), v.Num(row.CIHigh)))
 		if row.Status == "ranked" {
+			out.NRanked++
 			out.Ranked = append(out.Ranked, rr)
 		} else {
 			out.Insufficient = append(out.Insufficient, rr)
@@ -172,10 +198,21 @@ func (v *view) rankGroup(gi int, g figures.GroupRanking, pq string) rankGroup {
 		if row.Rank != nil {
 			label = rr.Rank + ". " + row.Name
 		}
-		bars = append(bars, bar{Label: label, Full: row.Name + ": " + rr.Index + " (" + rr.CI + ")",
+		bars = append(bars, bar{Label: label, Full: label + ": " + rr.Index + " (" + rr.CI + ")", Own: rr.Own,
 			Value: rr.Index, V: row.Index, Lo: row.CILow, Hi: row.CIHigh, HasCI: true, Muted: row.Status != "ranked"})
 	}
 	out.Lead = strings.Join(lead, " ")
+	sortByName(v.Lang, out.Insufficient, func(r rankRow) string { return r.Name })
+	for _, rr := range append(append([]rankRow{}, out.Ranked...), out.Insufficient...) {
+		if !rr.Own {
+			continue
+		}
+		if rr.Rank == "—" {
+			out.Own = rr.Name + ": " + v.T("dash.rank.unranked", g.Name)
+		} else {
+			out.Own = rr.Name + ": " + v.T("dash.rank.ingroup", g.Name, rr.RankText, v.TN("dash.ofranked", int64(out.NRanked)))
+		}
+	}
 	out.Chart = barChart("bars-"+strconv.Itoa(gi), v.T("dash.chart.bars.title", g.Name),
 		v.T("dash.chart.bars.desc")+" "+v.T("dash.chart.bars.axis"), bars, 720, 250, func(x float64) string { return v.Num1(x) })
 	return out

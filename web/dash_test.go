@@ -123,7 +123,7 @@ func TestRankingsPage(t *testing.T) {
 	// The default is the latest complete quarter with responses (2025-Q2: Q3 is running on the test clock);
 	// the language choice is remembered by cookie.
 	r = e.page(t, http.MethodGet, "/?lang=ru", analyst, nil)
-	if !strings.Contains(string(r.Body), `<span class="period-label">2025-Q2</span>`) || !strings.Contains(r.Header.Get("Set-Cookie"), "lang=ru") {
+	if !strings.Contains(string(r.Body), `<span class="period-label" data-period="2025-Q2">`) || !strings.Contains(r.Header.Get("Set-Cookie"), "lang=ru") {
 		t.Fatalf("default period or language cookie: %s", r.Header.Get("Set-Cookie"))
 	}
 	req, _ := http.NewRequest(http.MethodGet, e.URL+"/", nil)
@@ -151,9 +151,13 @@ func TestRankingsPage(t *testing.T) {
 	if r := e.page(t, http.MethodGet, "/?period=2025-Q9", analyst, nil); r.Status != http.StatusUnprocessableEntity {
 		t.Errorf("bad period: %d", r.Status)
 	}
-	// A manager sees the whole table but can open only their own agency.
+	// A manager sees the whole table but can open only their own agency, which is marked in words.
 	mgr := e.login(t, e.Users["managerA"])
-	body = string(e.page(t, http.MethodGet, "/?period=2025-Q3", mgr, nil).Body)
+	body = string(e.page(t, http.MethodGet, "/rankings?period=2025-Q3", mgr, nil).Body)
+	if own := rowHTML(t, body, "migration"); !strings.Contains(own, `class=" own"`) || !strings.Contains(own, `<span class="own-tag">sizin qurumunuz</span>`) ||
+		strings.Contains(rowHTML(t, body, "justice"), "own") {
+		t.Fatalf("own agency not marked: %s", own)
+	}
 	if !strings.Contains(rowHTML(t, body, "justice"), "Ədliyyə") || strings.Contains(rowHTML(t, body, "justice"), "<a href") ||
 		!strings.Contains(rowHTML(t, body, "migration"), `<a href="/agencies/migration?period=2025-Q3"`) {
 		t.Fatal("manager links wrong")
@@ -171,10 +175,10 @@ func TestAgencyPage(t *testing.T) {
 	for _, want := range []string{
 		`<svg class="chart trend"`, `class="band"`, "<desc id=\"trend-d\">", // trend with CI band
 		"By question", "By service", "By centre", "By channel", "Waiting time", "Temporary residence permit",
-		"Baku ASAN service centre No. 1", "API", // breakdown rows
-		"2025-Q2", "2024-Q4", // earlier periods on the trend
+		"Baku ASAN service centre No. 1", "integration (queue system)", // breakdown rows, channels in words
+		"Q2 2025", "Q4 2024", // earlier periods on the trend, named
 		`href="/api/v1/responses.csv?agency=migration&amp;from=2025-07-01&amp;to=2025-09-30"`,
-		"Növbə uzun idi", "İŞ tez həll olundu", "Waiting time: ", // comments with their ratings
+		"Növbə uzun idi", "İŞ tez həll olundu", "<dt>Waiting time</dt><dd>", // comments with their ratings
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("agency page lacks %q", want)

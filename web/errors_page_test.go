@@ -94,7 +94,7 @@ func TestErrorPageFieldInWords(t *testing.T) {
 	}
 	// Signed in, an unknown URL links back to the rankings.
 	nf := e.page(t, http.MethodGet, "/no/such/page?lang=en", analyst, nil, "Accept", browserAccept)
-	if nf.Status != http.StatusNotFound || !strings.Contains(string(nf.Body), `href="/">`+i18n.T("en", "dash.back")) {
+	if nf.Status != http.StatusNotFound || !strings.Contains(string(nf.Body), `href="/rankings">`+i18n.T("en", "dash.back")) {
 		t.Errorf("signed-in 404: %d, no way back to the rankings", nf.Status)
 	}
 	r := e.page(t, http.MethodGet, "/?from=2025-09-30&to=2025-07-01&lang=ru", analyst, nil)

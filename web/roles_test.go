@@ -183,6 +183,12 @@ func roleMatrix(t *testing.T, dialect string) {
 
 		"GET /":                {kind: accPage, path: "/?period=2025-Q3"},
 		"GET /agencies/{code}": {kind: accAgencyPage, path: "/agencies/migration?period=2025-Q3"},
+		// Issue 15: the rankings page and the dashboard exports (web/dash_export.go).
+		"GET /rankings":                            {kind: accPage, path: "/rankings?period=2025-Q3"},
+		"GET /rankings.xlsx":                       {kind: accPage, path: "/rankings.xlsx?period=2025-Q3"},
+		"GET /rankings.csv":                        {kind: accPage, path: "/rankings.csv?period=2025-Q3"},
+		"GET /agencies/{code}/comments.xlsx":       {kind: accAgencyPage, path: "/agencies/migration/comments.xlsx?period=2025-Q3"},
+		"GET /agencies/{code}/responses.xlsx":      {kind: accAgencyPage, path: "/agencies/migration/responses.xlsx?period=2025-Q3"},
 		"GET /reports/{period:[0-9A-Za-z.-]+}.pdf": {kind: accPage, path: "/reports/2025-Q3.pdf"},
 		"GET /help/figures":                        {kind: accPage, path: "/help/figures"},
 		"GET /admin":                               {kind: accAdminPage, path: "/admin"},

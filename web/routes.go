@@ -56,8 +56,13 @@ func (s *Server) routes() {
 	r.Handle("/login", s.withOptionalSession(s.loginForm)).Methods(http.MethodGet)
 	r.Handle("/login", s.withOptionalSession(s.login)).Methods(http.MethodPost)
 	r.Handle("/logout", s.withOptionalSession(s.logout)).Methods(http.MethodPost)
-	r.Handle("/", s.withSession(s.rankingsPage)).Methods(http.MethodGet)
+	r.Handle("/", s.withSession(s.landingPage)).Methods(http.MethodGet) // a manager's agency, else the rankings
+	r.Handle("/rankings", s.withSession(s.rankingsPage)).Methods(http.MethodGet)
+	r.Handle("/rankings.xlsx", s.withSession(s.rankingsExport("xlsx"))).Methods(http.MethodGet) // web/dash_export.go
+	r.Handle("/rankings.csv", s.withSession(s.rankingsExport("csv"))).Methods(http.MethodGet)
 	r.Handle("/agencies/{code}", s.withSession(s.agencyPage)).Methods(http.MethodGet)
+	r.Handle("/agencies/{code}/comments.xlsx", s.withSession(s.commentsXLSX)).Methods(http.MethodGet)
+	r.Handle("/agencies/{code}/responses.xlsx", s.withSession(s.responsesXLSX)).Methods(http.MethodGet)
 	r.Handle("/reports/{period:[0-9A-Za-z.-]+}.pdf", s.withSession(s.reportPDF)).Methods(http.MethodGet)
 	r.Handle("/help/figures", s.withSession(s.helpPage)).Methods(http.MethodGet)
 	r.Handle("/cases", s.withSession(s.casesPage)).Methods(http.MethodGet) // web/dash_cases.go

@@ -24,7 +24,8 @@ type Input struct {
 	// "az" (default when empty), "en" or "ru". Names in the data must already
 	// be in that language.
 	Lang string
-	// PeriodLabel is the period as written in the contract, e.g. "2025-Q3".
+	// PeriodLabel is the period's name in the report's language, e.g. "2025-ci ilin III rübü"
+	// (locale.PeriodName; the contract label "2025-Q3" also works).
 	PeriodLabel string
 	// PeriodStart and PeriodEnd bound the period; PeriodEnd is exclusive.
 	// Dates are printed in the location of these times (QIYMET_TIMEZONE).

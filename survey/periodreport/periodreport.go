@@ -5,6 +5,7 @@ package periodreport
 import (
 	"context"
 	"fmt"
+	"github.com/qiymet/qiymet/scoring/locale"
 	"io"
 	"strconv"
 	"time"
@@ -89,7 +90,7 @@ func Build(ctx context.Context, f *figures.Figures, p scoring.Period, o Options)
 	}
 	cfg := f.Config()
 	in := report.Input{
-		Lang: o.Lang, PeriodLabel: p.Label, PeriodStart: p.Start, PeriodEnd: p.End,
+		Lang: o.Lang, PeriodLabel: locale.PeriodName(o.Lang, p.Label), PeriodStart: p.Start, PeriodEnd: p.End,
 		GroupFilter: o.Group, MinN: cfg.MinN, PriorWeight: cfg.PriorWeight, Confidence: 0.95,
 		Overall: figure(pooled[o.Group]),
 	}

@@ -117,7 +117,7 @@ func TestReportIsReproducibleAndMatchesRankings(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, want := range []string{"Dövlət Miqrasiya Xidməti", "Əmlak Məsələləri Dövlət Xidməti", "2025-Q2", "Səhifə 1 /"} {
+			for _, want := range []string{"Dövlət Miqrasiya Xidməti", "Əmlak Məsələləri Dövlət Xidməti", "2025-ci ilin II rübü", "Səhifə 1 /"} {
 				if !strings.Contains(string(out), want) {
 					t.Errorf("PDF text lacks %q", want)
 				}

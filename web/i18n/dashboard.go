@@ -102,7 +102,7 @@ func init() {
 		"dash.chart.by.desc":   {"Hər zolaq indeksdir, xətt 95% intervaldır.", "Each bar is an index, the line its 95% interval.", "Каждая полоса — индекс, линия — 95-процентный интервал."},
 		"dash.channel.kiosk":   {"köşk", "kiosk", "киоск"},
 		"dash.channel.link":    {"keçid (SMS/QR)", "link (SMS/QR)", "ссылка (SMS/QR)"},
-		"dash.channel.api":     {"API", "API", "API"},
+		"dash.channel.api":     {"inteqrasiya (növbə sistemi)", "integration (queue system)", "интеграция (система очереди)"},
 		"dash.nodata":          {"Məlumat yoxdur.", "No data.", "Нет данных."},
 		"dash.comments":        {"Şərhlər", "Comments", "Комментарии"},
 		"dash.comments.search": {"Şərhlərdə axtar", "Search comments", "Поиск по комментариям"},

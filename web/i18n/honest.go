@@ -131,7 +131,7 @@ func init() {
 			"The number of counted responses in the period. Responses excluded as too frequent or for another reason do not count. Agencies below the minimum are not ranked.",
 			"Число учтённых ответов за период. Ответы, исключённые как слишком частые или по другой причине, не считаются. Ведомства с числом ответов ниже минимума в рейтинг не входят.",
 		},
-		"dash.help.csat.h": {"CSAT", "CSAT", "CSAT"},
+		"dash.help.csat.h": {"Məmnunluq payı", "CSAT (customer satisfaction)", "Доля довольных"},
 		"dash.help.csat": {
 			"Əsas suala ən yüksək iki qiymətdən birini (və ya «bəli») verənlərin payı, faizlə.",
 			"The share of responses that gave the main question one of its two best marks (or “yes”), in per cent.",

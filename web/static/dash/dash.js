@@ -28,6 +28,10 @@ document.addEventListener("DOMContentLoaded", function () {
     syncRole();
     role.addEventListener("change", syncRole);
   }
+  // The menu is laid out in the bar on wide screens (dash.css); open it for browsers that cannot style
+  // ::details-content.
+  var menu = document.getElementById("menu");
+  if (menu && window.matchMedia("(min-width: 801px)").matches) { menu.open = true; }
   // Destructive actions ask first.
   document.querySelectorAll("form.confirm").forEach(function (f) {
     f.addEventListener("submit", function (e) {
