@@ -52,6 +52,9 @@ const (
 	AuditAPIKeyAdd       = "apikey.add"
 	AuditAPIKeyRevoke    = "apikey.revoke"
 	AuditResponsesImport = "responses.import"
+	// composite index (survey/methodology.go, survey/assessment.go)
+	AuditMethodologyApply = "methodology.apply"
+	AuditAssessmentSave   = "assessment.save"
 )
 
 // AuditEntry is one line of the log. Details is a short JSON object of what changed: never a secret, a
