@@ -30,6 +30,7 @@ const (
 	accApiKeyOnly = "apikey-only" // API key only
 	accKioskOnly  = "kiosk-only"  // kiosk token only
 	accChallenge  = "challenge"   // a half-done sign-in only (web/login_2fa.go): without one, 401 for everyone
+	accApiAdmin   = "api-admin"   // an admin's session only: nothing 401, any other credential 403
 )
 
 type matrixCase struct {
@@ -93,6 +94,14 @@ func want(kind, who, method string) string {
 		return "401" // a session is no API credential
 	case accChallenge:
 		return "401"
+	case accApiAdmin:
+		switch who {
+		case "anonymous":
+			return "401"
+		case "admin":
+			return "ok"
+		}
+		return "403"
 	}
 	return "?"
 }
@@ -125,6 +134,9 @@ func roleMatrix(t *testing.T, dialect string) {
 		t.Fatalf("invitation: %d %v", st, inv)
 	}
 	invToken := strings.TrimPrefix(inv["url"].(string), e.BaseURL+"/r/")
+	if _, err := e.Store.ApplyMethodology(ctx, storetest.Methodology(t)); err != nil { // composite index routes
+		t.Fatal(err)
+	}
 	cv, _ := e.Store.CatalogView(ctx)
 	sv, _ := cv.Survey("visit", 1)
 	svJSON, _ := json.Marshal(sv)
@@ -188,6 +200,11 @@ func roleMatrix(t *testing.T, dialect string) {
 		}},
 		"POST /api/v1/invitations": {kind: accApiKeyOnly, path: "/api/v1/invitations", body: func(string) any {
 			return map[string]any{"agency": "migration", "visit_id": "V-" + uniq()}
+		}},
+		"GET /api/v1/composite/sensitivity": {kind: accApiRead, path: "/api/v1/composite/sensitivity?period=2025-Q3&methodology=test-asan"},
+		"POST /api/v1/assessments": {kind: accApiAdmin, path: "/api/v1/assessments", body: func(string) any {
+			return map[string]any{"methodology": "test-asan", "period": "2025-Q3", "agency": "migration", "service": "temp-residence",
+				"scores": map[string]any{"info-site": 1}}
 		}},
 		"GET /api/v1/kiosk/config":     {kind: accKioskOnly, path: "/api/v1/kiosk/config"},
 		"POST /api/v1/kiosk/heartbeat": {kind: accKioskOnly, path: "/api/v1/kiosk/heartbeat", body: func(string) any { return map[string]any{"version": "1", "queue_length": 0} }},

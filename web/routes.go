@@ -26,6 +26,8 @@ func (s *Server) routes() {
 	api.Handle("/rankings", s.withReader(s.getRankings)).Methods(http.MethodGet)
 	api.Handle("/agencies/{code}/breakdown", s.withReader(s.getBreakdown)).Methods(http.MethodGet)
 	api.Handle("/agencies/{code}/control", s.withReader(s.getControl)).Methods(http.MethodGet)
+	api.Handle("/composite/sensitivity", s.withReader(s.getSensitivity)).Methods(http.MethodGet) // web/api_composite.go
+	api.Handle("/assessments", s.withAdminAPI(s.postAssessment)).Methods(http.MethodPost)
 	api.Handle("/kiosk/pair", s.withIPLimit(s.postKioskPair)).Methods(http.MethodPost)
 	api.Handle("/kiosk/config", s.withKiosk(s.getKioskConfig)).Methods(http.MethodGet)
 	api.Handle("/kiosk/heartbeat", s.withKiosk(s.postKioskHeartbeat)).Methods(http.MethodPost)
