@@ -3,6 +3,7 @@ package survey
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strconv"
 
@@ -36,6 +37,23 @@ func (s *Store) SaveAssessment(ctx context.Context, a Assessment) (Assessment, e
 		return a, err
 	}
 	return *out[0], nil
+}
+
+// SaveAssessments validates and stores several assessments all-or-nothing in one transaction (the demo);
+// the first invalid one is the error, naming its position.
+func (s *Store) SaveAssessments(ctx context.Context, list []Assessment) (int, error) {
+	out, err := s.saveAssessments(ctx, func(ms []Methodology, cv *CatalogView) ([]*Assessment, error) {
+		find := lookupIn(ms)
+		as := make([]*Assessment, len(list))
+		for i := range list {
+			as[i] = &list[i]
+			if err := as[i].check(find, cv, s.loc); err != nil {
+				return nil, fmt.Errorf("assessment %d (%s, %s): %w", i+1, list[i].Service, list[i].Period, err)
+			}
+		}
+		return as, nil
+	})
+	return len(out), err
 }
 
 // ImportAssessments stores the assessment CSV (AssessmentCSVColumns) all-or-nothing: on any bad line it

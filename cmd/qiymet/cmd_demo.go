@@ -57,6 +57,8 @@ func (e *env) demo(args []string) error {
 	fmt.Fprintf(e.stdout, "Demo loaded in %.1fs: catalog %s; %d kiosks; %d responses (%d excluded, %d with comments) from %s to %s.\n",
 		time.Since(start).Seconds(), res.Catalog, res.Kiosks, res.Rows, res.Excluded, res.Comments,
 		res.From.In(loc).Format(time.DateOnly), res.To.In(loc).Format(time.DateOnly))
+	fmt.Fprintf(e.stdout, "Composite index: methodology %s (example criteria and weights) with %d service assessments.\n",
+		demo.MethodologyCode, res.Assessments)
 	return e.printDemoLogin(s, c.BaseURL)
 }
 
