@@ -16,9 +16,9 @@ import (
 // with testdata/methodology.json and assessments: migration info-site 2/2, info-phone 1/1, e-apply 0/3
 // (e = 2, 2, 2: inform 100, online 0, S = 100·4/6 = 66.67); justice e-apply 3/3 only (online 100, inform
 // not applicable, S = 100); property e-apply 3/3.
-func compositeEnv(t testing.TB, dialect string) *dashEnv {
+func compositeEnv(t testing.TB, dialect string, baseURL ...string) *dashEnv {
 	t.Helper()
-	e := newDashEnv(t, dialect, 0, "")
+	e := newDashEnv(t, dialect, 0, strings.Join(baseURL, ""))
 	ctx := context.Background()
 	if _, err := e.Store.ApplyMethodology(ctx, storetest.Methodology(t)); err != nil {
 		t.Fatal(err)

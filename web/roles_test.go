@@ -137,6 +137,7 @@ func roleMatrix(t *testing.T, dialect string) {
 	if _, err := e.Store.ApplyMethodology(ctx, storetest.Methodology(t)); err != nil { // composite index routes
 		t.Fatal(err)
 	}
+	methJSON, _ := json.Marshal(storetest.Methodology(t))
 	cv, _ := e.Store.CatalogView(ctx)
 	sv, _ := cv.Survey("visit", 1)
 	svJSON, _ := json.Marshal(sv)
@@ -183,13 +184,19 @@ func roleMatrix(t *testing.T, dialect string) {
 		"GET /admin/catalog":                     {kind: accAdminPage, path: "/admin/catalog"},
 		"POST /admin/catalog": {kind: accAdminPage, path: "/admin/catalog",
 			body: form(url.Values{"catalog": {`{"groups":[{"code":"extra","name":{"az":"Əlavə"}}]}`}})},
-		"POST /admin/surveys":  {kind: accAdminPage, path: "/admin/surveys", body: form(url.Values{"survey": {string(svJSON)}})},
-		"GET /admin/audit":     {kind: accAdminPage, path: "/admin/audit?action=user"},
-		"GET /admin/audit.csv": {kind: accAdminPage, path: "/admin/audit.csv"},
-		"GET /login/2fa":       {kind: accPage, path: "/login/2fa"},
-		"POST /login/2fa":      {kind: accChallenge, path: "/login/2fa", body: form(url.Values{"code": {"123456"}})},
-		"GET /account/2fa":     {kind: accPage, path: "/account/2fa"},
-		"POST /account/2fa":    {kind: accChallenge, path: "/account/2fa", body: form(url.Values{"code": {"123456"}})},
+		"POST /admin/surveys":       {kind: accAdminPage, path: "/admin/surveys", body: form(url.Values{"survey": {string(svJSON)}})},
+		"GET /admin/audit":          {kind: accAdminPage, path: "/admin/audit?action=user"},
+		"GET /admin/audit.csv":      {kind: accAdminPage, path: "/admin/audit.csv"},
+		"GET /composite":            {kind: accPage, path: "/composite?period=2025-Q3"},
+		"GET /admin/methodologies":  {kind: accAdminPage, path: "/admin/methodologies"},
+		"POST /admin/methodologies": {kind: accAdminPage, path: "/admin/methodologies", body: form(url.Values{"methodology": {string(methJSON)}})},
+		"GET /admin/assessments":    {kind: accAdminPage, path: "/admin/assessments?period=2025-Q3&service=temp-residence"},
+		"POST /admin/assessments": {kind: accAdminPage, path: "/admin/assessments", body: form(url.Values{"methodology": {"test-asan"},
+			"period": {"2025-Q3"}, "service": {"temp-residence"}, "p.info-site": {"1"}})},
+		"GET /login/2fa":    {kind: accPage, path: "/login/2fa"},
+		"POST /login/2fa":   {kind: accChallenge, path: "/login/2fa", body: form(url.Values{"code": {"123456"}})},
+		"GET /account/2fa":  {kind: accPage, path: "/account/2fa"},
+		"POST /account/2fa": {kind: accChallenge, path: "/account/2fa", body: form(url.Values{"code": {"123456"}})},
 
 		"GET /api/v1/rankings":                  {kind: accApiRead, path: "/api/v1/rankings?period=2025-Q3"},
 		"GET /api/v1/agencies/{code}/breakdown": {kind: accApiAgency, path: "/api/v1/agencies/migration/breakdown?period=2025-Q3&by=service"},

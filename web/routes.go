@@ -56,6 +56,7 @@ func (s *Server) routes() {
 	r.Handle("/agencies/{code}", s.withSession(s.agencyPage)).Methods(http.MethodGet)
 	r.Handle("/reports/{period:[0-9A-Za-z.-]+}.pdf", s.withSession(s.reportPDF)).Methods(http.MethodGet)
 	r.Handle("/help/figures", s.withSession(s.helpPage)).Methods(http.MethodGet)
+	r.Handle("/composite", s.withSession(s.compositePage)).Methods(http.MethodGet) // web/dash_composite.go
 	r.Handle("/admin", s.withAdmin(func(w http.ResponseWriter, r *http.Request, _ *view) {
 		http.Redirect(w, r, "/admin/kiosks", http.StatusSeeOther)
 	})).Methods(http.MethodGet)
@@ -74,6 +75,10 @@ func (s *Server) routes() {
 	r.Handle("/admin/surveys", s.withAdmin(s.publishSurvey)).Methods(http.MethodPost)
 	r.Handle("/admin/audit", s.withAdmin(s.auditPage)).Methods(http.MethodGet)
 	r.Handle("/admin/audit.csv", s.withAdmin(s.auditCSV)).Methods(http.MethodGet)
+	r.Handle("/admin/methodologies", s.withAdmin(s.methodologiesPage)).Methods(http.MethodGet) // web/admin_composite.go
+	r.Handle("/admin/methodologies", s.withAdmin(s.applyMethodology)).Methods(http.MethodPost)
+	r.Handle("/admin/assessments", s.withAdmin(s.assessmentsPage)).Methods(http.MethodGet)
+	r.Handle("/admin/assessments", s.withAdmin(s.saveAssessmentForm)).Methods(http.MethodPost)
 	// Two-factor sign-in (web/login_2fa.go): the second step holds a half-done sign-in, not a session.
 	r.Handle("/login/2fa", s.withOptionalSession(s.secondStepForm)).Methods(http.MethodGet)
 	r.Handle("/login/2fa", s.withOptionalSession(s.secondStep)).Methods(http.MethodPost)
