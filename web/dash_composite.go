@@ -250,7 +250,7 @@ func (v *view) sensitivityWords(sens *figures.Sensitivity, m figures.CompositeMe
 // the table's columns; a parameter with nothing applicable shows a dash. Written directly, like ciBar
 // (every text escaped).
 func (v *view) paramPanel(id string, row figures.CompositeRow, params []figures.CompositeParameter) template.HTML {
-	const w, h, x0, x1, yTop, yBase = 200.0, 128.0, 30.0, 196.0, 8.0, 100.0
+	const w, h, x0, x1, yTop, yBase = 200.0, 136.0, 30.0, 196.0, 18.0, 108.0
 	e := template.HTMLEscapeString
 	id = e(id)
 	title := v.T("comp.chart.title", row.Name)
@@ -277,10 +277,12 @@ func (v *view) paramPanel(id string, row figures.CompositeRow, params []figures.
 			top := ys.at(*val)
 			b.WriteString(`<rect x="` + svgCoord(cx-bw/2) + `" y="` + svgCoord(top) + `" width="` + svgCoord(bw) + `" height="` +
 				svgCoord(math.Max(yBase-top, 0.5)) + `" class="bar"/>`)
+			b.WriteString(`<text x="` + svgCoord(cx) + `" y="` + svgCoord(top-3) + `" class="val" text-anchor="middle">` +
+				strconv.Itoa(int(math.Round(*val))) + `</text>`)
 		} else {
 			b.WriteString(`<text x="` + svgCoord(cx) + `" y="` + svgCoord(yBase-3) + `" class="na" text-anchor="middle">–</text>`)
 		}
-		b.WriteString(`<text x="` + svgCoord(cx) + `" y="` + svgCoord(yBase+16) + `" class="tick" text-anchor="middle">` + strconv.Itoa(i+1) + `</text></g>`)
+		b.WriteString(`<text x="` + svgCoord(cx) + `" y="` + svgCoord(yBase+17) + `" class="tick" text-anchor="middle">` + strconv.Itoa(i+1) + `</text></g>`)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

@@ -126,7 +126,7 @@ func Assessments(now time.Time, loc *time.Location, seed uint64) []survey.Assess
 							continue
 						}
 						level := base + progress + tilt + (u-0.5)*0.3
-						pts := math.Round(c.max * min(max(level, 0), 1))
+						pts := math.Floor(c.max*min(max(level, 0), 1) + 0.35) // full marks are earned, not rounded up to
 						as.Scores[c.code] = &pts
 						if (pi+ci)%3 == 0 {
 							as.Evidence[c.code] = fmt.Sprintf("https://example.gov.az/%s/%s#%s", a.code, s.code, c.code)

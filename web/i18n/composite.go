@@ -42,14 +42,14 @@ func init() {
 
 		"comp.sens.title": {"Həssaslıq təhlili", "Sensitivity analysis", "Анализ чувствительности"},
 		"comp.sens.intro": {
-			"Vətəndaş çəkisi və hər parametrin çəkisi ayrıca 20%% azaldılıb və 20%% artırılıb (digərləri dəyişmədən). Yeri dəyişən hər qurum aşağıda göstərilir.",
-			"The citizens' weight and each parameter's weight were in turn lowered and raised by 20%% (the others unchanged). Every agency whose rank changes is listed below.",
-			"Вес граждан и вес каждого параметра поочерёдно уменьшены и увеличены на 20%% (остальные без изменений). Ниже — каждая организация, чьё место меняется.",
+			"Vətəndaş çəkisi və hər parametrin çəkisi ayrıca 20% azaldılıb və 20% artırılıb (digərləri dəyişmədən). Yeri dəyişən hər qurum aşağıda göstərilir.",
+			"The citizens' weight and each parameter's weight were in turn lowered and raised by 20% (the others unchanged). Every agency whose rank changes is listed below.",
+			"Вес граждан и вес каждого параметра поочерёдно уменьшены и увеличены на 20% (остальные без изменений). Ниже — каждая организация, чьё место меняется.",
 		},
 		"comp.sens.none": {
-			"Heç bir çəkinin ±20%% dəyişməsi heç bir qurumun yerini dəyişmir: bu dövrün sıralaması seçilmiş çəkilərə həssas deyil.",
-			"No ±20%% change of any weight changes any agency's rank: this period's ranking does not hinge on the chosen weights.",
-			"Никакое изменение веса на ±20%% не меняет ничьего места: рейтинг этого периода не зависит от выбранных весов.",
+			"Heç bir çəkinin ±20% dəyişməsi heç bir qurumun yerini dəyişmir: bu dövrün sıralaması seçilmiş çəkilərə həssas deyil.",
+			"No ±20% change of any weight changes any agency's rank: this period's ranking does not hinge on the chosen weights.",
+			"Никакое изменение веса на ±20% не меняет ничьего места: рейтинг этого периода не зависит от выбранных весов.",
 		},
 		"comp.sens.depends": {
 			"Yeri çəkilərdən asılı olan qurumlar: %s.",
