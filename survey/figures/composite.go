@@ -228,3 +228,18 @@ func (f *Figures) Sensitivity(ctx context.Context, p scoring.Period, code string
 	}
 	return out, nil
 }
+
+// MethodologyCodes lists the codes of the stored methodologies (each stands for its newest version).
+func (f *Figures) MethodologyCodes(ctx context.Context) ([]string, error) {
+	ms, err := f.store.Methodologies(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range ms {
+		if len(out) == 0 || out[len(out)-1] != m.Code {
+			out = append(out, m.Code)
+		}
+	}
+	return out, nil
+}
