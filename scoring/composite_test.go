@@ -249,3 +249,33 @@ func TestCompositeWeightsNeverNaN(t *testing.T) {
 		}
 	}
 }
+
+// The worked example of docs/method.md#checklist-score and #composite-index.
+func TestCompositeMethodExample(t *testing.T) {
+	m := Checklist{CitizenWeight: 0.6, Parameters: []ChecklistParameter{
+		{Code: "access", Weight: 2, Criteria: []ChecklistCriterion{{"c1", 1, 5}, {"c2", 1, 2}}},
+		{Code: "digital", Weight: 1, Criteria: []ChecklistCriterion{{"c3", 3, 10}, {"c4", 1, 1}}},
+	}}
+	one := ServiceScores{"c1": pts(4), "c2": pts(2), "c3": pts(6), "c4": nil}
+	two := ServiceScores{"c1": pts(5), "c3": pts(3)}
+	s, params := m.ServiceScore(one)
+	if fmtp(s) != "77.1429" || fmtps(params) != "90.0000 60.0000" {
+		t.Errorf("S = %s, parameters %s", fmtp(s), fmtps(params))
+	}
+	if s2, _ := m.ServiceScore(two); fmtp(s2) != "58.0000" {
+		t.Errorf("S₂ = %s", fmtp(s2))
+	}
+	if c, _ := m.AgencyScore([]ServiceScores{one, two}); fmtp(c) != "67.5714" {
+		t.Errorf("mean %s", fmtp(c))
+	}
+	m.Pooled = true
+	if c, _ := m.AgencyScore([]ServiceScores{one, two}); fmtp(c) != "69.1667" {
+		t.Errorf("pooled %s", fmtp(c))
+	}
+	m.Pooled = false
+	// composite = 0.6 · 90.9722… + 0.4 · 77.1429 = 85.44 (one service)
+	g := m.Composite([]CompositeUnit{{Agency: "a", Group: "g", Index: 90.97222222, N: 40, Ranked: true, Services: []ServiceScores{one}}})
+	if got := Round2(*g[0].Rows[0].Composite); got != 85.44 {
+		t.Errorf("composite %v", got)
+	}
+}
