@@ -38,6 +38,11 @@ func (e *env) demo(args []string) error {
 			return fmt.Errorf("demo: the database already holds %d responses; the demo loads only into an empty database (use --if-empty to print the demo login)", n)
 		}
 		fmt.Fprintf(e.stdout, "The database already holds %d responses; the demo was not loaded again.\n", n)
+		if added, err := demo.EnsureComposite(e.ctx, s); err != nil { // a demo database older than the composite index
+			return err
+		} else if added > 0 {
+			fmt.Fprintf(e.stdout, "Composite index: added methodology %s with %d service assessments.\n", demo.MethodologyCode, added)
+		}
 		return e.printDemoLogin(s, c.BaseURL)
 	}
 	start := time.Now()

@@ -151,3 +151,25 @@ func loadComposite(ctx context.Context, s *survey.Store, seed uint64) (int, erro
 	}
 	return n, nil
 }
+
+// EnsureComposite adds the demo methodology and its assessments to a demo database loaded before the
+// composite index existed (so `make run` on an old database shows it too). It does nothing unless the
+// database holds the demo catalog and no methodology at all; it answers how many assessments it stored.
+func EnsureComposite(ctx context.Context, s *survey.Store) (int, error) {
+	ms, err := s.Methodologies(ctx)
+	if err != nil || len(ms) > 0 {
+		return 0, err
+	}
+	cv, err := s.CatalogView(ctx)
+	if err != nil {
+		return 0, err
+	}
+	for _, a := range agencies {
+		for _, sv := range a.services {
+			if got, ok := cv.Service(sv.code); !ok || got.Agency != a.code {
+				return 0, nil // not the demo catalog: leave it alone
+			}
+		}
+	}
+	return loadComposite(ctx, s, DefaultSeed)
+}

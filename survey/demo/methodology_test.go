@@ -75,3 +75,25 @@ func TestLoadComposite(t *testing.T) {
 		}
 	})
 }
+
+// An older demo database gains the composite index once; another catalog is left alone.
+func TestEnsureComposite(t *testing.T) {
+	clock := storetest.NewClock(testNow)
+	s := storetest.New(t, "sqlite", survey.Options{Now: clock.Now})
+	ctx := context.Background()
+	if _, err := s.ApplyCatalog(ctx, Catalog()); err != nil {
+		t.Fatal(err)
+	}
+	n, err := EnsureComposite(ctx, s)
+	if err != nil || n != len(Catalog().Services)*(assessedQuarters+1) {
+		t.Fatalf("first: %d %v", n, err)
+	}
+	if n, err := EnsureComposite(ctx, s); err != nil || n != 0 {
+		t.Fatalf("again: %d %v", n, err)
+	}
+	other := storetest.New(t, "sqlite", survey.Options{Now: clock.Now})
+	storetest.ApplyCatalog(t, other)
+	if n, err := EnsureComposite(ctx, other); err != nil || n != 0 {
+		t.Fatalf("another catalog: %d %v", n, err)
+	}
+}
