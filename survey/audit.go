@@ -62,6 +62,9 @@ const (
 	AuditDeliveryRetry  = "delivery.retry"
 	AuditAgencySLA      = "agency.sla"
 	AuditSMSUpdate      = "sms.update"
+	// composite index (survey/methodology.go, survey/assessment.go)
+	AuditMethodologyApply = "methodology.apply"
+	AuditAssessmentSave   = "assessment.save"
 )
 
 // AuditEntry is one line of the log. Details is a short JSON object of what changed: never a secret, a

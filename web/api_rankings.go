@@ -11,9 +11,13 @@ import (
 func (s *Server) figures() *figures.Figures { return figures.New(s.store, s.scoring) }
 
 // getRankings is GET /api/v1/rankings?period=P[&group=G][&lang=L] (docs/api.md).
-func (s *Server) getRankings(w http.ResponseWriter, r *http.Request, _ *Principal) {
+func (s *Server) getRankings(w http.ResponseWriter, r *http.Request, pr *Principal) {
 	f := s.figures()
 	q := r.URL.Query()
+	if wantsComposite(q) { // index=composite (web/api_composite.go)
+		s.getCompositeRankings(w, r, pr)
+		return
+	}
 	p, err := periodOf(q, s.store.Location())
 	if err != nil {
 		s.writeError(w, r, err)

@@ -157,6 +157,10 @@ func roleMatrix(t *testing.T, dialect string) {
 		t.Fatalf("the low response's case: %v %v", caseList, err)
 	}
 	caseID := caseList[0].ID
+	if _, err := e.Store.ApplyMethodology(ctx, storetest.Methodology(t)); err != nil { // composite index routes
+		t.Fatal(err)
+	}
+	methJSON, _ := json.Marshal(storetest.Methodology(t))
 	cv, _ := e.Store.CatalogView(ctx)
 	sv, _ := cv.Survey("visit", 1)
 	svJSON, _ := json.Marshal(sv)
@@ -269,6 +273,12 @@ func roleMatrix(t *testing.T, dialect string) {
 		"GET /admin/surveys/edit": {kind: accAdminPage, path: "/admin/surveys/edit?code=visit"},
 		"POST /admin/surveys/edit": {kind: accAdminPage, path: "/admin/surveys/edit", body: form(url.Values{"new": {"1"}, "code": {"s-matrix"},
 			"n": {"1"}, "primary": {"0"}, "q0.key": {"overall"}, "q0.type": {"scale"}, "q0.min": {"1"}, "q0.max": {"5"}, "q0.az": {"Necə?"}})},
+		"GET /composite":            {kind: accPage, path: "/composite?period=2025-Q3"},
+		"GET /admin/methodologies":  {kind: accAdminPage, path: "/admin/methodologies"},
+		"POST /admin/methodologies": {kind: accAdminPage, path: "/admin/methodologies", body: form(url.Values{"methodology": {string(methJSON)}})},
+		"GET /admin/assessments":    {kind: accAdminPage, path: "/admin/assessments?period=2025-Q3&service=temp-residence"},
+		"POST /admin/assessments": {kind: accAdminPage, path: "/admin/assessments", body: form(url.Values{"methodology": {"test-asan"},
+			"period": {"2025-Q3"}, "service": {"temp-residence"}, "p.info-site": {"1"}})},
 
 		"GET /api/v1/rankings":                  {kind: accApiRead, path: "/api/v1/rankings?period=2025-Q3"},
 		"GET /api/v1/agencies/{code}/breakdown": {kind: accApiAgency, path: "/api/v1/agencies/migration/breakdown?period=2025-Q3&by=service"},
@@ -283,6 +293,11 @@ func roleMatrix(t *testing.T, dialect string) {
 		"GET /api/v1/cases": {kind: accApiAgency, path: "/api/v1/cases?agency=migration&status=open"},
 		"POST /api/v1/cases/{id}/events": {kind: accCaseAPI, path: "/api/v1/cases/" + caseID + "/events", body: func(string) any {
 			return map[string]any{"action": "comment", "note": "Vətəndaşla danışdıq"}
+		}},
+		"GET /api/v1/composite/sensitivity": {kind: accApiRead, path: "/api/v1/composite/sensitivity?period=2025-Q3&methodology=test-asan"},
+		"POST /api/v1/assessments": {kind: accAdminAPI, path: "/api/v1/assessments", body: func(string) any {
+			return map[string]any{"methodology": "test-asan", "period": "2025-Q3", "agency": "migration", "service": "temp-residence",
+				"scores": map[string]any{"info-site": 1}}
 		}},
 		"GET /api/v1/kiosk/config":     {kind: accKioskOnly, path: "/api/v1/kiosk/config"},
 		"POST /api/v1/kiosk/heartbeat": {kind: accKioskOnly, path: "/api/v1/kiosk/heartbeat", body: func(string) any { return map[string]any{"version": "1", "queue_length": 0} }},

@@ -27,6 +27,8 @@ func (s *Server) routes() {
 	api.Handle("/rankings", s.withReader(s.getRankings)).Methods(http.MethodGet)
 	api.Handle("/agencies/{code}/breakdown", s.withReader(s.getBreakdown)).Methods(http.MethodGet)
 	api.Handle("/agencies/{code}/control", s.withReader(s.getControl)).Methods(http.MethodGet)
+	api.Handle("/composite/sensitivity", s.withReader(s.getSensitivity)).Methods(http.MethodGet) // web/api_composite.go
+	api.Handle("/assessments", s.withAdminAPI(s.postAssessment)).Methods(http.MethodPost)
 	api.Handle("/kiosk/pair", s.withIPLimit(s.postKioskPair)).Methods(http.MethodPost)
 	api.Handle("/kiosk/config", s.withKiosk(s.getKioskConfig)).Methods(http.MethodGet)
 	api.Handle("/kiosk/heartbeat", s.withKiosk(s.postKioskHeartbeat)).Methods(http.MethodPost)
@@ -68,6 +70,7 @@ func (s *Server) routes() {
 	r.Handle("/cases", s.withSession(s.casesPage)).Methods(http.MethodGet) // web/dash_cases.go
 	r.Handle("/cases/sla", s.withAdmin(s.caseSLAForm)).Methods(http.MethodPost)
 	r.Handle("/cases/{id}/events", s.withSession(s.caseActionForm, survey.RoleAdmin, survey.RoleManager)).Methods(http.MethodPost)
+	r.Handle("/composite", s.withSession(s.compositePage)).Methods(http.MethodGet) // web/dash_composite.go
 	r.Handle("/admin", s.withAdmin(func(w http.ResponseWriter, r *http.Request, _ *view) {
 		http.Redirect(w, r, "/admin/kiosks", http.StatusSeeOther)
 	})).Methods(http.MethodGet)
@@ -101,6 +104,10 @@ func (s *Server) routes() {
 	r.Handle("/admin/webhooks", s.withAdmin(s.addWebhook)).Methods(http.MethodPost)
 	r.Handle("/admin/webhooks/{id:[0-9]+}", s.withAdmin(s.changeWebhook)).Methods(http.MethodPost)
 	r.Handle("/admin/deliveries/{id:[0-9]+}/retry", s.withAdmin(s.retryDelivery)).Methods(http.MethodPost)
+	r.Handle("/admin/methodologies", s.withAdmin(s.methodologiesPage)).Methods(http.MethodGet) // web/admin_composite.go
+	r.Handle("/admin/methodologies", s.withAdmin(s.applyMethodology)).Methods(http.MethodPost)
+	r.Handle("/admin/assessments", s.withAdmin(s.assessmentsPage)).Methods(http.MethodGet)
+	r.Handle("/admin/assessments", s.withAdmin(s.saveAssessmentForm)).Methods(http.MethodPost)
 	// Two-factor sign-in (web/login_2fa.go): the second step holds a half-done sign-in, not a session.
 	r.Handle("/login/2fa", s.withOptionalSession(s.secondStepForm)).Methods(http.MethodGet)
 	r.Handle("/login/2fa", s.withOptionalSession(s.secondStep)).Methods(http.MethodPost)

@@ -36,6 +36,8 @@ commands:
   user reset-2fa --email E       turn a user's two-factor sign-in off (a lost phone)
   publish --period P [--reason TEXT]   publish a complete period (again: a reason is required)
   verify FILE.json               check a published snapshot's sha256 (exit 0 only on a match)
+  methodology apply FILE.json    store a composite-index methodology version (docs/method.md)
+  assessment import FILE.csv     import checklist assessments (all-or-nothing)
 
 configuration (environment, or a flag of the same name): QIYMET_DB (--db), QIYMET_ADDR (--addr),
 QIYMET_BASE_URL (--base-url; default http:// and the listen address), QIYMET_TIMEZONE (--timezone),
@@ -114,6 +116,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.verify(rest)
 	case cmd == "user" && sub == "reset-2fa":
 		return e.userReset2FA(rest[1:])
+	// composite index: cmd_composite.go
+	case cmd == "methodology" && sub == "apply":
+		return e.methodologyApply(rest[1:])
+	case cmd == "assessment" && sub == "import":
+		return e.assessmentImport(rest[1:])
 	case cmd == "help" || cmd == "-h" || cmd == "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

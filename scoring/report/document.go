@@ -99,6 +99,7 @@ func (d *doc) build() {
 	d.summary()
 	d.rankings()
 	d.barChart()
+	d.composites() // composite.go: only when the period has assessments
 	d.agencies()
 	d.methodology()
 }

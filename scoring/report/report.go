@@ -61,6 +61,10 @@ type Input struct {
 	Groups   []Group          // ranking tables, in order
 	Agencies []AgencySection  // agency sections, in order
 	Excluded map[string]int64 // excluded responses in the period by reason, e.g. "burst"
+
+	// Composites are the composite-index tables of the period, one per methodology with assessments
+	// (composite.go); none: no section.
+	Composites []Composite
 }
 
 // Figure is an index with its confidence interval and sample size.

@@ -43,6 +43,8 @@ type Result struct {
 	Catalog survey.ApplyResult
 	Kiosks  int // kiosks registered
 	Users   int // demo users created (existing ones are kept as they are)
+	// Assessments of the demo's composite-index methodology (methodology.go).
+	Assessments int
 }
 
 // Load puts the demo into an empty database: catalog, kiosks, responses up to the store's clock (rolled up
@@ -79,6 +81,9 @@ func Load(ctx context.Context, s *survey.Store, opt Options, progress func(done,
 	}
 	if _, err := s.Rollup(ctx); err != nil {
 		return res, fmt.Errorf("demo roll-up: %w", err)
+	}
+	if res.Assessments, err = loadComposite(ctx, s, opt.Seed); err != nil {
+		return res, err
 	}
 	return res, nil
 }

@@ -138,6 +138,9 @@ func Build(ctx context.Context, f *figures.Figures, p scoring.Period, o Options)
 		}
 		in.Groups = append(in.Groups, rg)
 	}
+	if in.Composites, err = composites(ctx, f, p, o); err != nil { // composite.go
+		return report.Input{}, err
+	}
 	in.Excluded, err = f.Excluded(ctx, p, o.Agency)
 	return in, err
 }
