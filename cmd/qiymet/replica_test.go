@@ -96,6 +96,8 @@ func TestServeReadReplica(t *testing.T) {
 	if got := counted(patient); got != 5 {
 		t.Fatalf("patient instance ranks %d responses while the replica is within its bound: want 5", got)
 	}
+	// Its checks run every 2 s: wait for one that sees the paused replay.
+	waitUntil(t, "the patient instance to measure the lag", func() bool { return patient.metric(t, "qiymet_db_read_lag_seconds") >= 1 })
 	if lag := patient.metric(t, "qiymet_db_read_lag_seconds"); lag < 1 || lag > 3600 {
 		t.Fatalf("patient instance's lag metric %v, want over 1 s", lag)
 	}
