@@ -36,7 +36,7 @@ func TestCompositeInBrowser(t *testing.T) {
 			role: f.querySelector("svg").getAttribute("role"), title: f.querySelector("svg title").textContent,
 			desc: f.querySelector("svg desc").textContent, bars: String(f.querySelectorAll("rect.bar").length)}))`, &panels),
 		chromedp.Text("#sensitivity", &sens, chromedp.ByID))
-	if !strings.HasSuffix(loc, "/composite?period=2025-Q3") || back != "/?period=2025-Q3" {
+	if !strings.HasSuffix(loc, "/composite?period=2025-Q3") || back != "/rankings?period=2025-Q3" {
 		t.Errorf("switch: at %s, back link %s", loc, back)
 	}
 	// justice (both parameters… inform not applicable: one bar), migration (two bars), property (one bar).
