@@ -82,7 +82,7 @@ func (s *Server) compositePage(w http.ResponseWriter, r *http.Request, v *view) 
 		return
 	}
 	ctx := r.Context()
-	v.Title, v.Nav = v.T("comp.title")+" · "+pk.P.Label, "rankings"
+	v.Title, v.Nav = v.T("comp.title")+" · "+v.PeriodName(pk.P), "rankings"
 	d := compositeData{Picker: pk, CitizenLink: "/rankings?" + periodQuery(pk.P), MinN: s.scoring.MinN}
 	ms, err := s.store.Methodologies(ctx)
 	if err != nil {
@@ -178,7 +178,7 @@ func (s *Server) compositePage(w http.ResponseWriter, r *http.Request, v *view) 
 		d.Groups = append(d.Groups, cg)
 	}
 	if !assessed {
-		d.Notice = v.T("comp.noassess", pk.P.Label)
+		d.Notice = v.T("comp.noassess", v.PeriodName(pk.P))
 	}
 	d.Sensitivity, d.Depends = v.sensitivityWords(sens, res.Composite, names)
 	s.render(w, r, v, http.StatusOK, "composite", d)
