@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"github.com/qiymet/qiymet/scoring/locale"
 	"strings"
 	"testing"
 	"time"
@@ -32,7 +33,7 @@ func TestPublicPortalInBrowser(t *testing.T) {
 				chromedp.Text("h1", &h1, chromedp.ByQuery),
 				chromedp.Text("p.lead", &lead, chromedp.ByQuery),
 				chromedp.Evaluate(`document.documentElement.scrollWidth - document.documentElement.clientWidth`, &overflow))
-			if h1 != i18n.T(lang, "pub.period.title", "2025-Q3") || lead == "" {
+			if h1 != i18n.T(lang, "pub.period.title", locale.PeriodName(lang, "2025-Q3")) || lead == "" {
 				t.Errorf("%s: h1 %q lead %q", name, h1, lead)
 			}
 			if overflow > 0 {

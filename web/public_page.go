@@ -72,7 +72,7 @@ type pubRevision struct {
 func periodPage(snap *survey.Snapshot, revs []survey.Publication, lang string, loc *time.Location) pubPeriodData {
 	v := &view{Lang: lang}
 	path := "/public/" + snap.Period.Label
-	d := pubPeriodData{pubPage: newPubPage(lang, v.T("pub.period.title", snap.Period.Label), path), Label: snap.Period.Label,
+	d := pubPeriodData{pubPage: newPubPage(lang, v.T("pub.period.title", locale.PeriodName(lang, snap.Period.Label)), path), Label: snap.Period.Label,
 		SHA: snap.SHA256, VerifyCmd: "qiymet verify qiymet-" + snap.Period.Label + "-r" + strconv.Itoa(snap.Revision) + ".json",
 		Python: publishing.PythonVerifier}
 	minN := v.Int(snap.Methodology.MinN)
@@ -212,7 +212,7 @@ type pubIndexRow struct {
 func indexPage(list []survey.Publication, lang string, loc *time.Location) pubIndexData {
 	d := pubIndexData{pubPage: newPubPage(lang, i18n.T(lang, "pub.index.title"), "/public/")}
 	for _, p := range sortedPeriods(list) {
-		d.Periods = append(d.Periods, pubIndexRow{Label: p.Period, Href: "/public/" + p.Period + "?lang=" + lang,
+		d.Periods = append(d.Periods, pubIndexRow{Label: locale.PeriodName(lang, p.Period), Href: "/public/" + p.Period + "?lang=" + lang,
 			When: stamp(p.PublishedAt().Format(time.RFC3339), loc), Rev: p.Revision})
 	}
 	return d
