@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/qiymet/qiymet/scoring"
 	"github.com/qiymet/qiymet/survey"
 )
 
@@ -31,6 +32,37 @@ func compositeOf(q url.Values) (string, int, error) {
 // wantsComposite reports whether GET /api/v1/rankings asks for another index than the citizens' one.
 func wantsComposite(q url.Values) bool { return q.Has("index") && q.Get("index") != "citizen" }
 
+// compositeQuery is what both composite endpoints read: period=P&methodology=CODE[&version=N][&group=G][&lang=L].
+type compositeQuery struct {
+	period      scoring.Period
+	code        string
+	version     int
+	group, lang string
+}
+
+func (s *Server) compositeQueryOf(q url.Values) (cq compositeQuery, err error) {
+	if cq.period, err = periodOf(q, s.store.Location()); err != nil {
+		return cq, err
+	}
+	if cq.code, cq.version, err = compositeOf(q); err != nil {
+		return cq, err
+	}
+	if cq.group, err = groupOf(q); err != nil {
+		return cq, err
+	}
+	cq.lang = q.Get("lang")
+	return cq, nil
+}
+
+// groupOf reads the optional group=G of a rankings query.
+func groupOf(q url.Values) (string, error) {
+	group := q.Get("group")
+	if group != "" && !survey.ValidCode(group) {
+		return "", survey.Errorf(survey.CodeNotFound, "group", "no peer group %q", group)
+	}
+	return group, nil
+}
+
 // getCompositeRankings is GET /api/v1/rankings?period=P&index=composite&methodology=CODE[&version=N][&group=G][&lang=L].
 func (s *Server) getCompositeRankings(w http.ResponseWriter, r *http.Request, _ *Principal) {
 	q := r.URL.Query()
@@ -38,22 +70,12 @@ func (s *Server) getCompositeRankings(w http.ResponseWriter, r *http.Request, _ 
 		s.writeError(w, r, survey.FieldError("index", "index must be citizen (the default) or composite"))
 		return
 	}
-	p, err := periodOf(q, s.store.Location())
+	cq, err := s.compositeQueryOf(q)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	code, version, err := compositeOf(q)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	group := q.Get("group")
-	if group != "" && !survey.ValidCode(group) {
-		s.writeError(w, r, survey.Errorf(survey.CodeNotFound, "group", "no peer group %q", group))
-		return
-	}
-	res, err := s.figures().CompositeRankings(r.Context(), p, code, version, group, q.Get("lang"))
+	res, err := s.figures().CompositeRankings(r.Context(), cq.period, cq.code, cq.version, cq.group, cq.lang)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -63,23 +85,12 @@ func (s *Server) getCompositeRankings(w http.ResponseWriter, r *http.Request, _ 
 
 // getSensitivity is GET /api/v1/composite/sensitivity?period=P&methodology=CODE[&version=N][&group=G].
 func (s *Server) getSensitivity(w http.ResponseWriter, r *http.Request, _ *Principal) {
-	q := r.URL.Query()
-	p, err := periodOf(q, s.store.Location())
+	cq, err := s.compositeQueryOf(r.URL.Query())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	code, version, err := compositeOf(q)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	group := q.Get("group")
-	if group != "" && !survey.ValidCode(group) {
-		s.writeError(w, r, survey.Errorf(survey.CodeNotFound, "group", "no peer group %q", group))
-		return
-	}
-	res, err := s.figures().Sensitivity(r.Context(), p, code, version, group, q.Get("lang"))
+	res, err := s.figures().Sensitivity(r.Context(), cq.period, cq.code, cq.version, cq.group, cq.lang)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -23,9 +23,9 @@ func (s *Server) getRankings(w http.ResponseWriter, r *http.Request, pr *Princip
 		s.writeError(w, r, err)
 		return
 	}
-	group := q.Get("group")
-	if group != "" && !survey.ValidCode(group) {
-		s.writeError(w, r, survey.Errorf(survey.CodeNotFound, "group", "no peer group %q", group))
+	group, err := groupOf(q)
+	if err != nil {
+		s.writeError(w, r, err)
 		return
 	}
 	res, err := f.Rankings(r.Context(), p, group, q.Get("lang"))
