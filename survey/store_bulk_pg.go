@@ -88,8 +88,8 @@ func (c *copySink) storeRows(ctx context.Context, ch copyChunk) error {
 		if skipped, err = c.takeOutRepeats(ctx); err != nil {
 			return err
 		}
-		stored, err := c.takeOutStored(ctx)
-		if err != nil {
+		var stored int
+		if stored, err = c.takeOutStored(ctx); err != nil {
 			return err
 		}
 		skipped += stored

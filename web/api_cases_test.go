@@ -182,9 +182,8 @@ func casesHTTP(t *testing.T, dialect string) {
 	if _, field, msg := errOf(r); r.Status != 422 || field != "action" || msg != "«Həll edilib» vəziyyətində olan müraciət üçün «Qəbul et» mümkün deyil." {
 		t.Fatalf("acknowledging a resolved case: %d %q", r.Status, msg)
 	}
-	got := r.JSON()
 	r = act("admin", `{"action":"reopen","note":"Vətəndaş yenə yazdı"}`)
-	got = r.JSON()
+	got := r.JSON()
 	if r.Status != 200 || got["status"] != "open" || got["resolution"] != nil {
 		t.Fatalf("reopen: %s", r.Body)
 	}
