@@ -29,7 +29,7 @@ func TestWebhookRetriedWithBackoffSameIDSigned(t *testing.T) {
 		rcv.FailFirst, rcv.Now = 2, clock.Now
 		w, secret, err := s.AddWebhook(ctx, rcv.URL+"/hook", []string{survey.EventCaseOpened})
 		must(t, err)
-		rcv.Secret = secret
+		rcv.SetSecret(secret)
 		down, _, err := s.AddWebhook(ctx, "http://127.0.0.1:1/never", []string{survey.EventCaseOpened})
 		must(t, err)
 		ev, err := s.EmitEvent(ctx, survey.EventCaseOpened, "migration", t0, map[string]any{"id": 7, "score": 1})
@@ -203,7 +203,7 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	rcv.Hold = func(notifytest.Hit) { time.Sleep(5 * time.Millisecond) }
 	_, secret, err := a.AddWebhook(ctx, rcv.URL, survey.EventTypes)
 	must(t, err)
-	rcv.Secret = secret
+	rcv.SetSecret(secret)
 	const events = 60
 	var wg sync.WaitGroup
 	wg.Go(func() {

@@ -68,8 +68,7 @@ func crashAndRestart(t *testing.T, bin, dialect string) {
 		})
 	}
 	out := mustRun(t, env, "", "webhook", "add", "--url", rcv.URL+"/in", "--events", "all")
-	rcv.Secret = out[strings.LastIndex(strings.TrimSpace(out), " ")+1:]
-	rcv.Secret = strings.TrimSpace(rcv.Secret)
+	rcv.SetSecret(strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), " ")+1:]))
 
 	serveEnv := []string{"QIYMET_DB=" + env["QIYMET_DB"], "QIYMET_ADDR=127.0.0.1:0", "QIYMET_SMTP_URL=" + smtpSrv.URL(),
 		"QIYMET_MAIL_FROM=Qiymət <noreply@qiymet.example.az>", "SSL_CERT_FILE=" + caFile, "HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}

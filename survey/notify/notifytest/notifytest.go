@@ -36,11 +36,11 @@ type Hit struct {
 }
 
 // Receiver is a webhook endpoint on loopback. It answers 500 to the first FailFirst requests of each event id,
-// then 200; it checks each signature against Secret (set it once the webhook is registered).
+// then 200; it checks each signature against the secret given to SetSecret.
 type Receiver struct {
 	*httptest.Server
 	mu        sync.Mutex
-	Secret    string
+	secret    string // SetSecret
 	FailFirst int
 	Now       func() time.Time // the signer's clock (default time.Now)
 	// Hold, when set, is called before answering (a test may block here, e.g. to kill the sender meanwhile).
@@ -50,6 +50,14 @@ type Receiver struct {
 	inFly map[string]int
 	// MaxInFlight is the most requests of one event id in flight at once.
 	MaxInFlight int
+}
+
+// SetSecret sets the signing secret the receiver checks (once the webhook is registered; requests may already
+// be arriving).
+func (r *Receiver) SetSecret(secret string) {
+	r.mu.Lock()
+	r.secret = secret
+	r.mu.Unlock()
 }
 
 // NewReceiver starts a receiver, stopped when the test ends.
@@ -70,7 +78,7 @@ func (r *Receiver) serve(w http.ResponseWriter, req *http.Request) {
 	if r.Now != nil {
 		now = r.Now
 	}
-	h.Valid = req.Method == http.MethodPost && notify.Verify(r.Secret, h.Signature, body, now(), 5*time.Minute) == nil
+	h.Valid = req.Method == http.MethodPost && notify.Verify(r.secret, h.Signature, body, now(), 5*time.Minute) == nil
 	r.seen[ev.ID]++
 	h.Status = http.StatusOK
 	if r.seen[ev.ID] <= r.FailFirst || !h.Valid {
