@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/dialect"
 	"github.com/uptrace/bun/schema"
 )
 
@@ -18,18 +17,9 @@ import (
 // openCases stores cs (cases of responses this transaction stores), skipping any whose response already has
 // a case, and writes the case.opened event of each one stored. The opening is the first step of the trail
 // without a row of its own (Case.Trail): one row less on the ingest path.
-//
-// On SQLite each case and each event is a one-row INSERT without RETURNING: a statement that may write several
-// rows (several VALUES rows, an INSERT … SELECT, or RETURNING, which SQLite runs as a trigger) inside a
-// transaction keeps a statement journal of the pages it touches, freed again at the commit, which was much of
-// what cases cost a batch (profile of BenchmarkSubmitCases, BENCHMARKS.md "Issue 18"). A one-row insert that
-// fails aborts before writing anything, so it needs none. PostgreSQL (the import) keeps one multi-row statement.
 func openCases(ctx context.Context, db bun.IDB, cs []*Case) (int, error) {
 	if len(cs) == 0 {
 		return 0, nil
-	}
-	if db.Dialect().Name() == dialect.SQLite {
-		return openCasesOneRowEach(ctx, db, cs)
 	}
 	var ids []string
 	err := db.NewInsert().Model(&cs).On("CONFLICT (response_id) DO NOTHING").Returning("id").Scan(ctx, &ids)
@@ -46,30 +36,6 @@ func openCases(ctx context.Context, db bun.IDB, cs []*Case) (int, error) {
 		}
 	}
 	return len(opened), nil
-}
-
-// openCasesOneRowEach is openCases on SQLite: one-row statements, none of which needs a statement journal.
-func openCasesOneRowEach(ctx context.Context, db bun.IDB, cs []*Case) (int, error) {
-	opened := 0
-	for _, c := range cs {
-		res, err := db.NewInsert().Model(c).On("CONFLICT (response_id) DO NOTHING").Returning("NULL").Exec(ctx)
-		if err != nil {
-			return 0, err
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			continue // the response already has its case
-		}
-		data, err := json.Marshal(c.JSON(nil))
-		if err != nil {
-			return 0, err
-		}
-		e := &Event{ID: newEventID(), Type: EventCaseOpened, CreatedUS: c.OpenedUS, Agency: c.Agency, Data: string(data)}
-		if _, err := db.NewInsert().Model(e).Returning("NULL").Exec(ctx); err != nil {
-			return 0, err
-		}
-		opened++
-	}
-	return opened, nil
 }
 
 // newCaseFor builds the case r opens (not stored): opened when the response was received, due after its

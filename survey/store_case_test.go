@@ -13,7 +13,6 @@ import (
 	"github.com/google/uuid"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/storetest"
-	"github.com/uptrace/bun"
 )
 
 // caseCounts returns the stored cases, case.opened events and trail steps.
@@ -444,51 +443,4 @@ func TestEveryScaleBottomTwoOpensACase(t *testing.T) {
 		}
 		wantCases(t, s, 6)
 	})
-}
-
-// sqlRecorder keeps the SQL of every query a store runs.
-type sqlRecorder struct {
-	mu  sync.Mutex
-	sql []string
-}
-
-func (r *sqlRecorder) BeforeQuery(ctx context.Context, e *bun.QueryEvent) context.Context { return ctx }
-func (r *sqlRecorder) AfterQuery(ctx context.Context, e *bun.QueryEvent) {
-	r.mu.Lock()
-	r.sql = append(r.sql, e.Query)
-	r.mu.Unlock()
-}
-
-// TestSQLiteCaseStatementsNeedNoJournal: on SQLite a batch opens each case, and writes its event, with one-row
-// INSERTs without RETURNING (statements that need no statement journal, see openCases), two per case opened
-// and one per case skipped, and the case and its event are stored all the same.
-func TestSQLiteCaseStatementsNeedNoJournal(t *testing.T) {
-	s := storetest.New(t, "sqlite", survey.Options{})
-	loadTestCatalog(t, s)
-	api := apiCred(t, s)
-	rec := &sqlRecorder{}
-	s.DB().AddQueryHook(rec)
-	for _, v := range []int{1, 2, 5} {
-		body := fmt.Sprintf(`{"id": %q, "agency": "migration", "center": "baku-1", "answers": {"overall": %d}}`, uuid.NewString(), v)
-		if _, _, err := submit(t, s, body, api); err != nil {
-			t.Fatal(err)
-		}
-	}
-	wantCases(t, s, 2)
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	inserts := 0
-	for _, q := range rec.sql {
-		lq := strings.ToLower(q)
-		if !strings.HasPrefix(lq, "insert into \"cases\"") && !strings.HasPrefix(lq, "insert into \"events\"") {
-			continue
-		}
-		inserts++
-		if strings.Contains(lq, "returning") || strings.Contains(lq, "), (") || strings.Contains(lq, " select ") {
-			t.Errorf("a case statement that needs a statement journal: %s", q)
-		}
-	}
-	if inserts != 4 {
-		t.Fatalf("%d case and event inserts for two cases, want 4:\n%s", inserts, strings.Join(rec.sql, "\n"))
-	}
 }
