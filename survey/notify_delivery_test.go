@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -261,5 +262,54 @@ func TestTwoInstancesOnePostgres(t *testing.T) {
 	}
 	if len(rcv.Hits()) != events || rcv.MaxInFlight != 1 {
 		t.Fatalf("%d requests for %d events, at most %d at once for one event", len(rcv.Hits()), events, rcv.MaxInFlight)
+	}
+}
+
+// TestWebhookTimeoutIsRetried (CONTRACT §11): an endpoint that does not answer within 10 s is a failed attempt,
+// recorded in the delivery log and retried after the first backoff step (Notifier.FirstRetry, set by
+// QIYMET_RETRY_FIRST: here 2 s, so 1–2 s with jitter).
+func TestWebhookTimeoutIsRetried(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits out the 10 s webhook timeout")
+	}
+	s := storetest.New(t, "sqlite", survey.Options{})
+	ctx := context.Background()
+	rcv := notifytest.NewReceiver(t)
+	release := make(chan struct{})
+	var calls atomic.Int32
+	rcv.Hold = func(notifytest.Hit) { // the first request hangs
+		if calls.Add(1) == 1 {
+			<-release
+		}
+	}
+	t.Cleanup(func() { close(release) })
+	w, secret, err := s.AddWebhook(ctx, rcv.URL+"/slow", []string{survey.EventCaseOpened})
+	must(t, err)
+	rcv.SetSecret(secret)
+	if _, err := s.EmitEvent(ctx, survey.EventCaseOpened, "migration", time.Now(), map[string]any{"id": 9}); err != nil {
+		t.Fatal(err)
+	}
+	n := &notify.Notifier{Store: s, FirstRetry: 2 * time.Second}
+	began := time.Now()
+	if _, err := n.Step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(began)
+	d := deliveryOf(t, s, w.ID)
+	if took < notify.Timeout-time.Second || took > notify.Timeout+5*time.Second {
+		t.Fatalf("the attempt took %v, want the %v timeout", took, notify.Timeout)
+	}
+	if d.Status != survey.DeliveryPending || d.Attempts != 1 || d.LastError == "" || d.LastStatus != 0 {
+		t.Fatalf("after a timeout: %+v", d)
+	}
+	if wait := time.UnixMicro(d.NextUS).Sub(began.Add(took)); wait < 900*time.Millisecond || wait > 2100*time.Millisecond {
+		t.Fatalf("next attempt %v after the timeout, want 1–2 s", wait)
+	}
+	time.Sleep(time.Until(time.UnixMicro(d.NextUS)))
+	if _, err := n.Step(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if d := deliveryOf(t, s, w.ID); d.Status != survey.DeliveryDelivered || d.Attempts != 2 {
+		t.Fatalf("the retry: %+v", d)
 	}
 }

@@ -3,6 +3,7 @@ package survey_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"testing"
 
@@ -12,11 +13,12 @@ import (
 )
 
 // BenchmarkSubmitCases: API submissions from 32 goroutines through the batch committer, with no answer opening
-// a case and with every 10th in the bottom two points (one case each). Compare ns/op of the two:
+// a case and with every 10th in the bottom two points (one case each), on in-memory SQLite, a SQLite file (WAL,
+// as `serve` runs it) and PostgreSQL. Compare ns/op of the two, in interleaved pairs on a shared machine:
 //
 //	go test -run '^$' -bench BenchmarkSubmitCases -count 3 ./survey/
 func BenchmarkSubmitCases(b *testing.B) {
-	for _, dialect := range storetest.Dialects {
+	for _, dialect := range append(slices.Clone(storetest.Dialects), "sqlite-file") {
 		for _, every := range benchLowEvery {
 			b.Run(fmt.Sprintf("%s/low_every_%d", dialect, every), func(b *testing.B) {
 				s := storetest.New(b, dialect, survey.Options{})

@@ -383,3 +383,64 @@ func TestCaseTransitionsAndOverdue(t *testing.T) {
 		}
 	})
 }
+
+// TestEveryScaleBottomTwoOpensACase (CONTRACT §11): the bottom two points of the primary question's own scale
+// open a case, whatever the scale (0–10: 0 and 1; 1–7: 1 and 2; 1–5: 1 and 2), and a "no" on a yes/no primary
+// does; the third point up, a "yes", and a low answer to a question that is not the primary open none.
+func TestEveryScaleBottomTwoOpensACase(t *testing.T) {
+	q := func(key, typ string, min, max int) string {
+		rng := ""
+		if typ == "scale" {
+			rng = fmt.Sprintf(`"min": %d, "max": %d, `, min, max)
+		}
+		return fmt.Sprintf(`{"key": %q, "type": %q, %s"weight": 1, "text": {"az": "S", "en": "Q", "ru": "В"}}`, key, typ, rng)
+	}
+	extra := []survey.Survey{}
+	for _, s := range []string{
+		`{"code": "nps", "version": 1, "primary": "likely", "questions": [` + q("likely", "scale", 0, 10) + `, ` + q("waiting", "scale", 1, 5) + `]}`,
+		`{"code": "seven", "version": 1, "primary": "overall", "questions": [` + q("overall", "scale", 1, 7) + `]}`,
+		`{"code": "yn", "version": 1, "primary": "resolved", "questions": [` + q("resolved", "yes_no", 0, 0) + `, ` + q("overall", "scale", 1, 5) + `]}`,
+	} {
+		var sv survey.Survey
+		if err := json.Unmarshal([]byte(s), &sv); err != nil {
+			t.Fatal(err)
+		}
+		extra = append(extra, sv)
+	}
+	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
+		c := storetest.Catalog(t)
+		c.Surveys = append(c.Surveys, extra...)
+		if _, err := s.ApplyCatalog(context.Background(), c); err != nil {
+			t.Fatal(err)
+		}
+		api := apiCred(t, s)
+		for _, c := range []struct {
+			survey, answers string
+			opens           bool
+		}{
+			{"nps", `{"likely": 0}`, true},
+			{"nps", `{"likely": 1}`, true},
+			{"nps", `{"likely": 2}`, false},
+			{"nps", `{"likely": 10, "waiting": 1}`, false}, // low, but not the primary
+			{"seven", `{"overall": 1}`, true},
+			{"seven", `{"overall": 2}`, true},
+			{"seven", `{"overall": 3}`, false},
+			{"visit", `{"overall": 2}`, true},
+			{"visit", `{"overall": 3, "resolved": false}`, false},
+			{"yn", `{"resolved": false, "overall": 5}`, true},
+			{"yn", `{"resolved": true, "overall": 1}`, false},
+		} {
+			before, _ := caseCounts(t, s)
+			id := uuid.NewString()
+			body := fmt.Sprintf(`{"id": %q, "agency": "migration", "center": "baku-1", "survey": %q, "answers": %s}`, id, c.survey, c.answers)
+			if res, _, err := submit(t, s, body, api); err != nil || res.Status != survey.StatusCounted {
+				t.Fatalf("%s %s: %+v %v", c.survey, c.answers, res, err)
+			}
+			after, _ := caseCounts(t, s)
+			if opened := after == before+1; opened != c.opens || after > before+1 {
+				t.Fatalf("%s %s: cases %d → %d, want a case: %v", c.survey, c.answers, before, after, c.opens)
+			}
+		}
+		wantCases(t, s, 6)
+	})
+}

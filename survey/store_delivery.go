@@ -66,36 +66,26 @@ const eventWritersLock = 0x71697965745f6576 // "qiyet_ev" = 8172196475491542390,
 // SQLite runs one write transaction at a time, so every event written is visible in seq order. PostgreSQL
 // takes a seq at insert but shows the row at commit, so seq 12 may be visible while seq 11 is still being
 // written: the horizon is read while holding the writers' lock exclusively for an instant, when no event
-// writer is in flight. The lock is only tried, so event writers never wait for the dispatcher.
+// writer is in flight. The lock is only tried, so event writers never wait for the dispatcher for long: the
+// function events_horizon (migration 20261205001800_events_horizon) takes it transaction-level, reads the MAX
+// and lets it go in the same statement, so writers wait at most for one index read, never for round trips.
 func (s *Store) eventHorizon(ctx context.Context) (int64, error) {
 	var max int64
 	if s.dialect != "pg" {
 		err := s.db.NewSelect().Model((*Event)(nil)).ColumnExpr("COALESCE(MAX(seq), 0)").Scan(ctx, &max)
 		return max, err
 	}
-	conn, err := s.db.Conn(ctx)
-	if err != nil {
-		return 0, err
-	}
-	defer conn.Close()
 	// Writers hold the lock from their event's insert to their commit, milliseconds: a few tries find a gap
 	// even under steady ingest.
-	got := false
-	for try := 0; !got; try++ {
-		if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock(?)", eventWritersLock).Scan(&got); err != nil {
-			return 0, err
-		}
-		if !got {
-			if try == 20 {
-				return -1, nil
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
-	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", eventWritersLock)
-	err = conn.QueryRowContext(ctx, "SELECT COALESCE(MAX(seq), 0) FROM events").Scan(&max)
+	err := s.db.QueryRowContext(ctx, "SELECT events_horizon(?, ?)", horizonTries, horizonPauseMS).Scan(&max)
 	return max, err
 }
+
+// The horizon's tries of the writers' lock, and the pause between two.
+const (
+	horizonTries   = 20
+	horizonPauseMS = 5
+)
 
 // FanOut turns up to limit events past the watermark into deliveries: one per enabled webhook that wants the
 // event's type and, when mail is true (SMTP is configured), one per active manager of the event's agency for

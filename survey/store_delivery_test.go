@@ -239,3 +239,77 @@ func must(t *testing.T, err error) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// TestEventsHorizonOneStatement: the dispatcher's horizon (events_horizon(), PostgreSQL) is -1 while an event
+// writer is in flight and the committed highest seq otherwise, and the writers' lock it takes lives for that one
+// statement: the session that called it, still open and idle, holds no lock, so no event writer (the batch
+// committer) can be left waiting behind a dispatcher between two of its round trips.
+func TestEventsHorizonOneStatement(t *testing.T) {
+	s := storetest.New(t, "pg", survey.Options{})
+	ctx := context.Background()
+	first, err := s.EmitEvent(ctx, survey.EventCaseOpened, "", t0, map[string]any{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	disp, err := s.DB().Conn(ctx) // the dispatcher's session, kept open after its call
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer disp.Close()
+	horizon := func() int64 {
+		t.Helper()
+		var h int64
+		if err := disp.QueryRowContext(ctx, "SELECT events_horizon(3, 1)").Scan(&h); err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	var pid int
+	if err := disp.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	advisoryHeldBy := func(pid int) int {
+		t.Helper()
+		var n int
+		if err := s.DB().QueryRowContext(ctx, "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = ?", pid).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if h := horizon(); h != first.Seq {
+		t.Fatalf("horizon %d, want the committed seq %d", h, first.Seq)
+	}
+	if n := advisoryHeldBy(pid); n != 0 {
+		t.Fatalf("the dispatcher's idle session still holds %d advisory locks after its horizon read", n)
+	}
+
+	writer, err := s.DB().BeginTx(ctx, nil) // an event writer in flight: its insert took the lock, shared
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer writer.Rollback()
+	inFlight := &survey.Event{ID: "evt_in_flight", Type: survey.EventCaseOpened, CreatedUS: t0.UnixMicro(), Data: "{}"}
+	if _, err := writer.NewInsert().Model(inFlight).Returning("seq").Exec(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if h := horizon(); h != -1 {
+		t.Fatalf("horizon %d while a writer is in flight, want -1", h)
+	}
+	if n := advisoryHeldBy(pid); n != 0 {
+		t.Fatalf("a failed horizon read left %d advisory locks with the dispatcher", n)
+	}
+	// A second writer is not held up by the dispatcher's tries: writers share the lock.
+	if _, err := s.EmitEvent(ctx, survey.EventCaseOpened, "", t0, map[string]any{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := writer.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	var max int64
+	if err := s.DB().QueryRowContext(ctx, "SELECT MAX(seq) FROM events").Scan(&max); err != nil {
+		t.Fatal(err)
+	}
+	if h := horizon(); h != max || h <= first.Seq {
+		t.Fatalf("horizon %d after the commit, want %d", h, max)
+	}
+}

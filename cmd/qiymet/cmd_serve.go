@@ -75,7 +75,7 @@ func (e *env) serve(args []string) error {
 
 	ctx, cancel := context.WithCancel(e.ctx)
 	defer cancel()
-	bg := startBackground(ctx, s, logger, &notify.Notifier{Store: s, Log: logger, BaseURL: c.BaseURL, Mail: mail})
+	bg := startBackground(ctx, s, logger, &notify.Notifier{Store: s, Log: logger, BaseURL: c.BaseURL, Mail: mail, FirstRetry: c.Notify.RetryFirst})
 
 	fmt.Fprintf(e.stdout, "qiymet serving on %s://%s (links and QR codes use %s)\n", scheme, ln.Addr(), c.BaseURL)
 	errc := make(chan error, 1)

@@ -69,6 +69,8 @@ func TestNotifyConfig(t *testing.T) {
 	for _, c := range []struct{ key, val, want string }{
 		{"QIYMET_KIOSK_SILENT", "2", "QIYMET_KIOSK_SILENT"},
 		{"QIYMET_KIOSK_SILENT", "200h", "QIYMET_KIOSK_SILENT"},
+		{"QIYMET_RETRY_FIRST", "500ms", "QIYMET_RETRY_FIRST"},
+		{"QIYMET_RETRY_FIRST", "2h", "QIYMET_RETRY_FIRST"},
 		{"QIYMET_OPENING_HOURS", "Mon-Fri 18:00-09:00", "QIYMET_OPENING_HOURS"},
 		{"QIYMET_SMTP_URL", "smtp://u:hunter2@mail.example.az:0", "QIYMET_SMTP_URL"},
 		{"QIYMET_SMTP_URL", "smtp://mail.example.az:25", "QIYMET_MAIL_FROM"},

@@ -22,6 +22,9 @@ type Notifier struct {
 	// Lease is how long an attempt may run before another worker may retry it (a worker killed mid-attempt
 	// leaves its lease behind); longer than the webhook and SMTP timeouts. Zero: 30 s.
 	Lease time.Duration
+	// FirstRetry is the wait after a first failed attempt, doubling after each further one up to an hour.
+	// Zero: FirstRetry (30 s).
+	FirstRetry time.Duration
 	// Workers is how many attempts run at once. Zero: 8.
 	Workers int
 	// SilenceEvery is how often silent kiosks are looked for. Zero: every minute.
@@ -38,6 +41,9 @@ func (n *Notifier) init() {
 		}
 		if n.Lease == 0 {
 			n.Lease = 30 * time.Second
+		}
+		if n.FirstRetry == 0 {
+			n.FirstRetry = FirstRetry
 		}
 		if n.Workers == 0 {
 			n.Workers = 8
@@ -115,7 +121,7 @@ func (n *Notifier) attempt(ctx context.Context, c *survey.Claim) {
 	}
 	if !o.OK {
 		now := n.Store.Now()
-		o.Next = nextAttempt(time.UnixMicro(c.CreatedUS), now, c.Attempts)
+		o.Next = nextAttempt(time.UnixMicro(c.CreatedUS), now, c.Attempts, n.FirstRetry)
 		n.Log.Info("delivery failed", "delivery", c.ID, "event", c.EventID, "target", c.Target, "attempt", c.Attempts,
 			"err", o.Error, "gave_up", o.Next.IsZero())
 	}

@@ -83,10 +83,10 @@ func TestBackoffGrowsWithJitterAndStopsAfter24h(t *testing.T) {
 		}
 	}
 	q := time.Unix(0, 0)
-	if nextAttempt(q, q.Add(RetryFor-time.Second), 30).IsZero() {
+	if nextAttempt(q, q.Add(RetryFor-time.Second), 30, FirstRetry).IsZero() {
 		t.Fatal("gave up before 24 h")
 	}
-	if !nextAttempt(q, q.Add(RetryFor), 30).IsZero() {
+	if !nextAttempt(q, q.Add(RetryFor), 30, FirstRetry).IsZero() {
 		t.Fatal("still retrying after 24 h")
 	}
 }

@@ -258,3 +258,50 @@ func FuzzGenerationDate(f *testing.F) {
 		}
 	})
 }
+
+// TestReportStatesStoredCaseFigures (CONTRACT §11): the PDF's agency sections state the cases stored for the
+// period — opened, and the share resolved within the SLA — as the rankings count them.
+func TestReportStatesStoredCaseFigures(t *testing.T) {
+	clock := storetest.NewClock(time.Date(2025, 6, 20, 12, 0, 0, 0, storetest.Baku))
+	s := storetest.New(t, "sqlite", survey.Options{Location: storetest.Baku, Now: clock.Now})
+	seed(t, s)
+	ctx := context.Background()
+	k, _, err := s.AddAPIKey(ctx, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, agency := range []string{"justice", "justice", "justice", "property"} {
+		body := fmt.Sprintf(`{"agency":%q,"center":"baku-1","answers":{"overall":%d}}`, agency, 1+i%2)
+		sub, err := survey.DecodeSubmission([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.Submit(ctx, sub, survey.Credential{APIKey: k}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases, err := s.ListCases(ctx, survey.CaseFilter{Agency: "justice"})
+	if err != nil || len(cases) != 3 {
+		t.Fatalf("justice cases %d, %v", len(cases), err)
+	}
+	clock.Advance(time.Hour)
+	if _, err := s.ActOnCase(ctx, cases[0].ID, survey.CaseAction{Action: "resolve", Resolution: "fixed", Note: "Növbə azaldı"}, func(string) bool { return true }); err != nil {
+		t.Fatal(err)
+	}
+	f := figures.New(s, scoring.Config{MinN: 30})
+	p, _ := scoring.ParsePeriod("2025-Q2", storetest.Baku)
+	var buf bytes.Buffer
+	if err := periodreport.Write(ctx, &buf, f, p, periodreport.Options{Lang: "en", Now: time.Date(2025, 7, 2, 9, 0, 0, 0, storetest.Baku)}); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, buf.Bytes())
+	for _, want := range []string{
+		"Cases from low ratings opened in the period: 3; resolved within the SLA: 100",              // justice: 1 decided, in time
+		"Cases from low ratings opened in the period: 1; resolved within the SLA: none decided yet", // property
+		"Cases from low ratings opened in the period: 0;",                                           // migration
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the report lacks %q", want)
+		}
+	}
+}
