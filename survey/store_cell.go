@@ -11,7 +11,7 @@ import (
 	"github.com/uptrace/bun"
 )
 
-// Every read of the summary tables (agg_day, agg_month, agg_answer, agg_pending), plain reads that never
+// Every read of the summary tables (agg_day, agg_agency_day, agg_month, agg_answer, agg_pending), plain reads that never
 // write. The sums come back unrounded; package figures turns them into published figures. A reader that
 // must see every committed change calls AwaitCells first. The sums and the two response reads at the end go
 // through reader (store_read.go): with a read replica they may be up to QIYMET_DB_READ_MAX_LAG behind, while
@@ -80,20 +80,19 @@ func (s *Store) MonthCells(ctx context.Context, agency string, from, to int) ([]
 		WHERE agency_code = ? AND month >= ? AND month < ?`, agency, from, to)
 }
 
-// DaySums sums one agency's day cells in r per day (Key = day key).
+// DaySums is one agency's agency-day cells in r (Key = day key).
 func (s *Store) DaySums(ctx context.Context, agency string, r DayRange) ([]AgencySums, error) {
-	return s.agencySums(ctx, `SELECT day, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT) FROM agg_day
-		WHERE agency_code = ? AND day >= ? AND day < ? GROUP BY day, agency_code`, agency, r.From, r.To)
+	return s.agencySums(ctx, `SELECT day, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_agency_day
+		WHERE agency_code = ? AND day >= ? AND day < ? ORDER BY day`, agency, r.From, r.To)
 }
 
-// DayTotals sums the day cells in r per agency (Key 0).
+// DayTotals sums the cells of r per agency (Key 0), as RangeSums does for one range.
 func (s *Store) DayTotals(ctx context.Context, r DayRange) ([]AgencySums, error) {
-	return s.agencySums(ctx, `SELECT 0, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT)
-		FROM agg_day WHERE day >= ? AND day < ? GROUP BY agency_code`, r.From, r.To)
+	return s.RangeSums(ctx, []DayRange{r})
 }
 
 // RangeSums sums each range per agency (Key = the range's position in ranges) in one query: agg_month for
-// the whole months inside a range, agg_day for the days at its edges.
+// the whole months inside a range, agg_agency_day (one row per agency and day) for the days at its edges.
 func (s *Store) RangeSums(ctx context.Context, ranges []DayRange) ([]AgencySums, error) {
 	var parts []string
 	var args []any
@@ -106,7 +105,7 @@ func (s *Store) RangeSums(ctx context.Context, ranges []DayRange) ([]AgencySums,
 		}
 		for _, d := range edges {
 			parts = append(parts, fmt.Sprintf(`SELECT %d, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT)
-				FROM agg_day WHERE day >= ? AND day < ? GROUP BY agency_code`, i))
+				FROM agg_agency_day WHERE day >= ? AND day < ? GROUP BY agency_code`, i))
 			args = append(args, d.From, d.To)
 		}
 	}
@@ -178,7 +177,8 @@ func (s *Store) AnswerCounts(ctx context.Context, agency string, r DayRange) ([]
 }
 
 // eachCell streams the stored cells of one agency ("" = all) to the callbacks, table by table, in flat memory.
-func eachCell(ctx context.Context, db bun.IDB, agency string, day func(DayCell), month func(MonthCell), answer func(AnswerCell)) error {
+func eachCell(ctx context.Context, db bun.IDB, agency string, day func(DayCell), aday func(AgencyDayCell), month func(MonthCell),
+	answer func(AnswerCell)) error {
 	where, args := "", []any{}
 	if agency != "" {
 		where, args = " WHERE agency_code = ?", []any{agency}
@@ -189,6 +189,18 @@ func eachCell(ctx context.Context, db bun.IDB, agency string, day func(DayCell),
 			err := rows.Scan(&c.Day, &c.Agency, &c.Service, &c.Center, &c.Channel, &c.N, &c.SumR, &c.SumR2, &c.NTop2)
 			if err == nil {
 				day(c)
+			}
+			return err
+		})
+	if err != nil {
+		return err
+	}
+	err = eachRow(ctx, db, `SELECT day, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_agency_day`+where, args,
+		func(rows *sql.Rows) error {
+			var c AgencyDayCell
+			err := rows.Scan(&c.Day, &c.Agency, &c.N, &c.SumR, &c.SumR2, &c.NTop2)
+			if err == nil {
+				aday(c)
 			}
 			return err
 		})
