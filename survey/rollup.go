@@ -230,7 +230,9 @@ func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, aday
 	for _, d := range adays {
 		adl = append(adl, d)
 	}
-	slices.SortFunc(adl, func(a, b *AgencyDayCell) int { return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Agency, b.Agency)) })
+	slices.SortFunc(adl, func(a, b *AgencyDayCell) int {
+		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Agency, b.Agency))
+	})
 	ml := make([]*MonthCell, 0, len(months))
 	for _, m := range months {
 		ml = append(ml, m)
