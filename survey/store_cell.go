@@ -86,9 +86,25 @@ func (s *Store) DaySums(ctx context.Context, agency string, r DayRange) ([]Agenc
 		WHERE agency_code = ? AND day >= ? AND day < ? ORDER BY day`, agency, r.From, r.To)
 }
 
-// DayTotals sums the cells of r per agency (Key 0), as RangeSums does for one range.
+// DayTotals sums the cells of r per agency (Key 0), read as RangeSums reads one range: one row per agency.
 func (s *Store) DayTotals(ctx context.Context, r DayRange) ([]AgencySums, error) {
-	return s.RangeSums(ctx, []DayRange{r})
+	parts, err := s.RangeSums(ctx, []DayRange{r})
+	if err != nil {
+		return nil, err
+	}
+	var out []AgencySums
+	at := map[string]int{}
+	for _, c := range parts {
+		i, ok := at[c.Agency]
+		if !ok {
+			at[c.Agency] = len(out)
+			out = append(out, c)
+			continue
+		}
+		st := &out[i].Stats
+		st.N, st.SumR, st.SumR2, st.NTop2 = st.N+c.Stats.N, st.SumR+c.Stats.SumR, st.SumR2+c.Stats.SumR2, st.NTop2+c.Stats.NTop2
+	}
+	return out, nil
 }
 
 // RangeSums sums each range per agency (Key = the range's position in ranges) in one query: agg_month for
