@@ -63,7 +63,15 @@ func cellZone(ctx context.Context, db bun.IDB) (string, error) {
 // MonthSums sums agg_month over the months [from, to) per agency and run of size months (Key = month / size).
 // The periods of one kind start at month indexes that are multiples of their length, so one read serves a
 // period and all earlier periods of its kind.
+//
+// On SQLite the cells are read one by one in key order and summed here: modernc's SQLite sorts a GROUP BY
+// that does not follow the key, which measured slower than reading ~3× the rows (1,000 agencies, 13 quarters:
+// 52 ms for the GROUP BY, 34 ms for every month cell). PostgreSQL sums them itself.
 func (s *Store) MonthSums(ctx context.Context, from, to, size int) ([]AgencySums, error) {
+	if s.dialect == "sqlite" {
+		return s.summedHere(ctx, fmt.Sprintf(`SELECT month / %d, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_month
+			WHERE month >= ? AND month < ?`, size), from, to)
+	}
 	return s.agencySums(ctx, fmt.Sprintf(`SELECT month / %d, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2),
 		CAST(SUM(n_top2) AS BIGINT) FROM agg_month WHERE month >= ? AND month < ? AND n > 0 GROUP BY month / %d, agency_code`, size, size),
 		from, to)
@@ -110,25 +118,65 @@ func (s *Store) DayTotals(ctx context.Context, r DayRange) ([]AgencySums, error)
 // RangeSums sums each range per agency (Key = the range's position in ranges) in one query: agg_month for
 // the whole months inside a range, agg_agency_day (one row per agency and day) for the days at its edges.
 func (s *Store) RangeSums(ctx context.Context, ranges []DayRange) ([]AgencySums, error) {
+	// As in MonthSums, SQLite's cells are read one by one and summed here.
+	sums := "CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT)"
+	group := " GROUP BY agency_code"
+	if s.dialect == "sqlite" {
+		sums, group = "n, sum_r, sum_r2, n_top2", ""
+	}
 	var parts []string
 	var args []any
 	for i, r := range ranges {
 		monthFrom, monthTo, edges := splitDays(r)
 		if monthTo > monthFrom {
-			parts = append(parts, fmt.Sprintf(`SELECT %d, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT)
-				FROM agg_month WHERE month >= ? AND month < ? GROUP BY agency_code`, i))
+			parts = append(parts, fmt.Sprintf(`SELECT %d, agency_code, %s FROM agg_month WHERE month >= ? AND month < ?%s`, i, sums, group))
 			args = append(args, monthFrom, monthTo)
 		}
 		for _, d := range edges {
-			parts = append(parts, fmt.Sprintf(`SELECT %d, agency_code, CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT)
-				FROM agg_agency_day WHERE day >= ? AND day < ? GROUP BY agency_code`, i))
+			parts = append(parts, fmt.Sprintf(`SELECT %d, agency_code, %s FROM agg_agency_day WHERE day >= ? AND day < ?%s`, i, sums, group))
 			args = append(args, d.From, d.To)
 		}
 	}
 	if len(parts) == 0 {
 		return nil, nil
 	}
+	if s.dialect == "sqlite" {
+		return s.summedHere(ctx, strings.Join(parts, " UNION ALL "), args...)
+	}
 	return s.agencySums(ctx, strings.Join(parts, " UNION ALL "), args...)
+}
+
+// summedHere runs a query of (key, agency, n, Σr, Σr², n_top2) cell rows and sums them per key and agency
+// (in the order each pair first appears), leaving out sums of no responses.
+func (s *Store) summedHere(ctx context.Context, q string, args ...any) ([]AgencySums, error) {
+	type key struct {
+		k      int
+		agency string
+	}
+	var out []AgencySums
+	at := map[key]int{}
+	err := s.read(ctx, func(db bun.IDB) error {
+		out, at = out[:0], map[key]int{}
+		var c AgencySums
+		return eachRow(ctx, db, q, args, func(rows *sql.Rows) error {
+			if err := rows.Scan(&c.Key, &c.Agency, &c.Stats.N, &c.Stats.SumR, &c.Stats.SumR2, &c.Stats.NTop2); err != nil {
+				return err
+			}
+			i, ok := at[key{c.Key, c.Agency}]
+			if !ok {
+				at[key{c.Key, c.Agency}] = len(out)
+				out = append(out, c)
+				return nil
+			}
+			st := &out[i].Stats
+			st.N, st.SumR, st.SumR2, st.NTop2 = st.N+c.Stats.N, st.SumR+c.Stats.SumR, st.SumR2+c.Stats.SumR2, st.NTop2+c.Stats.NTop2
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(out, func(c AgencySums) bool { return c.Stats.N <= 0 }), nil
 }
 
 // agencySums runs a query of (key, agency, n, Σr, Σr², n_top2) rows, leaving out sums of no responses.
