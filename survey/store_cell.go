@@ -143,7 +143,24 @@ func (s *Store) RangeSums(ctx context.Context, ranges []DayRange) ([]AgencySums,
 	if s.dialect == "sqlite" {
 		return s.summedHere(ctx, strings.Join(parts, " UNION ALL "), args...)
 	}
-	return s.agencySums(ctx, strings.Join(parts, " UNION ALL "), args...)
+	// PostgreSQL plans the UNION ALL of a few thousand cells as a parallel append, whose worker start-up
+	// costs more than the sums (EXPLAIN ANALYZE, BENCHMARKS.md): one read-only transaction without parallel
+	// workers.
+	var out []AgencySums
+	err := s.read(ctx, func(db bun.IDB) error {
+		return db.RunInTx(ctx, &sql.TxOptions{ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
+			if _, err := tx.ExecContext(ctx, "SET LOCAL max_parallel_workers_per_gather = 0"); err != nil {
+				return err
+			}
+			var err error
+			out, err = collectRows(ctx, tx, strings.Join(parts, " UNION ALL "), args, scanAgencySums)
+			return err
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(out, func(c AgencySums) bool { return c.Stats.N <= 0 }), nil
 }
 
 // summedHere runs a query of (key, agency, n, Σr, Σr², n_top2) cell rows and sums them per key and agency
@@ -181,13 +198,16 @@ func (s *Store) summedHere(ctx context.Context, q string, args ...any) ([]Agency
 
 // agencySums runs a query of (key, agency, n, Σr, Σr², n_top2) rows, leaving out sums of no responses.
 func (s *Store) agencySums(ctx context.Context, q string, args ...any) ([]AgencySums, error) {
-	sums, err := readRows(ctx, s, q, args, func(rows *sql.Rows, c *AgencySums) error {
-		var sumR, sumR2 sql.NullFloat64
-		err := rows.Scan(&c.Key, &c.Agency, &c.Stats.N, &sumR, &sumR2, &c.Stats.NTop2)
-		c.Stats.SumR, c.Stats.SumR2 = sumR.Float64, sumR2.Float64
-		return err
-	})
+	sums, err := readRows(ctx, s, q, args, scanAgencySums)
 	return slices.DeleteFunc(sums, func(c AgencySums) bool { return c.Stats.N <= 0 }), err
+}
+
+// scanAgencySums scans one (key, agency, n, Σr, Σr², n_top2) row; a sum over no rows (NULL) is 0.
+func scanAgencySums(rows *sql.Rows, c *AgencySums) error {
+	var sumR, sumR2 sql.NullFloat64
+	err := rows.Scan(&c.Key, &c.Agency, &c.Stats.N, &sumR, &sumR2, &c.Stats.NTop2)
+	c.Stats.SumR, c.Stats.SumR2 = sumR.Float64, sumR2.Float64
+	return err
 }
 
 // AttributeCells sums an agency's day cells in r per service, centre and channel in one scan, so a page

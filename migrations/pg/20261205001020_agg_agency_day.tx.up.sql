@@ -16,6 +16,8 @@ CREATE TABLE agg_agency_day (
 CREATE INDEX agg_agency_day_agency ON agg_agency_day (agency_code, day);
 --bun:split
 -- Backfill from the existing day cells (cells + pending changes = the responses, so the same holds for the new
--- table; the pending changes are folded into it by the roll-up like into the others).
+-- table; the pending changes are folded into it by the roll-up like into the others). In key order: on PostgreSQL
+-- a range of days is then a few adjacent heap pages, as when the roll-up appends the cells day after day.
 INSERT INTO agg_agency_day (day, agency_code, n, sum_r, sum_r2, n_top2)
-SELECT day, agency_code, SUM(n), SUM(sum_r), SUM(sum_r2), SUM(n_top2) FROM agg_day GROUP BY day, agency_code;
+SELECT day, agency_code, SUM(n), SUM(sum_r), SUM(sum_r2), SUM(n_top2) FROM agg_day GROUP BY day, agency_code
+ORDER BY day, agency_code;

@@ -329,9 +329,9 @@ func generate(ctx context.Context, s *survey.Store, db *sql.DB, n int64, agencie
 		FROM bench_src WHERE excluded = 0 GROUP BY day, a, COALESCE(service, ''), COALESCE(center, ''), channel`,
 			map[bool]string{true: "lpad(a::text, 3, '0')", false: "substr('00' || a, -3, 3)"}[pg], top2n),
 		`INSERT INTO agg_agency_day (day, agency_code, n, sum_r, sum_r2, n_top2)
-		SELECT day, agency_code, SUM(n), SUM(sum_r), SUM(sum_r2), SUM(n_top2) FROM agg_day GROUP BY day, agency_code`,
+		SELECT day, agency_code, SUM(n), SUM(sum_r), SUM(sum_r2), SUM(n_top2) FROM agg_day GROUP BY day, agency_code ORDER BY day, agency_code`,
 		fmt.Sprintf(`INSERT INTO agg_month (month, agency_code, n, sum_r, sum_r2, n_top2)
-		SELECT %s, agency_code, SUM(n), SUM(sum_r), SUM(sum_r2), SUM(n_top2) FROM agg_day GROUP BY %s, agency_code`,
+		SELECT %s, agency_code, SUM(n), SUM(sum_r), SUM(sum_r2), SUM(n_top2) FROM agg_day GROUP BY %s, agency_code ORDER BY 1, 2`,
 			month, month),
 	}
 	for _, q := range []struct{ key, expr, where string }{
