@@ -67,7 +67,7 @@ func (f *Figures) Rankings(ctx context.Context, p scoring.Period, group, lang st
 		return a.Group, true
 	}
 	var statsFor func(scoring.Period) []scoring.Unit
-	var failed error // a read of the streak walk's earlier periods that failed
+	var failed error              // a read of the streak walk's earlier periods that failed
 	if p.Kind != scoring.Custom { // every period the table needs is whole months
 		statsFor, err = f.monthly(ctx, p, groupOf, &failed)
 	} else {
