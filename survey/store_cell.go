@@ -143,9 +143,9 @@ func (s *Store) RangeSums(ctx context.Context, ranges []DayRange) ([]AgencySums,
 	if s.dialect == "sqlite" {
 		return s.summedHere(ctx, strings.Join(parts, " UNION ALL "), args...)
 	}
-	// PostgreSQL plans the UNION ALL of a few thousand cells as a parallel append, whose worker start-up
-	// costs more than the sums (EXPLAIN ANALYZE, BENCHMARKS.md): one read-only transaction without parallel
-	// workers.
+	// PostgreSQL plans the UNION ALL of a range, its previous range and its previous year as a parallel
+	// append, whose workers cost more than the sums (10M responses: 148–220 ms with two workers, 33–38 ms
+	// without; docs/scaling.md): one read-only transaction without parallel workers.
 	var out []AgencySums
 	err := s.read(ctx, func(db bun.IDB) error {
 		return db.RunInTx(ctx, &sql.TxOptions{ReadOnly: true}, func(ctx context.Context, tx bun.Tx) error {
