@@ -29,6 +29,15 @@ type MonthCell struct {
 	cellSums
 }
 
+// AgencyDayCell is the same per (day, agency): agg_day summed over service, centre and channel, so that the
+// days of a custom range cost one row per agency and day.
+type AgencyDayCell struct {
+	bun.BaseModel `bun:"table:agg_agency_day,alias:agg_agency_day"`
+	Day           int    `bun:"day,pk"`
+	Agency        string `bun:"agency_code,pk"`
+	cellSums
+}
+
 // cellSums are the additive sums of a day or month cell.
 type cellSums struct {
 	N     int64   `bun:"n"`

@@ -94,22 +94,25 @@ func (s *Store) rollupOnce(ctx context.Context) (int, error) {
 type cellDeltas struct {
 	loc     *time.Location
 	days    map[DayCell]*DayCell
+	adays   map[AgencyDayCell]*AgencyDayCell
 	months  map[MonthCell]*MonthCell
 	answers map[AnswerCell]*AnswerCell
 	pairs   []rawAnswer // scratch
 }
 
 func newCellDeltas(loc *time.Location) *cellDeltas {
-	return &cellDeltas{loc: loc, days: map[DayCell]*DayCell{}, months: map[MonthCell]*MonthCell{}, answers: map[AnswerCell]*AnswerCell{}}
+	return &cellDeltas{loc: loc, days: map[DayCell]*DayCell{}, adays: map[AgencyDayCell]*AgencyDayCell{}, months: map[MonthCell]*MonthCell{},
+		answers: map[AnswerCell]*AnswerCell{}}
 }
 
-func (c *cellDeltas) len() int { return len(c.days) + len(c.months) + len(c.answers) }
+func (c *cellDeltas) len() int { return len(c.days) + len(c.adays) + len(c.months) + len(c.answers) }
 
 // add folds one response in with sign +1 (counted) or −1 (no longer counted).
 func (c *cellDeltas) add(sign int64, r *Response) {
 	t := fromUnixMicro(r.SubmittedUS, c.loc)
 	day := scoring.DayKey(t, c.loc)
 	cellOf(c.days, DayCell{Day: day, Agency: r.Agency, Service: r.Service, Center: r.Center, Channel: r.Channel}, ownDay).add(sign, r.Score, r.Top2)
+	cellOf(c.adays, AgencyDayCell{Day: day, Agency: r.Agency}, ownAgencyDay).add(sign, r.Score, r.Top2)
 	cellOf(c.months, MonthCell{Month: scoring.MonthIndex(t, c.loc), Agency: r.Agency}, ownMonth).add(sign, r.Score, r.Top2)
 	pairs, ok := splitAnswers(r.Answers, c.pairs[:0])
 	c.pairs = pairs
@@ -150,6 +153,8 @@ func ownDay(c *DayCell) {
 	c.Agency, c.Service, c.Center, c.Channel = strings.Clone(c.Agency), strings.Clone(c.Service), strings.Clone(c.Center), strings.Clone(c.Channel)
 }
 
+func ownAgencyDay(c *AgencyDayCell) { c.Agency = strings.Clone(c.Agency) }
+
 func ownMonth(c *MonthCell) { c.Agency = strings.Clone(c.Agency) }
 
 func ownAnswer(c *AnswerCell) {
@@ -188,6 +193,9 @@ func (c *cellDeltas) negate() {
 	for _, d := range c.days {
 		d.negate()
 	}
+	for _, d := range c.adays {
+		d.negate()
+	}
 	for _, m := range c.months {
 		m.negate()
 	}
@@ -201,13 +209,14 @@ func (c *cellDeltas) flush(ctx context.Context, tx bun.Tx) error {
 	if c.len() == 0 {
 		return nil
 	}
-	err := upsertCells(ctx, tx, c.days, c.months, c.answers)
-	c.days, c.months, c.answers = map[DayCell]*DayCell{}, map[MonthCell]*MonthCell{}, map[AnswerCell]*AnswerCell{}
+	err := upsertCells(ctx, tx, c.days, c.adays, c.months, c.answers)
+	c.days, c.adays, c.months, c.answers = map[DayCell]*DayCell{}, map[AgencyDayCell]*AgencyDayCell{}, map[MonthCell]*MonthCell{}, map[AnswerCell]*AnswerCell{}
 	return err
 }
 
 // upsertCells adds the deltas, in key order so concurrent roll-ups cannot deadlock.
-func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, months map[MonthCell]*MonthCell, answers map[AnswerCell]*AnswerCell) error {
+func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, adays map[AgencyDayCell]*AgencyDayCell, months map[MonthCell]*MonthCell,
+	answers map[AnswerCell]*AnswerCell) error {
 	dl := make([]*DayCell, 0, len(days))
 	for _, d := range days {
 		dl = append(dl, d)
@@ -216,6 +225,13 @@ func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, mont
 	slices.SortFunc(dl, func(a, b *DayCell) int {
 		return cmp.Or(cmp.Compare(a.Agency, b.Agency), cmp.Compare(a.Day, b.Day), cmp.Compare(a.Service, b.Service),
 			cmp.Compare(a.Center, b.Center), cmp.Compare(a.Channel, b.Channel))
+	})
+	adl := make([]*AgencyDayCell, 0, len(adays))
+	for _, d := range adays {
+		adl = append(adl, d)
+	}
+	slices.SortFunc(adl, func(a, b *AgencyDayCell) int {
+		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Agency, b.Agency))
 	})
 	ml := make([]*MonthCell, 0, len(months))
 	for _, m := range months {
@@ -236,7 +252,7 @@ func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, mont
 			cmp.Compare(a.SurveyVersion, b.SurveyVersion), cmp.Compare(a.Question, b.Question), cmp.Compare(a.Value, b.Value))
 	})
 	if tx.Dialect().Name() == dialect.SQLite {
-		return upsertCellsSQLite(ctx, tx, dl, ml, al)
+		return upsertCellsSQLite(ctx, tx, dl, adl, ml, al)
 	}
 	const chunk = 500
 	sums := "n = %[1]s.n + EXCLUDED.n, sum_r = %[1]s.sum_r + EXCLUDED.sum_r, sum_r2 = %[1]s.sum_r2 + EXCLUDED.sum_r2, n_top2 = %[1]s.n_top2 + EXCLUDED.n_top2"
@@ -245,6 +261,13 @@ func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, mont
 		if _, err := tx.NewInsert().Model(&part).
 			On("CONFLICT (agency_code, day, service_code, center_code, channel) DO UPDATE").
 			Set(fmt.Sprintf(sums, "agg_day")).Exec(ctx); err != nil {
+			return err
+		}
+	}
+	for i := 0; i < len(adl); i += chunk {
+		part := adl[i:min(i+chunk, len(adl))]
+		if _, err := tx.NewInsert().Model(&part).On("CONFLICT (day, agency_code) DO UPDATE").
+			Set(fmt.Sprintf(sums, "agg_agency_day")).Exec(ctx); err != nil {
 			return err
 		}
 	}
@@ -270,12 +293,20 @@ func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, mont
 const cellBatchRows = 32
 
 // upsertCellsSQLite adds the sorted deltas on SQLite with prepared statements of cellBatchRows cells.
-func upsertCellsSQLite(ctx context.Context, tx bun.Tx, days []*DayCell, months []*MonthCell, answers []*AnswerCell) error {
+func upsertCellsSQLite(ctx context.Context, tx bun.Tx, days []*DayCell, adays []*AgencyDayCell, months []*MonthCell, answers []*AnswerCell) error {
 	const sums = " DO UPDATE SET n = n + excluded.n, sum_r = sum_r + excluded.sum_r, sum_r2 = sum_r2 + excluded.sum_r2, n_top2 = n_top2 + excluded.n_top2"
 	err := upsertBatched(ctx, tx, days, "INSERT INTO agg_day (day, agency_code, service_code, center_code, channel, n, sum_r, sum_r2, n_top2) VALUES ",
 		" ON CONFLICT (agency_code, day, service_code, center_code, channel)"+sums,
 		func(args []any, d *DayCell) []any {
 			return append(args, int64(d.Day), d.Agency, d.Service, d.Center, d.Channel, d.N, d.SumR, d.SumR2, d.NTop2)
+		})
+	if err != nil {
+		return err
+	}
+	err = upsertBatched(ctx, tx, adays, "INSERT INTO agg_agency_day (day, agency_code, n, sum_r, sum_r2, n_top2) VALUES ",
+		" ON CONFLICT (day, agency_code)"+sums,
+		func(args []any, d *AgencyDayCell) []any {
+			return append(args, int64(d.Day), d.Agency, d.N, d.SumR, d.SumR2, d.NTop2)
 		})
 	if err != nil {
 		return err
@@ -327,7 +358,7 @@ func (s *Store) checkCellZone(ctx context.Context, tx bun.Tx) error {
 		s.zoneChecked = true
 		return nil
 	}
-	for _, q := range []string{"DELETE FROM agg_day", "DELETE FROM agg_month", "DELETE FROM agg_answer", "DELETE FROM agg_pending",
+	for _, q := range []string{"DELETE FROM agg_day", "DELETE FROM agg_agency_day", "DELETE FROM agg_month", "DELETE FROM agg_answer", "DELETE FROM agg_pending",
 		"INSERT INTO agg_pending (response_seq, sign) SELECT seq, 1 FROM responses WHERE status = 'counted'"} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err

@@ -18,7 +18,7 @@ import (
 // 1 and the sum: cells accumulate additions and subtractions in another order than a recount does.
 const verifyTolerance = 1e-6
 
-// VerifyCells recounts agg_day, agg_month and agg_answer from the raw responses (status 'counted'),
+// VerifyCells recounts agg_day, agg_agency_day, agg_month and agg_answer from the raw responses (status 'counted'),
 // streaming them in Go, and compares them with the stored cells plus the changes still waiting in
 // agg_pending: counts must match exactly, sums within 1e-6 (relative to max(1, |sum|)). It reads one
 // consistent snapshot, so it may run while others write. A nil error means the cells are exact.
@@ -56,14 +56,21 @@ type verifyAnswerKey struct {
 	value          int64
 }
 
+// verifyAgencyDayKey is the key of agg_agency_day.
+type verifyAgencyDayKey struct {
+	day    int64
+	agency string
+}
+
 type cellSet struct {
 	day    map[verifyDayKey]*tally
+	aday   map[verifyAgencyDayKey]*tally
 	month  map[verifyMonthKey]*tally
 	answer map[verifyAnswerKey]*tally
 }
 
 func newCellSet() *cellSet {
-	return &cellSet{day: map[verifyDayKey]*tally{}, month: map[verifyMonthKey]*tally{}, answer: map[verifyAnswerKey]*tally{}}
+	return &cellSet{day: map[verifyDayKey]*tally{}, aday: map[verifyAgencyDayKey]*tally{}, month: map[verifyMonthKey]*tally{}, answer: map[verifyAnswerKey]*tally{}}
 }
 
 func bump[K comparable](m map[K]*tally, k K, sign int64, r float64, top2 bool, withR bool) {
@@ -114,6 +121,7 @@ func (s *Store) verifyCells(ctx context.Context, agency string) error {
 		}
 		var diffs []string
 		diffs = compareCells(diffs, "agg_day", want.day, got.day)
+		diffs = compareCells(diffs, "agg_agency_day", want.aday, got.aday)
 		diffs = compareCells(diffs, "agg_month", want.month, got.month)
 		diffs = compareCells(diffs, "agg_answer", want.answer, got.answer)
 		if len(diffs) > 0 {
@@ -143,6 +151,7 @@ func (s *Store) streamResponses(ctx context.Context, tx bun.Tx, c *cellSet, quer
 		t := fromUnixMicro(submitted, s.loc)
 		day, month := int64(scoring.DayKey(t, s.loc)), int64(scoring.MonthIndex(t, s.loc))
 		bump(c.day, verifyDayKey{day, agency, service, center, channel}, sign, score, top2, true)
+		bump(c.aday, verifyAgencyDayKey{day, agency}, sign, score, top2, true)
 		bump(c.month, verifyMonthKey{month, agency}, sign, score, top2, true)
 		dec := json.NewDecoder(bytes.NewReader([]byte(answers)))
 		dec.UseNumber()
@@ -177,6 +186,8 @@ func readCells(ctx context.Context, tx bun.Tx, c *cellSet, agency string) error 
 	return eachCell(ctx, tx, agency, func(d DayCell) {
 		addTally(c.day, verifyDayKey{int64(d.Day), d.Agency, d.Service, d.Center, d.Channel},
 			tally{n: d.N, top2: d.NTop2, sumR: d.SumR, sumR2: d.SumR2})
+	}, func(d AgencyDayCell) {
+		addTally(c.aday, verifyAgencyDayKey{int64(d.Day), d.Agency}, tally{n: d.N, top2: d.NTop2, sumR: d.SumR, sumR2: d.SumR2})
 	}, func(m MonthCell) {
 		addTally(c.month, verifyMonthKey{int64(m.Month), m.Agency}, tally{n: m.N, top2: m.NTop2, sumR: m.SumR, sumR2: m.SumR2})
 	}, func(a AnswerCell) {

@@ -55,6 +55,7 @@ const benchAgencies = 100
 type benchData struct {
 	name     string // sub-benchmark name
 	agencies int    // at most 1000 (codes ag-000 … ag-999)
+	groups   int    // peer groups (agency i in group i mod groups); 0 means 3
 	n        int64
 	sqlite   string
 	pgName   string
@@ -75,6 +76,13 @@ func benchWide() []benchData {
 	return out
 }
 
+// bench1000 is 1,000 agencies in 10 peer groups with ~30 responses per agency and month (1.08M responses), the
+// national catalog of issue 20: what rankings cost when a group has 100 agencies and each has data.
+func bench1000() benchData {
+	return benchData{name: "agencies-1000-groups-10", agencies: 1000, groups: 10, n: 1000 * 36 * 30,
+		sqlite: strings.TrimSuffix(*benchSQLite, ".db") + "-a1000-g10.db", pgName: *benchPGName + "_a1000_g10"}
+}
+
 // short writes 10000000 as 10M.
 func short(n int64) string {
 	switch {
@@ -89,17 +97,20 @@ func short(n int64) string {
 // benchStart is 2023-01-01 00:00 in Baku; the data spans 3 years.
 var benchStart = time.Date(2023, 1, 1, 0, 0, 0, 0, storetest.Baku)
 
-func benchCatalog(agencies int) survey.Catalog {
+func benchCatalog(agencies, groups int) survey.Catalog {
 	var c survey.Catalog
 	w0 := 0.0
-	for g := range 3 {
+	if groups == 0 {
+		groups = 3
+	}
+	for g := range groups {
 		c.Groups = append(c.Groups, survey.Group{Code: fmt.Sprintf("grp-%d", g), Name: survey.Names{AZ: fmt.Sprintf("Qrup %d", g), EN: fmt.Sprintf("Group %d", g)}})
 	}
 	var all []string
 	for a := range agencies {
 		code := fmt.Sprintf("ag-%03d", a)
 		all = append(all, code)
-		c.Agencies = append(c.Agencies, survey.Agency{Code: code, Group: fmt.Sprintf("grp-%d", a%3), Survey: "visit",
+		c.Agencies = append(c.Agencies, survey.Agency{Code: code, Group: fmt.Sprintf("grp-%d", a%groups), Survey: "visit",
 			Name: survey.Names{AZ: "Agentlik " + code, EN: "Agency " + code}})
 		for s := range 3 {
 			c.Services = append(c.Services, survey.Service{Code: fmt.Sprintf("%s-s%d", code, s), Agency: code, Name: survey.Names{AZ: fmt.Sprintf("Xidmət %d", s)}})
@@ -122,6 +133,9 @@ func (bd benchData) dataKey() string {
 	k := benchGenVersion + "|" + fmt.Sprint(bd.n)
 	if bd.agencies != benchAgencies {
 		k += fmt.Sprintf("|%d agencies", bd.agencies)
+	}
+	if bd.groups != 0 && bd.groups != 3 {
+		k += fmt.Sprintf("|%d groups", bd.groups)
 	}
 	return k
 }
@@ -204,7 +218,7 @@ func benchStoreOf(tb testing.TB, dialect string, bd benchData) (*survey.Store, *
 	if err := s.Migrate(ctx); err != nil {
 		tb.Fatal(err)
 	}
-	if _, err := s.ApplyCatalog(ctx, benchCatalog(bd.agencies)); err != nil {
+	if _, err := s.ApplyCatalog(ctx, benchCatalog(bd.agencies, bd.groups)); err != nil {
 		tb.Fatal(err)
 	}
 	tb.Logf("%s: generating %d responses for %d agencies…", dialect, bd.n, bd.agencies)
@@ -314,8 +328,10 @@ func generate(ctx context.Context, s *survey.Store, db *sql.DB, n int64, agencie
 		SELECT day, 'ag-' || %[1]s, COALESCE(service, ''), COALESCE(center, ''), channel, COUNT(*), SUM(score), SUM(score * score), SUM(%[2]s)
 		FROM bench_src WHERE excluded = 0 GROUP BY day, a, COALESCE(service, ''), COALESCE(center, ''), channel`,
 			map[bool]string{true: "lpad(a::text, 3, '0')", false: "substr('00' || a, -3, 3)"}[pg], top2n),
+		`INSERT INTO agg_agency_day (day, agency_code, n, sum_r, sum_r2, n_top2)
+		SELECT day, agency_code, SUM(n), SUM(sum_r), SUM(sum_r2), SUM(n_top2) FROM agg_day GROUP BY day, agency_code ORDER BY day, agency_code`,
 		fmt.Sprintf(`INSERT INTO agg_month (month, agency_code, n, sum_r, sum_r2, n_top2)
-		SELECT %s, agency_code, SUM(n), SUM(sum_r), SUM(sum_r2), SUM(n_top2) FROM agg_day GROUP BY %s, agency_code`,
+		SELECT %s, agency_code, SUM(n), SUM(sum_r), SUM(sum_r2), SUM(n_top2) FROM agg_day GROUP BY %s, agency_code ORDER BY 1, 2`,
 			month, month),
 	}
 	for _, q := range []struct{ key, expr, where string }{

@@ -67,8 +67,9 @@ func (f *Figures) Rankings(ctx context.Context, p scoring.Period, group, lang st
 		return a.Group, true
 	}
 	var statsFor func(scoring.Period) []scoring.Unit
+	var failed error              // a read of the streak walk's earlier periods that failed
 	if p.Kind != scoring.Custom { // every period the table needs is whole months
-		statsFor, err = f.monthly(ctx, p, groupOf)
+		statsFor, err = f.monthly(ctx, p, groupOf, &failed)
 	} else {
 		statsFor, err = f.daily(ctx, p, groupOf)
 	}
@@ -76,47 +77,62 @@ func (f *Figures) Rankings(ctx context.Context, p scoring.Period, group, lang st
 		return nil, err
 	}
 	groups := scoring.Rankings(p, statsFor, f.cfg)
+	if failed != nil {
+		return nil, failed
+	}
 	return f.publish(cv, p, groups, lang, cases), nil
 }
 
-// periodsNeeded are the periods scoring.Rankings may ask for.
-func periodsNeeded(p scoring.Period) []scoring.Period {
-	ps := []scoring.Period{p, p.Previous(), p.PreviousYear()}
-	if p.Kind != scoring.Custom {
-		for k := 2; k < scoring.MaxStreak; k++ {
-			ps = append(ps, p.Back(k))
-		}
-	}
-	return ps
-}
-
-// monthly reads, in one query, the month cells of every month any needed period covers, summed by the
-// database per period of p's kind and agency, and serves each period from memory.
-func (f *Figures) monthly(ctx context.Context, p scoring.Period, groupOf func(string) (string, bool)) (func(scoring.Period) []scoring.Unit, error) {
-	all := span{}
-	for i, q := range periodsNeeded(p) {
-		s, _ := monthSpan(q)
-		if i == 0 || s.from < all.from {
-			all.from = s.from
-		}
-		all.to = max(all.to, s.to)
-	}
+// monthly serves every period scoring.Rankings asks for from month cells summed per period of p's kind and
+// agency. The first read covers P back to its previous year (P, the previous period and the previous year, and
+// the first streak periods); the streak walk's earlier periods are read only when it gets there, monthChunk
+// periods per read, back to at most MaxStreak − 1 periods before P. A walk that stops within the first read costs
+// a quarter's ranking 15 months of cells instead of 120. The reads are separate statements: a roll-up committed
+// between them shows in the earlier periods only (streaks, never P's own figures). The first failed read is kept
+// in *failed and the periods it would have served have no units.
+func (f *Figures) monthly(ctx context.Context, p scoring.Period, groupOf func(string) (string, bool), failed *error) (func(scoring.Period) []scoring.Unit, error) {
 	cur, _ := monthSpan(p)
 	k := cur.to - cur.from
-	all.from = max(all.from, 0) // month indexes of years before 0 never hold data
-	sums, err := f.store.MonthSums(ctx, all.from, all.to, k)
-	if err != nil {
-		return nil, err
+	oldest, _ := monthSpan(p.Back(scoring.MaxStreak - 1))
+	if py, _ := monthSpan(p.PreviousYear()); py.from < oldest.from {
+		oldest.from = py.from
 	}
+	floor := max(oldest.from, 0) // month indexes of years before 0 never hold data
 	byRun := map[int][]survey.AgencySums{}
-	for _, c := range sums {
-		byRun[c.Key] = append(byRun[c.Key], c)
+	read := cur.to // months [read, cur.to) have been read
+	readBack := func(from int) error {
+		from = max(from, floor)
+		if from >= read {
+			return nil
+		}
+		sums, err := f.store.MonthSums(ctx, from, read, k)
+		if err != nil {
+			return err
+		}
+		for _, c := range sums {
+			byRun[c.Key] = append(byRun[c.Key], c)
+		}
+		read = from
+		return nil
+	}
+	first, _ := monthSpan(p.PreviousYear())
+	if prev, _ := monthSpan(p.Previous()); prev.from < first.from {
+		first = prev
+	}
+	if err := readBack(first.from); err != nil {
+		return nil, err
 	}
 	return func(q scoring.Period) []scoring.Unit {
 		s, _ := monthSpan(q)
+		if s.from < read && *failed == nil {
+			*failed = readBack(min(s.from, read-monthChunk*k))
+		}
 		return units(byRun[s.from/k], groupOf)
 	}, nil
 }
+
+// monthChunk is how many earlier periods the streak walk reads at once beyond the first read.
+const monthChunk = 8
 
 // daily serves a custom range, its previous range and its previous year in one query.
 func (f *Figures) daily(ctx context.Context, p scoring.Period, groupOf func(string) (string, bool)) (func(scoring.Period) []scoring.Unit, error) {
