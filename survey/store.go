@@ -40,6 +40,9 @@ type Options struct {
 	ReadDSN    string
 	ReadMaxLag time.Duration
 	Logger     *slog.Logger // the replica's switches; nil: slog.Default()
+	// Committers is how many submission batches may commit at once on PostgreSQL (QIYMET_INGEST_COMMITTERS;
+	// 0 is 1). SQLite always has one: it has one writer.
+	Committers int
 }
 
 // DefaultReadMaxLag is QIYMET_DB_READ_MAX_LAG's default.
@@ -134,6 +137,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
 		s.db = bun.NewDB(sqldb, sqlitedialect.New())
 	case isPostgresDSN(dsn):
 		s.dialect = "pg"
+		s.submissions.workers = opt.Committers
 		db, err := openPostgres(dsn, 5*time.Second)
 		if err != nil {
 			return nil, err
