@@ -51,7 +51,7 @@ one() {
     --concurrency "$CLIENTS" --duration "${DURATION}s" --since "$(date -u -d "-$((run * 2)) days" +%FT%TZ)" --mix "$MIX" \
     --json "$work/r$run.json" >/dev/null
   kill "$srv_pid"; wait "$srv_pid" 2>/dev/null || true; srv_pid=""
-  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(f"{d[\"throughput_per_s\"]:.0f} {d[\"latency_ms\"][\"p99\"]}")' "$work/r$run.json"
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%.0f %s" % (d["throughput_per_s"], d["latency_ms"]["p99"]))' "$work/r$run.json"
 }
 echo "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $CLIENTS clients, ${DURATION}s a run, mix $MIX"
 echo "| pair | pgbench /s | committers=$A /s (p99 ms) | committers=$B /s (p99 ms) | ratio A | ratio B | B/A |"
