@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/web"
 )
 
@@ -12,7 +13,7 @@ import (
 var loadEnvDefaults = []struct{ flag, env, def, help string }{
 	{"max-exports", "QIYMET_MAX_EXPORTS", strconv.Itoa(web.DefaultMaxExports), "CSV downloads in flight at once; more are answered 503"},
 	{"max-reports", "QIYMET_MAX_REPORTS", strconv.Itoa(web.DefaultMaxReports), "PDF reports built at once; more are answered 503"},
-	{"ingest-committers", "QIYMET_INGEST_COMMITTERS", "1", "PostgreSQL: submission batches committed at once (1-16; SQLite: always 1)"},
+	{"ingest-committers", "QIYMET_INGEST_COMMITTERS", strconv.Itoa(survey.DefaultCommitters), "PostgreSQL: submission batches committed at once (1-16; SQLite: always 1)"},
 	{"export-timeout", "QIYMET_EXPORT_TIMEOUT", web.DefaultExportTimeout.String(), "longest time one CSV download may take (e.g. 30m)"},
 }
 
