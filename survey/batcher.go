@@ -16,6 +16,8 @@ type batcher[Q, R any] struct {
 	// commit stores a batch and answers each request (R may carry a request's own error); an error fails the
 	// whole batch. A retryable error (serialization, deadlock) is retried, twice at most.
 	commit func(context.Context, []Q) ([]R, error)
+	// workers is how many batches may be in flight at once (each its own goroutine and transaction); 0 is 1.
+	workers int
 
 	once    sync.Once
 	reqs    chan *batchReq[Q, R]
@@ -41,7 +43,9 @@ func (b *batcher[Q, R]) do(ctx context.Context, q Q) (R, error) {
 	b.once.Do(func() {
 		b.stop = make(chan struct{})
 		b.reqs = make(chan *batchReq[Q, R], 1024)
-		go b.run()
+		for range max(1, b.workers) {
+			go b.run()
+		}
 	})
 	if b.reqs == nil { // closed before the first request
 		return zero, errStoreClosed()

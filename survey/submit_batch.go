@@ -11,9 +11,11 @@ import (
 // Submission batches (batcher): kiosk, API and link submissions are stored in batches, one transaction
 // each, and a 201 is answered only after its batch committed.
 //
-// One committer, for every channel, on both databases: SQLite has one writer at a time, and on PostgreSQL the
-// ingest rate is bound by CPU, not by the commit's latency, so the fewest and largest batches win (measured: two
-// or three committers, or a separate one for API submissions, were 10-20% slower).
+// One committer queue for every channel. SQLite has one writer at a time, so one committer. On PostgreSQL
+// DefaultCommitters (4; QIYMET_INGEST_COMMITTERS) batches may be in flight at once: with one, the server
+// waited on each commit with CPU to spare (measured 2026-12-05 in interleaved pairs, docs/scaling.md; an
+// earlier session had found two or three 10-20% slower, on a faster host). The kiosk locks keep the burst rule
+// exact between them, as between instances.
 
 // batchedSubmission is one prepared response waiting for its batch.
 type batchedSubmission struct {

@@ -162,3 +162,66 @@ func TestSubmitAfterClose(t *testing.T) {
 		t.Fatalf("submit after close: %v", err)
 	}
 }
+
+// With several group commits in flight (QIYMET_INGEST_COMMITTERS, the default on PostgreSQL), the kiosk burst
+// rule stays exact: many submissions of one kiosk at the same instant, spread over concurrent batches, count
+// exactly one; every one is stored and answered; and submissions of other kiosks are unaffected.
+func TestConcurrentCommittersKeepBurstRule(t *testing.T) {
+	for _, committers := range []int{0, 8} { // 0: DefaultCommitters
+		t.Run(fmt.Sprint(committers), func(t *testing.T) {
+			clock := storetest.NewClock(storeStart)
+			s := storetest.New(t, "pg", survey.Options{Now: clock.Now, Burst: 3 * time.Second, Committers: committers})
+			ctx := context.Background()
+			loadTestCatalog(t, s)
+			const kiosks, each = 4, 24
+			var creds []survey.Credential
+			for i := range kiosks {
+				k, _, err := s.AddKiosk(ctx, "baku-1", fmt.Sprint("Exit ", i), "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				creds = append(creds, survey.Credential{Kiosk: k})
+			}
+			type got struct {
+				kiosk int
+				res   survey.Result
+				err   error
+			}
+			out := make(chan got, kiosks*each)
+			for i := range kiosks {
+				for range each {
+					go func() {
+						res, _, err := submit(t, s, `{"agency":"migration","answers":{"overall":4}}`, creds[i])
+						out <- got{i, res, err}
+					}()
+				}
+			}
+			counted := make([]int, kiosks)
+			for range kiosks * each {
+				g := <-out
+				if g.err != nil {
+					t.Fatal(g.err)
+				}
+				switch {
+				case g.res.Status == survey.StatusCounted:
+					counted[g.kiosk]++
+				case g.res.Status == survey.StatusExcluded && g.res.Reason != nil && *g.res.Reason == survey.ReasonBurst:
+				default:
+					t.Fatalf("kiosk %d: %+v, want counted or excluded/burst", g.kiosk, g.res)
+				}
+			}
+			for i, n := range counted {
+				if n != 1 {
+					t.Errorf("kiosk %d: %d of %d simultaneous submissions counted, want exactly 1", i, n, each)
+				}
+			}
+			var stored, countedDB int
+			if err := s.DB().NewRaw("SELECT count(*), count(*) FILTER (WHERE status = 'counted') FROM responses").Scan(ctx, &stored, &countedDB); err != nil {
+				t.Fatal(err)
+			}
+			if stored != kiosks*each || countedDB != kiosks {
+				t.Fatalf("stored %d (counted %d), want %d (%d)", stored, countedDB, kiosks*each, kiosks)
+			}
+		})
+	}
+}

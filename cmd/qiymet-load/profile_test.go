@@ -9,6 +9,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -21,7 +22,8 @@ import (
 
 // TestIngestProfile runs the ingest load against an in-process server (the same web and survey code as
 // `qiymet serve`) on a fresh PostgreSQL database and writes a CPU profile, to see where a submission's time
-// goes. Only on request: QIYMET_PROFILE=cpu.pprof [QIYMET_PROFILE_DIALECT=pg|sqlite-file] [QIYMET_PROFILE_MIX=…].
+// goes. Only on request: QIYMET_PROFILE=cpu.pprof [QIYMET_PROFILE_DIALECT=pg|sqlite-file] [QIYMET_PROFILE_MIX=…]
+// [QIYMET_PROFILE_COMMITTERS=N].
 //
 //	go tool pprof -top -focus 'qiymet/(web|survey)' cpu.pprof
 func TestIngestProfile(t *testing.T) {
@@ -36,7 +38,8 @@ func TestIngestProfile(t *testing.T) {
 	dsn := storetest.DSN(t, dialect)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	s, err := survey.Open(ctx, dsn, survey.Options{Location: storetest.Baku, Burst: 3 * time.Second})
+	committers, _ := strconv.Atoi(os.Getenv("QIYMET_PROFILE_COMMITTERS")) // as QIYMET_INGEST_COMMITTERS; unset: 1
+	s, err := survey.Open(ctx, dsn, survey.Options{Location: storetest.Baku, Burst: 3 * time.Second, Committers: committers})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -43,6 +43,7 @@ type config struct {
 	Loc             *time.Location
 	Security        securityConfig // config_security.go
 	Load            web.LoadLimits // config_load.go
+	Committers      int            // QIYMET_INGEST_COMMITTERS (config_load.go)
 	Notify          notifyConfig   // config_notify.go
 	Read            readConfig     // config_replica.go
 }
@@ -101,6 +102,9 @@ func newFlagSet(name string, getenv func(string) string, stderr io.Writer) (*fla
 			return nil, err
 		}
 		if c.Load, err = loadLimitsOf(vals); err != nil { // config_load.go
+			return nil, err
+		}
+		if c.Committers, err = committersOf(vals); err != nil { // config_load.go
 			return nil, err
 		}
 		if c.Notify, err = notifyConfigOf(vals); err != nil { // config_notify.go

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/web"
 )
 
@@ -12,6 +13,7 @@ import (
 var loadEnvDefaults = []struct{ flag, env, def, help string }{
 	{"max-exports", "QIYMET_MAX_EXPORTS", strconv.Itoa(web.DefaultMaxExports), "CSV downloads in flight at once; more are answered 503"},
 	{"max-reports", "QIYMET_MAX_REPORTS", strconv.Itoa(web.DefaultMaxReports), "PDF reports built at once; more are answered 503"},
+	{"ingest-committers", "QIYMET_INGEST_COMMITTERS", strconv.Itoa(survey.DefaultCommitters), "PostgreSQL: submission batches committed at once (1-16; SQLite: always 1)"},
 	{"export-timeout", "QIYMET_EXPORT_TIMEOUT", web.DefaultExportTimeout.String(), "longest time one CSV download may take (e.g. 30m)"},
 }
 
@@ -31,4 +33,13 @@ func loadLimitsOf(vals map[string]*string) (web.LoadLimits, error) {
 		return l, usagef("QIYMET_EXPORT_TIMEOUT: want a duration from 10s to 24h (e.g. 30m), got %q", *vals["export-timeout"])
 	}
 	return l, nil
+}
+
+// committersOf reads QIYMET_INGEST_COMMITTERS.
+func committersOf(vals map[string]*string) (int, error) {
+	n, err := strconv.Atoi(*vals["ingest-committers"])
+	if err != nil || n < 1 || n > 16 {
+		return 0, usagef("QIYMET_INGEST_COMMITTERS: want a whole number from 1 to 16, got %q", *vals["ingest-committers"])
+	}
+	return n, nil
 }

@@ -12,7 +12,9 @@ import (
 	"github.com/qiymet/qiymet/survey"
 )
 
-const usage = `usage: qiymet COMMAND [flags]
+var usage = usageHead + rateUsage()
+
+const usageHead = `usage: qiymet COMMAND [flags]
 
 commands:
   serve                          run the HTTP service
@@ -43,13 +45,15 @@ configuration (environment, or a flag of the same name): QIYMET_DB (--db), QIYME
 QIYMET_BASE_URL (--base-url; default http:// and the listen address), QIYMET_TIMEZONE (--timezone),
 QIYMET_MIN_N (--min-n), QIYMET_PRIOR_WEIGHT (--prior-weight), QIYMET_BURST_SECONDS (--burst-seconds),
 QIYMET_LOG_LEVEL (--log-level), QIYMET_TRUSTED_PROXIES (--trusted-proxies), QIYMET_TLS_CERT (--tls-cert),
-QIYMET_TLS_KEY (--tls-key), QIYMET_RATE_KIOSK|APIKEY|IP|LOGIN|BAD_TOKEN (--rate-…), QIYMET_LOGIN_FREE_FAILURES,
+QIYMET_TLS_KEY (--tls-key), QIYMET_RATE_* (below), QIYMET_LOGIN_FREE_FAILURES,
 QIYMET_LOGIN_MAX_DELAY_SECONDS; QIYMET_SECRET and QIYMET_METRICS_TOKEN from the environment only (a flag
 would show them in ps);
 QIYMET_REQUIRE_2FA=admin (serve) makes admins enrol in two-factor sign-in;
 QIYMET_MAIL_FROM, QIYMET_KIOSK_SILENT, QIYMET_OPENING_HOURS; QIYMET_SMTP_URL from the environment only
 QIYMET_DB_READ (--db-read; serve, export, report): a PostgreSQL streaming replica for dashboards, rankings,
 exports and reports, bypassed while it lags beyond QIYMET_DB_READ_MAX_LAG (--db-read-max-lag; default 30s)
+QIYMET_MAX_EXPORTS (default 8), QIYMET_MAX_REPORTS (2), QIYMET_EXPORT_TIMEOUT (30m): long reads one instance runs
+QIYMET_INGEST_COMMITTERS (--ingest-committers; default 4): PostgreSQL submission batches committed at once
 `
 
 // env is what every command gets: the process's streams and configuration, nothing global.
@@ -152,7 +156,7 @@ func parse(fs *flag.FlagSet, args []string) ([]string, error) {
 func (e *env) open(c *config) (*survey.Store, error) {
 	s, err := survey.Open(e.ctx, c.DB, survey.Options{Location: c.Loc, Burst: c.Burst, Secret: e.getenv("QIYMET_SECRET"),
 		LoginThrottle: c.Security.Throttle, KioskSilent: c.Notify.KioskSilent, OpeningHours: &c.Notify.OpeningHours,
-		ReadDSN: c.Read.DSN, ReadMaxLag: c.Read.MaxLag, Logger: slog.New(logHandler(e, c))})
+		ReadDSN: c.Read.DSN, ReadMaxLag: c.Read.MaxLag, Logger: slog.New(logHandler(e, c)), Committers: c.Committers})
 	if err != nil {
 		return nil, err
 	}
@@ -188,4 +192,16 @@ func (e *env) setup(name string, args []string, define func(fs *flag.FlagSet), n
 		return nil, nil, nil, err
 	}
 	return c, s, pos, nil
+}
+
+// rateUsage lists every rate limit (QIYMET_RATE_*) with its flag and default, from the table serve reads.
+func rateUsage() string {
+	var b strings.Builder
+	b.WriteString("rate limits (PER_SECOND,BURST; 429 rate_limited with Retry-After beyond them):\n")
+	for _, d := range securityDefaults {
+		if strings.HasPrefix(d.env, "QIYMET_RATE_") {
+			fmt.Fprintf(&b, "  %-26s --%-18s default %-9s %s\n", d.env, d.flag, d.def, d.help)
+		}
+	}
+	return b.String()
 }

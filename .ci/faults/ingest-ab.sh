@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Side-by-side A/B of the PostgreSQL ingest path: QIYMET_INGEST_COMMITTERS=A against =B (default 1 and 4), each
+# run DURATION s with CLIENTS clients through qiymet-load → qiymet serve, in interleaved pairs (order A B, then
+# B A, …, PAIRS pairs), with pgbench's one-row INSERT before every pair on the same server. One database for
+# all runs (provisioned once). Prints one line per run and the ratios. Loopback only; bounded; cleans up.
+#   A=1 B=4 PAIRS=3 DURATION=10 bash .ci/faults/ingest-ab.sh
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+A=${A:-1} B=${B:-4} PAIRS=${PAIRS:-3} CLIENTS=${CLIENTS:-32} DURATION=${DURATION:-10}
+MIX=${MIX:-kiosk=60,api=30,link=10}
+ADMIN=${QIYMET_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
+work=$(mktemp -d)
+db="qiymet_ab_$(date +%s)_$$"
+srv_pid=""
+psql_admin() { psql "$ADMIN" -v ON_ERROR_STOP=1 -qAt "$@"; }
+cleanup() {
+  [ -n "$srv_pid" ] && kill "$srv_pid" 2>/dev/null && wait "$srv_pid" 2>/dev/null || true
+  psql_admin -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+go build -o "$work/qiymet" ./cmd/qiymet
+go build -o "$work/qiymet-load" ./cmd/qiymet-load
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+psql_admin -c "CREATE DATABASE $db"
+dsn=$(python3 -c 'import sys,urllib.parse as u; p=u.urlparse(sys.argv[1]); print(p._replace(path="/"+sys.argv[2]).geturl())' "$ADMIN" "$db")
+QIYMET_DB="$dsn" "$work/qiymet" migrate up >/dev/null
+QIYMET_DB="$dsn" "$work/qiymet" catalog apply testdata/catalog.json >/dev/null
+"$work/qiymet-load" provision --db "$dsn" --kiosks ${KIOSKS:-2048} --api-keys 16 >"$work/creds.env"
+psql "$dsn" -v ON_ERROR_STOP=1 -qAt -c "CREATE TABLE bench_responses (LIKE responses INCLUDING ALL)"
+cat >"$work/insert.sql" <<'SQL'
+\set score random(0, 100)
+INSERT INTO bench_responses (id, submitted_us, received_us, agency_code, service_code, center_code, channel,
+  survey_code, survey_version, lang, status, comment, answers, score, top2, content_hash)
+VALUES (gen_random_uuid()::text, (extract(epoch FROM clock_timestamp()) * 1e6)::bigint,
+  (extract(epoch FROM clock_timestamp()) * 1e6)::bigint, 'migration', 'temp-residence', 'baku-1', 'api',
+  'visit', 1, 'az', 'counted', NULL, '{"overall":5,"resolved":true,"waiting":4}', :score, true, md5(random()::text));
+SQL
+pgb() { pgbench -n -h 127.0.0.1 -U postgres -c "$CLIENTS" -j 2 -T "$DURATION" -f "$work/insert.sql" "$db" 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1; }
+run=0
+# one N: a qiymet run with QIYMET_INGEST_COMMITTERS=N → its rate
+one() {
+  local port; port=$(free_port); run=$((run + 1))
+  QIYMET_DB="$dsn" QIYMET_ADDR="127.0.0.1:$port" QIYMET_LOG_LEVEL=warn QIYMET_INGEST_COMMITTERS=$1 "$work/qiymet" serve >"$work/serve.log" 2>&1 &
+  srv_pid=$!
+  for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+  # distinct submitted_at windows per run, so no run's kiosk responses make another's bursts
+  "$work/qiymet-load" run --quiet --url "http://127.0.0.1:$port" --creds "$work/creds.env" --concurrency "$CLIENTS" --duration 2s \
+    --since "$(date -u -d "-$((run * 2 + 1)) days" +%FT%TZ)" >/dev/null
+  GOMAXPROCS=${GEN_PROCS:-2} "$work/qiymet-load" run --quiet --url "http://127.0.0.1:$port" --creds "$work/creds.env" \
+    --concurrency "$CLIENTS" --duration "${DURATION}s" --since "$(date -u -d "-$((run * 2)) days" +%FT%TZ)" --mix "$MIX" \
+    --json "$work/r$run.json" >/dev/null
+  kill "$srv_pid"; wait "$srv_pid" 2>/dev/null || true; srv_pid=""
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%.0f %s" % (d["throughput_per_s"], d["latency_ms"]["p99"]))' "$work/r$run.json"
+}
+echo "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $CLIENTS clients, ${DURATION}s a run, mix $MIX"
+echo "| pair | pgbench /s | committers=$A /s (p99 ms) | committers=$B /s (p99 ms) | ratio A | ratio B | B/A |"
+echo "|---|---|---|---|---|---|---|"
+for p in $(seq 1 "$PAIRS"); do
+  bench=$(pgb)
+  if [ $((p % 2)) -eq 1 ]; then ra=$(one "$A"); rb=$(one "$B"); else rb=$(one "$B"); ra=$(one "$A"); fi
+  python3 - "$p" "$bench" "$ra" "$rb" <<'PY'
+import sys
+p, b = sys.argv[1], float(sys.argv[2])
+ra, pa = sys.argv[3].split(); rb, pb = sys.argv[4].split()
+ra, rb = float(ra), float(rb)
+print(f"| {p} | {b:.0f} | {ra:.0f} ({pa}) | {rb:.0f} ({pb}) | {ra/b:.2f} | {rb/b:.2f} | {rb/ra:.2f} |")
+PY
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
