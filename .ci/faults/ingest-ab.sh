@@ -1,12 +1,22 @@
 #!/usr/bin/env bash
-# Side-by-side A/B of the PostgreSQL ingest path: QIYMET_INGEST_COMMITTERS=A against =B (default 1 and 4), each
+# Side-by-side A/B of the PostgreSQL ingest path, each
 # run DURATION s with CLIENTS clients through qiymet-load → qiymet serve, in interleaved pairs (order A B, then
 # B A, …, PAIRS pairs), with pgbench's one-row INSERT before every pair on the same server. One database for
 # all runs (provisioned once). Prints one line per run and the ratios. Loopback only; bounded; cleans up.
+# KNOB=committers (default): QIYMET_INGEST_COMMITTERS=A against =B (default 1 and 4).
+# KNOB=low-share: the share of answers in the bottom two points, each opening a case (default 0 and 0.1; issue 18's
+# "10% of responses opening cases" against none), with the server's default committers.
 #   A=1 B=4 PAIRS=3 DURATION=10 bash .ci/faults/ingest-ab.sh
+#   KNOB=low-share PAIRS=6 bash .ci/faults/ingest-ab.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-A=${A:-1} B=${B:-4} PAIRS=${PAIRS:-3} CLIENTS=${CLIENTS:-32} DURATION=${DURATION:-10}
+KNOB=${KNOB:-committers}
+case "$KNOB" in
+  committers) A=${A:-1} B=${B:-4} ;;
+  low-share) A=${A:-0} B=${B:-0.1} ;;
+  *) echo "ingest-ab: KNOB must be committers or low-share" >&2; exit 2 ;;
+esac
+PAIRS=${PAIRS:-3} CLIENTS=${CLIENTS:-32} DURATION=${DURATION:-10}
 MIX=${MIX:-kiosk=60,api=30,link=10}
 ADMIN=${QIYMET_TEST_PG:-postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable}
 work=$(mktemp -d)
@@ -38,23 +48,25 @@ VALUES (gen_random_uuid()::text, (extract(epoch FROM clock_timestamp()) * 1e6)::
 SQL
 pgb() { pgbench -n -h 127.0.0.1 -U postgres -c "$CLIENTS" -j 2 -T "$DURATION" -f "$work/insert.sql" "$db" 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1; }
 run=0
-# one N: a qiymet run with QIYMET_INGEST_COMMITTERS=N → its rate
+# one V: a qiymet run with the knob at V → its rate
 one() {
   local port; port=$(free_port); run=$((run + 1))
-  QIYMET_DB="$dsn" QIYMET_ADDR="127.0.0.1:$port" QIYMET_LOG_LEVEL=warn QIYMET_INGEST_COMMITTERS=$1 "$work/qiymet" serve >"$work/serve.log" 2>&1 &
+  local committers="" share=0
+  if [ "$KNOB" = committers ]; then committers=$1; else share=$1; fi
+  env QIYMET_DB="$dsn" QIYMET_ADDR="127.0.0.1:$port" QIYMET_LOG_LEVEL=warn ${committers:+QIYMET_INGEST_COMMITTERS=$committers} "$work/qiymet" serve >"$work/serve.log" 2>&1 &
   srv_pid=$!
   for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
   # distinct submitted_at windows per run, so no run's kiosk responses make another's bursts
   "$work/qiymet-load" run --quiet --url "http://127.0.0.1:$port" --creds "$work/creds.env" --concurrency "$CLIENTS" --duration 2s \
-    --since "$(date -u -d "-$((run * 2 + 1)) days" +%FT%TZ)" >/dev/null
+    --since "$(date -u -d "-$((run * 2 + 1)) days" +%FT%TZ)" --low-share "$share" >/dev/null
   GOMAXPROCS=${GEN_PROCS:-2} "$work/qiymet-load" run --quiet --url "http://127.0.0.1:$port" --creds "$work/creds.env" \
     --concurrency "$CLIENTS" --duration "${DURATION}s" --since "$(date -u -d "-$((run * 2)) days" +%FT%TZ)" --mix "$MIX" \
-    --json "$work/r$run.json" >/dev/null
+    --low-share "$share" --json "$work/r$run.json" >/dev/null
   kill "$srv_pid"; wait "$srv_pid" 2>/dev/null || true; srv_pid=""
   python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print("%.0f %s" % (d["throughput_per_s"], d["latency_ms"]["p99"]))' "$work/r$run.json"
 }
 echo "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $CLIENTS clients, ${DURATION}s a run, mix $MIX"
-echo "| pair | pgbench /s | committers=$A /s (p99 ms) | committers=$B /s (p99 ms) | ratio A | ratio B | B/A |"
+echo "| pair | pgbench /s | $KNOB=$A /s (p99 ms) | $KNOB=$B /s (p99 ms) | ratio A | ratio B | B/A |"
 echo "|---|---|---|---|---|---|---|"
 for p in $(seq 1 "$PAIRS"); do
   bench=$(pgb)
