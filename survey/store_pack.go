@@ -59,9 +59,11 @@ type packedCell struct {
 // packFormat is the first byte of every part of a pack (so that an empty pack is not an empty value).
 const packFormat = 1
 
-// packPartBytes bounds a part of a pack: modernc's allocator maps every value above 16 kB with its own mmap,
-// whose munmap cost ~10 ms a ranking of 1,000 agencies when each month was one ~27 kB value.
-const packPartBytes = 12 << 10
+// packPartBytes bounds a part of a pack. SQLite reads a value longer than 4,000 bytes from its overflow pages
+// into a fresh allocation each time, and modernc's allocator maps and unmaps a 64 kB page for it: with one
+// ~27 kB value per month that munmap alone was ~10 ms of a ranking of 1,000 agencies. Shorter values reuse the
+// statement's buffer.
+const packPartBytes = 3968
 
 // encodePack packs cells (in the order given) into parts of at most ~packPartBytes; no cells is one empty part.
 func encodePack(cells []packedCell) [][]byte {
