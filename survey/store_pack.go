@@ -375,27 +375,36 @@ func touchPacks(ctx context.Context, tx bun.IDB, kind string, keys []int) error 
 
 // packSums sums the cells of packs per (key(pack), agency), in the order each pair first appears, and
 // leaves out sums of no responses. For each pair the cells are added in the packs' order (key, then day), the
-// order in which the direct reads add them on SQLite.
+// order in which the direct reads add them on SQLite. Agency codes are looked up once per cell in one map
+// (no allocation), and each key's sums found through a slice indexed by the agency's number.
 func packSums(packs []readPack, key func(readPack) int) ([]AgencySums, error) {
 	var out []AgencySums
-	index := map[int]map[string]int{} // key → agency → position in out
-	for _, p := range packs {
+	agencies := map[string]int{}   // agency → its number
+	var names []string             // number → agency
+	index := map[int][]int32{}     // key → agency number → position in out + 1 (0: none yet)
+	lastKey, at := 0, []int32(nil) // the current key's slice
+	for j, p := range packs {
 		k := key(p)
-		at := index[k]
-		if at == nil {
-			at = map[string]int{}
-			index[k] = at
+		if j == 0 || k != lastKey {
+			index[lastKey] = at
+			lastKey, at = k, index[k]
 		}
 		for _, data := range p.data {
 			err := eachPacked(data, func(agency []byte, n int64, sumR, sumR2 float64, nTop2 int64) {
-				i, ok := at[string(agency)]
+				a, ok := agencies[string(agency)]
 				if !ok {
-					a := string(agency)
-					i = len(out)
-					at[a] = i
-					out = append(out, AgencySums{Key: k, Agency: a})
+					a = len(names)
+					names = append(names, string(agency))
+					agencies[names[a]] = a
 				}
-				st := &out[i].Stats
+				for len(at) <= a {
+					at = append(at, 0)
+				}
+				if at[a] == 0 {
+					out = append(out, AgencySums{Key: k, Agency: names[a]})
+					at[a] = int32(len(out))
+				}
+				st := &out[at[a]-1].Stats
 				st.N, st.SumR, st.SumR2, st.NTop2 = st.N+n, st.SumR+sumR, st.SumR2+sumR2, st.NTop2+nTop2
 			})
 			if err != nil {
