@@ -12,7 +12,8 @@ import (
 )
 
 // Every read of the summary tables (agg_day, agg_agency_day, agg_month, agg_answer, agg_pending), plain reads that never
-// write. The sums come back unrounded; package figures turns them into published figures. A reader that
+// write (a ranking's month and day cells come from their packs, whose misses are stored in the background:
+// store_pack.go). The sums come back unrounded; package figures turns them into published figures. A reader that
 // must see every committed change calls AwaitCells first. The sums and the two response reads at the end go
 // through reader (store_read.go): with a read replica they may be up to QIYMET_DB_READ_MAX_LAG behind, while
 // the freshness check (CellsCurrent, Pending) asks the primary, where the roll-up writes.
