@@ -64,6 +64,16 @@ type Group struct {
 // sets the intervals of one group). Units with N==0 are left out; groups with no counted responses are left
 // out; groups sorted by code.
 func RankPeriod(units []Unit, cfg Config) []Group {
+	groups := unrankedGroups(units, cfg)
+	for i := range groups {
+		rankRows(groups[i].Rows)
+	}
+	return groups
+}
+
+// unrankedGroups is RankPeriod before the ranking: each group's rows (in no particular order, Rank 0) with
+// their estimates, shrunk indices and Ranked, groups sorted by code.
+func unrankedGroups(units []Unit, cfg Config) []Group {
 	byGroup := map[string]map[string]Stats{}
 	for _, u := range units {
 		if u.Stats.N <= 0 {
@@ -89,11 +99,50 @@ func RankPeriod(units []Unit, cfg Config) []Group {
 		for agency, s := range agencies {
 			g.Rows = append(g.Rows, newRow(agency, code, s.Estimate(), g.Index, cfg))
 		}
-		rankRows(g.Rows)
 		groups = append(groups, g)
 	}
 	slices.SortFunc(groups, func(a, b Group) int { return cmp.Compare(a.Group, b.Group) })
 	return groups
+}
+
+// leaders are the agencies ranked 1st in their group (first) and those of them clear first (clear) in a
+// period of units: firsts and clearFirsts of RankPeriod(units, cfg), found without ordering every row. Rank 1
+// goes to the ranked rows whose published key (rankKey) is the group's highest, as rankRows gives it.
+func leaders(units []Unit, cfg Config) (first, clear map[string]bool) {
+	first, clear = map[string]bool{}, map[string]bool{}
+	for _, g := range unrankedGroups(units, cfg) {
+		best, any := 0.0, false
+		for _, r := range g.Rows {
+			if k := rankKey(r); r.Ranked && (!any || k > best) {
+				best, any = k, true
+			}
+		}
+		if !any {
+			continue
+		}
+		for i := range g.Rows {
+			if g.Rows[i].Ranked && rankKey(g.Rows[i]) == best {
+				g.Rows[i].Rank = 1
+			}
+		}
+		for i, r := range g.Rows {
+			if r.Rank == 1 {
+				first[r.Agency] = true
+				if clearFirst(g.Rows, i) {
+					clear[r.Agency] = true
+				}
+			}
+		}
+	}
+	return first, clear
+}
+
+// rankKey is what a row is ranked on: its adjusted index as published when ranked, else its index as published.
+func rankKey(r Row) float64 {
+	if r.Ranked {
+		return Round2(r.Adjusted)
+	}
+	return Round2(r.Index)
 }
 
 func newRow(agency, group string, e Estimate, pooledIndex float64, cfg Config) Row {
@@ -120,11 +169,7 @@ func rankRows(rows []Row) {
 	}
 	ks := make([]keyed, len(rows))
 	for i, r := range rows {
-		v := r.Index
-		if r.Ranked {
-			v = r.Adjusted
-		}
-		ks[i] = keyed{Round2(v), r.Ranked, i}
+		ks[i] = keyed{rankKey(r), r.Ranked, i}
 	}
 	slices.SortFunc(ks, func(a, b keyed) int {
 		if a.ranked != b.ranked {

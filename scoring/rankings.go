@@ -18,6 +18,14 @@ func Rankings(p Period, statsFor func(Period) []Unit, cfg Config) []Group {
 		}
 		return g
 	}
+	// The streak walk needs only the firsts and clear firsts of the periods it goes back through: those not
+	// ranked whole already (P, the previous period, the previous year) are not ordered row by row.
+	lead := func(q Period) (first, clear map[string]bool) {
+		if g, ok := seen[q.Label]; ok {
+			return firsts(g), clearFirsts(g)
+		}
+		return leaders(statsFor(q), cfg)
+	}
 
 	cur := rank(p)
 	if len(cur) == 0 {
@@ -28,7 +36,7 @@ func Rankings(p Period, statsFor func(Period) []Unit, cfg Config) []Group {
 	}
 	prev := byAgency(rank(p.Previous()))
 	lastYear := byAgency(rank(p.PreviousYear()))
-	streak, clear := streaks(p, cur, rank)
+	streak, clear := streaks(p, cur, lead)
 
 	for gi := range cur {
 		for ri := range cur[gi].Rows {
@@ -57,8 +65,9 @@ func change(r Row, other map[string]Row) (*float64, *bool) {
 
 // streaks counts, for each agency ranked 1st in P, how many consecutive periods of P's kind ending with P
 // it was ranked 1st in its group (first), and, in the same walk, how many it was clear first (clear). A
-// clear first is a first, so the walk goes back exactly as far as the plain streaks need.
-func streaks(p Period, cur []Group, rank func(Period) []Group) (first, clear map[string]int) {
+// clear first is a first, so the walk goes back exactly as far as the plain streaks need. lead gives a
+// period's firsts and clear firsts.
+func streaks(p Period, cur []Group, lead func(Period) (first, clear map[string]bool)) (first, clear map[string]int) {
 	if p.Kind == Custom {
 		return nil, nil
 	}
@@ -72,8 +81,7 @@ func streaks(p Period, cur []Group, rank func(Period) []Group) (first, clear map
 		clear[a] = 1
 	}
 	for k := 1; k < MaxStreak && len(alive) > 0; k++ {
-		groups := rank(p.Back(k))
-		earlier := firsts(groups)
+		earlier, earlierClear := lead(p.Back(k))
 		for a := range alive {
 			if earlier[a] {
 				first[a]++
@@ -81,10 +89,6 @@ func streaks(p Period, cur []Group, rank func(Period) []Group) (first, clear map
 				delete(alive, a)
 			}
 		}
-		if len(aliveClear) == 0 {
-			continue
-		}
-		earlierClear := clearFirsts(groups)
 		for a := range aliveClear {
 			if earlierClear[a] {
 				clear[a]++

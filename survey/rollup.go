@@ -251,6 +251,9 @@ func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, aday
 		return cmp.Or(cmp.Compare(a.Agency, b.Agency), cmp.Compare(a.Day, b.Day), cmp.Compare(a.Survey, b.Survey),
 			cmp.Compare(a.SurveyVersion, b.SurveyVersion), cmp.Compare(a.Question, b.Question), cmp.Compare(a.Value, b.Value))
 	})
+	if err := touchCellPacks(ctx, tx, adl, ml); err != nil {
+		return err
+	}
 	if tx.Dialect().Name() == dialect.SQLite {
 		return upsertCellsSQLite(ctx, tx, dl, adl, ml, al)
 	}
@@ -287,6 +290,22 @@ func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, aday
 		}
 	}
 	return nil
+}
+
+// touchCellPacks marks the packs of the months and days whose cells this write changes (store_pack.go).
+func touchCellPacks(ctx context.Context, tx bun.Tx, adays []*AgencyDayCell, months []*MonthCell) error {
+	keys := make([]int, 0, len(adays))
+	for _, d := range adays {
+		keys = append(keys, d.Day)
+	}
+	if err := touchPacks(ctx, tx, packDay, keys); err != nil {
+		return err
+	}
+	keys = keys[:0]
+	for _, m := range months {
+		keys = append(keys, m.Month)
+	}
+	return touchPacks(ctx, tx, packMonth, keys)
 }
 
 // cellBatchRows cells go into one prepared SQLite upsert (batchedInsert).
@@ -359,6 +378,7 @@ func (s *Store) checkCellZone(ctx context.Context, tx bun.Tx) error {
 		return nil
 	}
 	for _, q := range []string{"DELETE FROM agg_day", "DELETE FROM agg_agency_day", "DELETE FROM agg_month", "DELETE FROM agg_answer", "DELETE FROM agg_pending",
+		"UPDATE agg_pack SET version = version + 1, data = NULL WHERE part = 0", "DELETE FROM agg_pack WHERE part > 0",
 		"INSERT INTO agg_pending (response_seq, sign) SELECT seq, 1 FROM responses WHERE status = 'counted'"} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err

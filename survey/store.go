@@ -43,6 +43,9 @@ type Options struct {
 	// Committers is how many submission batches may commit at once on PostgreSQL (QIYMET_INGEST_COMMITTERS;
 	// 0: DefaultCommitters). SQLite always has one: it has one writer.
 	Committers int
+	// DirectCells reads a ranking's cells row by row, never from their packs (agg_pack, store_pack.go): the
+	// tests that prove the packs give the same figures compare the two.
+	DirectCells bool
 }
 
 // DefaultCommitters is QIYMET_INGEST_COMMITTERS's default: in interleaved A/B pairs on a 2-core host, 4 stored
@@ -87,6 +90,9 @@ type Store struct {
 	health writeHealth
 
 	replica *replica // QIYMET_DB_READ; nil: none (store_read.go)
+
+	direct bool       // Options.DirectCells
+	packs  packWriter // store_pack.go
 }
 
 // Dialect is "sqlite" or "pg".
@@ -107,7 +113,7 @@ const sqlitePool, pgPool = 4, 40
 
 // Open connects to dsn ("sqlite:PATH", "sqlite::memory:", "postgres://…") without migrating.
 func Open(ctx context.Context, dsn string, opt Options) (*Store, error) {
-	s := &Store{loc: opt.Location, burst: opt.Burst, now: opt.Now, throttle: opt.LoginThrottle.withDefaults()}
+	s := &Store{loc: opt.Location, burst: opt.Burst, now: opt.Now, throttle: opt.LoginThrottle.withDefaults(), direct: opt.DirectCells}
 	s.submissions.commit = watchWrites(s, s.commitSubmissionBatch)
 	s.invitations.commit = watchWrites(s, s.commitInvitations)
 	if opt.Secret != "" {
@@ -274,6 +280,7 @@ func (s *Store) Close() error {
 	s.rollups.close()
 	s.submissions.close()
 	s.invitations.close()
+	s.closePacks()
 	if s.replica != nil {
 		s.replica.close()
 	}

@@ -12,7 +12,8 @@ import (
 )
 
 // Every read of the summary tables (agg_day, agg_agency_day, agg_month, agg_answer, agg_pending), plain reads that never
-// write. The sums come back unrounded; package figures turns them into published figures. A reader that
+// write (a ranking's month and day cells come from their packs, whose misses are stored in the background:
+// store_pack.go). The sums come back unrounded; package figures turns them into published figures. A reader that
 // must see every committed change calls AwaitCells first. The sums and the two response reads at the end go
 // through reader (store_read.go): with a read replica they may be up to QIYMET_DB_READ_MAX_LAG behind, while
 // the freshness check (CellsCurrent, Pending) asks the primary, where the roll-up writes.
@@ -67,7 +68,17 @@ func cellZone(ctx context.Context, db bun.IDB) (string, error) {
 // On SQLite the cells are read one by one in key order and summed here: modernc's SQLite sorts a GROUP BY
 // that does not follow the key, which measured slower than reading ~3× the rows (1,000 agencies, 13 quarters:
 // 52 ms for the GROUP BY, 34 ms for every month cell). PostgreSQL sums them itself.
+//
+// Unless the store reads cells directly (Options.DirectCells), the months come from their packs (store_pack.go):
+// one row per month instead of one per agency and month.
 func (s *Store) MonthSums(ctx context.Context, from, to, size int) ([]AgencySums, error) {
+	if !s.direct {
+		packs, err := s.readPacks(ctx, []packPart{{kind: packMonth, from: from, to: to}})
+		if err != nil {
+			return nil, err
+		}
+		return packSums(packs, func(p readPack) int { return p.k / size })
+	}
 	if s.dialect == "sqlite" {
 		return s.summedHere(ctx, fmt.Sprintf(`SELECT month / %d, agency_code, n, sum_r, sum_r2, n_top2 FROM agg_month
 			WHERE month >= ? AND month < ?`, size), from, to)
@@ -117,7 +128,27 @@ func (s *Store) DayTotals(ctx context.Context, r DayRange) ([]AgencySums, error)
 
 // RangeSums sums each range per agency (Key = the range's position in ranges) in one query: agg_month for
 // the whole months inside a range, agg_agency_day (one row per agency and day) for the days at its edges.
+//
+// Unless the store reads cells directly (Options.DirectCells), both come from their packs (store_pack.go): one
+// row per month and per day instead of one per agency and month or day.
 func (s *Store) RangeSums(ctx context.Context, ranges []DayRange) ([]AgencySums, error) {
+	if !s.direct {
+		var parts []packPart
+		for i, r := range ranges {
+			monthFrom, monthTo, edges := splitDays(r)
+			if monthTo > monthFrom {
+				parts = append(parts, packPart{i: i, kind: packMonth, from: monthFrom, to: monthTo})
+			}
+			for _, d := range edges {
+				parts = append(parts, packPart{i: i, kind: packDay, from: d.From, to: d.To})
+			}
+		}
+		packs, err := s.readPacks(ctx, parts)
+		if err != nil {
+			return nil, err
+		}
+		return packSums(packs, func(p readPack) int { return p.part })
+	}
 	// As in MonthSums, SQLite's cells are read one by one and summed here.
 	sums := "CAST(SUM(n) AS BIGINT), SUM(sum_r), SUM(sum_r2), CAST(SUM(n_top2) AS BIGINT)"
 	group := " GROUP BY agency_code"

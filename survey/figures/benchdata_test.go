@@ -381,6 +381,9 @@ func generate(ctx context.Context, s *survey.Store, db *sql.DB, n int64, agencie
 	}
 	steps = append(steps, staging+src, insert)
 	steps = append(steps, cells...)
+	// Every key with cells has a pack row (survey/store_pack.go), as the roll-up would have made it.
+	steps = append(steps, "INSERT INTO agg_pack (kind, k, part, version) SELECT DISTINCT 'm', month, 0, 1 FROM agg_month",
+		"INSERT INTO agg_pack (kind, k, part, version) SELECT DISTINCT 'd', day, 0, 1 FROM agg_agency_day")
 	steps = append(steps, "DROP TABLE bench_src")
 	steps = append(steps, restore...)
 	steps = append(steps, "DELETE FROM agg_pending")

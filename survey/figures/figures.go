@@ -6,7 +6,8 @@
 // period, the previous one, the previous year and up to scoring.MaxStreak periods back for streaks) and
 // answers scoring.Rankings from memory; custom ranges read whole months plus the days at their edges.
 // Percentages are rounded with scoring.Round2 only here, when they are output. Before reading, every figure
-// waits until the cells hold every change committed before the call (Store.AwaitCells); it never writes.
+// waits until the cells hold every change committed before the call (Store.AwaitCells); it never writes (the
+// store may store, in the background, the packs of cells a read had to sum row by row: survey/store_pack.go).
 package figures
 
 import (

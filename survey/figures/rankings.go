@@ -164,7 +164,7 @@ func (f *Figures) daily(ctx context.Context, p scoring.Period, groupOf func(stri
 
 // units are the sums of the agencies groupOf keeps, with their groups.
 func units(sums []survey.AgencySums, groupOf func(string) (string, bool)) []scoring.Unit {
-	var out []scoring.Unit
+	out := make([]scoring.Unit, 0, len(sums))
 	for _, c := range sums {
 		if g, ok := groupOf(c.Agency); ok {
 			out = append(out, scoring.Unit{Agency: c.Agency, Group: g, Stats: c.Stats})
