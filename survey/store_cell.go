@@ -321,9 +321,11 @@ func eachCell(ctx context.Context, db bun.IDB, agency string, day func(DayCell),
 func (s *Store) LastSubmitted(ctx context.Context, from, to time.Time) (int64, error) {
 	var v *int64
 	err := s.read(ctx, func(db bun.IDB) error {
-		return db.NewRaw(`SELECT MAX(submitted_us) FROM responses
-			WHERE submitted_us >= ? AND submitted_us < ? AND status <> 'excluded'`,
-			from.UnixMicro(), to.UnixMicro()).Scan(ctx, &v)
+		// archived_last: the same of the archived days (store_partition.go), by local midnight.
+		return db.NewRaw(`SELECT MAX(m) FROM (SELECT MAX(submitted_us) AS m FROM responses
+			WHERE submitted_us >= ? AND submitted_us < ? AND status <> 'excluded'
+			UNION ALL SELECT MAX(last_us) FROM archived_last WHERE day_us >= ? AND day_us < ?) AS x`,
+			from.UnixMicro(), to.UnixMicro(), from.UnixMicro(), to.UnixMicro()).Scan(ctx, &v)
 	})
 	if err != nil || v == nil {
 		return 0, err
@@ -334,17 +336,22 @@ func (s *Store) LastSubmitted(ctx context.Context, from, to time.Time) (int64, e
 // ExcludedCounts counts the excluded responses submitted in [from, to) by reason ("" agency = every
 // agency). A response excluded without a reason is counted under "".
 func (s *Store) ExcludedCounts(ctx context.Context, agency string, from, to time.Time) (map[string]int64, error) {
-	q := `SELECT COALESCE(reason, ''), COUNT(*) FROM responses
+	// archived_excluded: the same of the archived days (store_partition.go), by local midnight.
+	q := `SELECT COALESCE(reason, '') AS reason, COUNT(*) AS n FROM responses
 		WHERE status = 'excluded' AND submitted_us >= ? AND submitted_us < ?`
+	qa := `SELECT reason, SUM(n) AS n FROM archived_excluded WHERE day_us >= ? AND day_us < ?`
 	args := []any{from.UnixMicro(), to.UnixMicro()}
 	if agency != "" {
 		q += ` AND agency_code = ?`
+		qa += ` AND agency_code = ?`
 		args = append(args, agency)
 	}
+	q = `SELECT reason, SUM(n) FROM (` + q + ` GROUP BY COALESCE(reason, '') UNION ALL ` + qa + ` GROUP BY reason) AS x`
+	args = append(args, args...)
 	var out map[string]int64
 	err := s.read(ctx, func(db bun.IDB) error {
 		out = map[string]int64{}
-		return eachRow(ctx, db, q+` GROUP BY COALESCE(reason, '')`, args, func(rows *sql.Rows) error {
+		return eachRow(ctx, db, q+` GROUP BY reason`, args, func(rows *sql.Rows) error {
 			var reason string
 			var n int64
 			err := rows.Scan(&reason, &n)
