@@ -1,0 +1,126 @@
+package survey_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/qiymet/qiymet/migrations"
+	"github.com/qiymet/qiymet/survey"
+	"github.com/qiymet/qiymet/survey/storetest"
+	"github.com/uptrace/bun/migrate"
+)
+
+// A database with responses converts in place: the rows become the history partition (same seq, same cells),
+// their ids stay taken, seq goes on after them, and the server's months begin after the history.
+func TestPartitionMigrationInPlace(t *testing.T) {
+	ctx := context.Background()
+	clock := storetest.NewClock(time.Date(2025, 9, 20, 8, 0, 0, 0, time.UTC))
+	dsn := storetest.DSN(t, "pg")
+	s, err := survey.Open(ctx, dsn, survey.Options{Now: clock.Now, Location: storetest.Baku})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	all, err := migrations.For("pg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := migrate.NewMigrations()
+	for _, m := range all.Sorted() {
+		if m.Name < "20261206000100" {
+			old.Add(m)
+		}
+	}
+	m := migrate.NewMigrator(s.DB(), old, migrate.WithMarkAppliedOnSuccess(true))
+	if err := m.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	loadTestCatalog(t, s)
+	// 300 rows over 2025-06..2025-09 in the old table, one of them a link's.
+	var values []string
+	for i := range 300 {
+		at := time.Date(2025, 6, 1, 9, 0, 0, 0, storetest.Baku).Add(time.Duration(i) * 9 * time.Hour).UnixMicro()
+		inv := "NULL"
+		if i == 7 {
+			inv = "4242"
+		}
+		values = append(values, fmt.Sprintf(`('00000000-0000-4000-8000-%012d', %d, %d, 'migration', 'api', %s, 'visit', 1, 'az', 'counted', '{"overall":%d}', %d, %t, 'h%d')`,
+			i, at, at, inv, 1+i%5, (i%5)*25, i%5 >= 3, i))
+	}
+	if _, err := s.DB().ExecContext(ctx, `INSERT INTO responses (id, submitted_us, received_us, agency_code, channel, invitation_id, survey_code,
+		survey_version, lang, status, answers, score, top2, content_hash) VALUES `+strings.Join(values, ", ")); err != nil {
+		t.Fatal(err)
+	}
+	// The cells as an older binary left them (its roll-up knew no archives: the zone is set already).
+	if _, err := s.DB().ExecContext(ctx, "INSERT INTO meta (key, value) VALUES ('agg_timezone', 'Asia/Baku')"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Rollup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var maxSeq int64
+	if err := s.DB().NewRaw("SELECT MAX(seq) FROM responses").Scan(ctx, &maxSeq); err != nil {
+		t.Fatal(err)
+	}
+	before, _, _ := cells(t, s)
+
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	parts, err := s.Partitions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parts) != 2 || parts[0].Name != "responses_history" || parts[1].Name != "responses_default" ||
+		parts[0].To != time.Date(2025, 10, 1, 0, 0, 0, 0, storetest.Baku).UnixMicro() {
+		t.Fatalf("partitions after the migration: %+v", parts)
+	}
+	var n, keys int64
+	if err := s.DB().NewRaw("SELECT (SELECT COUNT(*) FROM responses), (SELECT COUNT(*) FROM response_keys)").Scan(ctx, &n, &keys); err != nil {
+		t.Fatal(err)
+	}
+	if n != 300 || keys != 300 {
+		t.Fatalf("%d rows, %d keys after the migration", n, keys)
+	}
+	after, _, _ := cells(t, s)
+	if fmt.Sprint(before) != fmt.Sprint(after) {
+		t.Fatal("the migration changed the cells")
+	}
+	if err := s.VerifyCells(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The months after the history are the server's; the history's month is not made twice.
+	made, err := s.EnsurePartitions(ctx, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(made, " ") != "responses_2025_10 responses_2025_11" {
+		t.Fatalf("made %v", made)
+	}
+	// An old id is still taken; a new row's seq follows the old ones.
+	res, err := importString(t, s, "id,submitted_at,agency,q.overall\n00000000-0000-4000-8000-000000000005,2025-09-19T10:00:00+04:00,migration,5\n"+
+		"00000000-0000-4000-8000-999999999999,2025-09-19T10:00:00+04:00,migration,5\n")
+	if err != nil || res.Inserted != 1 || res.Skipped != 1 {
+		t.Fatalf("import after the migration: %+v %v", res, err)
+	}
+	var seq int64
+	if err := s.DB().NewRaw("SELECT seq FROM responses WHERE id = '00000000-0000-4000-8000-999999999999'").Scan(ctx, &seq); err != nil {
+		t.Fatal(err)
+	}
+	if seq <= maxSeq {
+		t.Fatalf("new seq %d after the old ones up to %d", seq, maxSeq)
+	}
+	// The link's invitation is still unique across partitions.
+	if _, err := s.DB().ExecContext(ctx, "INSERT INTO response_keys (id, invitation_id) VALUES ('other', 4242)"); err == nil {
+		t.Fatal("a second response for invitation 4242 was accepted")
+	}
+	if err := s.VerifyCells(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
