@@ -123,6 +123,26 @@ func (s *Store) EnsurePartitions(ctx context.Context, ahead int) ([]string, erro
 	return made, err
 }
 
+// EnsureMonthPartitions creates the partitions of the months from from's month up to (not including) to's
+// month, where free (PostgreSQL; the rows the default partition holds for them move in). For loading old data
+// into monthly partitions rather than the default one, and for the partition benchmark.
+func (s *Store) EnsureMonthPartitions(ctx context.Context, from, to time.Time) ([]string, error) {
+	if s.dialect != "pg" {
+		return nil, nil
+	}
+	var months []time.Time
+	for m := monthStart(from, s.loc); m.Before(monthStart(to, s.loc)); m = m.AddDate(0, 1, 0) {
+		months = append(months, m)
+	}
+	var made []string
+	err := s.inTx(ctx, func(tx bun.Tx) error {
+		var err error
+		made, err = s.ensureMonths(ctx, tx, months)
+		return err
+	})
+	return made, err
+}
+
 // lockPartitions takes the partition lock for tx, waiting at most a few seconds for the tables' locks after it.
 func lockPartitions(ctx context.Context, tx bun.Tx) error {
 	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?); SET LOCAL lock_timeout = '10s'", partitionLockID)
@@ -196,6 +216,8 @@ func createPartition(ctx context.Context, tx bun.Tx, name string, from, to int64
 		sql  string
 		args []any
 	}{
+		// No insert reaches the default partition meanwhile (ATTACH would then find a row of the range there).
+		{"LOCK TABLE responses_default IN EXCLUSIVE MODE", nil},
 		{"CREATE TABLE ? (LIKE responses INCLUDING DEFAULTS)", []any{id}},
 		{"WITH moved AS (DELETE FROM responses_default WHERE submitted_us >= ? AND submitted_us < ? RETURNING *) INSERT INTO ? SELECT * FROM moved", []any{from, to, id}},
 		{"ALTER TABLE ? ADD CONSTRAINT ? CHECK (submitted_us >= ? AND submitted_us < ?)", []any{id, bun.Ident(name + "_range"), from, to}},
