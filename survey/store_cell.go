@@ -42,12 +42,21 @@ func anyPending(ctx context.Context, db bun.IDB) (bool, error) {
 }
 
 // pendingBatch reads the oldest pending changes, up to limit, with the responses they concern.
-func pendingBatch(ctx context.Context, tx bun.Tx, limit int) ([]pendingRow, error) {
+func pendingBatch(ctx context.Context, tx bun.Tx, dialect string, limit int) ([]pendingRow, error) {
 	return collectRows(ctx, tx, `SELECT p.id, p.sign, `+cellColumns.scanned("r.")+` FROM agg_pending AS p
-		JOIN responses AS r ON r.seq = p.response_seq ORDER BY p.id LIMIT ?`, []any{limit},
+		JOIN responses AS r ON `+pendingJoin(dialect)+` ORDER BY p.id LIMIT ?`, []any{limit},
 		func(rows *sql.Rows, p *pendingRow) error {
 			return rows.Scan(append([]any{&p.id, &p.sign}, cellColumns.pointers(&p.response)...)...)
 		})
+}
+
+// pendingJoin joins a pending change p to its response r. On PostgreSQL by submitted_us too: responses is
+// partitioned by it, so each change reads one partition.
+func pendingJoin(dialect string) string {
+	if dialect == "pg" {
+		return "r.seq = p.response_seq AND r.submitted_us = p.submitted_us"
+	}
+	return "r.seq = p.response_seq"
 }
 
 // cellZone is the zone the cells were built in ("" before the first roll-up).

@@ -114,7 +114,7 @@ func (s *Store) verifyCells(ctx context.Context, agency string) error {
 		}
 		got := newCellSet()
 		if err := s.streamResponses(ctx, tx, got, `SELECT p.sign, `+responseCols+` FROM agg_pending AS p
-			JOIN responses AS r ON r.seq = p.response_seq WHERE 1 = 1`+where, args...); err != nil {
+			JOIN responses AS r ON `+pendingJoin(s.dialect)+` WHERE 1 = 1`+where, args...); err != nil {
 			return fmt.Errorf("verify cells: pending: %w", err)
 		}
 		if err := readCells(ctx, tx, got, agency); err != nil {

@@ -114,6 +114,35 @@ BEGIN
     ALTER TABLE responses_history DROP CONSTRAINT responses_history_range;
 END $$;
 --bun:split
+-- A pending change carries its response's submitted_us: the roll-up's join then reads one partition per row
+-- (run-time pruning) instead of probing every partition's primary key for the seq.
+ALTER TABLE agg_pending ADD COLUMN submitted_us BIGINT;
+--bun:split
+UPDATE agg_pending p SET submitted_us = r.submitted_us FROM responses r WHERE r.seq = p.response_seq;
+--bun:split
+-- (A pending change whose response is gone could never be rolled up: none should exist.)
+DELETE FROM agg_pending WHERE submitted_us IS NULL;
+--bun:split
+ALTER TABLE agg_pending ALTER COLUMN submitted_us SET NOT NULL;
+--bun:split
+CREATE OR REPLACE FUNCTION agg_pending_on_insert_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('qiymet.bulk', true) IS DISTINCT FROM 'on' THEN
+        INSERT INTO agg_pending (response_seq, sign, submitted_us)
+        SELECT seq, 1, submitted_us FROM inserted WHERE status = 'counted' ORDER BY seq;
+    END IF;
+    RETURN NULL;
+END $$;
+--bun:split
+CREATE OR REPLACE FUNCTION agg_pending_on_status() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.status IS DISTINCT FROM NEW.status AND (OLD.status = 'counted' OR NEW.status = 'counted') THEN
+        INSERT INTO agg_pending (response_seq, sign, submitted_us)
+        VALUES (NEW.seq, CASE WHEN NEW.status = 'counted' THEN 1 ELSE -1 END, NEW.submitted_us);
+    END IF;
+    RETURN NULL;
+END $$;
+--bun:split
 CREATE TRIGGER responses_counted_insert AFTER INSERT ON responses REFERENCING NEW TABLE AS inserted
 FOR EACH STATEMENT EXECUTE FUNCTION agg_pending_on_insert_rows();
 --bun:split

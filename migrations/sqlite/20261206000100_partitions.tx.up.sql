@@ -32,3 +32,7 @@ CREATE TABLE archived_refs (
     version INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (kind, code, version)
 );
+--bun:split
+-- PostgreSQL's roll-up joins a pending change to its response by seq and submitted_us (one partition); the
+-- column exists here too so that both dialects share the cell rebuild's SQL (SQLite's triggers leave it NULL).
+ALTER TABLE agg_pending ADD COLUMN submitted_us INTEGER;
