@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -228,5 +229,51 @@ func TestArchiveRefusedOnSQLite(t *testing.T) {
 	}
 	if made, err := s.EnsurePartitions(context.Background(), 3); err != nil || made != nil {
 		t.Fatalf("EnsurePartitions on SQLite: %v %v", made, err)
+	}
+}
+
+// Several instances on one database make the months once between them, and a submission lands in its month.
+func TestEnsurePartitionsConcurrent(t *testing.T) {
+	clock := storetest.NewClock(time.Date(2026, 11, 20, 8, 0, 0, 0, time.UTC))
+	opts := survey.Options{Now: clock.Now}
+	dsn := storetest.DSN(t, "pg")
+	stores := []*survey.Store{storetest.Open(t, dsn, opts), storetest.Open(t, dsn, opts), storetest.Open(t, dsn, opts)}
+	ctx := context.Background()
+	made := make(chan []string, len(stores))
+	errs := make(chan error, len(stores))
+	for _, s := range stores {
+		go func() {
+			m, err := s.EnsurePartitions(ctx, survey.PartitionsAhead)
+			made <- m
+			errs <- err
+		}()
+	}
+	var all []string
+	for range stores {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		all = append(all, <-made...)
+	}
+	slices.Sort(all)
+	if strings.Join(all, " ") != "responses_2026_11 responses_2026_12 responses_2027_01 responses_2027_02" {
+		t.Fatalf("made %v", all)
+	}
+	s := stores[0]
+	loadTestCatalog(t, s)
+	key, _, err := s.AddAPIKey(ctx, "queue")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, _, err := submit(t, s, `{"agency":"migration","answers":{"overall":4},"submitted_at":"2026-11-01T00:30:00+04:00"}`, survey.Credential{APIKey: key})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var table string
+	if err := s.DB().NewRaw("SELECT tableoid::regclass::text FROM responses WHERE id = ?", res.ID).Scan(ctx, &table); err != nil {
+		t.Fatal(err)
+	}
+	if table != "responses_2026_11" { // 2026-10-31T20:30Z: November in Baku
+		t.Fatalf("stored in %s", table)
 	}
 }
