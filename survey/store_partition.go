@@ -181,7 +181,7 @@ func (s *Store) ensureMonths(ctx context.Context, tx bun.Tx, months []time.Time)
 		if err != nil {
 			return made, err
 		}
-		if err := createPartition(ctx, tx, name, from, to); err != nil {
+		if err := createPartition(ctx, tx, name, from, to, s.now().UnixMicro()); err != nil {
 			return made, fmt.Errorf("partition %s: %w", name, err)
 		}
 		parts = append(parts, Partition{Name: name, From: from, To: to})
@@ -207,23 +207,40 @@ func freePartitionName(ctx context.Context, db bun.IDB, base string) (string, er
 	}
 }
 
-// createPartition makes name the partition [from, to) of responses without locking out the writers: a plain
-// table first, filled with the default partition's rows of that range (an import of old data), then attached
-// (which takes a lighter lock on responses than CREATE TABLE … PARTITION OF; the CHECK spares its scan).
-func createPartition(ctx context.Context, tx bun.Tx, name string, from, to int64) error {
+// createPartition makes name the partition [from, to) of responses: a plain table first, then attached, which
+// takes a lighter lock on responses than CREATE TABLE … PARTITION OF (a CHECK spares its scan), so that making
+// the coming months ahead never stops the writers. A range that may be written now (it begins before a day from
+// now: the first start, a month made late) or whose rows the default partition holds (they move into the new
+// table first) is made under an exclusive lock on responses: a statement that began before the attach would
+// otherwise route a new row to the default partition, which no longer accepts it, or miss the moved rows.
+func createPartition(ctx context.Context, tx bun.Tx, name string, from, to, nowUS int64) error {
+	var inDefault bool
+	if err := tx.NewRaw("SELECT EXISTS (SELECT 1 FROM responses_default WHERE submitted_us >= ? AND submitted_us < ?)", from, to).
+		Scan(ctx, &inDefault); err != nil {
+		return err
+	}
 	id := bun.Ident(name)
-	for _, q := range []struct {
+	type step struct {
 		sql  string
 		args []any
-	}{
-		// No insert reaches the default partition meanwhile (ATTACH would then find a row of the range there).
-		{"LOCK TABLE responses_default IN EXCLUSIVE MODE", nil},
-		{"CREATE TABLE ? (LIKE responses INCLUDING DEFAULTS)", []any{id}},
-		{"WITH moved AS (DELETE FROM responses_default WHERE submitted_us >= ? AND submitted_us < ? RETURNING *) INSERT INTO ? SELECT * FROM moved", []any{from, to, id}},
-		{"ALTER TABLE ? ADD CONSTRAINT ? CHECK (submitted_us >= ? AND submitted_us < ?)", []any{id, bun.Ident(name + "_range"), from, to}},
-		{"ALTER TABLE responses ATTACH PARTITION ? FOR VALUES FROM (?) TO (?)", []any{id, from, to}},
-		{"ALTER TABLE ? DROP CONSTRAINT ?", []any{id, bun.Ident(name + "_range")}},
-	} {
+	}
+	var steps []step
+	if inDefault || from < nowUS+int64(24*time.Hour/time.Microsecond) {
+		steps = append(steps, step{"LOCK TABLE responses IN ACCESS EXCLUSIVE MODE", nil})
+	}
+	// No insert reaches the default partition meanwhile (one of the range there would make the attach fail,
+	// and the next attempt move it).
+	steps = append(steps, step{"LOCK TABLE responses_default IN EXCLUSIVE MODE", nil},
+		step{"CREATE TABLE ? (LIKE responses INCLUDING DEFAULTS)", []any{id}})
+	if inDefault {
+		steps = append(steps, step{"WITH moved AS (DELETE FROM responses_default WHERE submitted_us >= ? AND submitted_us < ? RETURNING *) INSERT INTO ? SELECT * FROM moved",
+			[]any{from, to, id}})
+	}
+	steps = append(steps,
+		step{"ALTER TABLE ? ADD CONSTRAINT ? CHECK (submitted_us >= ? AND submitted_us < ?)", []any{id, bun.Ident(name + "_range"), from, to}},
+		step{"ALTER TABLE responses ATTACH PARTITION ? FOR VALUES FROM (?) TO (?)", []any{id, from, to}},
+		step{"ALTER TABLE ? DROP CONSTRAINT ?", []any{id, bun.Ident(name + "_range")}})
+	for _, q := range steps {
 		if _, err := tx.NewRaw(q.sql, q.args...).Exec(ctx); err != nil {
 			return err
 		}
