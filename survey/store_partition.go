@@ -363,7 +363,7 @@ func (s *Store) Archive(ctx context.Context, opt ArchiveOptions) ([]ArchivedPart
 		oldest := "none"
 		for _, p := range parts {
 			if !p.Default {
-				oldest = fmt.Sprintf("%s from %s", p.Name, boundTime(p.From, s.loc))
+				oldest = fmt.Sprintf("%s, from %s to %s", p.Name, boundTime(p.From, s.loc), boundTime(p.To, s.loc))
 				break
 			}
 		}
