@@ -134,4 +134,17 @@ func TestPartitionMigrationInPlace(t *testing.T) {
 	if err := s.VerifyCells(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// The history is archived whole, once it ends by --before.
+	clock.Set(time.Date(2026, 1, 15, 8, 0, 0, 0, time.UTC))
+	done, err := s.Archive(ctx, survey.ArchiveOptions{Before: "2025-12", Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(done) != 3 || done[0].Partition != "responses_history" || !strings.HasSuffix(done[0].File, "/responses_history.csv") ||
+		done[0].Rows != 301 || done[0].Kept != "responses_archived_history" || done[1].Partition != "responses_2025_10" {
+		t.Fatalf("archived %+v", done)
+	}
+	if err := s.VerifyCells(ctx); err != nil {
+		t.Fatal(err)
+	}
 }
