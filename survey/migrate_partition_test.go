@@ -31,7 +31,7 @@ func TestPartitionMigrationInPlace(t *testing.T) {
 	}
 	old := migrate.NewMigrations()
 	for _, m := range all.Sorted() {
-		if m.Name < "20261206000100" {
+		if m.Name < "20261206000200" {
 			old.Add(m)
 		}
 	}
