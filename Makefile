@@ -67,6 +67,7 @@ bench:
 	$(GO) test -count=1 -timeout 10m -run '^$$' -bench '^BenchmarkPublicPeriodPage$$' -benchtime 1x ./web/ -qiymet.bench >> /tmp/qiymet-bench-go.txt || { cat /tmp/qiymet-bench-go.txt; exit 1; }
 	$(GO) test -count=1 -run '^$$' -bench '^BenchmarkReport100Agencies$$' -benchmem ./scoring/report/ >> /tmp/qiymet-bench-go.txt || { cat /tmp/qiymet-bench-go.txt; exit 1; }
 	$(GO) test -count=1 -timeout 1h -run '^$$' -bench '^BenchmarkCSV1M$$' -benchtime 1x ./survey/ >> /tmp/qiymet-bench-go.txt || { cat /tmp/qiymet-bench-go.txt; exit 1; }
+	$(GO) test -count=1 -timeout 1h -run '^$$' -bench '^BenchmarkPartitions$$' -benchtime 1x ./survey/ >> /tmp/qiymet-bench-go.txt || { cat /tmp/qiymet-bench-go.txt; exit 1; }
 	cat /tmp/qiymet-bench-go.txt
 	{ echo; echo '```'; grep -E '^(Benchmark|goos|goarch|cpu|pkg)' /tmp/qiymet-bench-go.txt; echo '```'; } >> $(CURDIR)/BENCHMARKS.md
 	bash .ci/bench-cli >> $(CURDIR)/BENCHMARKS.md

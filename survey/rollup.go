@@ -63,7 +63,7 @@ func (s *Store) rollupOnce(ctx context.Context) (int, error) {
 		if err := s.checkCellZone(ctx, tx); err != nil {
 			return err
 		}
-		rows, err := pendingBatch(ctx, tx, rollupBatch)
+		rows, err := pendingBatch(ctx, tx, s.dialect, rollupBatch)
 		if err != nil {
 			return err
 		}
@@ -377,9 +377,16 @@ func (s *Store) checkCellZone(ctx context.Context, tx bun.Tx) error {
 		s.zoneChecked = true
 		return nil
 	}
+	// A rebuild recounts the stored rows: the months archived (store_partition.go) would drop out of the cells.
+	if archived, err := archivedBefore(ctx, tx); err != nil {
+		return err
+	} else if archived > 0 && zone != "" {
+		return fmt.Errorf("the summary cells were built for time zone %s and responses before %s are archived: a rebuild for %s would lose them; keep QIYMET_TIMEZONE=%s (docs/scaling.md, \"Partitions and archives\")",
+			zone, time.UnixMicro(archived).In(s.loc).Format("2006-01-02"), s.loc, zone)
+	}
 	for _, q := range []string{"DELETE FROM agg_day", "DELETE FROM agg_agency_day", "DELETE FROM agg_month", "DELETE FROM agg_answer", "DELETE FROM agg_pending",
 		"UPDATE agg_pack SET version = version + 1, data = NULL WHERE part = 0", "DELETE FROM agg_pack WHERE part > 0",
-		"INSERT INTO agg_pending (response_seq, sign) SELECT seq, 1 FROM responses WHERE status = 'counted'"} {
+		"INSERT INTO agg_pending (response_seq, sign, submitted_us) SELECT seq, 1, submitted_us FROM responses WHERE status = 'counted'"} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}

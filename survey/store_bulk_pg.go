@@ -75,7 +75,10 @@ func (c *copySink) storeRows(ctx context.Context, ch copyChunk) error {
 	}
 	// In time order: the indexes on submitted_us (three of them) are then filled page after page instead of
 	// at random places.
-	insert := "INSERT INTO responses (seq, " + cols + ") SELECT seq, " + cols + " FROM import_rows ORDER BY submitted_us"
+	// The ids go into response_keys in the same statement (responses is partitioned: its ids are unique
+	// there); an id stored before, also one whose month is archived, is a unique violation of that table.
+	insert := "WITH keys AS (INSERT INTO response_keys (id, invitation_id) SELECT id, invitation_id FROM import_rows) " +
+		"INSERT INTO responses (seq, " + cols + ") SELECT seq, " + cols + " FROM import_rows ORDER BY submitted_us"
 	if _, err := c.tx.ExecContext(ctx, "SAVEPOINT chunk"); err != nil {
 		return err
 	}
@@ -131,7 +134,16 @@ func (c *copySink) takeOutRepeats(ctx context.Context) (int, error) {
 func (c *copySink) takeOutStored(ctx context.Context) (int, error) {
 	q := "DELETE FROM import_rows i USING responses r WHERE r.id = i.id RETURNING i.line, 0, r.seq, i.id, " +
 		takenOutColumns.scanned("i.") + ", " + identityColumns.scanned("i.") + ", " + identityColumns.scanned("r.")
-	return c.takeOut(ctx, q)
+	n, err := c.takeOut(ctx, q)
+	if err != nil {
+		return n, err
+	}
+	// An id whose row is archived (its key kept, its partition detached): skipped like any stored id, and
+	// compared with nothing (it was stored before this import began).
+	q = "DELETE FROM import_rows i USING response_keys k WHERE k.id = i.id RETURNING i.line, 0, 0, i.id, " +
+		takenOutColumns.scanned("i.") + ", " + identityColumns.scanned("i.") + ", " + identityColumns.scanned("i.")
+	m, err := c.takeOut(ctx, q)
+	return n + m, err
 }
 
 // takeOut runs q, a DELETE … RETURNING the row's line, the other row's line (0: unknown) and seq, the row's id,

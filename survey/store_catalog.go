@@ -186,6 +186,13 @@ func (s *Store) ApplyCatalog(ctx context.Context, c Catalog) (ApplyResult, error
 				if err != nil {
 					return err
 				}
+				if !used { // the responses of archived months (store_partition.go)
+					used, err = tx.NewSelect().Table("archived_refs").
+						Where("kind = 'survey' AND code = ? AND version = ?", sv.Code, sv.Version).Exists(ctx)
+					if err != nil {
+						return err
+					}
+				}
 				if used {
 					return FieldError("surveys", "survey %q version %d is already used by responses and cannot change; publish version %d instead",
 						sv.Code, sv.Version, cv.newest[sv.Code]+1)

@@ -45,6 +45,16 @@ func catalogReferences(ctx context.Context, db bun.IDB, kind, code string) ([]st
 			out = append(out, ref[0])
 		}
 	}
+	// Responses of archived months (store_partition.go) refer to their entries as the stored ones do.
+	if archKind, ok := map[string]string{"agencies": "agency", "services": "service", "centers": "center"}[kind]; ok {
+		used, err := db.NewSelect().Table("archived_refs").Where("kind = ? AND code = ?", archKind, code).Exists(ctx)
+		if err != nil {
+			return nil, err
+		}
+		if used {
+			out = append(out, "archived responses")
+		}
+	}
 	return out, nil
 }
 

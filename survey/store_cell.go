@@ -43,12 +43,32 @@ func anyPending(ctx context.Context, db bun.IDB) (bool, error) {
 }
 
 // pendingBatch reads the oldest pending changes, up to limit, with the responses they concern.
-func pendingBatch(ctx context.Context, tx bun.Tx, limit int) ([]pendingRow, error) {
-	return collectRows(ctx, tx, `SELECT p.id, p.sign, `+cellColumns.scanned("r.")+` FROM agg_pending AS p
-		JOIN responses AS r ON r.seq = p.response_seq ORDER BY p.id LIMIT ?`, []any{limit},
+func pendingBatch(ctx context.Context, tx bun.Tx, dialect string, limit int) ([]pendingRow, error) {
+	q := `SELECT p.id, p.sign, ` + cellColumns.scanned("r.") + ` FROM agg_pending AS p
+		JOIN responses AS r ON r.seq = p.response_seq ORDER BY p.id LIMIT ?`
+	if dialect == "pg" {
+		// One index probe of one partition per change, whatever the table's size and the planner's guess (a
+		// plain join may hash every partition): the changes first, then each one's row by (seq, submitted_us),
+		// the primary key (LATERAL with LIMIT 1, which keeps it from being flattened into a join: a nested loop,
+		// pruned to the partition at run time; 13 ms against 44 ms for 2,000 changes over 100k rows).
+		q = `SELECT p.id, p.sign, ` + cellColumns.scanned("r.") + ` FROM
+		(SELECT id, sign, response_seq, submitted_us FROM agg_pending ORDER BY id LIMIT ?) AS p
+		CROSS JOIN LATERAL (SELECT * FROM responses AS r0 WHERE r0.seq = p.response_seq AND r0.submitted_us = p.submitted_us LIMIT 1) AS r
+		ORDER BY p.id`
+	}
+	return collectRows(ctx, tx, q, []any{limit},
 		func(rows *sql.Rows, p *pendingRow) error {
 			return rows.Scan(append([]any{&p.id, &p.sign}, cellColumns.pointers(&p.response)...)...)
 		})
+}
+
+// pendingJoin joins a pending change p to its response r. On PostgreSQL by submitted_us too: responses is
+// partitioned by it, so each change reads one partition.
+func pendingJoin(dialect string) string {
+	if dialect == "pg" {
+		return "r.seq = p.response_seq AND r.submitted_us = p.submitted_us"
+	}
+	return "r.seq = p.response_seq"
 }
 
 // cellZone is the zone the cells were built in ("" before the first roll-up).
@@ -352,9 +372,11 @@ func eachCell(ctx context.Context, db bun.IDB, agency string, day func(DayCell),
 func (s *Store) LastSubmitted(ctx context.Context, from, to time.Time) (int64, error) {
 	var v *int64
 	err := s.read(ctx, func(db bun.IDB) error {
-		return db.NewRaw(`SELECT MAX(submitted_us) FROM responses
-			WHERE submitted_us >= ? AND submitted_us < ? AND status <> 'excluded'`,
-			from.UnixMicro(), to.UnixMicro()).Scan(ctx, &v)
+		// archived_last: the same of the archived days (store_partition.go), by local midnight.
+		return db.NewRaw(`SELECT MAX(m) FROM (SELECT MAX(submitted_us) AS m FROM responses
+			WHERE submitted_us >= ? AND submitted_us < ? AND status <> 'excluded'
+			UNION ALL SELECT MAX(last_us) FROM archived_last WHERE day_us >= ? AND day_us < ?) AS x`,
+			from.UnixMicro(), to.UnixMicro(), from.UnixMicro(), to.UnixMicro()).Scan(ctx, &v)
 	})
 	if err != nil || v == nil {
 		return 0, err
@@ -365,17 +387,22 @@ func (s *Store) LastSubmitted(ctx context.Context, from, to time.Time) (int64, e
 // ExcludedCounts counts the excluded responses submitted in [from, to) by reason ("" agency = every
 // agency). A response excluded without a reason is counted under "".
 func (s *Store) ExcludedCounts(ctx context.Context, agency string, from, to time.Time) (map[string]int64, error) {
-	q := `SELECT COALESCE(reason, ''), COUNT(*) FROM responses
+	// archived_excluded: the same of the archived days (store_partition.go), by local midnight.
+	q := `SELECT COALESCE(reason, '') AS reason, COUNT(*) AS n FROM responses
 		WHERE status = 'excluded' AND submitted_us >= ? AND submitted_us < ?`
+	qa := `SELECT reason, SUM(n) AS n FROM archived_excluded WHERE day_us >= ? AND day_us < ?`
 	args := []any{from.UnixMicro(), to.UnixMicro()}
 	if agency != "" {
 		q += ` AND agency_code = ?`
+		qa += ` AND agency_code = ?`
 		args = append(args, agency)
 	}
+	q = `SELECT reason, SUM(n) FROM (` + q + ` GROUP BY COALESCE(reason, '') UNION ALL ` + qa + ` GROUP BY reason) AS x`
+	args = append(args, args...)
 	var out map[string]int64
 	err := s.read(ctx, func(db bun.IDB) error {
 		out = map[string]int64{}
-		return eachRow(ctx, db, q+` GROUP BY COALESCE(reason, '')`, args, func(rows *sql.Rows) error {
+		return eachRow(ctx, db, q+` GROUP BY reason`, args, func(rows *sql.Rows) error {
 			var reason string
 			var n int64
 			err := rows.Scan(&reason, &n)

@@ -64,6 +64,17 @@ func (s *Store) replayOf(ctx context.Context, r *Response, cause error) (Result,
 	if err != nil {
 		return Result{}, false, err
 	}
+	if prev == nil && cause == errIDTaken && s.dialect == "pg" {
+		// The id is kept (response_keys) but its row is in an archived month (store_partition.go): it is a
+		// duplicate all the same, whose first answer is no longer at hand.
+		archived, err := s.db.NewSelect().Table("response_keys").Where("id = ?", r.ID).Exists(ctx)
+		if err != nil {
+			return Result{}, false, err
+		}
+		if archived {
+			return Result{}, false, Errorf(CodeIDConflict, "id", "a response with id %s was stored before and its month is archived", r.ID)
+		}
+	}
 	if prev == nil {
 		if cause == nil || cause == errIDTaken {
 			cause = Errorf(CodeUnavailable, "", "the response could not be stored; retry")

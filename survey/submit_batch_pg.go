@@ -123,9 +123,13 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 		burst = gen.FormatQuery("v.kiosk_id IS NOT NULL AND EXISTS (SELECT 1 FROM responses p WHERE p.kiosk_id = v.kiosk_id "+
 			"AND p.submitted_us <= v.submitted_us AND p.submitted_us > v.submitted_us - ?)", window)
 	}
-	q = append(q, ", ins AS (INSERT INTO responses ("+responseColumns.sql("")+") SELECT "+batchInsertSelect+
-		" FROM (SELECT v.*, "+burst+" AS burst FROM v OFFSET 0) v"+
-		linkFilter+" ORDER BY v.id ON CONFLICT (id) DO NOTHING RETURNING id, status, reason)"...)
+	// responses is partitioned (by month): its ids are unique in response_keys, written first in the same
+	// statement; a row goes in only when its key did (an id already stored, also archived, is a replay).
+	q = append(q, ", sel AS (SELECT v.*, "+burst+" AS burst FROM v"+linkFilter+")"+
+		", keys AS (INSERT INTO response_keys (id, invitation_id) SELECT id, invitation_id FROM sel ORDER BY id"+
+		" ON CONFLICT (id) DO NOTHING RETURNING id)"+
+		", ins AS (INSERT INTO responses ("+responseColumns.sql("")+") SELECT "+batchInsertSelect+
+		" FROM sel v WHERE v.id IN (SELECT id FROM keys) ORDER BY v.id RETURNING id, status, reason)"...)
 	// The cases the inserted rows open, in this same statement (store_case.go).
 	if q, err = appendCaseCTEs(gen, q, rows); err != nil {
 		return res, err
@@ -136,7 +140,7 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 		// A link whose row was not stored (its id was already) leaves its invitation unused: a used invitation
 		// always has its response (responses_invitation finds it), so one without is one this batch claimed.
 		q = gen.AppendQuery(append(q, "; "...), "UPDATE invitations SET used_us = NULL WHERE id IN (?) AND used_us = ? "+
-			"AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.invitation_id = invitations.id)", bun.List(invs), now)
+			"AND NOT EXISTS (SELECT 1 FROM response_keys k WHERE k.invitation_id = invitations.id)", bun.List(invs), now)
 	}
 	if inTx {
 		q = append(q, "; COMMIT"...)

@@ -12,7 +12,7 @@ import (
 
 // startBackground runs the periodic jobs of serve: every second it has the store's roll-up goroutine fold the
 // new responses into the summary tables, so that reads seldom find changes pending and have to wait; every
-// minute it reports overdue cases.
+// minute it reports overdue cases; every hour it makes sure the coming months' partitions exist (PostgreSQL).
 func startBackground(ctx context.Context, s *survey.Store, log *slog.Logger, n *notify.Notifier) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	// Delivery of events (webhooks, e-mail) and the silent-kiosk check: survey/notify, every second.
@@ -50,5 +50,26 @@ func startBackground(ctx context.Context, s *survey.Store, log *slog.Logger, n *
 			}
 		}
 	})
+	// PostgreSQL: the monthly partitions of responses, the current month and the next survey.PartitionsAhead,
+	// made at start and checked every hour (idempotent; instances on one database take turns on an advisory
+	// lock). A month that is missing all the same only sends its rows to the default partition.
+	if s.Dialect() == "pg" {
+		wg.Go(func() {
+			t := time.NewTicker(time.Hour)
+			defer t.Stop()
+			for {
+				if made, err := s.EnsurePartitions(ctx, survey.PartitionsAhead); err != nil && ctx.Err() == nil {
+					log.Warn("partitions", "err", err)
+				} else if len(made) > 0 {
+					log.Info("partitions created", "partitions", made)
+				}
+				select {
+				case <-ctx.Done():
+					return
+				case <-t.C:
+				}
+			}
+		})
+	}
 	return &wg
 }

@@ -38,6 +38,8 @@ commands:
   user reset-2fa --email E       turn a user's two-factor sign-in off (a lost phone)
   publish --period P [--reason TEXT]   publish a complete period (again: a reason is required)
   verify FILE.json               check a published snapshot's sha256 (exit 0 only on a match)
+  archive --before YYYY-MM [--dir DIR] [--drop]   PostgreSQL: write the months before YYYY-MM to CSV files and
+                                 detach their partitions (figures and published snapshots stay as they are)
   methodology apply FILE.json    store a composite-index methodology version (docs/method.md)
   assessment import FILE.csv     import checklist assessments (all-or-nothing)
 
@@ -118,6 +120,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.publish(rest)
 	case cmd == "verify":
 		return e.verify(rest)
+	case cmd == "archive": // cmd_archive.go
+		return e.archive(rest)
 	case cmd == "user" && sub == "reset-2fa":
 		return e.userReset2FA(rest[1:])
 	// composite index: cmd_composite.go
