@@ -52,15 +52,23 @@ func (e *Event) Body() ([]byte, error) {
 // emitEvent appends an event of typ about agency with data (marshalled to a JSON object) through db: pass the
 // transaction that makes the change it reports.
 func emitEvent(ctx context.Context, db bun.IDB, typ, agency string, at time.Time, data any) (*Event, error) {
-	b, err := json.Marshal(data)
+	e, err := newEvent(typ, agency, at, data)
 	if err != nil {
 		return nil, err
 	}
-	e := &Event{ID: newSecret("evt_", 16), Type: typ, CreatedUS: at.UnixMicro(), Agency: agency, Data: string(b)}
 	if _, err := db.NewInsert().Model(e).Returning("seq").Exec(ctx); err != nil {
 		return nil, err
 	}
 	return e, nil
+}
+
+// newEvent builds (does not store) an event of typ about agency with data marshalled to a JSON object.
+func newEvent(typ, agency string, at time.Time, data any) (*Event, error) {
+	b, err := json.Marshal(data)
+	if err != nil {
+		return nil, err
+	}
+	return &Event{ID: newEventID(), Type: typ, CreatedUS: at.UnixMicro(), Agency: agency, Data: string(b)}, nil
 }
 
 // EventsAfter returns up to limit events with Seq > after, oldest first: the dispatcher's read of the outbox.

@@ -27,11 +27,19 @@ func openCases(ctx context.Context, db bun.IDB, cs []*Case) (int, error) {
 		return 0, err
 	}
 	opened := setOf(ids)
+	evs := make([]*Event, 0, len(opened)) // one INSERT for the batch's events, not one per case
 	for _, c := range cs {
 		if !opened[c.ID] {
 			continue
 		}
-		if _, err := emitEvent(ctx, db, EventCaseOpened, c.Agency, c.OpenedAt(), c.JSON(nil)); err != nil {
+		e, err := newEvent(EventCaseOpened, c.Agency, c.OpenedAt(), c.JSON(nil))
+		if err != nil {
+			return 0, err
+		}
+		evs = append(evs, e)
+	}
+	if len(evs) > 0 {
+		if _, err := db.NewInsert().Model(&evs).Exec(ctx); err != nil {
 			return 0, err
 		}
 	}

@@ -10,6 +10,7 @@
 #   KNOB=low-share PAIRS=6 bash .ci/faults/ingest-ab.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. .ci/faults/lib.sh
 KNOB=${KNOB:-committers}
 case "$KNOB" in
   committers) A=${A:-1} B=${B:-4} ;;
@@ -31,21 +32,12 @@ cleanup() {
 trap cleanup EXIT
 go build -o "$work/qiymet" ./cmd/qiymet
 go build -o "$work/qiymet-load" ./cmd/qiymet-load
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 psql_admin -c "CREATE DATABASE $db"
-dsn=$(python3 -c 'import sys,urllib.parse as u; p=u.urlparse(sys.argv[1]); print(p._replace(path="/"+sys.argv[2]).geturl())' "$ADMIN" "$db")
+dsn=$(dsn_for "$ADMIN" "$db")
 QIYMET_DB="$dsn" "$work/qiymet" migrate up >/dev/null
 QIYMET_DB="$dsn" "$work/qiymet" catalog apply testdata/catalog.json >/dev/null
 "$work/qiymet-load" provision --db "$dsn" --kiosks ${KIOSKS:-2048} --api-keys 16 >"$work/creds.env"
-psql "$dsn" -v ON_ERROR_STOP=1 -qAt -c "CREATE TABLE bench_responses (LIKE responses INCLUDING ALL)"
-cat >"$work/insert.sql" <<'SQL'
-\set score random(0, 100)
-INSERT INTO bench_responses (id, submitted_us, received_us, agency_code, service_code, center_code, channel,
-  survey_code, survey_version, lang, status, comment, answers, score, top2, content_hash)
-VALUES (gen_random_uuid()::text, (extract(epoch FROM clock_timestamp()) * 1e6)::bigint,
-  (extract(epoch FROM clock_timestamp()) * 1e6)::bigint, 'migration', 'temp-residence', 'baku-1', 'api',
-  'visit', 1, 'az', 'counted', NULL, '{"overall":5,"resolved":true,"waiting":4}', :score, true, md5(random()::text));
-SQL
+pgbench_table "$dsn" "$work/insert.sql"
 pgb() { pgbench -n -h 127.0.0.1 -U postgres -c "$CLIENTS" -j 2 -T "$DURATION" -f "$work/insert.sql" "$db" 2>/dev/null | sed -n 's/^tps = \([0-9.]*\).*/\1/p' | head -1; }
 run=0
 # one V: a qiymet run with the knob at V → its rate

@@ -9,6 +9,7 @@
 #   bash .ci/faults/ingest-bench.sh            (CLIENTS=32 DURATION=20 by default)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. .ci/faults/lib.sh
 CLIENTS=${CLIENTS:-32}
 DURATION=${DURATION:-20}
 MIX=${MIX:-kiosk=60,api=30,link=10}
@@ -31,7 +32,6 @@ trap cleanup EXIT
 
 go build -o "$work/qiymet" ./cmd/qiymet
 go build -o "$work/qiymet-load" ./cmd/qiymet-load
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
 # start_server DSN → sets srv_pid and url
 start_server() {
@@ -83,18 +83,9 @@ load() {
 }
 
 psql_admin -c "CREATE DATABASE $db"
-pgdsn=$(python3 -c 'import sys,urllib.parse as u; p=u.urlparse(sys.argv[1]); print(p._replace(path="/"+sys.argv[2]).geturl())' "$ADMIN" "$db")
+pgdsn=$(dsn_for "$ADMIN" "$db")
 QIYMET_DB="$pgdsn" "$work/qiymet" migrate up >/dev/null
-# pgbench's table: a response row with every index of responses (LIKE … INCLUDING ALL), no trigger.
-psql "$pgdsn" -v ON_ERROR_STOP=1 -qAt -c "CREATE TABLE bench_responses (LIKE responses INCLUDING ALL)"
-cat >"$work/insert.sql" <<'SQL'
-\set score random(0, 100)
-INSERT INTO bench_responses (id, submitted_us, received_us, agency_code, service_code, center_code, channel,
-  survey_code, survey_version, lang, status, comment, answers, score, top2, content_hash)
-VALUES (gen_random_uuid()::text, (extract(epoch FROM clock_timestamp()) * 1e6)::bigint,
-  (extract(epoch FROM clock_timestamp()) * 1e6)::bigint, 'migration', 'temp-residence', 'baku-1', 'api',
-  'visit', 1, 'az', 'counted', NULL, '{"overall":5,"resolved":true,"waiting":4}', :score, true, md5(random()::text));
-SQL
+pgbench_table "$pgdsn" "$work/insert.sql"
 # pgbench N: one-row INSERTs for DURATION s → $work/pgbenchN.{txt,rss}
 run_pgbench() {
   echo "== pgbench run $1: one-row INSERT of a comparable response row ($CLIENTS clients, ${DURATION}s)"
@@ -111,7 +102,7 @@ load pg "$pgdsn" 0
 run_pgbench 2
 if [ -z "${SKIP_CASES:-}" ]; then
   psql_admin -c "CREATE DATABASE $db_cases"
-  pgdsn_cases=$(python3 -c 'import sys,urllib.parse as u; p=u.urlparse(sys.argv[1]); print(p._replace(path="/"+sys.argv[2]).geturl())' "$ADMIN" "$db_cases")
+  pgdsn_cases=$(dsn_for "$ADMIN" "$db_cases")
   echo "== qiymet-load → qiymet serve → PostgreSQL ($CLIENTS clients, ${DURATION}s, $LOW_SHARE of the answers opening a case)"
   load pgcases "$pgdsn_cases" "$LOW_SHARE"
   run_pgbench 3

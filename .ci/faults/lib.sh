@@ -1,0 +1,24 @@
+# Shared by the ingest scripts (ingest-bench.sh, ingest-ab.sh): sourced, not run.
+
+# free_port: a TCP port free on loopback now
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# dsn_for URL DB: URL with its database replaced by DB
+dsn_for() { python3 -c 'import sys,urllib.parse as u; p=u.urlparse(sys.argv[1]); print(p._replace(path="/"+sys.argv[2]).geturl())' "$1" "$2"; }
+
+# pgbench_table DSN SQLFILE: pgbench's side of the comparison in DSN's database, a table shaped like responses
+# with its indexes (LIKE … INCLUDING ALL; no trigger) and a unique id (on PostgreSQL, responses is partitioned
+# and keeps id unique in response_keys, so the copy has no index on id of its own), and in SQLFILE the one-row
+# INSERT of a comparable response that pgbench runs.
+pgbench_table() {
+  psql "$1" -v ON_ERROR_STOP=1 -qAt -c "CREATE TABLE bench_responses (LIKE responses INCLUDING ALL)" \
+    -c "CREATE UNIQUE INDEX bench_responses_id ON bench_responses (id)"
+  cat >"$2" <<'SQL'
+\set score random(0, 100)
+INSERT INTO bench_responses (id, submitted_us, received_us, agency_code, service_code, center_code, channel,
+  survey_code, survey_version, lang, status, comment, answers, score, top2, content_hash)
+VALUES (gen_random_uuid()::text, (extract(epoch FROM clock_timestamp()) * 1e6)::bigint,
+  (extract(epoch FROM clock_timestamp()) * 1e6)::bigint, 'migration', 'temp-residence', 'baku-1', 'api',
+  'visit', 1, 'az', 'counted', NULL, '{"overall":5,"resolved":true,"waiting":4}', :score, true, md5(random()::text));
+SQL
+}
