@@ -143,24 +143,6 @@ func (cs columnList) appendValues(args []any, r *Response) []any {
 	return args
 }
 
-// placeholders is one VALUES row of placeholders; cast adds each column's type (a first row typed so that a
-// column NULL in every row still has its column's type).
-func (cs columnList) placeholders(cast bool) string {
-	var b strings.Builder
-	b.WriteByte('(')
-	for i, c := range cs {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteByte('?')
-		if cast {
-			b.WriteString("::" + c.pgType)
-		}
-	}
-	b.WriteByte(')')
-	return b.String()
-}
-
 // appendCopy appends r as one line of PostgreSQL's COPY text format: tab-separated, \N for NULL. It reads the
 // fields without boxing them: it runs once per row of a bulk write.
 func (cs columnList) appendCopy(b []byte, r *Response) []byte {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/schema"
 )
 
 // The store side of cases (case.go). A case is opened in the transaction that stores its response: the SQLite
@@ -54,40 +53,52 @@ func newCaseFor(r *Response) *Case {
 		Score: r.Score, Comment: r.Comment, OpenedUS: r.ReceivedUS, DueUS: at.Add(r.sla).UnixMicro(), Status: CaseOpen}
 }
 
-// appendCaseCTEs adds to a PostgreSQL batch's WITH the cases its candidate rows open: only rows the ins CTE
-// inserted as counted (a replay inserts nothing; the burst rule may exclude) and their case.opened events,
-// built here exactly as openCases builds them.
-func appendCaseCTEs(gen schema.QueryGen, q []byte, rows []*Response) ([]byte, error) {
-	var cands []*Case
+// batchCases is the JSON array of the cases a PostgreSQL batch's rows would open ($5 of its statement,
+// ingest_pg.go), built exactly as openCases builds them; nil when none would. caseCTEs stores only those of rows
+// the ins CTE inserted as counted (a replay inserts nothing; the burst rule may exclude), with their case.opened
+// events.
+func batchCases(rows []*Response) ([]byte, error) {
+	type caseJSON struct {
+		ID         string  `json:"id"`
+		ResponseID string  `json:"response_id"`
+		Agency     string  `json:"agency_code"`
+		Center     *string `json:"center_code"`
+		Service    *string `json:"service_code"`
+		Score      float64 `json:"score"`
+		Comment    *string `json:"comment"`
+		OpenedUS   int64   `json:"opened_us"`
+		DueUS      int64   `json:"due_us"`
+		EventID    string  `json:"event_id"`
+		Data       string  `json:"data"`
+	}
+	var cands []caseJSON
 	for _, r := range rows {
-		if r.opensCase() {
-			cands = append(cands, newCaseFor(r))
+		if !r.opensCase() {
+			continue
 		}
-	}
-	if len(cands) == 0 {
-		return q, nil
-	}
-	q = append(q, ", cv (id, response_id, agency_code, center_code, service_code, score, comment, opened_us, due_us, event_id, data) AS (VALUES "...)
-	for i, c := range cands {
-		if i > 0 {
-			q = append(q, ", "...)
-		}
+		c := newCaseFor(r)
 		data, err := json.Marshal(c.JSON(nil))
 		if err != nil {
 			return nil, err
 		}
-		q = gen.AppendQuery(q, "(?::text, ?::text, ?::text, ?::text, ?::text, ?::double precision, ?::text, ?::bigint, ?::bigint, ?::text, ?::text)",
-			c.ID, c.ResponseID, c.Agency, nullIfEmpty(c.Center), nullIfEmpty(c.Service), c.Score, nullIfEmpty(c.Comment),
-			c.OpenedUS, c.DueUS, newEventID(), string(data))
+		cands = append(cands, caseJSON{c.ID, c.ResponseID, c.Agency, optString(c.Center), optString(c.Service), c.Score,
+			optString(c.Comment), c.OpenedUS, c.DueUS, newEventID(), string(data)})
 	}
-	q = append(q, "), cins AS (INSERT INTO cases (id, response_id, agency_code, center_code, service_code, score, comment, opened_us, due_us, status) "+
-		"SELECT cv.id, cv.response_id, cv.agency_code, cv.center_code, cv.service_code, cv.score, cv.comment, cv.opened_us, cv.due_us, 'open' "+
-		"FROM cv JOIN ins ON ins.id = cv.response_id AND ins.status = 'counted' ORDER BY cv.response_id "+
-		"ON CONFLICT (response_id) DO NOTHING RETURNING id), "+
-		"cevents AS (INSERT INTO events (id, type, created_us, agency, data) SELECT cv.event_id, '"+EventCaseOpened+"', cv.opened_us, cv.agency_code, cv.data "+
-		"FROM cv JOIN cins ON cins.id = cv.id)"...)
-	return q, nil
+	if len(cands) == 0 {
+		return nil, nil
+	}
+	return json.Marshal(cands)
 }
+
+// caseCTEs open the cases of $5 (batchCases) whose rows the ins CTE inserted as counted.
+const caseCTEs = ", cv AS (SELECT * FROM json_to_recordset($5) AS cv(id text, response_id text, agency_code text, center_code text, " +
+	"service_code text, score double precision, comment text, opened_us bigint, due_us bigint, event_id text, data text))" +
+	", cins AS (INSERT INTO cases (id, response_id, agency_code, center_code, service_code, score, comment, opened_us, due_us, status) " +
+	"SELECT cv.id, cv.response_id, cv.agency_code, cv.center_code, cv.service_code, cv.score, cv.comment, cv.opened_us, cv.due_us, '" + CaseOpen + "' " +
+	"FROM cv JOIN ins ON ins.id = cv.response_id AND ins.status = '" + StatusCounted + "' ORDER BY cv.response_id " +
+	"ON CONFLICT (response_id) DO NOTHING RETURNING id)" +
+	", cevents AS (INSERT INTO events (id, type, created_us, agency, data) SELECT cv.event_id, '" + EventCaseOpened + "', cv.opened_us, cv.agency_code, cv.data " +
+	"FROM cv JOIN cins ON cins.id = cv.id)"
 
 func newCaseID() string  { return newSecret("case_", 12) }
 func newEventID() string { return newSecret("evt_", 16) }

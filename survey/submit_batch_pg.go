@@ -8,42 +8,20 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/schema"
 )
 
 // commitSubmissionBatchPG stores a batch on PostgreSQL in one round trip: the statements below go as one multi-statement
 // query on one connection (each statement still gets its own snapshot, as in any READ COMMITTED transaction).
 //
 //	BEGIN; lock the batch's kiosks (advisory locks, in id order: the procedure lock_kiosks);
-//	WITH v AS (VALUES the rows), claimed AS (claim the links' invitations),
-//	     ins AS (INSERT the rows whose link was claimed, the burst rule applied against the stored rows)
-//	  SELECT what was inserted and claimed;
+//	EXECUTE the batch's prepared statement (ingest_pg.go) with the rows and their cases as JSON:
+//	  claim the links' invitations, INSERT the rows whose link was claimed (the burst rule applied against the
+//	  stored rows), open their cases; SELECT what was inserted and claimed;
 //	give back a claimed invitation whose row was not stored (its id was); COMMIT
 //
-// A batch of API submissions alone needs neither lock nor transaction: it is the INSERT, in autocommit.
+// A batch of API submissions alone needs neither lock nor transaction: it is the EXECUTE, in autocommit.
 // Under load a round trip costs more than the statements in it, so one round trip per batch is what lets the
-// committer keep up.
-
-// batchValuesFirstRow types the first VALUES row, so that a column NULL in every row still has its column's
-// type; the other rows are plain placeholders.
-var (
-	batchValuesFirstRow = responseColumns.placeholders(true)
-	batchValuesRow      = responseColumns.placeholders(false)
-)
-
-// batchValues appends the VALUES rows of rows.
-func batchValues(gen schema.QueryGen, b []byte, rows []*Response) []byte {
-	for i, r := range rows {
-		format := batchValuesRow
-		if i == 0 {
-			format = batchValuesFirstRow
-		} else {
-			b = append(b, ", "...)
-		}
-		b = gen.AppendQuery(b, format, responseColumns.values(r)...)
-	}
-	return b
-}
+// committer keep up; and planning the statement cost as much as running it, so it is prepared.
 
 // batchInsertSelect is the SELECT list moving the VALUES rows (v, with its burst flag) into responses: the
 // columns as given, but a burst's status and reason.
@@ -95,7 +73,12 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 	now := s.now().UnixMicro()
 
 	gen := s.db.QueryGen()
-	q := make([]byte, 0, 512+400*len(rows))
+	cases, err := batchCases(rows)
+	if err != nil {
+		return res, err
+	}
+	shape := ingestShape{links: len(invs) > 0, cases: cases != nil}
+	q := make([]byte, 0, 512+300*len(rows))
 	if inTx {
 		// READ COMMITTED whatever the server's default: the burst check must see what another batch committed
 		// while this one waited for the kiosk lock.
@@ -108,35 +91,18 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 		q = appendInts(q, kiosks)
 		q = append(q, "}'); "...)
 	}
-	q = append(q, "WITH v ("+responseColumns.sql("")+") AS (VALUES "...)
-	q = batchValues(gen, q, rows)
-	q = append(q, ")"...)
-	linkFilter := ""
+	if len(kiosks) == 0 {
+		window = 0 // no kiosk row: no burst to look for
+	}
+	q = gen.AppendQuery(q, "EXECUTE "+shape.name()+"(?, ?, ", string(responseColumns.appendJSON(nil, rows)), now)
+	q = append(q, "'{"...)
+	q = appendInts(q, invs)
+	var casesArg any // NULL: the shape without cases never reads it
+	if cases != nil {
+		casesArg = string(cases)
+	}
+	q = gen.AppendQuery(append(q, "}', "...), "?, ?)", window, casesArg)
 	if len(invs) > 0 {
-		q = gen.AppendQuery(append(q, ", "...), "claimed AS (UPDATE invitations SET used_us = ? WHERE id IN (?) AND used_us IS NULL RETURNING id)",
-			now, bun.List(invs))
-		linkFilter = " WHERE v.invitation_id IS NULL OR v.invitation_id IN (SELECT id FROM claimed)"
-	}
-	burst := "false"
-	if len(kiosks) > 0 && window > 0 {
-		// The same rule as markBursts: a stored submission of the kiosk at most window before (and not after).
-		burst = gen.FormatQuery("v.kiosk_id IS NOT NULL AND EXISTS (SELECT 1 FROM responses p WHERE p.kiosk_id = v.kiosk_id "+
-			"AND p.submitted_us <= v.submitted_us AND p.submitted_us > v.submitted_us - ?)", window)
-	}
-	// responses is partitioned (by month): its ids are unique in response_keys, written first in the same
-	// statement; a row goes in only when its key did (an id already stored, also archived, is a replay).
-	q = append(q, ", sel AS (SELECT v.*, "+burst+" AS burst FROM v"+linkFilter+")"+
-		", keys AS (INSERT INTO response_keys (id, invitation_id) SELECT id, invitation_id FROM sel ORDER BY id"+
-		" ON CONFLICT (id) DO NOTHING RETURNING id)"+
-		", ins AS (INSERT INTO responses ("+responseColumns.sql("")+") SELECT "+batchInsertSelect+
-		" FROM sel v WHERE v.id IN (SELECT id FROM keys) ORDER BY v.id RETURNING id, status, reason)"...)
-	// The cases the inserted rows open, in this same statement (store_case.go).
-	if q, err = appendCaseCTEs(gen, q, rows); err != nil {
-		return res, err
-	}
-	q = append(q, " SELECT true, id, status, COALESCE(reason, '') FROM ins"...)
-	if len(invs) > 0 {
-		q = append(q, " UNION ALL SELECT false, id::text, '', '' FROM claimed"...)
 		// A link whose row was not stored (its id was already) leaves its invitation unused: a used invitation
 		// always has its response (responses_invitation finds it), so one without is one this batch claimed.
 		q = gen.AppendQuery(append(q, "; "...), "UPDATE invitations SET used_us = NULL WHERE id IN (?) AND used_us = ? "+
@@ -161,6 +127,19 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 		}
 	}()
 	result, err := conn.QueryContext(ctx, string(q))
+	if isMissingStatement(err) {
+		// This connection has not prepared the shape yet (each connection prepares each shape once, on first
+		// use): end the aborted transaction, prepare, send the batch again.
+		if inTx {
+			if _, err = conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+				return res, err
+			}
+		}
+		if _, err = conn.ExecContext(ctx, shape.prepare()); err != nil {
+			return res, err
+		}
+		result, err = conn.QueryContext(ctx, string(q))
+	}
 	if err != nil {
 		return res, err
 	}

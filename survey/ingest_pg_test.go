@@ -1,0 +1,63 @@
+package survey_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/google/uuid"
+	"github.com/qiymet/qiymet/survey"
+	"github.com/qiymet/qiymet/survey/storetest"
+)
+
+// TestBatchCarriesAnyText: text that would break a hand-quoted statement (quotes, backslashes, dollar quotes,
+// JSON, a placeholder, Azerbaijani letters) is stored exactly, in the response and in the case it opens, by
+// batches of several submissions at once (on PostgreSQL, the prepared batch statement's JSON parameters; each
+// new connection prepares it on first use).
+func TestBatchCarriesAnyText(t *testing.T) {
+	comments := []string{`'; DROP TABLE responses; --`, `$1 $$ $q$ \x00 \\ \"`, `{"overall":1}`, `Növbə ŞÇĞIİÖÜ əşçğıöü`, "line\nbreak\ttab", `?::text`}
+	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
+		ctx := context.Background()
+		storetest.ApplyCatalog(t, s)
+		cred := apiCred(t, s)
+		ids := make([]string, len(comments))
+		var wg sync.WaitGroup
+		for i, c := range comments {
+			ids[i] = uuid.NewString()
+			body := fmt.Appendf(nil, `{"id":%q,"agency":"migration","center":"baku-1","answers":{"overall":%d,"waiting":3},"comment":%q}`, ids[i], 1+i%2*4, c)
+			wg.Go(func() {
+				sub, err := survey.DecodeSubmission(body)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if _, _, err := s.Submit(ctx, sub, cred); err != nil {
+					t.Error(err)
+				}
+			})
+		}
+		wg.Wait()
+		for i, c := range comments {
+			if got := storedRow(t, s, "responses", "id = ?", ids[i])["comment"]; got != c {
+				t.Errorf("response %d comment %q, want %q", i, got, c)
+			}
+			cases := countWhere(t, s, "cases", "response_id = ? AND comment = ?", ids[i], c)
+			if want := int64(1 - i%2); cases != want {
+				t.Errorf("response %d (overall %d): %d cases with its comment, want %d", i, 1+i%2*4, cases, want)
+			}
+		}
+		if n := countRows(t, s, "events"); n != 3 {
+			t.Errorf("%d events, want 3 (one case.opened per case)", n)
+		}
+	})
+}
+
+func countWhere(t testing.TB, s *survey.Store, table, where string, args ...any) int64 {
+	t.Helper()
+	n, err := s.DB().NewSelect().Table(table).Where(where, args...).Count(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
