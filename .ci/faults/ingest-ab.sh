@@ -6,8 +6,11 @@
 # KNOB=committers (default): QIYMET_INGEST_COMMITTERS=A against =B (default 1 and 4).
 # KNOB=low-share: the share of answers in the bottom two points, each opening a case (default 0 and 0.1; issue 18's
 # "10% of responses opening cases" against none), with the server's default committers.
+# KNOB=rev: the server built from git revision A against the one built from B (default HEAD~1 and HEAD; the
+# migrations of both applied, B's last), everything else the same; SHARE: the low share of both (default 0).
 #   A=1 B=4 PAIRS=3 DURATION=10 bash .ci/faults/ingest-ab.sh
 #   KNOB=low-share PAIRS=6 bash .ci/faults/ingest-ab.sh
+#   KNOB=rev A=main~3 B=main bash .ci/faults/ingest-ab.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . .ci/faults/lib.sh
@@ -15,7 +18,8 @@ KNOB=${KNOB:-committers}
 case "$KNOB" in
   committers) A=${A:-1} B=${B:-4} ;;
   low-share) A=${A:-0} B=${B:-0.1} ;;
-  *) echo "ingest-ab: KNOB must be committers or low-share" >&2; exit 2 ;;
+  rev) A=${A:-HEAD~1} B=${B:-HEAD} ;;
+  *) echo "ingest-ab: KNOB must be committers, low-share or rev" >&2; exit 2 ;;
 esac
 PAIRS=${PAIRS:-3} CLIENTS=${CLIENTS:-32} DURATION=${DURATION:-10}
 MIX=${MIX:-kiosk=60,api=30,link=10}
@@ -31,10 +35,22 @@ cleanup() {
 }
 trap cleanup EXIT
 go build -o "$work/qiymet" ./cmd/qiymet
+if [ "$KNOB" = rev ]; then
+  for v in A B; do
+    rev=${!v}
+    mkdir -p "$work/src-$v" && git archive "$rev" | tar -x -C "$work/src-$v"
+    (cd "$work/src-$v" && go build -o "$work/qiymet-$v" ./cmd/qiymet)
+  done
+fi
 go build -o "$work/qiymet-load" ./cmd/qiymet-load
 psql_admin -c "CREATE DATABASE $db"
 dsn=$(dsn_for "$ADMIN" "$db")
-QIYMET_DB="$dsn" "$work/qiymet" migrate up >/dev/null
+if [ "$KNOB" = rev ]; then
+  QIYMET_DB="$dsn" "$work/qiymet-A" migrate up >/dev/null
+  QIYMET_DB="$dsn" "$work/qiymet-B" migrate up >/dev/null
+else
+  QIYMET_DB="$dsn" "$work/qiymet" migrate up >/dev/null
+fi
 QIYMET_DB="$dsn" "$work/qiymet" catalog apply testdata/catalog.json >/dev/null
 "$work/qiymet-load" provision --db "$dsn" --kiosks ${KIOSKS:-2048} --api-keys 16 >"$work/creds.env"
 pgbench_table "$dsn" "$work/insert.sql"
@@ -43,9 +59,13 @@ run=0
 # one V: a qiymet run with the knob at V → its rate
 one() {
   local port; port=$(free_port); run=$((run + 1))
-  local committers="" share=0
-  if [ "$KNOB" = committers ]; then committers=$1; else share=$1; fi
-  env QIYMET_DB="$dsn" QIYMET_ADDR="127.0.0.1:$port" QIYMET_LOG_LEVEL=warn ${committers:+QIYMET_INGEST_COMMITTERS=$committers} "$work/qiymet" serve >"$work/serve.log" 2>&1 &
+  local committers="" share=0 bin="$work/qiymet"
+  case "$KNOB" in
+    committers) committers=$1 ;;
+    low-share) share=$1 ;;
+    rev) share=${SHARE:-0}; if [ "$1" = "$A" ]; then bin="$work/qiymet-A"; else bin="$work/qiymet-B"; fi ;;
+  esac
+  env QIYMET_DB="$dsn" QIYMET_ADDR="127.0.0.1:$port" QIYMET_LOG_LEVEL=warn ${committers:+QIYMET_INGEST_COMMITTERS=$committers} "$bin" serve >"$work/serve.log" 2>&1 &
   srv_pid=$!
   for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
   # distinct submitted_at windows per run, so no run's kiosk responses make another's bursts
