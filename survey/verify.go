@@ -21,8 +21,9 @@ const verifyTolerance = 1e-6
 
 // VerifyCells recounts agg_day, agg_agency_day, agg_month and agg_answer from the raw responses (status 'counted'),
 // streaming them in Go, and compares them with the stored cells plus the changes still waiting in
-// agg_pending: counts must match exactly, sums within 1e-6 (relative to max(1, |sum|)). It reads one
-// consistent snapshot, so it may run while others write. A nil error means the cells are exact.
+// agg_pending: counts must match exactly, sums within 1e-6 (relative to max(1, |sum|)); and every stored pack
+// (agg_pack) with the cells of its key, bit for bit. It reads one consistent snapshot, so it may run while others
+// write. A nil error means the cells and packs are exact.
 func (s *Store) VerifyCells(ctx context.Context) error { return s.verifyCells(ctx, "") }
 
 // VerifyCellsOf is VerifyCells restricted to one agency: a cheap sample of a large database.
@@ -68,10 +69,18 @@ type cellSet struct {
 	aday   map[verifyAgencyDayKey]*tally
 	month  map[verifyMonthKey]*tally
 	answer map[verifyAnswerKey]*tally
+	stored map[packKey]map[string]packedCell // the month and agency-day cells as stored (readCells), for verifyPacks
+}
+
+// packKey is a pack's kind and key (store_pack.go).
+type packKey struct {
+	kind string
+	k    int
 }
 
 func newCellSet() *cellSet {
-	return &cellSet{day: map[verifyDayKey]*tally{}, aday: map[verifyAgencyDayKey]*tally{}, month: map[verifyMonthKey]*tally{}, answer: map[verifyAnswerKey]*tally{}}
+	return &cellSet{day: map[verifyDayKey]*tally{}, aday: map[verifyAgencyDayKey]*tally{}, month: map[verifyMonthKey]*tally{},
+		answer: map[verifyAnswerKey]*tally{}, stored: map[packKey]map[string]packedCell{}}
 }
 
 func bump[K comparable](m map[K]*tally, k K, sign int64, r float64, top2 bool, withR bool) {
@@ -132,7 +141,10 @@ func (s *Store) verifyCells(ctx context.Context, agency string) error {
 			want.dropBefore(day, month)
 			got.dropBefore(day, month)
 		}
-		var diffs []string
+		diffs, err := verifyPacks(ctx, tx, got.stored, agency)
+		if err != nil {
+			return fmt.Errorf("verify cells: packs: %w", err)
+		}
 		diffs = compareCells(diffs, "agg_day", want.day, got.day)
 		diffs = compareCells(diffs, "agg_agency_day", want.aday, got.aday)
 		diffs = compareCells(diffs, "agg_month", want.month, got.month)
@@ -201,11 +213,95 @@ func readCells(ctx context.Context, tx bun.Tx, c *cellSet, agency string) error 
 			tally{n: d.N, top2: d.NTop2, sumR: d.SumR, sumR2: d.SumR2})
 	}, func(d AgencyDayCell) {
 		addTally(c.aday, verifyAgencyDayKey{int64(d.Day), d.Agency}, tally{n: d.N, top2: d.NTop2, sumR: d.SumR, sumR2: d.SumR2})
+		c.keep(packKey{packDay, d.Day}, packedCell{d.Agency, d.N, d.SumR, d.SumR2, d.NTop2})
 	}, func(m MonthCell) {
 		addTally(c.month, verifyMonthKey{int64(m.Month), m.Agency}, tally{n: m.N, top2: m.NTop2, sumR: m.SumR, sumR2: m.SumR2})
+		c.keep(packKey{packMonth, m.Month}, packedCell{m.Agency, m.N, m.SumR, m.SumR2, m.NTop2})
 	}, func(a AnswerCell) {
 		addTally(c.answer, verifyAnswerKey{int64(a.Day), a.Agency, a.Survey, int64(a.SurveyVersion), a.Question, int64(a.Value)}, tally{n: a.N})
 	})
+}
+
+// keep records a stored cell of a pack's key.
+func (c *cellSet) keep(k packKey, cell packedCell) {
+	m := c.stored[k]
+	if m == nil {
+		m = map[string]packedCell{}
+		c.stored[k] = m
+	}
+	m[cell.agency] = cell
+}
+
+// verifyPacks compares every stored pack (store_pack.go) with its key's cells as stored: a pack with data must
+// hold exactly those cells, bit for bit, in parts 0..n without a gap (agency "": every agency's entries; else
+// that agency's). A pack without data is stale by design and is not compared.
+func verifyPacks(ctx context.Context, tx bun.IDB, stored map[packKey]map[string]packedCell, agency string) ([]string, error) {
+	var diffs []string
+	var cur packKey
+	var seen map[string]packedCell
+	parts, live := 0, false
+	finish := func() {
+		if !live {
+			return
+		}
+		for a, want := range stored[cur] {
+			if agency != "" && a != agency {
+				continue
+			}
+			if got, ok := seen[a]; !ok || got != want {
+				diffs = append(diffs, fmt.Sprintf("agg_pack %s %d: %s packed %+v, cell %+v", cur.kind, cur.k, a, got, want))
+			}
+		}
+		for a, got := range seen {
+			if _, ok := stored[cur][a]; !ok && (agency == "" || a == agency) {
+				diffs = append(diffs, fmt.Sprintf("agg_pack %s %d: %s packed %+v, no cell", cur.kind, cur.k, a, got))
+			}
+		}
+	}
+	started := false
+	err := eachRow(ctx, tx, "SELECT kind, k, part, data FROM agg_pack ORDER BY kind, k, part", nil, func(rows *sql.Rows) error {
+		var k packKey
+		var part int
+		var data []byte
+		if err := rows.Scan(&k.kind, &k.k, &part, &data); err != nil {
+			return err
+		}
+		if !started || k != cur {
+			finish()
+			started, cur, seen, parts, live = true, k, map[string]packedCell{}, 0, data != nil
+			if part != 0 {
+				diffs = append(diffs, fmt.Sprintf("agg_pack %s %d: part %d without part 0", k.kind, k.k, part))
+				live = false
+			}
+			if !live {
+				return nil
+			}
+		} else if !live {
+			if part > 0 && data != nil && parts == 0 {
+				diffs = append(diffs, fmt.Sprintf("agg_pack %s %d: part %d of a stale pack", k.kind, k.k, part))
+			}
+			return nil
+		}
+		if part != parts || data == nil {
+			diffs = append(diffs, fmt.Sprintf("agg_pack %s %d: part %d where part %d was due", k.kind, k.k, part, parts))
+			live = false
+			return nil
+		}
+		parts++
+		err := eachPacked(data, func(a []byte, n int64, sumR, sumR2 float64, nTop2 int64) {
+			if _, dup := seen[string(a)]; dup {
+				diffs = append(diffs, fmt.Sprintf("agg_pack %s %d: %s packed twice", k.kind, k.k, a))
+			}
+			seen[string(a)] = packedCell{string(a), n, sumR, sumR2, nTop2}
+		})
+		if err != nil {
+			diffs = append(diffs, fmt.Sprintf("agg_pack %s %d part %d: %v", k.kind, k.k, part, err))
+			live = false
+		}
+		return nil
+	})
+	finish()
+	return diffs, err
 }
 
 // dropBefore forgets the cells of days before day (YYYYMMDD) and months before month (year*12+month-1).

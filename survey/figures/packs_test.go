@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,6 +126,47 @@ func TestPackedRankingsEqualDirect(t *testing.T) {
 			same("after a bulk status change")
 			if err := s.VerifyCells(ctx); err != nil {
 				t.Fatal(err)
+			}
+			if stored() == 0 {
+				t.Fatal("no pack stored: VerifyCells compared none")
+			}
+			// VerifyCells compares the stored packs with their cells: a pack holding another key's cells, or one
+			// emptied, is found.
+			for _, corrupt := range []string{
+				`UPDATE agg_pack SET data = (SELECT o.data FROM agg_pack o WHERE o.kind = 'm' AND o.part = 0 AND o.data IS NOT NULL AND o.k <> agg_pack.k ORDER BY o.k LIMIT 1)
+					WHERE kind = 'm' AND part = 0 AND data IS NOT NULL AND k = (SELECT MAX(k) FROM agg_pack WHERE kind = 'm' AND data IS NOT NULL)`,
+				`UPDATE agg_pack SET data = ? WHERE kind = 'd' AND part = 0 AND data IS NOT NULL`,
+			} {
+				tx, err := s.DB().BeginTx(ctx, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				args := []any{}
+				if strings.Contains(corrupt, "?") {
+					args = append(args, []byte{1}) // a pack of no cell
+				}
+				if res, err := tx.ExecContext(ctx, corrupt, args...); err != nil {
+					t.Fatal(err)
+				} else if n, _ := res.RowsAffected(); n == 0 {
+					t.Fatalf("%s: changed nothing", corrupt)
+				}
+				if err := tx.Commit(); err != nil {
+					t.Fatal(err)
+				}
+				if err := s.VerifyCells(ctx); err == nil || !strings.Contains(err.Error(), "agg_pack") {
+					t.Fatalf("after %s: VerifyCells said %v", corrupt, err)
+				}
+				// Mark every pack stale again: the next reader rebuilds them from the cells.
+				if _, err := s.DB().ExecContext(ctx, "UPDATE agg_pack SET version = version + 1, data = NULL WHERE part = 0"); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := s.DB().ExecContext(ctx, "DELETE FROM agg_pack WHERE part > 0"); err != nil {
+					t.Fatal(err)
+				}
+				same("after packs were rebuilt")
+				if err := s.VerifyCells(ctx); err != nil {
+					t.Fatal(err)
+				}
 			}
 		})
 	}
