@@ -130,22 +130,7 @@ func timeRuns(n int, fn func() error) ([]time.Duration, error) {
 // BenchmarkRankings times Figures.Rankings of benchPeriod on each dialect: on the main database
 // (responses-10M) and on the wide catalogs (agencies-100, agencies-1000), reporting p50 and p95.
 func BenchmarkRankings(b *testing.B) {
-	for _, d := range storetest.Dialects {
-		b.Run(d, func(b *testing.B) {
-			for _, bd := range append([]benchData{benchMain()}, benchWide()...) {
-				b.Run(bd.name, func(b *testing.B) {
-					s, _, _ := benchStoreOf(b, d, bd)
-					f := figures.New(s, benchConfig)
-					p, _ := scoring.ParsePeriod(benchPeriod, s.Location())
-					ctx := context.Background()
-					timeEach(b, func() error {
-						_, err := f.Rankings(ctx, p, "", "az")
-						return err
-					})
-				})
-			}
-		})
-	}
+	benchRankingsOf(b, func(loc *time.Location) (scoring.Period, error) { return scoring.ParsePeriod(benchPeriod, loc) })
 }
 
 // benchCustom is the custom range of the benchmarks: 57 days cutting two months, so it reads June's and
@@ -155,13 +140,20 @@ const benchCustomFrom, benchCustomTo = "2025-06-15", "2025-08-10"
 // BenchmarkRankingsCustom times Figures.Rankings of the custom range benchCustom ("Other dates…") on each
 // dialect and database of BenchmarkRankings (issue 20: p95 ≤ 25 ms at 10M responses).
 func BenchmarkRankingsCustom(b *testing.B) {
+	benchRankingsOf(b, func(loc *time.Location) (scoring.Period, error) {
+		return scoring.ParseRange(benchCustomFrom, benchCustomTo, loc)
+	})
+}
+
+// benchRankingsOf times Figures.Rankings of one period on each dialect and on the main and wide databases.
+func benchRankingsOf(b *testing.B, period func(*time.Location) (scoring.Period, error)) {
 	for _, d := range storetest.Dialects {
 		b.Run(d, func(b *testing.B) {
 			for _, bd := range append([]benchData{benchMain()}, benchWide()...) {
 				b.Run(bd.name, func(b *testing.B) {
 					s, _, _ := benchStoreOf(b, d, bd)
 					f := figures.New(s, benchConfig)
-					p, err := scoring.ParseRange(benchCustomFrom, benchCustomTo, s.Location())
+					p, err := period(s.Location())
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -183,7 +175,10 @@ func BenchmarkRankings1000Agencies(b *testing.B) {
 		b.Run(d, func(b *testing.B) {
 			s, _, _ := benchStoreOf(b, d, bench1000())
 			f := figures.New(s, benchConfig)
-			q, _ := scoring.ParsePeriod(benchPeriod, s.Location())
+			q, err := scoring.ParsePeriod(benchPeriod, s.Location())
+			if err != nil {
+				b.Fatal(err)
+			}
 			custom, err := scoring.ParseRange(benchCustomFrom, benchCustomTo, s.Location())
 			if err != nil {
 				b.Fatal(err)
