@@ -114,6 +114,11 @@ func (s *Store) EnsurePartitions(ctx context.Context, ahead int) ([]string, erro
 	for i := 0; i <= ahead; i++ {
 		months = append(months, first.AddDate(0, i, 0))
 	}
+	return s.ensureMonthsTx(ctx, months)
+}
+
+// ensureMonthsTx is ensureMonths in a transaction of its own.
+func (s *Store) ensureMonthsTx(ctx context.Context, months []time.Time) ([]string, error) {
 	var made []string
 	err := s.inTx(ctx, func(tx bun.Tx) error {
 		var err error
@@ -134,13 +139,7 @@ func (s *Store) EnsureMonthPartitions(ctx context.Context, from, to time.Time) (
 	for m := monthStart(from, s.loc); m.Before(monthStart(to, s.loc)); m = m.AddDate(0, 1, 0) {
 		months = append(months, m)
 	}
-	var made []string
-	err := s.inTx(ctx, func(tx bun.Tx) error {
-		var err error
-		made, err = s.ensureMonths(ctx, tx, months)
-		return err
-	})
-	return made, err
+	return s.ensureMonthsTx(ctx, months)
 }
 
 // lockPartitions takes the partition lock for tx, waiting at most a few seconds for the tables' locks after it.

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"sort"
 	"strings"
@@ -306,26 +307,10 @@ func verifyPacks(ctx context.Context, tx bun.IDB, stored map[packKey]map[string]
 
 // dropBefore forgets the cells of days before day (YYYYMMDD) and months before month (year*12+month-1).
 func (c *cellSet) dropBefore(day, month int64) {
-	for k := range c.day {
-		if k.day < day {
-			delete(c.day, k)
-		}
-	}
-	for k := range c.aday {
-		if k.day < day {
-			delete(c.aday, k)
-		}
-	}
-	for k := range c.month {
-		if k.month < month {
-			delete(c.month, k)
-		}
-	}
-	for k := range c.answer {
-		if k.day < day {
-			delete(c.answer, k)
-		}
-	}
+	maps.DeleteFunc(c.day, func(k verifyDayKey, _ *tally) bool { return k.day < day })
+	maps.DeleteFunc(c.aday, func(k verifyAgencyDayKey, _ *tally) bool { return k.day < day })
+	maps.DeleteFunc(c.month, func(k verifyMonthKey, _ *tally) bool { return k.month < month })
+	maps.DeleteFunc(c.answer, func(k verifyAnswerKey, _ *tally) bool { return k.day < day })
 }
 
 func addTally[K comparable](m map[K]*tally, k K, t tally) {
