@@ -23,7 +23,7 @@ import (
 // Under load a round trip costs more than the statements in it, so one round trip per batch is what lets the
 // committer keep up; and planning the statement cost as much as running it, so it is prepared.
 
-// batchInsertSelect is the SELECT list moving the VALUES rows (v, with its burst flag) into responses: the
+// batchInsertSelect is the SELECT list moving the batch's rows (v, with its burst flag) into responses: the
 // columns as given, but a burst's status and reason.
 var batchInsertSelect = func() string {
 	cols := make([]string, len(responseColumns))
