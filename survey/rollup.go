@@ -14,6 +14,7 @@ import (
 	"github.com/qiymet/qiymet/scoring"
 	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/dialect"
+	"github.com/uptrace/bun/dialect/pgdialect"
 )
 
 // The roll-up folds the pending changes of counted responses into the cells (cell.go) in batches, in a
@@ -257,35 +258,97 @@ func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, aday
 	if tx.Dialect().Name() == dialect.SQLite {
 		return upsertCellsSQLite(ctx, tx, dl, adl, ml, al)
 	}
-	const chunk = 500
-	sums := "n = %[1]s.n + EXCLUDED.n, sum_r = %[1]s.sum_r + EXCLUDED.sum_r, sum_r2 = %[1]s.sum_r2 + EXCLUDED.sum_r2, n_top2 = %[1]s.n_top2 + EXCLUDED.n_top2"
-	for i := 0; i < len(dl); i += chunk {
-		part := dl[i:min(i+chunk, len(dl))]
-		if _, err := tx.NewInsert().Model(&part).
-			On("CONFLICT (agency_code, day, service_code, center_code, channel) DO UPDATE").
-			Set(fmt.Sprintf(sums, "agg_day")).Exec(ctx); err != nil {
-			return err
-		}
+	return upsertCellsPG(ctx, tx, dl, adl, ml, al)
+}
+
+// unnestChunk cells go into one PostgreSQL upsert. The cells travel as one array per column (unnest), so the
+// statement's plan is the same whatever their number; a VALUES list of 500 rows took as long to parse and plan
+// as to run (an import's cell upserts were half of its database time; docs/scaling.md).
+const unnestChunk = 5000
+
+// upsertCellsPG adds the sorted deltas on PostgreSQL, in their order (WITH ORDINALITY … ORDER BY).
+func upsertCellsPG(ctx context.Context, tx bun.Tx, days []*DayCell, adays []*AgencyDayCell, months []*MonthCell, answers []*AnswerCell) error {
+	const sums = " DO UPDATE SET n = %[1]s.n + EXCLUDED.n, sum_r = %[1]s.sum_r + EXCLUDED.sum_r, sum_r2 = %[1]s.sum_r2 + EXCLUDED.sum_r2, n_top2 = %[1]s.n_top2 + EXCLUDED.n_top2"
+	cellArrays := func(c cellSums, n *[]int64, sumR, sumR2 *[]float64, nTop2 *[]int64) {
+		*n, *sumR, *sumR2, *nTop2 = append(*n, c.N), append(*sumR, c.SumR), append(*sumR2, c.SumR2), append(*nTop2, c.NTop2)
 	}
-	for i := 0; i < len(adl); i += chunk {
-		part := adl[i:min(i+chunk, len(adl))]
-		if _, err := tx.NewInsert().Model(&part).On("CONFLICT (day, agency_code) DO UPDATE").
-			Set(fmt.Sprintf(sums, "agg_agency_day")).Exec(ctx); err != nil {
-			return err
-		}
+	err := upsertUnnest(ctx, tx, days, "agg_day", "day bigint, agency_code text, service_code text, center_code text, channel text, n bigint, sum_r double precision, sum_r2 double precision, n_top2 bigint",
+		"(agency_code, day, service_code, center_code, channel)"+fmt.Sprintf(sums, "agg_day"),
+		func(part []*DayCell) []any {
+			var day, n, nTop2 []int64
+			var agency, service, center, channel []string
+			var sumR, sumR2 []float64
+			for _, d := range part {
+				day, agency, service, center, channel = append(day, int64(d.Day)), append(agency, d.Agency), append(service, d.Service), append(center, d.Center), append(channel, d.Channel)
+				cellArrays(d.cellSums, &n, &sumR, &sumR2, &nTop2)
+			}
+			return []any{day, agency, service, center, channel, n, sumR, sumR2, nTop2}
+		})
+	if err != nil {
+		return err
 	}
-	for i := 0; i < len(ml); i += chunk {
-		part := ml[i:min(i+chunk, len(ml))]
-		if _, err := tx.NewInsert().Model(&part).On("CONFLICT (month, agency_code) DO UPDATE").
-			Set(fmt.Sprintf(sums, "agg_month")).Exec(ctx); err != nil {
-			return err
-		}
+	err = upsertUnnest(ctx, tx, adays, "agg_agency_day", "day bigint, agency_code text, n bigint, sum_r double precision, sum_r2 double precision, n_top2 bigint",
+		"(day, agency_code)"+fmt.Sprintf(sums, "agg_agency_day"),
+		func(part []*AgencyDayCell) []any {
+			var day, n, nTop2 []int64
+			var agency []string
+			var sumR, sumR2 []float64
+			for _, d := range part {
+				day, agency = append(day, int64(d.Day)), append(agency, d.Agency)
+				cellArrays(d.cellSums, &n, &sumR, &sumR2, &nTop2)
+			}
+			return []any{day, agency, n, sumR, sumR2, nTop2}
+		})
+	if err != nil {
+		return err
 	}
-	for i := 0; i < len(al); i += chunk {
-		part := al[i:min(i+chunk, len(al))]
-		if _, err := tx.NewInsert().Model(&part).
-			On("CONFLICT (agency_code, day, survey_code, survey_version, question, value) DO UPDATE").
-			Set("n = agg_answer.n + EXCLUDED.n").Exec(ctx); err != nil {
+	err = upsertUnnest(ctx, tx, months, "agg_month", "month bigint, agency_code text, n bigint, sum_r double precision, sum_r2 double precision, n_top2 bigint",
+		"(month, agency_code)"+fmt.Sprintf(sums, "agg_month"),
+		func(part []*MonthCell) []any {
+			var month, n, nTop2 []int64
+			var agency []string
+			var sumR, sumR2 []float64
+			for _, m := range part {
+				month, agency = append(month, int64(m.Month)), append(agency, m.Agency)
+				cellArrays(m.cellSums, &n, &sumR, &sumR2, &nTop2)
+			}
+			return []any{month, agency, n, sumR, sumR2, nTop2}
+		})
+	if err != nil {
+		return err
+	}
+	return upsertUnnest(ctx, tx, answers, "agg_answer", "day bigint, agency_code text, survey_code text, survey_version integer, question text, value bigint, n bigint",
+		"(agency_code, day, survey_code, survey_version, question, value) DO UPDATE SET n = agg_answer.n + EXCLUDED.n",
+		func(part []*AnswerCell) []any {
+			var day, version, value, n []int64
+			var agency, survey, question []string
+			for _, a := range part {
+				day, agency, survey, version = append(day, int64(a.Day)), append(agency, a.Agency), append(survey, a.Survey), append(version, int64(a.SurveyVersion))
+				question, value, n = append(question, a.Question), append(value, int64(a.Value)), append(n, a.N)
+			}
+			return []any{day, agency, survey, version, question, value, n}
+		})
+}
+
+// upsertUnnest upserts cells (in their order) into table, unnestChunk at a time: columns are the table's
+// columns with their types ("name type, …"), onConflict what follows ON CONFLICT, arrays one array per column
+// of a part of the cells.
+func upsertUnnest[T any](ctx context.Context, tx bun.Tx, cells []T, table, columns, onConflict string, arrays func([]T) []any) error {
+	var names, params []string
+	for c := range strings.SplitSeq(columns, ", ") {
+		name, typ, _ := strings.Cut(c, " ")
+		names = append(names, name)
+		params = append(params, "?::"+typ+"[]")
+	}
+	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") SELECT " + strings.Join(names, ", ") +
+		" FROM unnest(" + strings.Join(params, ", ") + ") WITH ORDINALITY AS u (" + strings.Join(names, ", ") + ", ord) ORDER BY ord" +
+		" ON CONFLICT " + onConflict
+	for i := 0; i < len(cells); i += unnestChunk {
+		args := arrays(cells[i:min(i+unnestChunk, len(cells))])
+		for j, a := range args {
+			args[j] = pgdialect.Array(a)
+		}
+		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 			return err
 		}
 	}
