@@ -290,14 +290,7 @@ func upsertCellsPG(ctx context.Context, tx bun.Tx, days []*DayCell, adays []*Age
 	err = upsertUnnest(ctx, tx, adays, "agg_agency_day", "day bigint, agency_code text, n bigint, sum_r double precision, sum_r2 double precision, n_top2 bigint",
 		"(day, agency_code)"+fmt.Sprintf(sums, "agg_agency_day"),
 		func(part []*AgencyDayCell) []any {
-			var day, n, nTop2 []int64
-			var agency []string
-			var sumR, sumR2 []float64
-			for _, d := range part {
-				day, agency = append(day, int64(d.Day)), append(agency, d.Agency)
-				cellArrays(d.cellSums, &n, &sumR, &sumR2, &nTop2)
-			}
-			return []any{day, agency, n, sumR, sumR2, nTop2}
+			return keyedArrays(part, func(d *AgencyDayCell) (int, string, cellSums) { return d.Day, d.Agency, d.cellSums })
 		})
 	if err != nil {
 		return err
@@ -305,14 +298,7 @@ func upsertCellsPG(ctx context.Context, tx bun.Tx, days []*DayCell, adays []*Age
 	err = upsertUnnest(ctx, tx, months, "agg_month", "month bigint, agency_code text, n bigint, sum_r double precision, sum_r2 double precision, n_top2 bigint",
 		"(month, agency_code)"+fmt.Sprintf(sums, "agg_month"),
 		func(part []*MonthCell) []any {
-			var month, n, nTop2 []int64
-			var agency []string
-			var sumR, sumR2 []float64
-			for _, m := range part {
-				month, agency = append(month, int64(m.Month)), append(agency, m.Agency)
-				cellArrays(m.cellSums, &n, &sumR, &sumR2, &nTop2)
-			}
-			return []any{month, agency, n, sumR, sumR2, nTop2}
+			return keyedArrays(part, func(m *MonthCell) (int, string, cellSums) { return m.Month, m.Agency, m.cellSums })
 		})
 	if err != nil {
 		return err
@@ -328,6 +314,19 @@ func upsertCellsPG(ctx context.Context, tx bun.Tx, days []*DayCell, adays []*Age
 			}
 			return []any{day, agency, survey, version, question, value, n}
 		})
+}
+
+// keyedArrays are the column arrays of cells keyed by (key, agency): key, agency_code, n, sum_r, sum_r2, n_top2.
+func keyedArrays[T any](part []T, of func(T) (int, string, cellSums)) []any {
+	var key, n, nTop2 []int64
+	var agency []string
+	var sumR, sumR2 []float64
+	for _, c := range part {
+		k, a, sums := of(c)
+		key, agency = append(key, int64(k)), append(agency, a)
+		n, sumR, sumR2, nTop2 = append(n, sums.N), append(sumR, sums.SumR), append(sumR2, sums.SumR2), append(nTop2, sums.NTop2)
+	}
+	return []any{key, agency, n, sumR, sumR2, nTop2}
 }
 
 // upsertUnnest upserts cells (in their order) into table, unnestChunk at a time: columns are the table's
