@@ -15,3 +15,6 @@ func StopReplicaChecks(s *Store) {
 
 // CheckReplica checks s's replica once, now.
 func CheckReplica(s *Store) { s.replica.check(context.Background(), s.db) }
+
+// ReplicaSchemaBehind is replicaSchemaBehind, for tests.
+func ReplicaSchemaBehind(err error) bool { return replicaSchemaBehind(err) }

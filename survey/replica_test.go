@@ -3,6 +3,7 @@ package survey_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -13,6 +14,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/storetest"
+	"github.com/uptrace/bun/driver/pgdriver"
 )
 
 // TestReadReplicaStore runs the store against a real streaming replica that the test starts (initdb,
@@ -82,8 +84,23 @@ func TestReadReplicaStore(t *testing.T) {
 		}
 		return total
 	}
+	// A read the replica cannot answer for want of a table it has not replayed yet is answered by the primary
+	// (what a read meets while the replica replays the migrations: in use by its lag, behind in schema).
+	_, missing := s.DB().ExecContext(ctx, "SELECT 1 FROM no_such_table")
+	if missing == nil || !survey.ReplicaSchemaBehind(missing) {
+		t.Fatalf("a missing table (%v) is not taken for a replica behind in schema", missing)
+	}
+	if _, other := s.DB().ExecContext(ctx, "SELECT 1/0"); survey.ReplicaSchemaBehind(other) {
+		t.Fatalf("%v is taken for a replica behind in schema", other)
+	}
 	submit(5)
+	onReplica := sql.OpenDB(pgdriver.NewConnector(pgdriver.WithDSN(replica.DSN("qiymet"))))
+	defer onReplica.Close()
 	waitFor(t, "the replica to be in use and hold the 5 responses", func() bool {
+		var n int64
+		if err := onReplica.QueryRowContext(ctx, "SELECT COUNT(*) FROM responses").Scan(&n); err != nil || n != 5 {
+			return false // the migrations and the rows are not all replayed yet
+		}
 		st, _ := s.ReadReplica()
 		return st.InUse && counted(ctx) == 5
 	})

@@ -3,8 +3,10 @@ package survey
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/driver/pgdriver"
 )
 
 // Where reads go (docs/scaling.md#read-replicas). The read-heavy paths — the summary cells behind dashboards,
@@ -46,11 +48,33 @@ func (s *Store) read(ctx context.Context, fn func(db bun.IDB) error) error {
 // onReplicaFailure reports whether a read that failed on the replica with err should run again on the
 // primary, and bypasses a replica that went away.
 func (s *Store) onReplicaFailure(ctx context.Context, err error) bool {
-	if ctx.Err() != nil || !IsUnavailable(err) {
+	if ctx.Err() != nil {
+		return false
+	}
+	if replicaSchemaBehind(err) {
+		// Current enough by its lag, but without a table, column or function this binary reads: it has not
+		// replayed a migration yet (the lag bound is about data, not schema). The primary answers meanwhile.
+		return true
+	}
+	if !IsUnavailable(err) {
 		return false
 	}
 	s.replica.failed(err)
 	return true
+}
+
+// replicaSchemaBehind reports PostgreSQL's undefined table, column or function (42P01, 42703, 42883): on a
+// replica, a migration the primary has and the replica has not replayed yet.
+func replicaSchemaBehind(err error) bool {
+	var pgErr pgdriver.Error
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	switch pgErr.Field('C') {
+	case "42P01", "42703", "42883":
+		return true
+	}
+	return false
 }
 
 // readRows is collectRows on reader, with read's fallback to the primary.
