@@ -259,7 +259,8 @@ func verifyPacks(ctx context.Context, tx bun.IDB, stored map[packKey]map[string]
 			}
 		}
 	}
-	started := false
+	stale := false // the current key's part 0 has no data: it must have no other part
+	// cur starts as no key ("" is no kind), so the first row begins one.
 	err := eachRow(ctx, tx, "SELECT kind, k, part, data FROM agg_pack ORDER BY kind, k, part", nil, func(rows *sql.Rows) error {
 		var k packKey
 		var part int
@@ -267,18 +268,19 @@ func verifyPacks(ctx context.Context, tx bun.IDB, stored map[packKey]map[string]
 		if err := rows.Scan(&k.kind, &k.k, &part, &data); err != nil {
 			return err
 		}
-		if !started || k != cur {
+		if k != cur {
 			finish()
-			started, cur, seen, parts, live = true, k, map[string]packedCell{}, 0, data != nil
+			cur, seen, parts = k, map[string]packedCell{}, 0
+			stale = part == 0 && data == nil
+			live = part == 0 && data != nil
 			if part != 0 {
 				diffs = append(diffs, fmt.Sprintf("agg_pack %s %d: part %d without part 0", k.kind, k.k, part))
-				live = false
 			}
 			if !live {
 				return nil
 			}
 		} else if !live {
-			if part > 0 && data != nil && parts == 0 {
+			if stale {
 				diffs = append(diffs, fmt.Sprintf("agg_pack %s %d: part %d of a stale pack", k.kind, k.k, part))
 			}
 			return nil
