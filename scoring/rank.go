@@ -112,16 +112,20 @@ func leaders(units []Unit, cfg Config) (first, clear map[string]bool) {
 	first, clear = map[string]bool{}, map[string]bool{}
 	for _, g := range unrankedGroups(units, cfg) {
 		best, any := 0.0, false
-		for _, r := range g.Rows {
-			if k := rankKey(r); r.Ranked && (!any || k > best) {
-				best, any = k, true
+		keys := make([]float64, len(g.Rows))
+		for i, r := range g.Rows {
+			if !r.Ranked {
+				continue
+			}
+			if keys[i] = rankKey(r); !any || keys[i] > best {
+				best, any = keys[i], true
 			}
 		}
 		if !any {
 			continue
 		}
 		for i := range g.Rows {
-			if g.Rows[i].Ranked && rankKey(g.Rows[i]) == best {
+			if g.Rows[i].Ranked && keys[i] == best {
 				g.Rows[i].Rank = 1
 			}
 		}

@@ -69,3 +69,52 @@ func TestRound2ComputedMean(t *testing.T) {
 		t.Errorf("Round2(%.17g) = %v, want 92.78", idx, got)
 	}
 }
+
+// round2Cases are values around every cent tie of 0..100 (and beyond), where the fast path of Round2 must
+// give way to the decimal one, and plain values, where it must agree with it.
+func round2Cases() []float64 {
+	var xs []float64
+	for c := -10_010; c <= 10_010; c++ {
+		tie := (float64(c) + 0.5) / 100
+		xs = append(xs, float64(c)/100, tie, math.Nextafter(tie, 0), math.Nextafter(tie, 1e9), tie-1e-11, tie+1e-11, tie-1e-9, tie+1e-9, tie-1e-7)
+	}
+	for _, x := range []float64{1e-300, 0.0009, 0.001, 0.004999999, 12345.675, 1e7 + 0.005, 9.999999e6, 1e9, 1e12 + 0.5, math.MaxFloat64} {
+		xs = append(xs, x, -x)
+	}
+	r := uint64(1)
+	for range 200_000 {
+		r = r*6364136223846793005 + 1442695040888963407
+		xs = append(xs, float64(r>>11)/(1<<53)*100, float64(r>>30)/7)
+	}
+	return xs
+}
+
+func TestRound2FastPathAgrees(t *testing.T) {
+	for _, x := range round2Cases() {
+		if got, want := Round2(x), round2Decimal(x); math.Float64bits(got) != math.Float64bits(want) {
+			t.Fatalf("Round2(%.17g) = %.17g, the decimal path gives %.17g", x, got, want)
+		}
+	}
+}
+
+func FuzzRound2(f *testing.F) {
+	for _, x := range round2Cases()[:200] {
+		f.Add(x)
+	}
+	f.Fuzz(func(t *testing.T, x float64) {
+		got, want := Round2(x), round2Decimal(x)
+		if math.Float64bits(got) != math.Float64bits(want) && !(math.IsNaN(got) && math.IsNaN(want)) {
+			t.Fatalf("Round2(%.17g) = %.17g, the decimal path gives %.17g", x, got, want)
+		}
+	})
+}
+
+func BenchmarkRound2(b *testing.B) {
+	xs := round2Cases()
+	xs = xs[len(xs)-10_000:] // plain values
+	for b.Loop() {
+		for _, x := range xs {
+			Round2(x)
+		}
+	}
+}

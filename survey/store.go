@@ -93,6 +93,7 @@ type Store struct {
 
 	direct bool       // Options.DirectCells
 	packs  packWriter // store_pack.go
+	cache  packCache  // store_pack_cache.go
 }
 
 // Dialect is "sqlite" or "pg".

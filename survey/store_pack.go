@@ -40,6 +40,12 @@ const (
 	packDay   = "d" // k = day key; agg_agency_day
 )
 
+// packKey is a pack's kind and key.
+type packKey struct {
+	kind string
+	k    int
+}
+
 // packPart is a range [from, to) of keys of one kind, read as part i.
 type packPart struct {
 	i        int
@@ -129,7 +135,18 @@ type readPack struct {
 	part, k int
 	kind    string
 	data    [][]byte // its parts
+	version int64    // part 0's
+	source  packSource
 }
+
+// packSource is where readPacks found a pack's data.
+type packSource int
+
+const (
+	fromTable packSource = iota // read as stored
+	fromCache                   // the stored version, kept from an earlier read (packCache)
+	fromCells                   // built from the cells (the stored pack was stale)
+)
 
 // stalePack is a pack a reader built from the cells, to be stored if its version still holds.
 type stalePack struct {
@@ -149,10 +166,14 @@ func (s *Store) readPacks(ctx context.Context, parts []packPart) ([]readPack, er
 	if len(parts) == 0 {
 		return nil, nil
 	}
+	// Packs this process holds at some version come back without their data when that is still their version
+	// (a ranking's data is then a few version numbers: its months and days rarely change).
+	cached := s.cache.snapshot()
 	var q []string
 	var args []any
 	for _, p := range parts {
-		q = append(q, fmt.Sprintf("SELECT %d, kind, k, part, version, data FROM agg_pack WHERE kind = '%s' AND k >= ? AND k < ?", p.i, p.kind))
+		q = append(q, fmt.Sprintf("SELECT %d, kind, k, part, version, CASE WHEN %[3]s THEN NULL ELSE data END, %[3]s FROM agg_pack WHERE kind = '%[2]s' AND k >= ? AND k < ?",
+			p.i, p.kind, cached.condition(p)))
 		args = append(args, p.from, p.to)
 	}
 	var out []readPack
@@ -169,7 +190,8 @@ func (s *Store) readPacks(ctx context.Context, parts []packPart) ([]readPack, er
 			var kind string
 			var version int64
 			var data []byte
-			if err := rows.Scan(&i, &kind, &k, &part, &version, &data); err != nil {
+			var isCached bool
+			if err := rows.Scan(&i, &kind, &k, &part, &version, &data, &isCached); err != nil {
 				return err
 			}
 			signed := k
@@ -180,8 +202,14 @@ func (s *Store) readPacks(ctx context.Context, parts []packPart) ([]readPack, er
 			if !ok {
 				at = len(out)
 				byKey[[2]int{i, signed}] = at
-				out = append(out, readPack{part: i, kind: kind, k: k})
+				out = append(out, readPack{part: i, kind: kind, k: k, version: version})
 				partOf = append(partOf, 0)
+			}
+			if isCached {
+				if data = cached.part(kind, k, version, part); data == nil {
+					return fmt.Errorf("%w: %s %d has a part %d the cached version %d lacks", errBadPack, kind, k, part, version)
+				}
+				out[at].source = fromCache
 			}
 			if part == 0 && data == nil {
 				key := fmt.Sprint(kind, k)
@@ -210,6 +238,7 @@ func (s *Store) readPacks(ctx context.Context, parts []packPart) ([]readPack, er
 			}
 			for _, r := range refs {
 				out[r.at].data = stale[built[fmt.Sprint(kind, r.k)]].data
+				out[r.at].source = fromCells
 				partOf[r.at] = len(out[r.at].data)
 			}
 		}
@@ -223,6 +252,7 @@ func (s *Store) readPacks(ctx context.Context, parts []packPart) ([]readPack, er
 	if err := s.read(ctx, read); err != nil {
 		return nil, err
 	}
+	s.cache.keep(out)
 	// Months before days (the direct reads' order of a range: its whole months, then its edge days).
 	slices.SortFunc(out, func(a, b readPack) int {
 		return cmp.Or(cmp.Compare(a.part, b.part), -cmp.Compare(a.kind, b.kind), cmp.Compare(a.k, b.k))

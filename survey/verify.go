@@ -73,12 +73,6 @@ type cellSet struct {
 	stored map[packKey]map[string]packedCell // the month and agency-day cells as stored (readCells), for verifyPacks
 }
 
-// packKey is a pack's kind and key (store_pack.go).
-type packKey struct {
-	kind string
-	k    int
-}
-
 func newCellSet() *cellSet {
 	return &cellSet{day: map[verifyDayKey]*tally{}, aday: map[verifyAgencyDayKey]*tally{}, month: map[verifyMonthKey]*tally{},
 		answer: map[verifyAnswerKey]*tally{}, stored: map[packKey]map[string]packedCell{}}

@@ -20,6 +20,8 @@ import (
 // still to be built, once they are stored, after new responses arrive (an import, which writes the cells
 // itself, and submissions rolled up by the roll-up) and after responses are excluded and counted again
 // (status changes). Two instances on one database, on both dialects: one reads packs, the other reads rows.
+// The reader keeps the packs it read (store_pack_cache.go): every comparison after the first ones also proves
+// that a kept pack is never served once its cells changed.
 func TestPackedRankingsEqualDirect(t *testing.T) {
 	for _, d := range []string{"sqlite-file", "pg"} {
 		t.Run(d, func(t *testing.T) {
@@ -78,7 +80,12 @@ func TestPackedRankingsEqualDirect(t *testing.T) {
 			if n := stored(); n < 20 {
 				t.Fatalf("only %d packs stored after the first rankings", n)
 			}
+			hits := s.PackCacheHits()
 			same("packs stored")
+			// The second reading of the same periods takes every pack it read as stored from the cache.
+			if s.PackCacheHits() == hits {
+				t.Fatal("no pack came from the cache on the second reading")
+			}
 
 			// New responses: an import (cells written by the import itself) into packed months and days.
 			cv, err := s.CatalogView(ctx)
