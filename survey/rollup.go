@@ -75,7 +75,7 @@ func (s *Store) rollupOnce(ctx context.Context) (int, error) {
 		for i := range rows {
 			deltas.add(rows[i].sign, &rows[i].response)
 		}
-		if err := deltas.flush(ctx, tx); err != nil {
+		if err := deltas.flush(ctx, tx, liveCells); err != nil {
 			return err
 		}
 		ids := make([]int64, len(rows))
@@ -205,18 +205,32 @@ func (c *cellDeltas) negate() {
 	}
 }
 
-// flush adds the deltas to the cells and starts over.
-func (c *cellDeltas) flush(ctx context.Context, tx bun.Tx) error {
+// flush writes the deltas into the tables of into and starts over.
+func (c *cellDeltas) flush(ctx context.Context, tx bun.Tx, into cellTables) error {
 	if c.len() == 0 {
 		return nil
 	}
-	err := upsertCells(ctx, tx, c.days, c.adays, c.months, c.answers)
+	err := writeCells(ctx, tx, into, c.days, c.adays, c.months, c.answers)
 	c.days, c.adays, c.months, c.answers = map[DayCell]*DayCell{}, map[AgencyDayCell]*AgencyDayCell{}, map[MonthCell]*MonthCell{}, map[AnswerCell]*AnswerCell{}
 	return err
 }
 
-// upsertCells adds the deltas, in key order so concurrent roll-ups cannot deadlock.
-func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, adays map[AgencyDayCell]*AgencyDayCell, months map[MonthCell]*MonthCell,
+// cellTables is where cell deltas are written: the cells themselves (add: each delta is added to its cell) or
+// a bulk write's staging tables (each delta is appended as a row, and applyStagedCells adds them all at the
+// end: an import whose rows come back to the same cells again and again updates each cell once, not once per
+// 50,000 deltas).
+type cellTables struct {
+	day, agencyDay, month, answer string
+	add                           bool
+}
+
+var (
+	liveCells   = cellTables{"agg_day", "agg_agency_day", "agg_month", "agg_answer", true}
+	stagedCells = cellTables{"bulk_agg_day", "bulk_agg_agency_day", "bulk_agg_month", "bulk_agg_answer", false}
+)
+
+// writeCells writes the deltas into the tables of into, in key order so concurrent roll-ups cannot deadlock.
+func writeCells(ctx context.Context, tx bun.Tx, into cellTables, days map[DayCell]*DayCell, adays map[AgencyDayCell]*AgencyDayCell, months map[MonthCell]*MonthCell,
 	answers map[AnswerCell]*AnswerCell) error {
 	dl := make([]*DayCell, 0, len(days))
 	for _, d := range days {
@@ -252,13 +266,15 @@ func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, aday
 		return cmp.Or(cmp.Compare(a.Agency, b.Agency), cmp.Compare(a.Day, b.Day), cmp.Compare(a.Survey, b.Survey),
 			cmp.Compare(a.SurveyVersion, b.SurveyVersion), cmp.Compare(a.Question, b.Question), cmp.Compare(a.Value, b.Value))
 	})
-	if err := touchCellPacks(ctx, tx, adl, ml); err != nil {
-		return err
+	if into.add {
+		if err := touchCellPacks(ctx, tx, adl, ml); err != nil {
+			return err
+		}
 	}
 	if tx.Dialect().Name() == dialect.SQLite {
-		return upsertCellsSQLite(ctx, tx, dl, adl, ml, al)
+		return upsertCellsSQLite(ctx, tx, into, dl, adl, ml, al)
 	}
-	return upsertCellsPG(ctx, tx, dl, adl, ml, al)
+	return upsertCellsPG(ctx, tx, into, dl, adl, ml, al)
 }
 
 // unnestChunk cells go into one PostgreSQL upsert. The cells travel as one array per column (unnest), so the
@@ -266,14 +282,36 @@ func upsertCells(ctx context.Context, tx bun.Tx, days map[DayCell]*DayCell, aday
 // as to run (an import's cell upserts were half of its database time; docs/scaling.md).
 const unnestChunk = 5000
 
-// upsertCellsPG adds the sorted deltas on PostgreSQL, in their order (WITH ORDINALITY … ORDER BY).
-func upsertCellsPG(ctx context.Context, tx bun.Tx, days []*DayCell, adays []*AgencyDayCell, months []*MonthCell, answers []*AnswerCell) error {
-	const sums = " DO UPDATE SET n = %[1]s.n + EXCLUDED.n, sum_r = %[1]s.sum_r + EXCLUDED.sum_r, sum_r2 = %[1]s.sum_r2 + EXCLUDED.sum_r2, n_top2 = %[1]s.n_top2 + EXCLUDED.n_top2"
+// The columns a delta adds to its cell.
+var (
+	sumColumns   = []string{"n", "sum_r", "sum_r2", "n_top2"}
+	countColumns = []string{"n"}
+)
+
+// conflict is what follows a write of deltas into table: on the cells themselves, the ON CONFLICT clause that
+// adds each delta's columns cols to its cell (key: the cell's primary key); on staging tables, nothing.
+func (t cellTables) conflict(pg bool, table, key string, cols []string) string {
+	if !t.add {
+		return ""
+	}
+	set := make([]string, len(cols))
+	for i, c := range cols {
+		if pg {
+			set[i] = fmt.Sprintf("%[1]s = %[2]s.%[1]s + EXCLUDED.%[1]s", c, table)
+		} else {
+			set[i] = fmt.Sprintf("%[1]s = %[1]s + excluded.%[1]s", c)
+		}
+	}
+	return " ON CONFLICT " + key + " DO UPDATE SET " + strings.Join(set, ", ")
+}
+
+// upsertCellsPG writes the sorted deltas on PostgreSQL, in their order (WITH ORDINALITY … ORDER BY).
+func upsertCellsPG(ctx context.Context, tx bun.Tx, into cellTables, days []*DayCell, adays []*AgencyDayCell, months []*MonthCell, answers []*AnswerCell) error {
 	cellArrays := func(c cellSums, n *[]int64, sumR, sumR2 *[]float64, nTop2 *[]int64) {
 		*n, *sumR, *sumR2, *nTop2 = append(*n, c.N), append(*sumR, c.SumR), append(*sumR2, c.SumR2), append(*nTop2, c.NTop2)
 	}
-	err := upsertUnnest(ctx, tx, days, "agg_day", "day bigint, agency_code text, service_code text, center_code text, channel text, n bigint, sum_r double precision, sum_r2 double precision, n_top2 bigint",
-		"(agency_code, day, service_code, center_code, channel)"+fmt.Sprintf(sums, "agg_day"),
+	err := upsertUnnest(ctx, tx, days, into.day, "day bigint, agency_code text, service_code text, center_code text, channel text, n bigint, sum_r double precision, sum_r2 double precision, n_top2 bigint",
+		into.conflict(true, into.day, dayCellKey, sumColumns),
 		func(part []*DayCell) []any {
 			var day, n, nTop2 []int64
 			var agency, service, center, channel []string
@@ -287,24 +325,24 @@ func upsertCellsPG(ctx context.Context, tx bun.Tx, days []*DayCell, adays []*Age
 	if err != nil {
 		return err
 	}
-	err = upsertUnnest(ctx, tx, adays, "agg_agency_day", "day bigint, agency_code text, n bigint, sum_r double precision, sum_r2 double precision, n_top2 bigint",
-		"(day, agency_code)"+fmt.Sprintf(sums, "agg_agency_day"),
+	err = upsertUnnest(ctx, tx, adays, into.agencyDay, "day bigint, agency_code text, n bigint, sum_r double precision, sum_r2 double precision, n_top2 bigint",
+		into.conflict(true, into.agencyDay, agencyDayCellKey, sumColumns),
 		func(part []*AgencyDayCell) []any {
 			return keyedArrays(part, func(d *AgencyDayCell) (int, string, cellSums) { return d.Day, d.Agency, d.cellSums })
 		})
 	if err != nil {
 		return err
 	}
-	err = upsertUnnest(ctx, tx, months, "agg_month", "month bigint, agency_code text, n bigint, sum_r double precision, sum_r2 double precision, n_top2 bigint",
-		"(month, agency_code)"+fmt.Sprintf(sums, "agg_month"),
+	err = upsertUnnest(ctx, tx, months, into.month, "month bigint, agency_code text, n bigint, sum_r double precision, sum_r2 double precision, n_top2 bigint",
+		into.conflict(true, into.month, monthCellKey, sumColumns),
 		func(part []*MonthCell) []any {
 			return keyedArrays(part, func(m *MonthCell) (int, string, cellSums) { return m.Month, m.Agency, m.cellSums })
 		})
 	if err != nil {
 		return err
 	}
-	return upsertUnnest(ctx, tx, answers, "agg_answer", "day bigint, agency_code text, survey_code text, survey_version integer, question text, value bigint, n bigint",
-		"(agency_code, day, survey_code, survey_version, question, value) DO UPDATE SET n = agg_answer.n + EXCLUDED.n",
+	return upsertUnnest(ctx, tx, answers, into.answer, "day bigint, agency_code text, survey_code text, survey_version integer, question text, value bigint, n bigint",
+		into.conflict(true, into.answer, answerCellKey, countColumns),
 		func(part []*AnswerCell) []any {
 			var day, version, value, n []int64
 			var agency, survey, question []string
@@ -315,6 +353,14 @@ func upsertCellsPG(ctx context.Context, tx bun.Tx, days []*DayCell, adays []*Age
 			return []any{day, agency, survey, version, question, value, n}
 		})
 }
+
+// The primary keys of the cell tables.
+const (
+	dayCellKey       = "(agency_code, day, service_code, center_code, channel)"
+	agencyDayCellKey = "(day, agency_code)"
+	monthCellKey     = "(month, agency_code)"
+	answerCellKey    = "(agency_code, day, survey_code, survey_version, question, value)"
+)
 
 // keyedArrays are the column arrays of cells keyed by (key, agency): key, agency_code, n, sum_r, sum_r2, n_top2.
 func keyedArrays[T any](part []T, of func(T) (int, string, cellSums)) []any {
@@ -330,7 +376,7 @@ func keyedArrays[T any](part []T, of func(T) (int, string, cellSums)) []any {
 }
 
 // upsertUnnest upserts cells (in their order) into table, unnestChunk at a time: columns are the table's
-// columns with their types ("name type, …"), onConflict what follows ON CONFLICT, arrays one array per column
+// columns with their types ("name type, …"), onConflict what follows (cellTables.conflict), arrays one array per column
 // of a part of the cells.
 func upsertUnnest[T any](ctx context.Context, tx bun.Tx, cells []T, table, columns, onConflict string, arrays func([]T) []any) error {
 	var names, params []string
@@ -341,7 +387,7 @@ func upsertUnnest[T any](ctx context.Context, tx bun.Tx, cells []T, table, colum
 	}
 	q := "INSERT INTO " + table + " (" + strings.Join(names, ", ") + ") SELECT " + strings.Join(names, ", ") +
 		" FROM unnest(" + strings.Join(params, ", ") + ") WITH ORDINALITY AS u (" + strings.Join(names, ", ") + ", ord) ORDER BY ord" +
-		" ON CONFLICT " + onConflict
+		onConflict
 	for i := 0; i < len(cells); i += unnestChunk {
 		args := arrays(cells[i:min(i+unnestChunk, len(cells))])
 		for j, a := range args {
@@ -373,35 +419,34 @@ func touchCellPacks(ctx context.Context, tx bun.Tx, adays []*AgencyDayCell, mont
 // cellBatchRows cells go into one prepared SQLite upsert (batchedInsert).
 const cellBatchRows = 32
 
-// upsertCellsSQLite adds the sorted deltas on SQLite with prepared statements of cellBatchRows cells.
-func upsertCellsSQLite(ctx context.Context, tx bun.Tx, days []*DayCell, adays []*AgencyDayCell, months []*MonthCell, answers []*AnswerCell) error {
-	const sums = " DO UPDATE SET n = n + excluded.n, sum_r = sum_r + excluded.sum_r, sum_r2 = sum_r2 + excluded.sum_r2, n_top2 = n_top2 + excluded.n_top2"
-	err := upsertBatched(ctx, tx, days, "INSERT INTO agg_day (day, agency_code, service_code, center_code, channel, n, sum_r, sum_r2, n_top2) VALUES ",
-		" ON CONFLICT (agency_code, day, service_code, center_code, channel)"+sums,
+// upsertCellsSQLite writes the sorted deltas on SQLite with prepared statements of cellBatchRows cells.
+func upsertCellsSQLite(ctx context.Context, tx bun.Tx, into cellTables, days []*DayCell, adays []*AgencyDayCell, months []*MonthCell, answers []*AnswerCell) error {
+	err := upsertBatched(ctx, tx, days, "INSERT INTO "+into.day+" (day, agency_code, service_code, center_code, channel, n, sum_r, sum_r2, n_top2) VALUES ",
+		into.conflict(false, into.day, dayCellKey, sumColumns),
 		func(args []any, d *DayCell) []any {
 			return append(args, int64(d.Day), d.Agency, d.Service, d.Center, d.Channel, d.N, d.SumR, d.SumR2, d.NTop2)
 		})
 	if err != nil {
 		return err
 	}
-	err = upsertBatched(ctx, tx, adays, "INSERT INTO agg_agency_day (day, agency_code, n, sum_r, sum_r2, n_top2) VALUES ",
-		" ON CONFLICT (day, agency_code)"+sums,
+	err = upsertBatched(ctx, tx, adays, "INSERT INTO "+into.agencyDay+" (day, agency_code, n, sum_r, sum_r2, n_top2) VALUES ",
+		into.conflict(false, into.agencyDay, agencyDayCellKey, sumColumns),
 		func(args []any, d *AgencyDayCell) []any {
 			return append(args, int64(d.Day), d.Agency, d.N, d.SumR, d.SumR2, d.NTop2)
 		})
 	if err != nil {
 		return err
 	}
-	err = upsertBatched(ctx, tx, months, "INSERT INTO agg_month (month, agency_code, n, sum_r, sum_r2, n_top2) VALUES ",
-		" ON CONFLICT (month, agency_code)"+sums,
+	err = upsertBatched(ctx, tx, months, "INSERT INTO "+into.month+" (month, agency_code, n, sum_r, sum_r2, n_top2) VALUES ",
+		into.conflict(false, into.month, monthCellKey, sumColumns),
 		func(args []any, m *MonthCell) []any {
 			return append(args, int64(m.Month), m.Agency, m.N, m.SumR, m.SumR2, m.NTop2)
 		})
 	if err != nil {
 		return err
 	}
-	return upsertBatched(ctx, tx, answers, "INSERT INTO agg_answer (day, agency_code, survey_code, survey_version, question, value, n) VALUES ",
-		" ON CONFLICT (agency_code, day, survey_code, survey_version, question, value) DO UPDATE SET n = n + excluded.n",
+	return upsertBatched(ctx, tx, answers, "INSERT INTO "+into.answer+" (day, agency_code, survey_code, survey_version, question, value, n) VALUES ",
+		into.conflict(false, into.answer, answerCellKey, countColumns),
 		func(args []any, a *AnswerCell) []any {
 			return append(args, int64(a.Day), a.Agency, a.Survey, int64(a.SurveyVersion), a.Question, int64(a.Value), a.N)
 		})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/uptrace/bun"
@@ -145,20 +146,36 @@ func (s *Store) bulkTx(ctx context.Context, checkConflicts bool, then func(ctx c
 var errBulkStopped = errors.New("bulk write stopped")
 
 // beginBulk marks the transaction as a bulk import: the insert trigger queues nothing, because the import
-// adds its own cell deltas (endBulk) in the same transaction. Other transactions never see the mark.
+// adds its own cell deltas (endBulk) in the same transaction. Other transactions never see the mark. It also
+// creates the staging tables of the deltas (stagedCells): temporary, without indexes, dropped with the
+// transaction.
 func beginBulk(ctx context.Context, tx bun.Tx, dialect string) error {
-	q := "INSERT INTO agg_bulk (flag) VALUES (1)"
+	qs := []string{"INSERT INTO agg_bulk (flag) VALUES (1)"}
 	if dialect == "pg" {
-		q = "SET LOCAL qiymet.bulk = 'on'"
+		qs = []string{"SET LOCAL qiymet.bulk = 'on'"}
 	}
-	_, err := tx.ExecContext(ctx, q)
-	return err
+	for _, t := range cellStaging {
+		if dialect == "pg" {
+			qs = append(qs, "CREATE TEMP TABLE "+t.staged+" ON COMMIT DROP AS SELECT * FROM "+t.live+" WITH NO DATA")
+		} else {
+			qs = append(qs, "CREATE TEMP TABLE "+t.staged+" AS SELECT * FROM "+t.live+" WHERE false")
+		}
+	}
+	for _, q := range qs {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// endBulk adds the import's last cell deltas and removes the bulk mark. minus holds rows that were counted
-// into deltas but not inserted (their id was already stored).
+// endBulk stages the import's last cell deltas, adds everything staged to the cells, and removes the bulk
+// mark. minus holds rows that were counted into deltas but not inserted (their id was already stored).
 func endBulk(ctx context.Context, tx bun.Tx, dialect string, deltas, minus *cellDeltas) error {
-	if err := addBulkDeltas(ctx, tx, dialect, deltas, minus); err != nil {
+	if err := stageBulkDeltas(ctx, tx, deltas, minus); err != nil {
+		return err
+	}
+	if err := applyStagedCells(ctx, tx, dialect); err != nil {
 		return err
 	}
 	q := "DELETE FROM agg_bulk"
@@ -169,20 +186,69 @@ func endBulk(ctx context.Context, tx bun.Tx, dialect string, deltas, minus *cell
 	return err
 }
 
-// addBulkDeltas adds deltas to the cells and takes minus back out, under the roll-up lock (on PostgreSQL; an
-// import that adds deltas early holds it from then to its commit, as it then holds those cells' rows anyway),
-// and empties both.
-func addBulkDeltas(ctx context.Context, tx bun.Tx, dialect string, deltas, minus *cellDeltas) error {
-	if dialect == "pg" {
+// stageBulkDeltas appends deltas, and minus taken back out, to the staging tables, and empties both.
+func stageBulkDeltas(ctx context.Context, tx bun.Tx, deltas, minus *cellDeltas) error {
+	minus.negate()
+	if err := minus.flush(ctx, tx, stagedCells); err != nil {
+		return err
+	}
+	return deltas.flush(ctx, tx, stagedCells)
+}
+
+// cellStage is one cell table with its staging table: the key columns (its primary key) and the columns a
+// delta adds.
+type cellStage struct {
+	staged, live, key string
+	sums              []string
+}
+
+var cellStaging = []cellStage{
+	{stagedCells.agencyDay, liveCells.agencyDay, agencyDayCellKey, sumColumns},
+	{stagedCells.month, liveCells.month, monthCellKey, sumColumns},
+	{stagedCells.day, liveCells.day, dayCellKey, sumColumns},
+	{stagedCells.answer, liveCells.answer, answerCellKey, countColumns},
+}
+
+// applyStagedCells adds the staged deltas to the cells, each cell once and in key order (so that concurrent
+// roll-ups cannot deadlock), under the roll-up lock on PostgreSQL, and marks the packs of the days and months
+// they change. A cell whose deltas add up to no response is left alone: a row taken back out (its id was
+// stored already) cancels exactly the delta it was counted into.
+func applyStagedCells(ctx context.Context, tx bun.Tx, dialect string) error {
+	pg := dialect == "pg"
+	if pg {
 		if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", rollupLockID); err != nil {
 			return err
 		}
 	}
-	minus.negate()
-	if err := minus.flush(ctx, tx); err != nil {
-		return err
+	for _, p := range []struct{ kind, keys string }{{packDay, "SELECT DISTINCT day FROM " + stagedCells.agencyDay},
+		{packMonth, "SELECT DISTINCT month FROM " + stagedCells.month}} {
+		var keys []int
+		if err := tx.NewRaw(p.keys).Scan(ctx, &keys); err != nil && !isNoRows(err) {
+			return err
+		}
+		if err := touchPacks(ctx, tx, p.kind, keys); err != nil {
+			return err
+		}
 	}
-	return deltas.flush(ctx, tx)
+	for _, t := range cellStaging {
+		key := strings.Trim(t.key, "()")
+		sums := make([]string, len(t.sums))
+		for i, c := range t.sums {
+			sums[i] = "SUM(" + c + ")"
+		}
+		cols := key + ", " + strings.Join(t.sums, ", ")
+		q := "INSERT INTO " + t.live + " (" + cols + ") SELECT " + key + ", " + strings.Join(sums, ", ") + " FROM " + t.staged +
+			" WHERE true GROUP BY " + key + " HAVING SUM(n) <> 0 ORDER BY " + key + liveCells.conflict(pg, t.live, t.key, t.sums)
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+		if !pg { // PostgreSQL drops them at the commit
+			if _, err := tx.ExecContext(ctx, "DROP TABLE "+t.staged); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // bulkConflicts are found by the database, not by remembering the file's ids (which would make an import's

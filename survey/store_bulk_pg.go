@@ -65,7 +65,7 @@ func (c *copySink) store(ctx context.Context, ch copyChunk) error {
 	if ch.deltas == nil {
 		return nil
 	}
-	return addBulkDeltas(ctx, c.tx, "pg", ch.deltas, c.skipped)
+	return stageBulkDeltas(ctx, c.tx, ch.deltas, c.skipped)
 }
 
 func (c *copySink) storeRows(ctx context.Context, ch copyChunk) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -76,7 +77,7 @@ func (b *sqliteSink) store(chunk insertChunk) error {
 		}
 	}
 	if chunk.deltas != nil {
-		if err := addBulkDeltas(ctx, b.tx, "sqlite", chunk.deltas, b.skipped); err != nil {
+		if err := stageBulkDeltas(ctx, b.tx, chunk.deltas, b.skipped); err != nil {
 			return err
 		}
 	}
@@ -226,6 +227,9 @@ func (b *sqliteSink) finish(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	// The rows are stored: the Go heap they went through goes back to the system before SQLite's sorter
+	// takes its share (the index rebuild, then the staged cells' GROUP BY), so that the two peaks do not add up.
+	debug.FreeOSMemory()
 	for _, q := range b.rebuild {
 		if _, err := b.tx.ExecContext(ctx, q); err != nil {
 			return 0, fmt.Errorf("bulk write: rebuilding an index: %w", err)
