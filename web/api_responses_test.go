@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -369,6 +370,12 @@ func TestHealthReadyMetrics(t *testing.T) {
 	const secret = "SeCrEtToKeNxyz123"
 	env.get(t, "/r/"+secret, "")
 	env.get(t, "/no/such/"+secret, "")
+	for range 3 { // the first reading builds the packs and stores them, the second reads and keeps them, the third is served from the process's cache
+		if r := env.get(t, "/api/v1/rankings?period=2025-Q3", env.APIKey); r.Status != http.StatusOK {
+			t.Fatalf("rankings: %d %s", r.Status, r.Body)
+		}
+		env.Store.WaitPacks() // packs are built and stored behind the reading
+	}
 	r := env.get(t, "/metrics", "")
 	if r.Status != http.StatusOK {
 		t.Fatalf("metrics: %d", r.Status)
@@ -386,6 +393,9 @@ func TestHealthReadyMetrics(t *testing.T) {
 	}
 	if strings.Contains(m, secret) {
 		t.Error("metrics carry a raw path")
+	}
+	if hits := regexp.MustCompile(`(?m)^qiymet_pack_cache_hits_total (\d+)$`).FindStringSubmatch(m); hits == nil || hits[1] == "0" {
+		t.Errorf("qiymet_pack_cache_hits_total after three readings of one ranking: %q", hits)
 	}
 	// Once the database is gone: readyz 503 with Retry-After, healthz still 200.
 	if err := env.Store.Close(); err != nil {

@@ -81,6 +81,9 @@ func New(c Config) *Server {
 		c.RateScale = 1
 	}
 	s.metrics = newMetrics(s.reg)
+	s.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "qiymet_pack_cache_hits_total",
+		Help: "Cell packs that rankings took from this process's cache instead of reading them from the database."},
+		func() float64 { return float64(s.store.PackCacheHits()) }))
 	s.limits = newLimiters(c.Limits, c.RateScale)
 	s.trusted, s.metricsToken = c.TrustedProxies, c.MetricsToken
 	s.load = newLoadGuard(c.Load)
