@@ -202,10 +202,11 @@ type cellStage struct {
 	sums              []string
 }
 
+// cellStaging lists the cell tables in the order writeCells writes them.
 var cellStaging = []cellStage{
+	{stagedCells.day, liveCells.day, dayCellKey, sumColumns},
 	{stagedCells.agencyDay, liveCells.agencyDay, agencyDayCellKey, sumColumns},
 	{stagedCells.month, liveCells.month, monthCellKey, sumColumns},
-	{stagedCells.day, liveCells.day, dayCellKey, sumColumns},
 	{stagedCells.answer, liveCells.answer, answerCellKey, countColumns},
 }
 

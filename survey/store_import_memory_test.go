@@ -4,17 +4,21 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/storetest"
 )
 
 // TestImportAddsCellDeltasAsItGoes: an import hands its cell deltas to the transaction every few cells (so its
-// memory does not grow with the file). With that done after every handful of cells, an import that repeats
+// memory does not grow with the file; they are staged in temporary tables and added to the cells at the end). With that done after every handful of cells, an import that repeats
 // rows of the file and of the database keeps the cells equal to a recount, and one that fails after deltas
 // went in leaves the cells as they were.
 func TestImportAddsCellDeltasAsItGoes(t *testing.T) {
@@ -127,6 +131,74 @@ func TestImportFindsConflictsInTheDatabase(t *testing.T) {
 		res, err := importString(t, s, good)
 		if err != nil || res.Inserted != 100 || res.Skipped != 2 {
 			t.Fatalf("import: %+v %v, want 100 inserted and 2 skipped", res, err)
+		}
+		if err := s.VerifyCells(ctx); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
+
+// TestImportWhileSubmissionsRollUp: an import stages its cell deltas and adds them at its end, while submissions
+// go on being stored and rolled up into the same cells by other transactions. Afterwards every stored response
+// is counted once: the cells equal a recount, and the table holds the file's rows and every acknowledged
+// submission.
+func TestImportWhileSubmissionsRollUp(t *testing.T) {
+	defer survey.SetBulkDeltaCells(40)()
+	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
+		ctx := context.Background()
+		loadTestCatalog(t, s)
+		key, _, err := s.AddAPIKey(ctx, "load")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var file strings.Builder
+		if err := genCSV(&file, 3000, 77); err != nil {
+			t.Fatal(err)
+		}
+		var (
+			stop  atomic.Bool
+			acked atomic.Int64
+			wg    sync.WaitGroup
+		)
+		for g := range 2 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; !stop.Load() && i < 5000; i++ {
+					sub, err := survey.DecodeSubmission(fmt.Appendf(nil, `{"id":%q,"agency":"migration","answers":{"overall":%d}}`,
+						uuid.NewString(), 1+(g+i)%5))
+					if err != nil {
+						panic(err)
+					}
+					if _, _, err := s.Submit(ctx, sub, survey.Credential{APIKey: key}); err == nil {
+						acked.Add(1)
+					}
+					if i%10 == 0 {
+						s.Rollup(ctx) // roll-ups of other transactions' rows while the import runs
+					}
+				}
+			}()
+		}
+		for deadline := time.Now().Add(10 * time.Second); acked.Load() < 20 && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
+		atStart := acked.Load()
+		res, err := importString(t, s, file.String())
+		during := acked.Load() - atStart
+		stop.Store(true)
+		wg.Wait()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("%d submissions acknowledged while the import ran", during)
+		if res.Inserted != 3000 || (s.Dialect() == "pg" && during == 0) {
+			t.Fatalf("import %+v with %d submissions acknowledged meanwhile; want 3000 rows inserted alongside submissions", res, during)
+		}
+		if _, err := s.Rollup(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if n := countStored(t, s); n != 3000+acked.Load() {
+			t.Fatalf("%d responses stored, want the file's 3000 and %d acknowledged", n, acked.Load())
 		}
 		if err := s.VerifyCells(ctx); err != nil {
 			t.Fatal(err)
