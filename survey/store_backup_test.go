@@ -34,33 +34,16 @@ func TestBackupUnderLoad(t *testing.T) {
 		at time.Time
 	}
 	var (
-		mu    sync.Mutex
-		acks  []ack
-		stop  atomic.Bool
-		wg    sync.WaitGroup
-		fails atomic.Int64
+		mu   sync.Mutex
+		acks []ack
+		stop atomic.Bool
 	)
-	for g := range 4 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := 0; !stop.Load() && i < 100000; i++ {
-				id := uuid.NewString()
-				sub, err := survey.DecodeSubmission(fmt.Appendf(nil, `{"id":%q,"agency":"migration","answers":{"overall":%d}}`, id, 1+(g+i)%5))
-				if err != nil {
-					panic(err)
-				}
-				if _, _, err := s.Submit(ctx, sub, survey.Credential{APIKey: key}); err != nil {
-					fails.Add(1)
-					continue
-				}
-				done := time.Now()
-				mu.Lock()
-				acks = append(acks, ack{id, done})
-				mu.Unlock()
-			}
-		}()
-	}
+	wg, fails := submitLoad(s, key, 4, &stop, func(id string) {
+		done := time.Now()
+		mu.Lock()
+		acks = append(acks, ack{id, done})
+		mu.Unlock()
+	})
 	count := func() int { mu.Lock(); defer mu.Unlock(); return len(acks) }
 	for deadline := time.Now().Add(10 * time.Second); count() < 200 && time.Now().Before(deadline); {
 		time.Sleep(10 * time.Millisecond)
@@ -137,4 +120,31 @@ func TestBackupPostgresPointsToPgDump(t *testing.T) {
 	if _, err := m.Backup(context.Background(), filepath.Join(t.TempDir(), "x")); err == nil {
 		t.Fatal("an in-memory database was backed up")
 	}
+}
+
+// submitLoad starts clients goroutines that submit one-answer responses with the API key until stop is set (at
+// most 100,000 each), calling acked with the id of each one acknowledged. Wait on the WaitGroup after setting
+// stop; the counter holds the submissions that failed.
+func submitLoad(s *survey.Store, key *survey.APIKey, clients int, stop *atomic.Bool, acked func(id string)) (*sync.WaitGroup, *atomic.Int64) {
+	var wg sync.WaitGroup
+	fails := new(atomic.Int64)
+	for g := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; !stop.Load() && i < 100000; i++ {
+				id := uuid.NewString()
+				sub, err := survey.DecodeSubmission(fmt.Appendf(nil, `{"id":%q,"agency":"migration","answers":{"overall":%d}}`, id, 1+(g+i)%5))
+				if err != nil {
+					panic(err)
+				}
+				if _, _, err := s.Submit(context.Background(), sub, survey.Credential{APIKey: key}); err != nil {
+					fails.Add(1)
+					continue
+				}
+				acked(id)
+			}
+		}()
+	}
+	return &wg, fails
 }

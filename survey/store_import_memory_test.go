@@ -4,15 +4,12 @@ import (
 	"context"
 	"encoding/csv"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/google/uuid"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/storetest"
 )
@@ -155,30 +152,13 @@ func TestImportWhileSubmissionsRollUp(t *testing.T) {
 		if err := genCSV(&file, 3000, 77); err != nil {
 			t.Fatal(err)
 		}
-		var (
-			stop  atomic.Bool
-			acked atomic.Int64
-			wg    sync.WaitGroup
-		)
-		for g := range 2 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for i := 0; !stop.Load() && i < 5000; i++ {
-					sub, err := survey.DecodeSubmission(fmt.Appendf(nil, `{"id":%q,"agency":"migration","answers":{"overall":%d}}`,
-						uuid.NewString(), 1+(g+i)%5))
-					if err != nil {
-						panic(err)
-					}
-					if _, _, err := s.Submit(ctx, sub, survey.Credential{APIKey: key}); err == nil {
-						acked.Add(1)
-					}
-					if i%10 == 0 {
-						s.Rollup(ctx) // roll-ups of other transactions' rows while the import runs
-					}
-				}
-			}()
-		}
+		var stop atomic.Bool
+		var acked atomic.Int64
+		wg, _ := submitLoad(s, key, 2, &stop, func(string) {
+			if acked.Add(1)%10 == 0 {
+				s.Rollup(ctx) // roll-ups of other transactions' rows while the import runs
+			}
+		})
 		for deadline := time.Now().Add(10 * time.Second); acked.Load() < 20 && time.Now().Before(deadline); {
 			time.Sleep(5 * time.Millisecond)
 		}
