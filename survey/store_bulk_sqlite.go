@@ -227,9 +227,12 @@ func (b *sqliteSink) finish(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	// The rows are stored: the Go heap they went through goes back to the system before SQLite's sorter
-	// takes its share (the index rebuild, then the staged cells' GROUP BY), so that the two peaks do not add up.
-	debug.FreeOSMemory()
+	// A large write (one that dropped the indexes) has stored its rows: the Go heap they went through goes back
+	// to the system before SQLite's sorter takes its share (the index rebuild, then the staged cells' GROUP BY),
+	// so that the two peaks do not add up. A small write leaves the collector alone.
+	if b.dropped {
+		debug.FreeOSMemory()
+	}
 	for _, q := range b.rebuild {
 		if _, err := b.tx.ExecContext(ctx, q); err != nil {
 			return 0, fmt.Errorf("bulk write: rebuilding an index: %w", err)
