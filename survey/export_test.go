@@ -40,3 +40,10 @@ func SetCopyChunkRows(n int) (restore func()) {
 func EmitEventIn(ctx context.Context, db bun.IDB, typ, agency string, at time.Time, data any) (*Event, error) {
 	return emitEvent(ctx, db, typ, agency, at, data)
 }
+
+// IngestStatement is the PREPARE of the PostgreSQL submission batch statement of a shape (ingest_pg.go), and
+// that statement's name.
+func IngestStatement(links, cases bool) (prepare, name string) {
+	sh := ingestShape{links: links, cases: cases}
+	return sh.prepare(), sh.name()
+}

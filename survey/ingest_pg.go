@@ -36,9 +36,14 @@ func (sh ingestShape) name() string {
 
 const ingestVersion = "v1"
 
-// prepare is the PREPARE of the shape's statement.
+// prepare is the PREPARE of the shape's statement, after setting the connection to generic plans. Left to
+// itself PostgreSQL kept planning each EXECUTE anew: a custom plan of a batch without a kiosk folds the burst
+// check away, so custom plans look cheaper than the generic one, and the planning cost a fifth of PostgreSQL's
+// CPU under ingest (measured: 0.6 → 0.48 ms a row). The setting only touches statements planned through the plan
+// cache, which on a bun connection (the simple query protocol) are these prepared statements and PL/pgSQL's.
 func (sh ingestShape) prepare() string {
 	var b strings.Builder
+	b.WriteString("SET plan_cache_mode = force_generic_plan; ")
 	b.WriteString("PREPARE " + sh.name() + " (json, bigint, bigint[], bigint, json) AS ")
 	b.WriteString("WITH v AS (SELECT * FROM json_to_recordset($1) AS v(" + responseColumns.typed() + "))")
 	filter := ""

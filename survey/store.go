@@ -48,9 +48,10 @@ type Options struct {
 	DirectCells bool
 }
 
-// DefaultCommitters is QIYMET_INGEST_COMMITTERS's default: in interleaved A/B pairs on a 2-core host, 4 stored
-// 23-33% more than 1 in three pairs of four (one even), and 8 stored 14-31% less than 4 (docs/scaling.md).
-const DefaultCommitters = 4
+// DefaultCommitters is QIYMET_INGEST_COMMITTERS's default. Once the batch statement ran on its generic plan
+// (ingest_pg.go), one committer stored 9-28% more than four in three interleaved rounds on a 2-core host, and
+// PostgreSQL spent a third less CPU a row: its batches are larger (docs/scaling.md). Before that, four had won.
+const DefaultCommitters = 1
 
 // DefaultReadMaxLag is QIYMET_DB_READ_MAX_LAG's default.
 const DefaultReadMaxLag = 30 * time.Second

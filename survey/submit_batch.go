@@ -12,10 +12,9 @@ import (
 // each, and a 201 is answered only after its batch committed.
 //
 // One committer queue for every channel. SQLite has one writer at a time, so one committer. On PostgreSQL
-// DefaultCommitters (4; QIYMET_INGEST_COMMITTERS) batches may be in flight at once: with one, the server
-// waited on each commit with CPU to spare (measured 2026-12-05 in interleaved pairs, docs/scaling.md; an
-// earlier session had found two or three 10-20% slower, on a faster host). The kiosk locks keep the burst rule
-// exact between them, as between instances.
+// QIYMET_INGEST_COMMITTERS batches may be in flight at once (DefaultCommitters, 1: fewer, larger batches cost
+// PostgreSQL less a row; docs/scaling.md). The kiosk locks keep the burst rule exact between several, as
+// between instances.
 
 // batchedSubmission is one prepared response waiting for its batch.
 type batchedSubmission struct {

@@ -55,7 +55,7 @@ QIYMET_MAIL_FROM, QIYMET_KIOSK_SILENT, QIYMET_OPENING_HOURS; QIYMET_SMTP_URL fro
 QIYMET_DB_READ (--db-read; serve, export, report): a PostgreSQL streaming replica for dashboards, rankings,
 exports and reports, bypassed while it lags beyond QIYMET_DB_READ_MAX_LAG (--db-read-max-lag; default 30s)
 QIYMET_MAX_EXPORTS (default 8), QIYMET_MAX_REPORTS (2), QIYMET_EXPORT_TIMEOUT (30m): long reads one instance runs
-QIYMET_INGEST_COMMITTERS (--ingest-committers; default 4): PostgreSQL submission batches committed at once
+QIYMET_INGEST_COMMITTERS (--ingest-committers; default 1): PostgreSQL submission batches committed at once
 `
 
 // env is what every command gets: the process's streams and configuration, nothing global.
