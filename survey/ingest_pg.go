@@ -34,7 +34,7 @@ func (sh ingestShape) name() string {
 	return n
 }
 
-const ingestVersion = "v1"
+const ingestVersion = "v2"
 
 // prepare is the PREPARE of the shape's statement, after setting the connection to generic plans. Left to
 // itself PostgreSQL kept planning each EXECUTE anew: a custom plan of a batch without a kiosk folds the burst
@@ -52,13 +52,14 @@ func (sh ingestShape) prepare() string {
 		filter = " WHERE v.invitation_id IS NULL OR v.invitation_id IN (SELECT id FROM claimed)"
 	}
 	// The burst rule, as markBursts: a stored submission of the kiosk at most the window before (and not after).
-	b.WriteString(", sel AS (SELECT v.*, $4 > 0 AND v.kiosk_id IS NOT NULL AND EXISTS (SELECT 1 FROM responses p " +
+	// Each row gets its seq here, so that its key can carry its row's primary key (seq, submitted_us).
+	b.WriteString(", sel AS (SELECT v.*, nextval((SELECT pg_get_serial_sequence('responses', 'seq')::regclass)) AS seq, $4 > 0 AND v.kiosk_id IS NOT NULL AND EXISTS (SELECT 1 FROM responses p " +
 		"WHERE p.kiosk_id = v.kiosk_id AND p.submitted_us <= v.submitted_us AND p.submitted_us > v.submitted_us - $4) AS burst FROM v" + filter + ")")
 	// responses is partitioned (by month): its ids are unique in response_keys, written first in the same
 	// statement; a row goes in only when its key did (an id already stored, also archived, is a replay).
-	b.WriteString(", keys AS (INSERT INTO response_keys (id, invitation_id) SELECT id, invitation_id FROM sel ORDER BY id" +
-		" ON CONFLICT (id) DO NOTHING RETURNING id)" +
-		", ins AS (INSERT INTO responses (" + responseColumns.sql("") + ") SELECT " + batchInsertSelect +
+	b.WriteString(", keys AS (INSERT INTO response_keys (id, invitation_id, seq, submitted_us) " +
+		"SELECT id, invitation_id, seq, submitted_us FROM sel ORDER BY id ON CONFLICT (id) DO NOTHING RETURNING id)" +
+		", ins AS (INSERT INTO responses (seq, " + responseColumns.sql("") + ") SELECT v.seq, " + batchInsertSelect +
 		" FROM sel v WHERE v.id IN (SELECT id FROM keys) ORDER BY v.id RETURNING id, status, reason)")
 	if sh.cases {
 		b.WriteString(caseCTEs)

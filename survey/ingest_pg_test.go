@@ -92,3 +92,74 @@ func TestIngestStatementPlansOnce(t *testing.T) {
 		conn.Close()
 	}
 }
+
+// TestResponseKeysFindTheirRows: on PostgreSQL every response's key carries its row's primary key, whether the
+// row came from a submission batch or an import, so a lookup by id needs no index on responses.id (there is
+// none): a replay is answered from the stored row, an exclusion by id reaches its row.
+func TestResponseKeysFindTheirRows(t *testing.T) {
+	s := storetest.New(t, "pg", survey.Options{})
+	ctx := context.Background()
+	storetest.ApplyCatalog(t, s)
+	cred := apiCred(t, s)
+	var ids []string
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for i := range 40 {
+		wg.Go(func() {
+			id := uuid.NewString()
+			sub, err := survey.DecodeSubmission(fmt.Appendf(nil, `{"id":%q,"agency":"migration","center":"baku-1","answers":{"overall":%d}}`, id, 1+i%5))
+			if err == nil {
+				_, _, err = s.Submit(ctx, sub, cred)
+			}
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			mu.Lock()
+			ids = append(ids, id)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if _, err := importString(t, s, "id,submitted_at,agency,q.overall\n00000000-0000-4000-8000-000000000001,2025-09-19T10:00:00+04:00,migration,5\n"+
+		"00000000-0000-4000-8000-000000000002,2025-09-20T10:00:00+04:00,migration,2\n"); err != nil {
+		t.Fatal(err)
+	}
+	assertKeysFindRows(t, s, 42)
+	// A different response under a stored id is found and refused; a replay of an imported row is answered.
+	sub, err := survey.DecodeSubmission(fmt.Appendf(nil, `{"id":%q,"agency":"migration","center":"baku-1","answers":{"overall":3},"comment":"other"}`, ids[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, fresh, err := s.Submit(ctx, sub, cred); survey.ErrorCode(err) != survey.CodeIDConflict || fresh {
+		t.Fatalf("a different response under a stored id: fresh %v, %v; want id_conflict", fresh, err)
+	}
+	cases := countRows(t, s, "cases")
+	res, err := importString(t, s, "id,submitted_at,agency,q.overall\n00000000-0000-4000-8000-000000000002,2025-09-20T10:00:00+04:00,migration,2\n")
+	if err != nil || res.Inserted != 0 || res.Skipped != 1 || res.Cases != 0 || countRows(t, s, "cases") != cases {
+		t.Fatalf("the same rows imported again: %+v, %v", res, err)
+	}
+	if err := s.SetStatus(ctx, "00000000-0000-4000-8000-000000000002", survey.StatusExcluded, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if n := countWhere(t, s, "responses", "id = ? AND status = ?", "00000000-0000-4000-8000-000000000002", survey.StatusExcluded); n != 1 {
+		t.Fatalf("the imported row excluded by id: %d rows, want 1", n)
+	}
+}
+
+// assertKeysFindRows checks that responses has no index on id and that each of its want rows is found by its
+// id's key (response_keys) at its primary key.
+func assertKeysFindRows(t *testing.T, s *survey.Store, want int64) {
+	t.Helper()
+	ctx := context.Background()
+	var idIndexes, found, rows int64
+	if err := s.DB().NewRaw(`SELECT
+		(SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'responses' AND indexdef LIKE '%(id)'),
+		(SELECT COUNT(*) FROM response_keys k JOIN responses r ON r.seq = k.seq AND r.submitted_us = k.submitted_us AND r.id = k.id),
+		(SELECT COUNT(*) FROM responses)`).Scan(ctx, &idIndexes, &found, &rows); err != nil {
+		t.Fatal(err)
+	}
+	if idIndexes != 0 || found != want || rows != want {
+		t.Fatalf("%d indexes on responses.id (want none); %d of %d rows found through their keys, want %d", idIndexes, found, rows, want)
+	}
+}

@@ -85,6 +85,7 @@ func TestPartitionMigrationInPlace(t *testing.T) {
 	if n != 300 || keys != 300 {
 		t.Fatalf("%d rows, %d keys after the migration", n, keys)
 	}
+	assertKeysFindRows(t, s, 300)
 	// The changes the old triggers queued carry their response's time now, and roll up into exact cells.
 	var pending int64
 	if err := s.DB().NewRaw("SELECT COUNT(*) FROM agg_pending WHERE submitted_us IS NOT NULL").Scan(ctx, &pending); err != nil {

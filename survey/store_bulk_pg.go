@@ -77,7 +77,7 @@ func (c *copySink) storeRows(ctx context.Context, ch copyChunk) error {
 	// at random places.
 	// The ids go into response_keys in the same statement (responses is partitioned: its ids are unique
 	// there); an id stored before, also one whose month is archived, is a unique violation of that table.
-	insert := "WITH keys AS (INSERT INTO response_keys (id, invitation_id) SELECT id, invitation_id FROM import_rows) " +
+	insert := "WITH keys AS (INSERT INTO response_keys (id, invitation_id, seq, submitted_us) SELECT id, invitation_id, seq, submitted_us FROM import_rows) " +
 		"INSERT INTO responses (seq, " + cols + ") SELECT seq, " + cols + " FROM import_rows ORDER BY submitted_us"
 	if _, err := c.tx.ExecContext(ctx, "SAVEPOINT chunk"); err != nil {
 		return err
@@ -132,7 +132,7 @@ func (c *copySink) takeOutRepeats(ctx context.Context) (int, error) {
 // takeOutStored deletes the chunk's rows whose id is already stored, takes their cell deltas back out, and
 // checks each against the stored row.
 func (c *copySink) takeOutStored(ctx context.Context) (int, error) {
-	q := "DELETE FROM import_rows i USING responses r WHERE r.id = i.id RETURNING i.line, 0, r.seq, i.id, " +
+	q := "DELETE FROM import_rows i USING response_keys k JOIN responses r ON " + keyRowJoin("k", "r") + " WHERE k.id = i.id RETURNING i.line, 0, r.seq, i.id, " +
 		takenOutColumns.scanned("i.") + ", " + identityColumns.scanned("i.") + ", " + identityColumns.scanned("r.")
 	n, err := c.takeOut(ctx, q)
 	if err != nil {

@@ -134,7 +134,7 @@ func (s *Store) ListCases(ctx context.Context, f CaseFilter) ([]CaseRow, error) 
 	var out []CaseRow
 	q := s.db.NewSelect().TableExpr("cases AS c").
 		ColumnExpr("c.*, r.submitted_us, r.channel, r.answers, r.survey_code, r.survey_version").
-		Join("JOIN responses AS r ON r.id = c.response_id")
+		Join(s.joinResponse("c.response_id"))
 	q = caseWhere(q, f)
 	now := s.now().UnixMicro()
 	err := q.OrderExpr("CASE WHEN c.status <> 'resolved' AND c.due_us < ? THEN 0 WHEN c.status <> 'resolved' THEN 1 ELSE 2 END", now).

@@ -99,7 +99,7 @@ func (s *Store) Import(ctx context.Context, src io.Reader, opt ImportOptions) (I
 	}
 	var cands []importedCase
 	openThem := func(ctx context.Context, tx bun.Tx) (err error) {
-		res.Cases, err = openImportedCases(ctx, tx, cands)
+		res.Cases, err = s.openImportedCases(ctx, tx, cands)
 		return err
 	}
 	if !opt.Cases {
@@ -166,7 +166,7 @@ type importedCase struct {
 
 // openImportedCases opens the cases of cands whose response is stored with the same content and counted: a
 // row skipped because its id was stored already opens a case only if it is the same response (and has none).
-func openImportedCases(ctx context.Context, tx bun.Tx, cands []importedCase) (int, error) {
+func (s *Store) openImportedCases(ctx context.Context, tx bun.Tx, cands []importedCase) (int, error) {
 	opened := 0
 	for len(cands) > 0 {
 		chunk := cands[:min(len(cands), 500)]
@@ -180,7 +180,7 @@ func openImportedCases(ctx context.Context, tx bun.Tx, cands []importedCase) (in
 			Hash string `bun:"content_hash"`
 		}
 		if err := tx.NewSelect().Table("responses").Column("id", "content_hash").
-			Where("id IN (?) AND status = ?", bun.List(ids), StatusCounted).Scan(ctx, &stored); err != nil && !isNoRows(err) {
+			Where(s.responseIDIn(), bun.List(ids)).Where("status = ?", StatusCounted).Scan(ctx, &stored); err != nil && !isNoRows(err) {
 			return 0, err
 		}
 		same := make(map[string]string, len(stored))

@@ -60,7 +60,7 @@ var errIDTaken = errors.New("a response with this id exists")
 // replayOf answers a submission whose id is already stored: the first answer when the content is the same,
 // id_conflict otherwise. Without a stored row it returns cause (e.g. token_used).
 func (s *Store) replayOf(ctx context.Context, r *Response, cause error) (Result, bool, error) {
-	prev, err := responseByID(ctx, s.db, r.ID)
+	prev, err := s.responseByID(ctx, r.ID)
 	if err != nil {
 		return Result{}, false, err
 	}
@@ -87,9 +87,35 @@ func (s *Store) replayOf(ctx context.Context, r *Response, cause error) (Result,
 	return ResultOf(prev), false, nil
 }
 
-func responseByID(ctx context.Context, db bun.IDB, id string) (*Response, error) {
+// Finding responses by id. SQLite keeps the ids unique in responses itself. PostgreSQL partitions responses by
+// month and keeps the ids unique in response_keys, each with its row's primary key (seq, submitted_us), so
+// responses has no index on id of its own: a lookup by id goes through the key.
+
+// responseIDIn is the condition on responses (its columns unqualified) that selects the rows whose id is among
+// its one argument, a bun.List of ids.
+func (s *Store) responseIDIn() string {
+	if s.dialect == "pg" {
+		return "(seq, submitted_us) IN (SELECT k.seq, k.submitted_us FROM response_keys AS k WHERE k.id IN (?))"
+	}
+	return "id IN (?)"
+}
+
+// joinResponse is the JOIN of the responses (alias r) whose id is the column idCol of the query's table.
+func (s *Store) joinResponse(idCol string) string {
+	if s.dialect == "pg" {
+		return "JOIN response_keys AS rk ON rk.id = " + idCol + " JOIN responses AS r ON " + keyRowJoin("rk", "r")
+	}
+	return "JOIN responses AS r ON r.id = " + idCol
+}
+
+// keyRowJoin joins a response_keys row (alias k) to its response (alias r) on PostgreSQL.
+func keyRowJoin(k, r string) string {
+	return r + ".seq = " + k + ".seq AND " + r + ".submitted_us = " + k + ".submitted_us"
+}
+
+func (s *Store) responseByID(ctx context.Context, id string) (*Response, error) {
 	r := new(Response)
-	err := db.NewSelect().Model(r).Where("id = ?", id).Scan(ctx)
+	err := s.db.NewSelect().Model(r).Where(s.responseIDIn(), bun.List([]string{id})).Scan(ctx)
 	if isNoRows(err) {
 		return nil, nil
 	}
@@ -120,7 +146,7 @@ func (s *Store) SetStatus(ctx context.Context, id, status, reason string) error 
 	res, err := s.db.NewUpdate().Table("responses").
 		Set("status = ?", status).
 		Set("reason = ?", nullIfEmpty(reason)).
-		Where("id = ?", id).Exec(ctx)
+		Where(s.responseIDIn(), bun.List([]string{id})).Exec(ctx)
 	if err != nil {
 		return err
 	}
