@@ -1,8 +1,9 @@
 -- response_keys finds a response's row by its id (issue 20): each key carries its row's primary key (seq,
 -- submitted_us), written in the same statement as the row, so responses needs no index of its own on the id.
--- That index was the one random text index every stored row went into besides response_keys' own: a third of
--- an import's time moving rows into responses, and part of every submission batch (docs/scaling.md).
+-- That index was the one random text index every stored row went into besides response_keys' own (a third of
+-- the time moving an import's rows into responses, by hand), and part of every submission batch (docs/scaling.md).
 -- A key whose month is archived keeps the row's old position: the lookup finds no row, as before.
+-- The backfill rewrites response_keys once (one pass over both tables, inside the migration's transaction).
 ALTER TABLE response_keys ADD COLUMN seq BIGINT, ADD COLUMN submitted_us BIGINT;
 --bun:split
 UPDATE response_keys k SET seq = r.seq, submitted_us = r.submitted_us FROM responses r WHERE r.id = k.id;
