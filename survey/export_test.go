@@ -47,3 +47,6 @@ func IngestStatement(links, cases bool) (prepare, name string) {
 	sh := ingestShape{links: links, cases: cases}
 	return sh.prepare(), sh.name()
 }
+
+// IsUniqueViolation reports a unique constraint's violation, on either dialect.
+var IsUniqueViolation = isUniqueViolation

@@ -129,8 +129,12 @@ func TestPartitionMigrationInPlace(t *testing.T) {
 		t.Fatalf("new seq %d after the old ones up to %d", seq, maxSeq)
 	}
 	// The link's invitation is still unique across partitions.
-	if _, err := s.DB().ExecContext(ctx, "INSERT INTO response_keys (id, invitation_id) VALUES ('other', 4242)"); err == nil {
-		t.Fatal("a second response for invitation 4242 was accepted")
+	if _, err := s.DB().ExecContext(ctx, "INSERT INTO response_keys (id, invitation_id, seq, submitted_us) VALUES ('other', 4242, 0, 0)"); !survey.IsUniqueViolation(err) {
+		t.Fatalf("a second response for invitation 4242: %v, want a unique violation", err)
+	}
+	// An instance of the previous version writes keys without their row's position: refused, never stored.
+	if _, err := s.DB().ExecContext(ctx, "INSERT INTO response_keys (id, invitation_id) VALUES ('older', NULL)"); err == nil {
+		t.Fatal("a key without its row's position was accepted")
 	}
 	if err := s.VerifyCells(ctx); err != nil {
 		t.Fatal(err)
