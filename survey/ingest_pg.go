@@ -15,7 +15,10 @@ import (
 // prepared statement serves every batch of its shape.
 //
 //	$1 the rows (json: [{column: value}]), $2 now (µs: the links' used_us), $3 the links' invitation ids,
-//	$4 the burst window (µs; 0: no kiosk row, no burst check), $5 the cases (json; store_case.go)
+//	$4 the burst window (µs; 0: no kiosk row, no burst check), $5 the cases (json; store_case.go),
+//	$6, $7 the span of stored times the burst check may look at: from the earliest kiosk row's time less the
+//	window (excluded) to the latest one's (included). As parameters they prune the partitions of responses when
+//	the statement starts, so it opens the month or two the kiosk rows fall in, not every month kept.
 
 // ingestShape is what a batch needs beyond inserting rows: claiming links, opening cases. Each shape is its own
 // prepared statement, so a batch without links or cases plans and runs none of their CTEs.
@@ -34,7 +37,7 @@ func (sh ingestShape) name() string {
 	return n
 }
 
-const ingestVersion = "v2"
+const ingestVersion = "v3"
 
 // prepare is the PREPARE of the shape's statement, after setting the connection to generic plans. Left to
 // itself PostgreSQL kept planning each EXECUTE anew: a custom plan of a batch without a kiosk folds the burst
@@ -44,7 +47,7 @@ const ingestVersion = "v2"
 func (sh ingestShape) prepare() string {
 	var b strings.Builder
 	b.WriteString("SET plan_cache_mode = force_generic_plan; ")
-	b.WriteString("PREPARE " + sh.name() + " (json, bigint, bigint[], bigint, json) AS ")
+	b.WriteString("PREPARE " + sh.name() + " (json, bigint, bigint[], bigint, json, bigint, bigint) AS ")
 	b.WriteString("WITH v AS (SELECT * FROM json_to_recordset($1) AS v(" + responseColumns.typed() + "))")
 	filter := ""
 	if sh.links {
@@ -54,7 +57,8 @@ func (sh ingestShape) prepare() string {
 	// The burst rule, as markBursts: a stored submission of the kiosk at most the window before (and not after).
 	// Each row gets its seq here, so that its key can carry its row's primary key (seq, submitted_us).
 	b.WriteString(", sel AS (SELECT v.*, nextval((SELECT pg_get_serial_sequence('responses', 'seq')::regclass)) AS seq, $4 > 0 AND v.kiosk_id IS NOT NULL AND EXISTS (SELECT 1 FROM responses p " +
-		"WHERE p.kiosk_id = v.kiosk_id AND p.submitted_us <= v.submitted_us AND p.submitted_us > v.submitted_us - $4) AS burst FROM v" + filter + ")")
+		"WHERE p.kiosk_id = v.kiosk_id AND p.submitted_us <= v.submitted_us AND p.submitted_us > v.submitted_us - $4" +
+		" AND p.submitted_us > $6 AND p.submitted_us <= $7) AS burst FROM v" + filter + ")")
 	// responses is partitioned (by month): its ids are unique in response_keys, written first in the same
 	// statement; a row goes in only when its key did (an id already stored, also archived, is a replay).
 	b.WriteString(", keys AS (INSERT INTO response_keys (id, invitation_id, seq, submitted_us) " +

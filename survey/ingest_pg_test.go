@@ -3,8 +3,10 @@ package survey_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/qiymet/qiymet/survey"
@@ -78,7 +80,7 @@ func TestIngestStatementPlansOnce(t *testing.T) {
 		}
 		const runs = 8 // PostgreSQL tries custom plans for the first five
 		for i := range runs {
-			if _, err := conn.ExecContext(ctx, "EXECUTE "+name+"('[]', 1, '{}', ?, '[]')", i%2*3_000_000); err != nil {
+			if _, err := conn.ExecContext(ctx, "EXECUTE "+name+"('[]', 1, '{}', ?, '[]', 0, 0)", i%2*3_000_000); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -161,5 +163,51 @@ func assertKeysFindRows(t *testing.T, s *survey.Store, want int64) {
 	}
 	if idIndexes != 0 || found != want || rows != want {
 		t.Fatalf("%d indexes on responses.id (want none); %d of %d rows found through their keys, want %d", idIndexes, found, rows, want)
+	}
+}
+
+// TestIngestBurstCheckOpensItsMonths: the batch statement's burst check opens only the partitions of the months
+// its kiosk rows fall in, whatever the number of months kept (the span is a parameter, so the other
+// partitions are pruned when the statement starts).
+func TestIngestBurstCheckOpensItsMonths(t *testing.T) {
+	s := storetest.New(t, "pg", survey.Options{})
+	ctx := context.Background()
+	if _, err := s.EnsurePartitions(ctx, 6); err != nil {
+		t.Fatal(err)
+	}
+	parts, err := s.Partitions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prepare, name := survey.IngestStatement(false, false)
+	conn, err := s.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, prepare); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().UnixMicro()
+	rows, err := conn.QueryContext(ctx, "EXPLAIN EXECUTE "+name+"(?, 1, '{}', 3000000, NULL, ?, ?)",
+		fmt.Sprintf(`[{"id":"x","kiosk_id":1,"submitted_us":%d}]`, at), at-3_000_000, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	opened := 0
+	var plan []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, line)
+		if strings.Contains(line, " on responses_") {
+			opened++
+		}
+	}
+	if len(parts) < 7 || opened != 1 {
+		t.Fatalf("%d partitions; the burst check opens %d of them, want 1:\n%s", len(parts), opened, strings.Join(plan, "\n"))
 	}
 }

@@ -94,6 +94,7 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 	if len(kiosks) == 0 {
 		window = 0 // no kiosk row: no burst to look for
 	}
+	lo, hi := burstSpan(rows, window)
 	q = gen.AppendQuery(q, "EXECUTE "+shape.name()+"(?, ?, ", string(responseColumns.appendJSON(nil, rows)), now)
 	q = append(q, "'{"...)
 	q = appendInts(q, invs)
@@ -101,7 +102,7 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 	if cases != nil {
 		casesArg = string(cases)
 	}
-	q = gen.AppendQuery(append(q, "}', "...), "?, ?)", window, casesArg)
+	q = gen.AppendQuery(append(q, "}', "...), "?, ?, ?, ?)", window, casesArg, lo, hi)
 	if len(invs) > 0 {
 		// A link whose row was not stored (its id was already) leaves its invitation unused: a used invitation
 		// always has its response (responses_invitation finds it), so one without is one this batch claimed.
@@ -178,6 +179,25 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 		}
 	}
 	return res, nil
+}
+
+// burstSpan is the span of stored times (lo, hi] the burst check of rows may look at: the earliest kiosk row's
+// time less the window to the latest one's. Without a kiosk row or a window it is empty.
+func burstSpan(rows []*Response, window int64) (lo, hi int64) {
+	first := true
+	for _, r := range rows {
+		if r.KioskID == 0 || window <= 0 {
+			continue
+		}
+		if first || r.SubmittedUS-window < lo {
+			lo = r.SubmittedUS - window
+		}
+		if first || r.SubmittedUS > hi {
+			hi = r.SubmittedUS
+		}
+		first = false
+	}
+	return lo, hi
 }
 
 // appendInts writes ids as 1,2,3.
