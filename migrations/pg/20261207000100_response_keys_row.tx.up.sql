@@ -2,7 +2,8 @@
 -- submitted_us), written in the same statement as the row, so responses needs no index of its own on the id.
 -- That index was the one random text index every stored row went into besides response_keys' own (a third of
 -- the time moving an import's rows into responses, by hand), and part of every submission batch (docs/scaling.md).
--- A key whose row is archived gets the position (0, 0), where no row is: the lookup finds none, as before.
+-- A key whose row was archived before this migration gets the position (0, 0), where no row is; one archived
+-- later keeps its row's position in the detached table. Either way the lookup finds no row, as before.
 -- The position is NOT NULL, so an instance of the previous version still running against this database (it
 -- writes keys without it) has its writes refused (the client retries them elsewhere) instead of storing rows
 -- that no lookup by id could find: upgrade all instances together.
