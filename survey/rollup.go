@@ -496,13 +496,15 @@ func (s *Store) checkCellZone(ctx context.Context, tx bun.Tx) error {
 	// two statements under READ COMMITTED, one committed between them lost nothing to the DELETE (not yet
 	// visible) and was picked up again by the INSERT (visible): counted twice (TestSubmitDuringZoneRebuild).
 	// SQLite has one writer: nothing commits in between.
-	recount := []string{"DELETE FROM agg_pending",
-		"INSERT INTO agg_pending (response_seq, sign, submitted_us) SELECT seq, 1, submitted_us FROM responses WHERE status = 'counted'"}
+	stmts := []string{"DELETE FROM agg_day", "DELETE FROM agg_agency_day", "DELETE FROM agg_month", "DELETE FROM agg_answer",
+		"UPDATE agg_pack SET version = version + 1, data = NULL WHERE part = 0", "DELETE FROM agg_pack WHERE part > 0"}
+	const recount = "INSERT INTO agg_pending (response_seq, sign, submitted_us) SELECT seq, 1, submitted_us FROM responses WHERE status = 'counted'"
 	if s.dialect == "pg" {
-		recount = []string{"WITH gone AS (DELETE FROM agg_pending) " + recount[1]}
+		stmts = append(stmts, "WITH gone AS (DELETE FROM agg_pending) "+recount)
+	} else {
+		stmts = append(stmts, "DELETE FROM agg_pending", recount)
 	}
-	for _, q := range append([]string{"DELETE FROM agg_day", "DELETE FROM agg_agency_day", "DELETE FROM agg_month", "DELETE FROM agg_answer",
-		"UPDATE agg_pack SET version = version + 1, data = NULL WHERE part = 0", "DELETE FROM agg_pack WHERE part > 0"}, recount...) {
+	for _, q := range stmts {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}

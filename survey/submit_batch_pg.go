@@ -184,9 +184,12 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 // burstSpan is the span of stored times (lo, hi] the burst check of rows may look at: the earliest kiosk row's
 // time less the window to the latest one's. Without a kiosk row or a window it is empty.
 func burstSpan(rows []*Response, window int64) (lo, hi int64) {
+	if window <= 0 {
+		return 0, 0
+	}
 	first := true
 	for _, r := range rows {
-		if r.KioskID == 0 || window <= 0 {
+		if r.KioskID == 0 {
 			continue
 		}
 		if first || r.SubmittedUS-window < lo {
