@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -91,30 +90,82 @@ func (s *Store) rollupOnce(ctx context.Context) (int, error) {
 	return merged, err
 }
 
-// cellDeltas accumulates signed changes of counted responses as cell deltas.
+// cellDeltas accumulates signed changes of counted responses as cell deltas. Nothing in it points anywhere
+// (the cells' names are numbered, see cellNames), so the collector never has to scan it: a bulk write keeps
+// a few sets of 50,000 cells alive all along.
 type cellDeltas struct {
 	loc     *time.Location
-	days    map[DayCell]*DayCell
-	adays   map[AgencyDayCell]*AgencyDayCell
-	months  map[MonthCell]*MonthCell
-	answers map[AnswerCell]*AnswerCell
+	names   cellNames
+	days    deltaSet[dayKey, cellSums]
+	adays   deltaSet[agencyDayKey, cellSums]
+	months  deltaSet[monthKey, cellSums]
+	answers deltaSet[answerKey, int64]
 	pairs   []rawAnswer // scratch
 }
 
-func newCellDeltas(loc *time.Location) *cellDeltas {
-	return &cellDeltas{loc: loc, days: map[DayCell]*DayCell{}, adays: map[AgencyDayCell]*AgencyDayCell{}, months: map[MonthCell]*MonthCell{},
-		answers: map[AnswerCell]*AnswerCell{}}
+// The keys of the cells (DayCell, AgencyDayCell, MonthCell, AnswerCell), their names numbered by cellNames.
+type (
+	dayKey struct {
+		day                              int32
+		agency, service, center, channel int32
+	}
+	agencyDayKey struct{ day, agency int32 }
+	monthKey     struct{ month, agency int32 }
+	answerKey    struct {
+		day, version, value      int32
+		agency, survey, question int32
+	}
+)
+
+// cellNames numbers the names (codes) in cell keys, each kept once: a name read from a file is a slice of a
+// whole record, which a long-lived cell would otherwise keep in memory.
+type cellNames struct {
+	number map[string]int32
+	names  []string
 }
+
+func (n *cellNames) of(s string) int32 {
+	if i, ok := n.number[s]; ok {
+		return i
+	}
+	if n.number == nil {
+		n.number = map[string]int32{}
+	}
+	i := int32(len(n.names))
+	s = strings.Clone(s)
+	n.names = append(n.names, s)
+	n.number[s] = i
+	return i
+}
+
+func (n *cellNames) name(i int32) string { return n.names[i] }
+
+// deltaSet holds cells keyed by K with values V.
+type deltaSet[K comparable, V any] map[K]V
+
+// add adds to k's cell (at zero when there is none yet).
+func (s *deltaSet[K, V]) add(k K, add func(*V)) {
+	if *s == nil {
+		*s = deltaSet[K, V]{}
+	}
+	v := (*s)[k]
+	add(&v)
+	(*s)[k] = v
+}
+
+func newCellDeltas(loc *time.Location) *cellDeltas { return &cellDeltas{loc: loc} }
 
 func (c *cellDeltas) len() int { return len(c.days) + len(c.adays) + len(c.months) + len(c.answers) }
 
 // add folds one response in with sign +1 (counted) or −1 (no longer counted).
 func (c *cellDeltas) add(sign int64, r *Response) {
 	t := fromUnixMicro(r.SubmittedUS, c.loc)
-	day := scoring.DayKey(t, c.loc)
-	cellOf(c.days, DayCell{Day: day, Agency: r.Agency, Service: r.Service, Center: r.Center, Channel: r.Channel}, ownDay).add(sign, r.Score, r.Top2)
-	cellOf(c.adays, AgencyDayCell{Day: day, Agency: r.Agency}, ownAgencyDay).add(sign, r.Score, r.Top2)
-	cellOf(c.months, MonthCell{Month: scoring.MonthIndex(t, c.loc), Agency: r.Agency}, ownMonth).add(sign, r.Score, r.Top2)
+	day := int32(scoring.DayKey(t, c.loc))
+	agency := c.names.of(r.Agency)
+	sums := func(s *cellSums) { s.add(sign, r.Score, r.Top2) }
+	c.days.add(dayKey{day, agency, c.names.of(r.Service), c.names.of(r.Center), c.names.of(r.Channel)}, sums)
+	c.adays.add(agencyDayKey{day, agency}, sums)
+	c.months.add(monthKey{int32(scoring.MonthIndex(t, c.loc)), agency}, sums)
 	pairs, ok := splitAnswers(r.Answers, c.pairs[:0])
 	c.pairs = pairs
 	if !ok {
@@ -127,39 +178,41 @@ func (c *cellDeltas) add(sign int64, r *Response) {
 			pairs = append(pairs, rawAnswer{q, string(v)})
 		}
 	}
+	survey := c.names.of(r.Survey)
 	for _, p := range pairs {
 		iv, scored := answerValue(p.val)
 		if !scored {
 			continue // text answers are never scored
 		}
-		cellOf(c.answers, AnswerCell{Day: day, Agency: r.Agency, Survey: r.Survey, SurveyVersion: r.SurveyVersion, Question: p.key, Value: iv}, ownAnswer).N += sign
+		k := answerKey{day: day, version: int32(r.SurveyVersion), value: int32(iv), agency: agency, survey: survey, question: c.names.of(p.key)}
+		c.answers.add(k, func(n *int64) { *n += sign })
 	}
 }
 
-// cellOf is the delta of key's cell in m, added at zero when there is none yet. The key is the cell itself
-// with its sums at zero. A new cell gets copies of its strings (own): the key's strings may be slices of a
-// whole CSV record or answers text, which a long-lived cell would otherwise keep in memory (an import's
-// memory then grows with the file instead of with its cells).
-func cellOf[C comparable](m map[C]*C, key C, own func(*C)) *C {
-	c := m[key]
-	if c == nil {
-		own(&key)
-		c = &key
-		m[key] = c
+// cells lists the deltas as cells.
+func (c *cellDeltas) cells() (days []*DayCell, adays []*AgencyDayCell, months []*MonthCell, answers []*AnswerCell) {
+	n := c.names.name
+	dl := make([]DayCell, 0, len(c.days))
+	for k, v := range c.days {
+		dl = append(dl, DayCell{Day: int(k.day), Agency: n(k.agency), Service: n(k.service), Center: n(k.center), Channel: n(k.channel), cellSums: v})
+		days = append(days, &dl[len(dl)-1])
 	}
-	return c
-}
-
-func ownDay(c *DayCell) {
-	c.Agency, c.Service, c.Center, c.Channel = strings.Clone(c.Agency), strings.Clone(c.Service), strings.Clone(c.Center), strings.Clone(c.Channel)
-}
-
-func ownAgencyDay(c *AgencyDayCell) { c.Agency = strings.Clone(c.Agency) }
-
-func ownMonth(c *MonthCell) { c.Agency = strings.Clone(c.Agency) }
-
-func ownAnswer(c *AnswerCell) {
-	c.Agency, c.Survey, c.Question = strings.Clone(c.Agency), strings.Clone(c.Survey), strings.Clone(c.Question)
+	adl := make([]AgencyDayCell, 0, len(c.adays))
+	for k, v := range c.adays {
+		adl = append(adl, AgencyDayCell{Day: int(k.day), Agency: n(k.agency), cellSums: v})
+		adays = append(adays, &adl[len(adl)-1])
+	}
+	ml := make([]MonthCell, 0, len(c.months))
+	for k, v := range c.months {
+		ml = append(ml, MonthCell{Month: int(k.month), Agency: n(k.agency), cellSums: v})
+		months = append(months, &ml[len(ml)-1])
+	}
+	al := make([]AnswerCell, 0, len(c.answers))
+	for k, v := range c.answers {
+		al = append(al, AnswerCell{Day: int(k.day), Agency: n(k.agency), Survey: n(k.survey), SurveyVersion: int(k.version), Question: n(k.question), Value: int(k.value), N: v})
+		answers = append(answers, &al[len(al)-1])
+	}
+	return days, adays, months, answers
 }
 
 // answerValue is the cell value of one stored answer (a JSON number or true/false); text and null are not
@@ -191,17 +244,20 @@ func (c *cellDeltas) addResponse(r *Response) {
 
 // negate turns every delta into its opposite (to take rows back out).
 func (c *cellDeltas) negate() {
-	for _, d := range c.days {
-		d.negate()
+	for k, v := range c.days {
+		v.negate()
+		c.days[k] = v
 	}
-	for _, d := range c.adays {
-		d.negate()
+	for k, v := range c.adays {
+		v.negate()
+		c.adays[k] = v
 	}
-	for _, m := range c.months {
-		m.negate()
+	for k, v := range c.months {
+		v.negate()
+		c.months[k] = v
 	}
-	for _, a := range c.answers {
-		a.N = -a.N
+	for k, v := range c.answers {
+		c.answers[k] = -v
 	}
 }
 
@@ -210,9 +266,18 @@ func (c *cellDeltas) flush(ctx context.Context, tx bun.Tx, into cellTables) erro
 	if c.len() == 0 {
 		return nil
 	}
-	err := writeCells(ctx, tx, into, c.days, c.adays, c.months, c.answers)
-	c.days, c.adays, c.months, c.answers = map[DayCell]*DayCell{}, map[AgencyDayCell]*AgencyDayCell{}, map[MonthCell]*MonthCell{}, map[AnswerCell]*AnswerCell{}
+	days, adays, months, answers := c.cells()
+	err := writeCells(ctx, tx, into, days, adays, months, answers)
+	c.reset()
 	return err
+}
+
+// reset empties the deltas, keeping the maps' room for the next ones.
+func (c *cellDeltas) reset() {
+	clear(c.days)
+	clear(c.adays)
+	clear(c.months)
+	clear(c.answers)
 }
 
 // cellTables is where cell deltas are written: the cells themselves (add: each delta is added to its cell) or
@@ -230,38 +295,18 @@ var (
 )
 
 // writeCells writes the deltas into the tables of into, in key order so concurrent roll-ups cannot deadlock.
-func writeCells(ctx context.Context, tx bun.Tx, into cellTables, days map[DayCell]*DayCell, adays map[AgencyDayCell]*AgencyDayCell, months map[MonthCell]*MonthCell,
-	answers map[AnswerCell]*AnswerCell) error {
-	dl := make([]*DayCell, 0, len(days))
-	for _, d := range days {
-		dl = append(dl, d)
-	}
+func writeCells(ctx context.Context, tx bun.Tx, into cellTables, dl []*DayCell, adl []*AgencyDayCell, ml []*MonthCell, al []*AnswerCell) error {
 	// Any fixed order will do: it only has to be the same in every concurrent roll-up.
 	slices.SortFunc(dl, func(a, b *DayCell) int {
 		return cmp.Or(cmp.Compare(a.Agency, b.Agency), cmp.Compare(a.Day, b.Day), cmp.Compare(a.Service, b.Service),
 			cmp.Compare(a.Center, b.Center), cmp.Compare(a.Channel, b.Channel))
 	})
-	adl := make([]*AgencyDayCell, 0, len(adays))
-	for _, d := range adays {
-		adl = append(adl, d)
-	}
 	slices.SortFunc(adl, func(a, b *AgencyDayCell) int {
 		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Agency, b.Agency))
 	})
-	ml := make([]*MonthCell, 0, len(months))
-	for _, m := range months {
-		ml = append(ml, m)
-	}
-	sort.Slice(ml, func(i, j int) bool {
-		if ml[i].Month != ml[j].Month {
-			return ml[i].Month < ml[j].Month
-		}
-		return ml[i].Agency < ml[j].Agency
+	slices.SortFunc(ml, func(a, b *MonthCell) int {
+		return cmp.Or(cmp.Compare(a.Month, b.Month), cmp.Compare(a.Agency, b.Agency))
 	})
-	al := make([]*AnswerCell, 0, len(answers))
-	for _, a := range answers {
-		al = append(al, a)
-	}
 	slices.SortFunc(al, func(a, b *AnswerCell) int {
 		return cmp.Or(cmp.Compare(a.Agency, b.Agency), cmp.Compare(a.Day, b.Day), cmp.Compare(a.Survey, b.Survey),
 			cmp.Compare(a.SurveyVersion, b.SurveyVersion), cmp.Compare(a.Question, b.Question), cmp.Compare(a.Value, b.Value))

@@ -2,119 +2,313 @@ package survey
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"io"
+	"slices"
 	"strconv"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
 	"github.com/uptrace/bun/driver/pgdriver"
 )
 
 // copySink is PostgreSQL's. Rows are encoded as COPY text in chunks; a goroutine stores each chunk while the
-// caller prepares the next: COPY into a temporary table (no indexes, no WAL), take out the ids already
-// stored (their cell deltas back out), and one INSERT … SELECT into responses, in the order the rows came
-// (seq follows the input). The database's work on one chunk overlaps the caller's on the next.
+// caller prepares the next, so the database's work on one chunk overlaps the caller's on the next. A chunk's
+// rows are first COPYed straight into response_keys and responses under a savepoint: with no id stored before
+// (a first import) that is all. If some id is stored already (or repeats in the chunk), the chunk goes the long
+// way instead: COPY into a temporary table (no indexes, no WAL), take out the rows whose id is stored (their
+// cell deltas back out), and one INSERT … SELECT into responses.
 type copySink struct {
 	conn      bun.Conn
 	tx        bun.Tx
 	skipped   *cellDeltas // the storer's until done
 	conflicts *bulkConflicts
-	chunk     []byte
-	rows      int
+	chunk     copyChunk
 	storer    *storer[copyChunk]
 	n         int64 // rows inserted, the storer's until done
 }
 
+// copyChunk is up to copyChunkRows rows: each row's line in rows (COPY text of responseColumns) and in keys
+// (of keyColumns), its line in the file and its time. seq is not in the text: the storer draws it.
 type copyChunk struct {
-	data   []byte
-	rows   int
-	deltas *cellDeltas // when set: added to the cells after the rows (addDeltas)
+	rows, keys         []byte
+	rowStart, keyStart []int32 // where each row's line begins in rows and keys
+	lines              []int32
+	times              []int64
+	deltas             *cellDeltas // when set: added to the cells after the rows (addDeltas)
 }
 
-// copyChunkRows rows make one chunk (~12 MB of COPY text); at most three chunks are in memory at once.
+func (ch *copyChunk) len() int { return len(ch.lines) }
+
+// keyColumns are what response_keys holds of a row besides its seq.
+var keyColumns = responseColumns.pick("id", "invitation_id", "submitted_us")
+
+// copyChunkRows rows make one chunk (~15 MB of COPY text); at most three chunks are in memory at once.
 var copyChunkRows = 50_000 // a variable for tests
 
 func newCopySink(ctx context.Context, conn bun.Conn, tx bun.Tx, skipped *cellDeltas, conflicts *bulkConflicts) (*copySink, error) {
-	// seq is drawn from responses' own sequence as the rows arrive, so it follows the input even though the
-	// rows go into responses in time order (see store).
-	for _, q := range []string{
-		"CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT seq, 0 AS line, " + responseColumns.sql("") + " FROM responses WITH NO DATA",
-		"ALTER TABLE import_rows ALTER COLUMN seq SET DEFAULT nextval(pg_get_serial_sequence('responses', 'seq'))",
-	} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return nil, err
-		}
+	q := "CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT seq, 0 AS line, " + responseColumns.sql("") + " FROM responses WITH NO DATA"
+	if _, err := tx.ExecContext(ctx, q); err != nil {
+		return nil, err
 	}
 	c := &copySink{conn: conn, tx: tx, skipped: skipped, conflicts: conflicts}
 	c.storer = startStorer(1, func(ch copyChunk) error { return c.store(ctx, ch) })
 	return c, nil
 }
 
-// store moves one chunk into responses. The first try is a plain INSERT … SELECT under a savepoint: with no
-// id already stored (a first import) that is all, with no extra index probe per row. If some id is stored
-// already, the chunk's rows with such ids are taken out (their cell deltas back out) and the rest inserted.
-// A temporary table filled once is read in the order it was written (no other backend scans it, and an
-// INSERT … SELECT never runs in parallel), so seq follows the input.
 func (c *copySink) store(ctx context.Context, ch copyChunk) error {
-	if ch.rows > 0 {
-		if err := c.storeRows(ctx, ch); err != nil {
+	if ch.len() > 0 {
+		if err := c.storeRows(ctx, &ch); err != nil {
 			return err
 		}
 	}
 	if ch.deltas == nil {
 		return nil
 	}
-	return stageBulkDeltas(ctx, c.tx, ch.deltas, c.skipped)
-}
-
-func (c *copySink) storeRows(ctx context.Context, ch copyChunk) error {
-	cols := responseColumns.sql("")
-	if _, err := pgdriver.CopyFrom(ctx, c.conn, bytes.NewReader(ch.data), "COPY import_rows (line, "+cols+") FROM STDIN"); err != nil {
+	c.skipped.negate()
+	if err := c.stageDeltas(ctx, c.skipped); err != nil {
 		return err
 	}
-	// In time order: the indexes on submitted_us (three of them) are then filled page after page instead of
-	// at random places.
-	// The ids go into response_keys in the same statement (responses is partitioned: its ids are unique
-	// there); an id stored before, also one whose month is archived, is a unique violation of that table.
-	insert := "WITH keys AS (INSERT INTO response_keys (id, invitation_id, seq, submitted_us) SELECT id, invitation_id, seq, submitted_us FROM import_rows) " +
-		"INSERT INTO responses (seq, " + cols + ") SELECT seq, " + cols + " FROM import_rows ORDER BY submitted_us"
+	return c.stageDeltas(ctx, ch.deltas)
+}
+
+// stageDeltas appends d to the staging tables with COPY, in no order (applyStagedCells sorts), and empties d.
+func (c *copySink) stageDeltas(ctx context.Context, d *cellDeltas) error {
+	if d.len() == 0 {
+		return nil
+	}
+	var b []byte
+	row := func(table string, n int, each func(emit func())) error {
+		b = b[:0]
+		each(func() { b = append(b, '\n') })
+		if n == 0 {
+			return nil
+		}
+		_, err := pgdriver.CopyFrom(ctx, c.conn, bytes.NewReader(b), "COPY "+table+" FROM STDIN")
+		return err
+	}
+	num := func(v int64) { b = append(strconv.AppendInt(b, v, 10), '\t') }
+	text := func(v string) { b = append(appendCopyText(b, v), '\t') }
+	sums := func(s cellSums) {
+		num(s.N)
+		b = append(strconv.AppendFloat(b, s.SumR, 'g', -1, 64), '\t')
+		b = append(strconv.AppendFloat(b, s.SumR2, 'g', -1, 64), '\t')
+		b = strconv.AppendInt(b, s.NTop2, 10)
+	}
+	name := func(i int32) { text(d.names.name(i)) }
+	err := row(stagedCells.day+" (day, agency_code, service_code, center_code, channel, n, sum_r, sum_r2, n_top2)", len(d.days), func(end func()) {
+		for k, v := range d.days {
+			num(int64(k.day))
+			name(k.agency)
+			name(k.service)
+			name(k.center)
+			name(k.channel)
+			sums(v)
+			end()
+		}
+	})
+	if err == nil {
+		err = row(stagedCells.agencyDay+" (day, agency_code, n, sum_r, sum_r2, n_top2)", len(d.adays), func(end func()) {
+			for k, v := range d.adays {
+				num(int64(k.day))
+				name(k.agency)
+				sums(v)
+				end()
+			}
+		})
+	}
+	if err == nil {
+		err = row(stagedCells.month+" (month, agency_code, n, sum_r, sum_r2, n_top2)", len(d.months), func(end func()) {
+			for k, v := range d.months {
+				num(int64(k.month))
+				name(k.agency)
+				sums(v)
+				end()
+			}
+		})
+	}
+	if err == nil {
+		err = row(stagedCells.answer+" (day, agency_code, survey_code, survey_version, question, value, n)", len(d.answers), func(end func()) {
+			for k, v := range d.answers {
+				num(int64(k.day))
+				name(k.agency)
+				name(k.survey)
+				num(int64(k.version))
+				name(k.question)
+				num(int64(k.value))
+				b = strconv.AppendInt(b, v, 10)
+				end()
+			}
+		})
+	}
+	d.reset()
+	return err
+}
+
+// storeRows stores one chunk. Its rows get seq from responses' own sequence in the order they came, so seq
+// follows the input, but they go into responses in time order: the indexes on submitted_us are then filled page
+// after page instead of at random places. The ids go into response_keys first (responses is partitioned: its ids
+// are unique there); an id stored before, also one whose month is archived, is a unique violation of that table.
+func (c *copySink) storeRows(ctx context.Context, ch *copyChunk) error {
+	seqs, err := c.drawSeqs(ctx, ch.len())
+	if err != nil {
+		return err
+	}
+	byTime := make([]int32, ch.len())
+	for i := range byTime {
+		byTime[i] = int32(i)
+	}
+	slices.SortStableFunc(byTime, func(a, b int32) int { return cmp.Compare(ch.times[a], ch.times[b]) })
 	if _, err := c.tx.ExecContext(ctx, "SAVEPOINT chunk"); err != nil {
 		return err
 	}
-	res, err := c.tx.ExecContext(ctx, insert)
+	stored, err := c.copyRows(ctx, "COPY response_keys (seq, "+keyColumns.sql("")+") FROM STDIN", ch.keys, ch.keyStart, nil, seqs, nil)
+	if err == nil {
+		stored, err = c.copyRows(ctx, "COPY responses (seq, "+responseColumns.sql("")+") FROM STDIN", ch.rows, ch.rowStart, byTime, seqs, nil)
+	}
 	skipped := 0
 	if isUniqueViolation(err) {
 		if _, err := c.tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT chunk"); err != nil {
 			return err
 		}
-		if skipped, err = c.takeOutRepeats(ctx); err != nil {
-			return err
-		}
-		var stored int
-		if stored, err = c.takeOutStored(ctx); err != nil {
-			return err
-		}
-		skipped += stored
-		res, err = c.tx.ExecContext(ctx, insert)
+		stored, skipped, err = c.storeTheLongWay(ctx, ch, seqs, byTime)
 	}
-	if err != nil {
-		if isUniqueViolation(err) {
-			// Another transaction stored one of these ids after the check: never count a row twice.
-			return Errorf(CodeUnavailable, "", "some of these ids were stored by someone else meanwhile; run it again")
-		}
-		return err
-	}
-	n, err := res.RowsAffected()
 	if err != nil {
 		return err
 	}
-	if n != int64(ch.rows-skipped) {
-		return fmt.Errorf("bulk write: stored %d of %d rows", n, ch.rows-skipped)
+	if stored != int64(ch.len()-skipped) {
+		return fmt.Errorf("bulk write: stored %d of %d rows", stored, ch.len()-skipped)
 	}
-	c.n += n
-	_, err = c.tx.ExecContext(ctx, "RELEASE SAVEPOINT chunk; TRUNCATE import_rows")
+	c.n += stored
+	_, err = c.tx.ExecContext(ctx, "RELEASE SAVEPOINT chunk")
 	return err
+}
+
+// seqRange is the values of responses' sequence a chunk drew, in increasing order: from first on without gaps
+// unless other writers took values meanwhile, then each listed.
+type seqRange struct {
+	first  int64
+	listed []int64
+}
+
+func (r seqRange) at(i int) int64 {
+	if r.listed != nil {
+		return r.listed[i]
+	}
+	return r.first + int64(i)
+}
+
+// drawSeqs takes n values of responses' sequence. The sequence is named once (a sub-select), not per row.
+func (c *copySink) drawSeqs(ctx context.Context, n int) (seqRange, error) {
+	var r seqRange
+	var last, count int64
+	q := "SELECT min(v), max(v), count(*), CASE WHEN max(v) - min(v) + 1 <> count(*) THEN array_agg(v ORDER BY v) END " +
+		"FROM (SELECT nextval((SELECT pg_get_serial_sequence('responses', 'seq')::regclass)) AS v FROM generate_series(1, ?)) s"
+	if err := c.tx.QueryRowContext(ctx, q, n).Scan(&r.first, &last, &count, pgdialect.Array(&r.listed)); err != nil {
+		return r, err
+	}
+	if count != int64(n) || (r.listed == nil && last-r.first+1 != count) || (r.listed != nil && len(r.listed) != n) {
+		return r, fmt.Errorf("bulk write: drew %d seq values (%d to %d) for %d rows", count, r.first, last, n)
+	}
+	return r, nil
+}
+
+// copyRows runs the COPY q with the chunk's lines in text (each beginning at its start), in order (nil: as they
+// came), each prefixed with its seq and, when lines is set, its line in the file. It returns the rows copied.
+func (c *copySink) copyRows(ctx context.Context, q string, text []byte, start, order []int32, seqs seqRange, lines []int32) (int64, error) {
+	res, err := pgdriver.CopyFrom(ctx, c.conn, &prefixedLines{text: text, start: start, order: order, seqs: seqs, lines: lines}, q)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// storeTheLongWay stores a chunk some of whose ids are stored already (or repeat in the chunk): it takes those
+// rows out and stores the rest. It returns the rows stored and skipped.
+func (c *copySink) storeTheLongWay(ctx context.Context, ch *copyChunk, seqs seqRange, byTime []int32) (stored int64, skipped int, err error) {
+	if _, err = c.copyRows(ctx, "COPY import_rows (line, seq, "+responseColumns.sql("")+") FROM STDIN", ch.rows, ch.rowStart, byTime, seqs, ch.lines); err != nil {
+		return 0, 0, err
+	}
+	if skipped, err = c.takeOutRepeats(ctx); err != nil {
+		return 0, 0, err
+	}
+	n, err := c.takeOutStored(ctx)
+	if err != nil {
+		return 0, 0, err
+	}
+	skipped += n
+	cols := responseColumns.sql("")
+	insert := "WITH keys AS (INSERT INTO response_keys (id, invitation_id, seq, submitted_us) SELECT id, invitation_id, seq, submitted_us FROM import_rows) " +
+		"INSERT INTO responses (seq, " + cols + ") SELECT seq, " + cols + " FROM import_rows ORDER BY submitted_us"
+	res, err := c.tx.ExecContext(ctx, insert)
+	if isUniqueViolation(err) {
+		// Another transaction stored one of these ids after the check: never count a row twice.
+		return 0, 0, Errorf(CodeUnavailable, "", "some of these ids were stored by someone else meanwhile; run it again")
+	}
+	if err != nil {
+		return 0, 0, err
+	}
+	if stored, err = res.RowsAffected(); err != nil {
+		return 0, 0, err
+	}
+	_, err = c.tx.ExecContext(ctx, "TRUNCATE import_rows")
+	return stored, skipped, err
+}
+
+// prefixedLines reads as COPY text: the lines of text in order, each prefixed with its line in the file (when
+// lines is set) and its seq.
+type prefixedLines struct {
+	text         []byte
+	start, order []int32
+	seqs         seqRange
+	lines        []int32
+	next         int
+	buf          []byte // the line being read: pending is what is left of it
+	pending      []byte
+}
+
+// Read fills b as far as it can: the driver sends each Read as one message (and one write).
+func (p *prefixedLines) Read(b []byte) (int, error) {
+	n := 0
+	for n < len(b) {
+		if len(p.pending) == 0 && !p.nextLine() {
+			if n == 0 {
+				return 0, io.EOF
+			}
+			break
+		}
+		m := copy(b[n:], p.pending)
+		p.pending = p.pending[m:]
+		n += m
+	}
+	return n, nil
+}
+
+// nextLine prepares the next line in pending; false at the end.
+func (p *prefixedLines) nextLine() bool {
+	if p.next == len(p.start) {
+		return false
+	}
+	i := p.next
+	if p.order != nil {
+		i = int(p.order[p.next])
+	}
+	p.next++
+	end := len(p.text)
+	if i+1 < len(p.start) {
+		end = int(p.start[i+1])
+	}
+	p.buf = p.buf[:0]
+	if p.lines != nil {
+		p.buf = append(strconv.AppendInt(p.buf, int64(p.lines[i]), 10), '\t')
+	}
+	p.buf = append(strconv.AppendInt(p.buf, p.seqs.at(i), 10), '\t')
+	p.buf = append(p.buf, p.text[p.start[i]:end]...)
+	p.pending = p.buf
+	return true
 }
 
 // takenOutColumns are what the cell deltas need of a row taken out: its cell columns and its status.
@@ -168,9 +362,14 @@ func (c *copySink) takeOut(ctx context.Context, q string) (int, error) {
 }
 
 func (c *copySink) add(ctx context.Context, r *Response, line int) error {
-	c.chunk = append(strconv.AppendInt(c.chunk, int64(line), 10), '\t')
-	c.chunk = responseColumns.appendCopy(c.chunk, r)
-	if c.rows++; c.rows < copyChunkRows {
+	ch := &c.chunk
+	ch.rowStart = append(ch.rowStart, int32(len(ch.rows)))
+	ch.rows = responseColumns.appendCopy(ch.rows, r)
+	ch.keyStart = append(ch.keyStart, int32(len(ch.keys)))
+	ch.keys = keyColumns.appendCopy(ch.keys, r)
+	ch.lines = append(ch.lines, int32(line))
+	ch.times = append(ch.times, r.SubmittedUS)
+	if ch.len() < copyChunkRows {
 		return nil
 	}
 	return c.send(ctx, nil)
@@ -179,16 +378,20 @@ func (c *copySink) add(ctx context.Context, r *Response, line int) error {
 func (c *copySink) addDeltas(ctx context.Context, d *cellDeltas) error { return c.send(ctx, d) }
 
 func (c *copySink) send(ctx context.Context, d *cellDeltas) error {
-	if err := c.storer.put(ctx, copyChunk{data: c.chunk, rows: c.rows, deltas: d}); err != nil {
+	ch := c.chunk
+	ch.deltas = d
+	if err := c.storer.put(ctx, ch); err != nil {
 		return err
 	}
-	c.chunk, c.rows = make([]byte, 0, cap(c.chunk)), 0
+	c.chunk = copyChunk{rows: make([]byte, 0, cap(ch.rows)), keys: make([]byte, 0, cap(ch.keys)),
+		rowStart: make([]int32, 0, cap(ch.rowStart)), keyStart: make([]int32, 0, cap(ch.keyStart)),
+		lines: make([]int32, 0, cap(ch.lines)), times: make([]int64, 0, cap(ch.times))}
 	return nil
 }
 
 func (c *copySink) finish(ctx context.Context) (int64, error) {
 	var err error
-	if c.rows > 0 {
+	if c.chunk.len() > 0 {
 		err = c.send(ctx, nil)
 	}
 	if serr := c.storer.wait(); serr != nil {
