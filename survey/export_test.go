@@ -28,6 +28,14 @@ func SetBulkDeltaCells(n int) (restore func()) {
 	return func() { bulkDeltaCells = old }
 }
 
+// SetFlushPart lowers the cells written to staging tables at a time (SQLite), for tests of that path; the
+// returned func restores it.
+func SetFlushPart(n int) (restore func()) {
+	old := flushPart
+	flushPart = n
+	return func() { flushPart = old }
+}
+
 // SetCopyChunkRows lowers the rows of one PostgreSQL COPY chunk, for tests that span chunks; the returned func
 // restores it.
 func SetCopyChunkRows(n int) (restore func()) {

@@ -261,15 +261,49 @@ func (c *cellDeltas) negate() {
 	}
 }
 
-// flush writes the deltas into the tables of into and starts over.
+// flush writes the deltas into the tables of into and starts over. Into staging tables (whose rows need no
+// order) it writes them flushPart cells at a time: the cells it lists, with their strings, stay few whatever
+// the number of deltas.
 func (c *cellDeltas) flush(ctx context.Context, tx bun.Tx, into cellTables) error {
-	if c.len() == 0 {
-		return nil
+	for c.len() > 0 {
+		part := c
+		if !into.add && c.len() > flushPart {
+			part = c.takePart(flushPart)
+		}
+		days, adays, months, answers := part.cells()
+		if err := writeCells(ctx, tx, into, days, adays, months, answers); err != nil {
+			return err
+		}
+		part.reset()
 	}
-	days, adays, months, answers := c.cells()
-	err := writeCells(ctx, tx, into, days, adays, months, answers)
-	c.reset()
-	return err
+	return nil
+}
+
+var flushPart = 20_000 // a variable for tests
+
+// takePart moves up to n cells out of c into deltas of their own.
+func (c *cellDeltas) takePart(n int) *cellDeltas {
+	p := &cellDeltas{loc: c.loc, names: c.names}
+	n -= moveCells(&p.days, c.days, n)
+	n -= moveCells(&p.adays, c.adays, n)
+	n -= moveCells(&p.months, c.months, n)
+	moveCells(&p.answers, c.answers, n)
+	return p
+}
+
+func moveCells[K comparable, V any](to *deltaSet[K, V], from deltaSet[K, V], n int) (moved int) {
+	for k, v := range from {
+		if moved == n {
+			break
+		}
+		if *to == nil {
+			*to = deltaSet[K, V]{}
+		}
+		(*to)[k] = v
+		delete(from, k)
+		moved++
+	}
+	return moved
 }
 
 // reset empties the deltas, keeping the maps' room for the next ones.

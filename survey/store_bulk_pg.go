@@ -76,76 +76,93 @@ func (c *copySink) store(ctx context.Context, ch copyChunk) error {
 }
 
 // stageDeltas appends d to the staging tables with COPY, in no order (applyStagedCells sorts), and empties d.
+// The text goes out every copyTextBytes, so its buffer stays small whatever the number of cells.
 func (c *copySink) stageDeltas(ctx context.Context, d *cellDeltas) error {
-	if d.len() == 0 {
-		return nil
+	w := &copyText{ctx: ctx, conn: c.conn}
+	name := func(i int32) { w.text(d.names.name(i)) }
+	w.start(stagedCells.day + " (day, agency_code, service_code, center_code, channel, n, sum_r, sum_r2, n_top2)")
+	for k, v := range d.days {
+		w.int(int64(k.day))
+		name(k.agency)
+		name(k.service)
+		name(k.center)
+		name(k.channel)
+		w.sums(v)
 	}
-	var b []byte
-	row := func(table string, n int, each func(emit func())) error {
-		b = b[:0]
-		each(func() { b = append(b, '\n') })
-		if n == 0 {
-			return nil
-		}
-		_, err := pgdriver.CopyFrom(ctx, c.conn, bytes.NewReader(b), "COPY "+table+" FROM STDIN")
-		return err
+	w.start(stagedCells.agencyDay + " (day, agency_code, n, sum_r, sum_r2, n_top2)")
+	for k, v := range d.adays {
+		w.int(int64(k.day))
+		name(k.agency)
+		w.sums(v)
 	}
-	num := func(v int64) { b = append(strconv.AppendInt(b, v, 10), '\t') }
-	text := func(v string) { b = append(appendCopyText(b, v), '\t') }
-	sums := func(s cellSums) {
-		num(s.N)
-		b = append(strconv.AppendFloat(b, s.SumR, 'g', -1, 64), '\t')
-		b = append(strconv.AppendFloat(b, s.SumR2, 'g', -1, 64), '\t')
-		b = strconv.AppendInt(b, s.NTop2, 10)
+	w.start(stagedCells.month + " (month, agency_code, n, sum_r, sum_r2, n_top2)")
+	for k, v := range d.months {
+		w.int(int64(k.month))
+		name(k.agency)
+		w.sums(v)
 	}
-	name := func(i int32) { text(d.names.name(i)) }
-	err := row(stagedCells.day+" (day, agency_code, service_code, center_code, channel, n, sum_r, sum_r2, n_top2)", len(d.days), func(end func()) {
-		for k, v := range d.days {
-			num(int64(k.day))
-			name(k.agency)
-			name(k.service)
-			name(k.center)
-			name(k.channel)
-			sums(v)
-			end()
-		}
-	})
-	if err == nil {
-		err = row(stagedCells.agencyDay+" (day, agency_code, n, sum_r, sum_r2, n_top2)", len(d.adays), func(end func()) {
-			for k, v := range d.adays {
-				num(int64(k.day))
-				name(k.agency)
-				sums(v)
-				end()
-			}
-		})
+	w.start(stagedCells.answer + " (day, agency_code, survey_code, survey_version, question, value, n)")
+	for k, v := range d.answers {
+		w.int(int64(k.day))
+		name(k.agency)
+		name(k.survey)
+		w.int(int64(k.version))
+		name(k.question)
+		w.int(int64(k.value))
+		w.int(v)
+		w.endRow()
 	}
-	if err == nil {
-		err = row(stagedCells.month+" (month, agency_code, n, sum_r, sum_r2, n_top2)", len(d.months), func(end func()) {
-			for k, v := range d.months {
-				num(int64(k.month))
-				name(k.agency)
-				sums(v)
-				end()
-			}
-		})
-	}
-	if err == nil {
-		err = row(stagedCells.answer+" (day, agency_code, survey_code, survey_version, question, value, n)", len(d.answers), func(end func()) {
-			for k, v := range d.answers {
-				num(int64(k.day))
-				name(k.agency)
-				name(k.survey)
-				num(int64(k.version))
-				name(k.question)
-				num(int64(k.value))
-				b = strconv.AppendInt(b, v, 10)
-				end()
-			}
-		})
-	}
+	w.send()
 	d.reset()
-	return err
+	return w.err
+}
+
+// copyText writes rows of COPY text into a table (start), sending them every copyTextBytes; the first failure
+// stops it (err).
+type copyText struct {
+	ctx   context.Context
+	conn  bun.Conn
+	table string
+	b     []byte
+	err   error
+}
+
+const copyTextBytes = 1 << 20
+
+func (w *copyText) start(table string) {
+	w.send()
+	w.table = table
+}
+
+func (w *copyText) send() {
+	if len(w.b) > 0 && w.err == nil {
+		_, w.err = pgdriver.CopyFrom(w.ctx, w.conn, bytes.NewReader(w.b), "COPY "+w.table+" FROM STDIN")
+	}
+	w.b = w.b[:0]
+}
+
+func (w *copyText) int(v int64) { w.b = append(strconv.AppendInt(w.b, v, 10), '\t') }
+
+func (w *copyText) text(v string) { w.b = append(appendCopyText(w.b, v), '\t') }
+
+// sums writes a cell's sums and ends its row.
+func (w *copyText) sums(s cellSums) {
+	w.int(s.N)
+	w.b = append(strconv.AppendFloat(w.b, s.SumR, 'g', -1, 64), '\t')
+	w.b = append(strconv.AppendFloat(w.b, s.SumR2, 'g', -1, 64), '\t')
+	w.b = strconv.AppendInt(w.b, s.NTop2, 10)
+	w.endRow()
+}
+
+// endRow ends a row (the tab after its last field becomes the newline).
+func (w *copyText) endRow() {
+	if n := len(w.b); n > 0 && w.b[n-1] == '\t' {
+		w.b = w.b[:n-1]
+	}
+	w.b = append(w.b, '\n')
+	if len(w.b) >= copyTextBytes {
+		w.send()
+	}
 }
 
 // storeRows stores one chunk. Its rows get seq from responses' own sequence in the order they came, so seq

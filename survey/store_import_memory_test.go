@@ -15,11 +15,13 @@ import (
 )
 
 // TestImportAddsCellDeltasAsItGoes: an import hands its cell deltas to the transaction every few cells (so its
-// memory does not grow with the file; they are staged in temporary tables and added to the cells at the end). With that done after every handful of cells, an import that repeats
+// memory does not grow with the file; they are staged in temporary tables and added to the cells at the end).
+// With that done after every handful of cells, an import that repeats
 // rows of the file and of the database keeps the cells equal to a recount, and one that fails after deltas
 // went in leaves the cells as they were.
 func TestImportAddsCellDeltasAsItGoes(t *testing.T) {
 	defer survey.SetBulkDeltaCells(7)()
+	defer survey.SetFlushPart(3)() // and staged (SQLite) a few at a time
 	defer survey.SetRebuildAfter(100)()
 	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
 		ctx := context.Background()
