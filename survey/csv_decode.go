@@ -145,7 +145,7 @@ func plural(n int, word string) string {
 // number or boolean becomes a string so Prepare rejects it with its usual message.
 func answerJSON(typ, v string) json.RawMessage {
 	switch {
-	case typ == TypeScale && intRE.MatchString(v):
+	case typ == TypeScale && isSmallInt(v):
 		return json.RawMessage(v)
 	case typ == TypeYesNo && (v == "true" || v == "false"):
 		return json.RawMessage(v)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -68,7 +69,7 @@ func FuzzDecodeSubmission(f *testing.F) {
 			if math.IsNaN(r.Score) || r.Score < 0 || r.Score > 100 {
 				t.Fatalf("R out of range: %v", r.Score)
 			}
-			if !uuidRE.MatchString(r.ID) || r.Agency == "" || r.Survey == "" || r.SurveyVersion < 1 || !ValidLang(r.Lang) {
+			if !isUUID(r.ID) || r.Agency == "" || r.Survey == "" || r.SurveyVersion < 1 || !ValidLang(r.Lang) {
 				t.Fatalf("unsound row: %+v", r)
 			}
 			var answers map[string]any
@@ -162,5 +163,42 @@ func FuzzDecodeCatalog(f *testing.F) {
 			t.Fatalf("Validate changed after a round trip: %v / %v", verr, verr2)
 		}
 		_ = newCatalogView(*c, "fuzz") // must not panic; last, as it sorts c's slices in place
+	})
+}
+
+// FuzzShapeChecks: the hand-written checks of an id and of a scale answer accept exactly what their regular
+// expressions accept.
+func FuzzShapeChecks(f *testing.F) {
+	uuidShape := regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	intShape := regexp.MustCompile(`^-?[0-9]{1,9}$`)
+	for _, s := range []string{"018c42ac-ebb0-7849-8423-b035692dc72b", "018C42AC-EBB0-7849-8423-B035692DC72B", "018c42ac-ebb0-7849-8423-b035692dc72", "018c42acxebb0-7849-8423-b035692dc72b",
+		"018c42ac-ebb0-7849-8423-b035692dc72g", "", "-", "5", "-5", "123456789", "1234567890", "--1", "1-", " 1", "٣", "0x1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := isUUID(s), uuidShape.MatchString(s); got != want {
+			t.Fatalf("isUUID(%q) = %v, the pattern says %v", s, got, want)
+		}
+		if got, want := isSmallInt(s), intShape.MatchString(s); got != want {
+			t.Fatalf("isSmallInt(%q) = %v, the pattern says %v", s, got, want)
+		}
+	})
+}
+
+// FuzzCanonicalAnswers: the answers written by hand are byte for byte what encoding/json writes (content hashes
+// and stored rows depend on it).
+func FuzzCanonicalAnswers(f *testing.F) {
+	f.Add("overall", "waiting", 5, true, "Tez və nəzakətli")
+	f.Add("a", "b", -123456789, false, `<script>"&"</script>\`)
+	f.Add("q", "q2", 0, true, "\x00\u2028\xff tab\t")
+	f.Fuzz(func(t *testing.T, k1, k2 string, n int, yes bool, text string) {
+		answers := map[string]any{k1: n, k2: yes, k1 + "_text": text}
+		want, err := json.Marshal(answers)
+		if err != nil {
+			t.Skip()
+		}
+		if got := canonicalAnswers(answers); got != string(want) {
+			t.Fatalf("canonicalAnswers = %s\nencoding/json   = %s", got, want)
+		}
 	})
 }

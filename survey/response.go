@@ -3,8 +3,8 @@ package survey
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"fmt"
 	"regexp"
+	"strconv"
 	"time"
 
 	"github.com/qiymet/qiymet/scoring"
@@ -78,10 +78,17 @@ func contentHash(r *Response, hasTime bool) string {
 	if hasTime {
 		at = r.SubmittedUS
 	}
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s\x00%s\x00%d",
-		r.ID, r.Agency, r.Service, r.Center, r.Survey, r.SurveyVersion, r.Answers, r.Comment, r.Lang, at)
-	return hex.EncodeToString(h.Sum(nil))[:32]
+	// The fields NUL-separated, numbers in decimal (as fmt's %s and %d wrote them before: stored hashes stay valid).
+	b := make([]byte, 0, 256)
+	for _, f := range []string{r.ID, r.Agency, r.Service, r.Center, r.Survey} {
+		b = append(append(b, f...), 0)
+	}
+	b = append(strconv.AppendInt(b, int64(r.SurveyVersion), 10), 0)
+	for _, f := range []string{r.Answers, r.Comment, r.Lang} {
+		b = append(append(b, f...), 0)
+	}
+	sum := sha256.Sum256(strconv.AppendInt(b, at, 10))
+	return hex.EncodeToString(sum[:16])
 }
 
 // reasonRE is what an exclusion reason looks like: a short code such as burst, test or duplicate.

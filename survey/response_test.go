@@ -1,7 +1,10 @@
 package survey
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"strings"
@@ -233,7 +236,7 @@ func TestPrepareIDAndTimes(t *testing.T) {
 	if r2.SubmittedUS != r2.ReceivedUS {
 		t.Errorf("without submitted_at the receive time counts: %d vs %d", r2.SubmittedUS, r2.ReceivedUS)
 	}
-	if !uuidRE.MatchString(r2.ID) || r2.ID == r.ID {
+	if !isUUID(r2.ID) || r2.ID == r.ID {
 		t.Errorf("missing id must be generated: %q", r2.ID)
 	}
 }
@@ -371,5 +374,32 @@ func TestResultRounding(t *testing.T) {
 				t.Fatalf("reason %v, want %q", res.Reason, c.reason)
 			}
 		})
+	}
+}
+
+// TestContentHashUnchanged: the content hash is built without fmt now; it must stay what fmt wrote (stored rows
+// are compared with it on every replay and import).
+func TestContentHashUnchanged(t *testing.T) {
+	old := func(r *Response, at int64) string {
+		h := sha256.New()
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s\x00%s\x00%d\x00%s\x00%s\x00%s\x00%d",
+			r.ID, r.Agency, r.Service, r.Center, r.Survey, r.SurveyVersion, r.Answers, r.Comment, r.Lang, at)
+		return hex.EncodeToString(h.Sum(nil))[:32]
+	}
+	for _, r := range []*Response{
+		{ID: "018c42ac-ebb0-7849-8423-b035692dc72b", Agency: "migration", Service: "temp-residence", Center: "baku-1", Survey: "visit",
+			SurveyVersion: 3, Answers: `{"overall":5}`, Comment: "Tez və nəzakətli.\x00\n", Lang: "az", SubmittedUS: 1_733_000_000_123_456},
+		{ID: "x", SurveyVersion: -1, SubmittedUS: -5},
+		{},
+	} {
+		for _, hasTime := range []bool{false, true} {
+			at := int64(0)
+			if hasTime {
+				at = r.SubmittedUS
+			}
+			if got, want := contentHash(r, hasTime), old(r, at); got != want {
+				t.Errorf("%+v (time %v): %s, want %s", r, hasTime, got, want)
+			}
+		}
 	}
 }

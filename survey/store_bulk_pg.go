@@ -28,7 +28,8 @@ type copySink struct {
 	conflicts *bulkConflicts
 	chunk     copyChunk
 	storer    *storer[copyChunk]
-	n         int64 // rows inserted, the storer's until done
+	stored    chan copyChunk // chunks stored, emptied, to be filled again (their room kept)
+	n         int64          // rows inserted, the storer's until done
 }
 
 // copyChunk is up to copyChunkRows rows: each row's line in rows (COPY text of responseColumns) and in keys
@@ -54,7 +55,7 @@ func newCopySink(ctx context.Context, conn bun.Conn, tx bun.Tx, skipped *cellDel
 	if _, err := tx.ExecContext(ctx, q); err != nil {
 		return nil, err
 	}
-	c := &copySink{conn: conn, tx: tx, skipped: skipped, conflicts: conflicts}
+	c := &copySink{conn: conn, tx: tx, skipped: skipped, conflicts: conflicts, stored: make(chan copyChunk, 1)}
 	c.storer = startStorer(1, func(ch copyChunk) error { return c.store(ctx, ch) })
 	return c, nil
 }
@@ -63,6 +64,11 @@ func (c *copySink) store(ctx context.Context, ch copyChunk) error {
 	if ch.len() > 0 {
 		if err := c.storeRows(ctx, &ch); err != nil {
 			return err
+		}
+		select {
+		case c.stored <- copyChunk{rows: ch.rows[:0], keys: ch.keys[:0], rowStart: ch.rowStart[:0], keyStart: ch.keyStart[:0],
+			lines: ch.lines[:0], times: ch.times[:0]}:
+		default:
 		}
 	}
 	if ch.deltas == nil {
@@ -400,9 +406,11 @@ func (c *copySink) send(ctx context.Context, d *cellDeltas) error {
 	if err := c.storer.put(ctx, ch); err != nil {
 		return err
 	}
-	c.chunk = copyChunk{rows: make([]byte, 0, cap(ch.rows)), keys: make([]byte, 0, cap(ch.keys)),
-		rowStart: make([]int32, 0, cap(ch.rowStart)), keyStart: make([]int32, 0, cap(ch.keyStart)),
-		lines: make([]int32, 0, cap(ch.lines)), times: make([]int64, 0, cap(ch.times))}
+	select {
+	case c.chunk = <-c.stored:
+	default:
+		c.chunk = copyChunk{}
+	}
 	return nil
 }
 
