@@ -47,8 +47,9 @@ func (ch *copyChunk) len() int { return len(ch.lines) }
 // keyColumns are what response_keys holds of a row besides its seq.
 var keyColumns = responseColumns.pick("id", "invitation_id", "submitted_us")
 
-// copyChunkRows rows make one chunk (~15 MB of COPY text); at most three chunks are in memory at once.
-var copyChunkRows = 50_000 // a variable for tests
+// copyChunkRows rows make one chunk (~8 MB of COPY text); at most four chunks are in memory at once (one being
+// filled, one queued, one being stored, one emptied for reuse).
+var copyChunkRows = 25_000 // a variable for tests
 
 func newCopySink(ctx context.Context, conn bun.Conn, tx bun.Tx, skipped *cellDeltas, conflicts *bulkConflicts) (*copySink, error) {
 	q := "CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT seq, 0 AS line, " + responseColumns.sql("") + " FROM responses WITH NO DATA"
