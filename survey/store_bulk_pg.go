@@ -96,18 +96,10 @@ func (c *copySink) stageDeltas(ctx context.Context, d *cellDeltas) error {
 		name(k.channel)
 		w.sums(v)
 	}
-	w.start(stagedCells.agencyDay + " (day, agency_code, n, sum_r, sum_r2, n_top2)")
-	for k, v := range d.adays {
-		w.int(int64(k.day))
-		name(k.agency)
-		w.sums(v)
-	}
-	w.start(stagedCells.month + " (month, agency_code, n, sum_r, sum_r2, n_top2)")
-	for k, v := range d.months {
-		w.int(int64(k.month))
-		name(k.agency)
-		w.sums(v)
-	}
+	copyKeyed(w, &d.names, stagedCells.agencyDay+" (day, agency_code, n, sum_r, sum_r2, n_top2)", d.adays,
+		func(k agencyDayKey) (int32, int32) { return k.day, k.agency })
+	copyKeyed(w, &d.names, stagedCells.month+" (month, agency_code, n, sum_r, sum_r2, n_top2)", d.months,
+		func(k monthKey) (int32, int32) { return k.month, k.agency })
 	w.start(stagedCells.answer + " (day, agency_code, survey_code, survey_version, question, value, n)")
 	for k, v := range d.answers {
 		w.int(int64(k.day))
@@ -122,6 +114,17 @@ func (c *copySink) stageDeltas(ctx context.Context, d *cellDeltas) error {
 	w.send()
 	d.reset()
 	return w.err
+}
+
+// copyKeyed writes cells keyed by (a day or month, an agency) into table.
+func copyKeyed[K comparable](w *copyText, names *cellNames, table string, cells deltaSet[K, cellSums], key func(K) (int32, int32)) {
+	w.start(table)
+	for k, v := range cells {
+		at, agency := key(k)
+		w.int(int64(at))
+		w.text(names.name(agency))
+		w.sums(v)
+	}
 }
 
 // copyText writes rows of COPY text into a table (start), sending them every copyTextBytes; the first failure
