@@ -28,6 +28,14 @@ func SetBulkDeltaCells(n int) (restore func()) {
 	return func() { bulkDeltaCells = old }
 }
 
+// SetCopyChunkBytes lowers the COPY text that ends a PostgreSQL chunk early, for tests of that path; the
+// returned func restores it.
+func SetCopyChunkBytes(n int) (restore func()) {
+	old := copyChunkBytes
+	copyChunkBytes = n
+	return func() { copyChunkBytes = old }
+}
+
 // SetFlushPart lowers the cells written to staging tables at a time (SQLite), for tests of that path; the
 // returned func restores it.
 func SetFlushPart(n int) (restore func()) {

@@ -92,7 +92,7 @@ func (s *Store) rollupOnce(ctx context.Context) (int, error) {
 
 // cellDeltas accumulates signed changes of counted responses as cell deltas. Nothing in it points anywhere
 // (the cells' names are numbered, see cellNames), so the collector never has to scan it: a bulk write keeps
-// a few sets of 50,000 cells alive all along.
+// up to bulkDeltaCells of them alive all along.
 type cellDeltas struct {
 	loc     *time.Location
 	names   cellNames
@@ -112,7 +112,8 @@ type (
 	agencyDayKey struct{ day, agency int32 }
 	monthKey     struct{ month, agency int32 }
 	answerKey    struct {
-		day, version, value      int32
+		day, version             int32
+		value                    int64 // any value a stored answer holds, not only what Prepare lets in
 		agency, survey, question int32
 	}
 )
@@ -184,7 +185,7 @@ func (c *cellDeltas) add(sign int64, r *Response) {
 		if !scored {
 			continue // text answers are never scored
 		}
-		k := answerKey{day: day, version: int32(r.SurveyVersion), value: int32(iv), agency: agency, survey: survey, question: c.names.of(p.key)}
+		k := answerKey{day: day, version: int32(r.SurveyVersion), value: int64(iv), agency: agency, survey: survey, question: c.names.of(p.key)}
 		c.answers.add(k, func(n *int64) { *n += sign })
 	}
 }
@@ -267,7 +268,7 @@ func (c *cellDeltas) negate() {
 func (c *cellDeltas) flush(ctx context.Context, tx bun.Tx, into cellTables) error {
 	for c.len() > 0 {
 		part := c
-		if !into.add && c.len() > flushPart {
+		if !into.add && flushPart > 0 && c.len() > flushPart {
 			part = c.takePart(flushPart)
 		}
 		days, adays, months, answers := part.cells()
@@ -317,7 +318,7 @@ func (c *cellDeltas) reset() {
 // cellTables is where cell deltas are written: the cells themselves (add: each delta is added to its cell) or
 // a bulk write's staging tables (each delta is appended as a row, and applyStagedCells adds them all at the
 // end: an import whose rows come back to the same cells again and again updates each cell once, not once per
-// 50,000 deltas).
+// hand-over of deltas).
 type cellTables struct {
 	day, agencyDay, month, answer string
 	add                           bool

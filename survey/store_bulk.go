@@ -12,8 +12,8 @@ import (
 
 // Bulk writes (CSV imports, BulkInsert) store many rows in one transaction that keeps the additive cells
 // itself: the rows go to a sink, the cell deltas are added at the end, and the roll-up trigger stays quiet
-// for them (beginBulk). On PostgreSQL the sink streams the rows with COPY into a temporary table and moves
-// them with one INSERT … SELECT; on SQLite it inserts chunks of multi-row INSERTs.
+// for them (beginBulk). On PostgreSQL the sink COPYs the rows straight into response_keys and responses (through
+// a temporary table when some id is stored already); on SQLite it inserts chunks of multi-row INSERTs.
 
 // BulkInsert stores prepared responses in one transaction, skipping any whose id already exists (or repeats an
 // earlier row's), and returns how many it inserted. The caller prepares rows with CatalogView.Prepare
@@ -193,7 +193,8 @@ func endBulk(ctx context.Context, tx bun.Tx, dialect string) error {
 	return err
 }
 
-// stageBulkDeltas appends deltas, and minus taken back out, to the staging tables, and empties both. minus
+// stageBulkDeltas appends deltas, and minus taken back out, to the staging tables, and empties both (SQLite;
+// PostgreSQL's sink COPYs them: copySink.stageDeltas). minus
 // holds rows that were counted into deltas but not inserted (their id was already stored).
 func stageBulkDeltas(ctx context.Context, tx bun.Tx, deltas, minus *cellDeltas) error {
 	minus.negate()

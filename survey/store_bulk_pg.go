@@ -51,6 +51,10 @@ var keyColumns = responseColumns.pick("id", "invitation_id", "submitted_us")
 // filled, one queued, one being stored, one emptied for reuse).
 var copyChunkRows = 25_000 // a variable for tests
 
+// copyChunkBytes of COPY text end a chunk sooner: rows may be long (a hundred text answers), and a chunk's
+// offsets are int32.
+var copyChunkBytes = 32 << 20 // a variable for tests
+
 func newCopySink(ctx context.Context, conn bun.Conn, tx bun.Tx, skipped *cellDeltas, conflicts *bulkConflicts) (*copySink, error) {
 	q := "CREATE TEMP TABLE import_rows ON COMMIT DROP AS SELECT seq, 0 AS line, " + responseColumns.sql("") + " FROM responses WITH NO DATA"
 	if _, err := tx.ExecContext(ctx, q); err != nil {
@@ -107,7 +111,7 @@ func (c *copySink) stageDeltas(ctx context.Context, d *cellDeltas) error {
 		name(k.survey)
 		w.int(int64(k.version))
 		name(k.question)
-		w.int(int64(k.value))
+		w.int(k.value)
 		w.int(v)
 		w.endRow()
 	}
@@ -396,7 +400,7 @@ func (c *copySink) add(ctx context.Context, r *Response, line int) error {
 	ch.keys = keyColumns.appendCopy(ch.keys, r)
 	ch.lines = append(ch.lines, int32(line))
 	ch.times = append(ch.times, r.SubmittedUS)
-	if ch.len() < copyChunkRows {
+	if ch.len() < copyChunkRows && len(ch.rows) < copyChunkBytes {
 		return nil
 	}
 	return c.send(ctx, nil)

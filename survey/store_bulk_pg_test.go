@@ -14,9 +14,10 @@ import (
 // TestImportSeqsFollowTheFile: on PostgreSQL an import draws its rows' seq from responses' sequence a chunk at
 // a time and COPYs the rows straight in, in time order. When other writers took values between its own (here
 // the sequence steps by 2, so no chunk's values are contiguous), each row still gets a value of its own chunk's
-// draw, in the file's order, and its key finds it; the cells equal a recount.
+// draw, in the file's order, and its key finds it; the cells equal a recount. Chunks end by rows or by bytes.
 func TestImportSeqsFollowTheFile(t *testing.T) {
 	defer survey.SetCopyChunkRows(40)()
+	defer survey.SetCopyChunkBytes(6000)() // and some chunks end sooner, by the length of their text
 	s := storetest.New(t, "pg", survey.Options{})
 	ctx := context.Background()
 	loadTestCatalog(t, s)
