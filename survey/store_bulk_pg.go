@@ -44,7 +44,23 @@ type copyChunk struct {
 
 func (ch *copyChunk) len() int { return len(ch.lines) }
 
-// keyColumns are what response_keys holds of a row besides its seq.
+// ordered lists the chunk's rows (their index) in the order of compare.
+func (ch *copyChunk) ordered(compare func(a, b int32) int) []int32 {
+	o := make([]int32, ch.len())
+	for i := range o {
+		o[i] = int32(i)
+	}
+	slices.SortStableFunc(o, compare)
+	return o
+}
+
+// id is row i's id: the first field of its key line (keyColumns).
+func (ch *copyChunk) id(i int32) []byte {
+	line := ch.keys[ch.keyStart[i]:]
+	return line[:bytes.IndexByte(line, '\t')]
+}
+
+// keyColumns are what response_keys holds of a row besides its seq, the id first (copyChunk.id).
 var keyColumns = responseColumns.pick("id", "invitation_id", "submitted_us")
 
 // copyChunkRows rows make one chunk (~8 MB of COPY text); at most four chunks are in memory at once (one being
@@ -188,15 +204,14 @@ func (c *copySink) storeRows(ctx context.Context, ch *copyChunk) error {
 	if err != nil {
 		return err
 	}
-	byTime := make([]int32, ch.len())
-	for i := range byTime {
-		byTime[i] = int32(i)
-	}
-	slices.SortStableFunc(byTime, func(a, b int32) int { return cmp.Compare(ch.times[a], ch.times[b]) })
+	byTime := ch.ordered(func(a, b int32) int { return cmp.Compare(ch.times[a], ch.times[b]) })
+	// The keys in id order: their primary key's pages are then visited once each, in order, not at random
+	// (1M keys by hand: 6.2–6.8 s in file order, 4.5 s sorted by 25,000).
+	byID := ch.ordered(func(a, b int32) int { return bytes.Compare(ch.id(a), ch.id(b)) })
 	if _, err := c.tx.ExecContext(ctx, "SAVEPOINT chunk"); err != nil {
 		return err
 	}
-	stored, err := c.copyRows(ctx, "COPY response_keys (seq, "+keyColumns.sql("")+") FROM STDIN", ch.keys, ch.keyStart, nil, seqs, nil)
+	stored, err := c.copyRows(ctx, "COPY response_keys (seq, "+keyColumns.sql("")+") FROM STDIN", ch.keys, ch.keyStart, byID, seqs, nil)
 	if err == nil {
 		stored, err = c.copyRows(ctx, "COPY responses (seq, "+responseColumns.sql("")+") FROM STDIN", ch.rows, ch.rowStart, byTime, seqs, nil)
 	}
