@@ -144,6 +144,14 @@ func (n *cellNames) name(i int32) string { return n.names[i] }
 // deltaSet holds cells keyed by K with values V.
 type deltaSet[K comparable, V any] map[K]V
 
+// each changes every cell in place.
+func (s deltaSet[K, V]) each(change func(*V)) {
+	for k, v := range s {
+		change(&v)
+		s[k] = v
+	}
+}
+
 // add adds to k's cell (at zero when there is none yet).
 func (s *deltaSet[K, V]) add(k K, add func(*V)) {
 	if *s == nil {
@@ -245,21 +253,10 @@ func (c *cellDeltas) addResponse(r *Response) {
 
 // negate turns every delta into its opposite (to take rows back out).
 func (c *cellDeltas) negate() {
-	for k, v := range c.days {
-		v.negate()
-		c.days[k] = v
-	}
-	for k, v := range c.adays {
-		v.negate()
-		c.adays[k] = v
-	}
-	for k, v := range c.months {
-		v.negate()
-		c.months[k] = v
-	}
-	for k, v := range c.answers {
-		c.answers[k] = -v
-	}
+	c.days.each((*cellSums).negate)
+	c.adays.each((*cellSums).negate)
+	c.months.each((*cellSums).negate)
+	c.answers.each(func(n *int64) { *n = -*n })
 }
 
 // flush writes the deltas into the tables of into and starts over. Into staging tables (whose rows need no
