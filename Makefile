@@ -75,7 +75,7 @@ bench:
 	bash .ci/bench-import >> $(CURDIR)/BENCHMARKS.md
 
 # Issue 20, item 5: rankings, a month's export and ingest at 10M and at 100M responses on PostgreSQL
-# (.ci/bench-scale; about an hour and ~60 GB of disk for 100M, so not part of bench).
+# (.ci/bench-scale; about 35 minutes and ~55 GB of disk at the peak, so not part of bench).
 bench-scale:
 	bash .ci/bench-scale >> $(CURDIR)/BENCHMARKS.md
 

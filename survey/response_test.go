@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/google/uuid"
 	"math"
 	"os"
 	"strings"
@@ -401,5 +402,24 @@ func TestContentHashUnchanged(t *testing.T) {
 				t.Errorf("%+v (time %v): %s, want %s", r, hasTime, got, want)
 			}
 		}
+	}
+}
+
+// TestServerMadeIDsAreTimeOrdered: a submission without an id gets a UUIDv7 of the moment it was prepared, so
+// that the ids' unique index takes new ones at its recent end (docs/scaling.md, "From 10M to 100M").
+func TestServerMadeIDsAreTimeOrdered(t *testing.T) {
+	var prev string
+	for range 3 {
+		id, err := uuid.Parse(newResponseID())
+		if err != nil || id.Version() != 7 {
+			t.Fatalf("id %v is not a UUIDv7 (%v)", id, err)
+		}
+		if at := time.Unix(id.Time().UnixTime()); time.Since(at).Abs() > time.Minute {
+			t.Fatalf("id %s carries %s, not now", id, at)
+		}
+		if id.String() <= prev {
+			t.Fatalf("id %s made after %s sorts before it", id, prev)
+		}
+		prev = id.String()
 	}
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"github.com/google/uuid"
 	"net"
 	"net/http"
 	"strings"
@@ -215,13 +216,14 @@ func TestKioskBrowser(t *testing.T) {
 		t.Fatalf("%d responses after three ratings, want 3", n)
 	}
 	var rows []struct {
+		ID      string `bun:"id"`
 		Lang    string `bun:"lang"`
 		Answers string `bun:"answers"`
 		Channel string `bun:"channel"`
 		Center  string `bun:"center_code"`
 		KioskID int64  `bun:"kiosk_id"`
 	}
-	if err := env.Store.DB().NewSelect().Table("responses").Column("lang", "answers", "channel", "center_code", "kiosk_id").
+	if err := env.Store.DB().NewSelect().Table("responses").Column("id", "lang", "answers", "channel", "center_code", "kiosk_id").
 		OrderExpr("submitted_us").Scan(bg, &rows); err != nil {
 		t.Fatal(err)
 	}
@@ -229,6 +231,17 @@ func TestKioskBrowser(t *testing.T) {
 		r := rows[i]
 		if r.Lang != lang || r.Answers != `{"overall":5,"resolved":true,"waiting":4}` || r.Channel != "kiosk" || r.Center != "baku-1" || r.KioskID != env.Kiosk.ID {
 			t.Fatalf("response %d: %+v", i, r)
+		}
+		// The kiosk's ids are time-ordered (UUIDv7), made during this test, one after the other.
+		id, err := uuid.Parse(r.ID)
+		if err != nil || id.Version() != 7 {
+			t.Fatalf("response %d: id %q is not a UUIDv7 (%v)", i, r.ID, err)
+		}
+		if at := time.Unix(id.Time().UnixTime()); time.Since(at) > 10*time.Minute || time.Until(at) > time.Minute {
+			t.Fatalf("response %d: id %s carries the time %s", i, r.ID, at)
+		}
+		if i > 0 && r.ID <= rows[i-1].ID {
+			t.Fatalf("ids not in the order they were made: %s after %s", r.ID, rows[i-1].ID)
 		}
 	}
 

@@ -44,15 +44,6 @@ start_server() {
 }
 stop_server() { kill "$srv_pid"; wait "$srv_pid" 2>/dev/null || true; srv_pid=""; }
 cpu_s() { awk '{printf "%.2f", ($14+$15)/100}' "/proc/$srv_pid/stat"; }
-# pg_cpu: CPU seconds PostgreSQL used so far (postmaster with its reaped children, plus the live ones)
-pg_cpu() {
-  local pm tot t
-  pm=$(head -1 /var/run/postgresql/*.pid 2>/dev/null | head -1)
-  [ -n "$pm" ] && [ -r "/proc/$pm/stat" ] || { echo 0; return; }
-  tot=$(awk '{print $14+$15+$16+$17}' "/proc/$pm/stat")
-  for c in $(pgrep -P "$pm"); do t=$(awk '{print $14+$15}' "/proc/$c/stat" 2>/dev/null || echo 0); tot=$((tot + ${t:-0})); done
-  awk -v t="$tot" 'BEGIN {printf "%.2f", t/100}'
-}
 # cases_count: the cases stored in QIYMET_DB (psql for PostgreSQL, the sqlite3 module for SQLite)
 cases_count() {
   case "$QIYMET_DB" in

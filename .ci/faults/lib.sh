@@ -22,3 +22,13 @@ VALUES (gen_random_uuid()::text, (extract(epoch FROM clock_timestamp()) * 1e6)::
   'visit', 1, 'az', 'counted', NULL, '{"overall":5,"resolved":true,"waiting":4}', :score, true, md5(random()::text));
 SQL
 }
+
+# pg_cpu: CPU seconds PostgreSQL used so far (postmaster with its reaped children, plus the live ones)
+pg_cpu() {
+  local pm tot t
+  pm=$(head -1 /var/run/postgresql/*.pid 2>/dev/null | head -1)
+  [ -n "$pm" ] && [ -r "/proc/$pm/stat" ] || { echo 0; return; }
+  tot=$(awk '{print $14+$15+$16+$17}' "/proc/$pm/stat")
+  for c in $(pgrep -P "$pm"); do t=$(awk '{print $14+$15}' "/proc/$c/stat" 2>/dev/null || echo 0); tot=$((tot + ${t:-0})); done
+  awk -v t="$tot" 'BEGIN {printf "%.2f", t/100}'
+}

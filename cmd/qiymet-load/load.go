@@ -139,7 +139,7 @@ func (l *loader) kioskSubmission(ctx context.Context, rnd *mrand.Rand, w *worker
 		return
 	}
 	agency := agencies[rnd.IntN(len(agencies))]
-	b := body{ID: uuid.NewString(), Agency: agency}
+	b := body{ID: timeOrderedID(), Agency: agency}
 	if ss := l.world.services[agency]; len(ss) > 0 && rnd.IntN(10) > 0 {
 		b.Service = ss[rnd.IntN(len(ss))]
 	}
@@ -147,6 +147,10 @@ func (l *loader) kioskSubmission(ctx context.Context, rnd *mrand.Rand, w *worker
 	b.SubmittedAt = l.clock.take(k).Format(time.RFC3339Nano)
 	l.submit(ctx, w, "kiosk", kc.Token, b)
 }
+
+// timeOrderedID is a UUIDv7, as the kiosk app makes its ids. API submissions keep random ones (uuid.NewString):
+// an integrator's ids can be anything, and random ones are the id index's worst case.
+func timeOrderedID() string { return uuid.Must(uuid.NewV7()).String() }
 
 func (l *loader) apiSubmission(ctx context.Context, rnd *mrand.Rand, w *workerState) {
 	b := body{ID: uuid.NewString()}
@@ -182,7 +186,7 @@ func (l *loader) linkSubmission(ctx context.Context, rnd *mrand.Rand, w *workerS
 		return
 	}
 	w.invitations++
-	b := body{ID: uuid.NewString(), Token: ans.Token}
+	b := body{ID: timeOrderedID(), Token: ans.Token}
 	b.Answers, b.Comment, b.Lang = l.world.answers(rnd, agency)
 	bearer := ""
 	if l.cfg.LinkBearer {
