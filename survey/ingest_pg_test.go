@@ -147,6 +147,38 @@ func TestResponseKeysFindTheirRows(t *testing.T) {
 	if n := countWhere(t, s, "responses", "id = ? AND status = ?", "00000000-0000-4000-8000-000000000002", survey.StatusExcluded); n != 1 {
 		t.Fatalf("the imported row excluded by id: %d rows, want 1", n)
 	}
+	// The ids compare byte by byte (migration 20261207000300), and a lookup by a text of the database's
+	// collation still goes through their primary key.
+	var coll string
+	if err := s.DB().NewRaw("SELECT collation_name FROM information_schema.columns WHERE table_name = 'response_keys' AND column_name = 'id'").
+		Scan(ctx, &coll); err != nil || coll != "C" {
+		t.Fatalf("response_keys.id collation %q (%v), want C", coll, err)
+	}
+	conn, err := s.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	defer conn.ExecContext(ctx, "RESET enable_seqscan") // the connection goes back to the store's pool
+	if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off"); err != nil { // 42 keys: a scan would win
+		t.Fatal(err)
+	}
+	rows, err := conn.QueryContext(ctx, "EXPLAIN SELECT seq FROM response_keys WHERE id = ?::text", ids[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan strings.Builder
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			t.Fatal(err)
+		}
+		plan.WriteString(line + "\n")
+	}
+	if !strings.Contains(plan.String(), "response_keys_pkey") {
+		t.Fatalf("a lookup by id does not use the primary key:\n%s", plan.String())
+	}
 }
 
 // assertKeysFindRows checks that responses has no index on id and that each of its want rows is found by its
