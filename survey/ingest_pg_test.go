@@ -159,8 +159,9 @@ func TestResponseKeysFindTheirRows(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	defer conn.ExecContext(ctx, "RESET enable_seqscan") // the connection goes back to the store's pool
-	if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off"); err != nil { // 42 keys: a scan would win
+	// 42 keys: a scan would win. The connection goes back to the store's pool afterwards, reset.
+	defer conn.ExecContext(ctx, "RESET enable_seqscan")
+	if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off"); err != nil {
 		t.Fatal(err)
 	}
 	rows, err := conn.QueryContext(ctx, "EXPLAIN SELECT seq FROM response_keys WHERE id = ?::text", ids[1])
