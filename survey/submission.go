@@ -70,8 +70,6 @@ type Target struct {
 	Historic bool
 }
 
-// isUUID reports whether s is a UUID in its 8-4-4-4-12 text form, hex digits of either case. (A regexp did
-// the same at a twentieth of an import's time.)
 // newResponseID is the id of a submission that came without one: time-ordered (UUIDv7), as the kiosks make
 // theirs, so that new ids go to the recent end of the ids' unique index (response_keys on PostgreSQL).
 func newResponseID() string {
@@ -81,6 +79,8 @@ func newResponseID() string {
 	return uuid.NewString() // no clock reading: a random one is as unique
 }
 
+// isUUID reports whether s is a UUID in its 8-4-4-4-12 text form, hex digits of either case. (A regexp did
+// the same at a twentieth of an import's time.)
 func isUUID(s string) bool {
 	if len(s) != 36 {
 		return false
