@@ -57,12 +57,15 @@ func EmitEventIn(ctx context.Context, db bun.IDB, typ, agency string, at time.Ti
 	return emitEvent(ctx, db, typ, agency, at, data)
 }
 
-// IngestStatement is the PREPARE of the PostgreSQL submission batch statement of a shape (ingest_pg.go), and
-// that statement's name.
-func IngestStatement(links, cases bool) (prepare, name string) {
+// IngestStatement is the PREPARE of the PostgreSQL submission batch statement of a shape (ingest_pg.go) in the
+// planning epoch of at, and that statement's name.
+func IngestStatement(links, cases bool, at time.Time) (prepare, name string) {
 	sh := ingestShape{links: links, cases: cases}
-	return sh.prepare(), sh.name()
+	return sh.prepare(planEpoch(at)), sh.name(planEpoch(at))
 }
+
+// ReplanEvery is how long a connection keeps a batch statement's plan.
+const ReplanEvery = replanEvery
 
 // IsUniqueViolation reports a unique constraint's violation, on either dialect.
 var IsUniqueViolation = isUniqueViolation

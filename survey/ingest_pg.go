@@ -3,8 +3,10 @@ package survey
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/uptrace/bun/driver/pgdriver"
 )
@@ -24,9 +26,9 @@ import (
 // prepared statement, so a batch without links or cases plans and runs none of their CTEs.
 type ingestShape struct{ links, cases bool }
 
-// name is the shape's prepared statement's name; ingestVersion changes with the statement's text (a server
-// only ever prepares its own text, but the name says which).
-func (sh ingestShape) name() string {
+// name is the shape's prepared statement's name in a planning epoch (planEpoch); ingestVersion changes with the
+// statement's text (a server only ever prepares its own text, but the name says which).
+func (sh ingestShape) name(epoch int64) string {
 	n := "qiymet_ingest_" + ingestVersion
 	if sh.links {
 		n += "_links"
@@ -34,20 +36,35 @@ func (sh ingestShape) name() string {
 	if sh.cases {
 		n += "_cases"
 	}
-	return n
+	return n + "_e" + strconv.FormatInt(epoch, 10)
 }
 
 const ingestVersion = "v3"
+
+// replanEvery is how long a connection keeps a batch statement's plan. PostgreSQL makes a generic plan at the
+// first execution and replaces it only after ANALYZE has new statistics for one of its tables, which autovacuum
+// takes a minute or more to gather. A plan made while a table was small reads it whole: in a load from a fresh
+// database, the claim of the links' invitations planned on an empty table went on reading the whole of it, 9M
+// rows in 15 s (2026-12-07), and made the batches that carried a link twice as slow as the others. A new name
+// every epoch makes each connection prepare its statements again, planned on the tables as they are then; the
+// cost is one PREPARE and one planning per shape, connection and epoch.
+const replanEvery = 10 * time.Second
+
+// planEpoch is the planning epoch at t.
+func planEpoch(t time.Time) int64 { return t.Unix() / int64(replanEvery/time.Second) }
 
 // prepare is the PREPARE of the shape's statement, after setting the connection to generic plans. Left to
 // itself PostgreSQL kept planning each EXECUTE anew: a custom plan of a batch without a kiosk folds the burst
 // check away, so custom plans look cheaper than the generic one, and the planning cost a fifth of PostgreSQL's
 // CPU under ingest (measured: 0.6 → 0.48 ms a row). The setting only touches statements planned through the plan
 // cache, which on a bun connection (the simple query protocol) are these prepared statements and PL/pgSQL's.
-func (sh ingestShape) prepare() string {
+func (sh ingestShape) prepare(epoch int64) string {
 	var b strings.Builder
+	// The statements of earlier epochs go first: a connection keeps its prepared statements until it closes.
+	fmt.Fprintf(&b, "DO $$DECLARE n text; BEGIN FOR n IN SELECT name FROM pg_prepared_statements "+
+		"WHERE name LIKE 'qiymet\\_ingest\\_%%' AND name NOT LIKE '%%\\_e%d' LOOP EXECUTE 'DEALLOCATE ' || quote_ident(n); END LOOP; END$$; ", epoch)
 	b.WriteString("SET plan_cache_mode = force_generic_plan; ")
-	b.WriteString("PREPARE " + sh.name() + " (json, bigint, bigint[], bigint, json, bigint, bigint) AS ")
+	b.WriteString("PREPARE " + sh.name(epoch) + " (json, bigint, bigint[], bigint, json, bigint, bigint) AS ")
 	b.WriteString("WITH v AS (SELECT * FROM json_to_recordset($1) AS v(" + responseColumns.typed() + "))")
 	filter := ""
 	if sh.links {

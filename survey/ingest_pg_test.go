@@ -70,7 +70,7 @@ func TestIngestStatementPlansOnce(t *testing.T) {
 	s := storetest.New(t, "pg", survey.Options{})
 	ctx := context.Background()
 	for _, shape := range []struct{ links, cases bool }{{false, false}, {true, false}, {false, true}, {true, true}} {
-		prepare, name := survey.IngestStatement(shape.links, shape.cases)
+		prepare, name := survey.IngestStatement(shape.links, shape.cases, time.Now())
 		conn, err := s.DB().Conn(ctx)
 		if err != nil {
 			t.Fatal(err)
@@ -92,6 +92,97 @@ func TestIngestStatementPlansOnce(t *testing.T) {
 			t.Errorf("%s: %d generic and %d custom plans in %d runs, want only generic", name, generic, custom, runs)
 		}
 		conn.Close()
+	}
+}
+
+// TestIngestReplansAsTablesGrow: a batch statement planned while invitations was empty goes on reading the whole
+// table as it grows (PostgreSQL replans only after ANALYZE); the statement of the next planning epoch, prepared
+// on the same connection, finds the links by their key and leaves only itself prepared. Through the store, a
+// link submission after the epoch changed is stored (its connection prepares again on the way).
+func TestIngestReplansAsTablesGrow(t *testing.T) {
+	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	var clock sync.Mutex
+	s := storetest.New(t, "pg", survey.Options{Now: func() time.Time { clock.Lock(); defer clock.Unlock(); return at }})
+	ctx := context.Background()
+	storetest.ApplyCatalog(t, s)
+	conn, err := s.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	explainClaim := func(name string) string {
+		t.Helper()
+		rows, err := conn.QueryContext(ctx, "EXPLAIN EXECUTE "+name+"('[]', 1, '{1,2}', 0, NULL, 0, 0)")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var plan strings.Builder
+		for rows.Next() {
+			var line string
+			if err := rows.Scan(&line); err != nil {
+				t.Fatal(err)
+			}
+			plan.WriteString(line + "\n")
+		}
+		_, claim, _ := strings.Cut(plan.String(), "Update on invitations")
+		claim, _, _ = strings.Cut(claim, "CTE ")
+		return claim
+	}
+	// No ANALYZE during the test: the table's statistics stay those of an empty table.
+	if _, err := conn.ExecContext(ctx, "ALTER TABLE invitations SET (autovacuum_enabled = false)"); err != nil {
+		t.Fatal(err)
+	}
+	prepare, name := survey.IngestStatement(true, false, at)
+	if _, err := conn.ExecContext(ctx, prepare); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "EXECUTE "+name+"('[]', 1, '{1}', 0, NULL, 0, 0)"); err != nil { // planned now
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(ctx, "INSERT INTO invitations (token_hash, agency_code, visit_id, created_us, expires_us) "+
+		"SELECT md5(i::text), 'migration', 'grow-' || i, 0, 1 FROM generate_series(1, 20000) i"); err != nil {
+		t.Fatal(err)
+	}
+	if claim := explainClaim(name); !strings.Contains(claim, "Seq Scan on invitations") {
+		t.Fatalf("the plan made on the empty table no longer scans it whole (has PostgreSQL changed?):\n%s", claim)
+	}
+	prepare, next := survey.IngestStatement(true, false, at.Add(survey.ReplanEvery))
+	if _, err := conn.ExecContext(ctx, prepare); err != nil {
+		t.Fatal(err)
+	}
+	if claim := explainClaim(next); strings.Contains(claim, "Seq Scan") || !strings.Contains(claim, "invitations_pkey") {
+		t.Fatalf("the next epoch's statement does not find the links by their key:\n%s", claim)
+	}
+	var names []string
+	rows, err := conn.QueryContext(ctx, "SELECT name FROM pg_prepared_statements ORDER BY name")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	if len(names) != 1 || names[0] != next {
+		t.Fatalf("prepared on the connection: %v, want only %s", names, next)
+	}
+
+	api := apiCred(t, s)
+	for i := range 3 {
+		_, token, _, err := s.CreateInvitation(ctx, survey.InvitationRequest{Agency: "justice", VisitID: fmt.Sprintf("E-%d", i)}, api.APIKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, created, err := submit(t, s, `{"token":"`+token+`","answers":{"overall":4}}`, survey.Credential{}); err != nil || !created {
+			t.Fatalf("link submission in epoch %d: %v %v", i, created, err)
+		}
+		clock.Lock()
+		at = at.Add(survey.ReplanEvery)
+		clock.Unlock()
 	}
 }
 
@@ -212,7 +303,7 @@ func TestIngestBurstCheckOpensItsMonths(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	prepare, name := survey.IngestStatement(false, false)
+	prepare, name := survey.IngestStatement(false, false, time.Now())
 	conn, err := s.DB().Conn(ctx)
 	if err != nil {
 		t.Fatal(err)

@@ -70,7 +70,8 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 	kiosks := batchKiosks(batch)
 	slices.Sort(invs) // row locks in id order: two batches never deadlock on them
 	inTx := len(kiosks) > 0 || len(invs) > 0
-	now := s.now().UnixMicro()
+	at := s.now()
+	now, epoch := at.UnixMicro(), planEpoch(at)
 
 	gen := s.db.QueryGen()
 	cases, err := batchCases(rows)
@@ -95,7 +96,7 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 		window = 0 // no kiosk row: no burst to look for
 	}
 	lo, hi := burstSpan(rows, window)
-	q = gen.AppendQuery(q, "EXECUTE "+shape.name()+"(?, ?, ", string(responseColumns.appendJSON(nil, rows)), now)
+	q = gen.AppendQuery(q, "EXECUTE "+shape.name(epoch)+"(?, ?, ", string(responseColumns.appendJSON(nil, rows)), now)
 	q = append(q, "'{"...)
 	q = appendInts(q, invs)
 	var casesArg any // NULL: the shape without cases never reads it
@@ -129,14 +130,14 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 	}()
 	result, err := conn.QueryContext(ctx, string(q))
 	if isMissingStatement(err) {
-		// This connection has not prepared the shape yet (each connection prepares each shape once, on first
-		// use): end the aborted transaction, prepare, send the batch again.
+		// This connection has not prepared the shape in this epoch yet (each connection prepares each shape
+		// on first use and again every epoch, replanEvery): end the aborted transaction, prepare, send again.
 		if inTx {
 			if _, err = conn.ExecContext(ctx, "ROLLBACK"); err != nil {
 				return res, err
 			}
 		}
-		if _, err = conn.ExecContext(ctx, shape.prepare()); err != nil {
+		if _, err = conn.ExecContext(ctx, shape.prepare(epoch)); err != nil {
 			return res, err
 		}
 		result, err = conn.QueryContext(ctx, string(q))
