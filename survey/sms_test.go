@@ -2,9 +2,11 @@ package survey_test
 
 import (
 	"context"
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/qiymet/qiymet/sms"
 	"github.com/qiymet/qiymet/survey"
@@ -39,6 +41,56 @@ func TestDefaultSMSFits(t *testing.T) {
 				t.Errorf("%s %q: %q is %+v", lang, n, text, c)
 			}
 		}
+	}
+}
+
+// TestCachedSMSTexts: the texts every invitation renders are read once and kept; a change saved through the
+// same store shows at once, one saved through another instance on the same database within a few seconds.
+func TestCachedSMSTexts(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			dsn := storetest.DSN(t, d)
+			if d == "sqlite" {
+				dsn = storetest.DSN(t, "sqlite-file") // two stores must see one database
+			}
+			a := storetest.Open(t, dsn, survey.Options{})
+			b := storetest.Open(t, dsn, survey.Options{})
+			storetest.ApplyCatalog(t, a)
+			sender := func(s *survey.Store) string {
+				t.Helper()
+				got, err := s.CachedSMSTexts(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return got.Sender
+			}
+			if got := sender(b); got != survey.DefaultSMSTexts().Sender {
+				t.Fatalf("fresh: sender %q", got)
+			}
+			first, _ := b.CachedSMSTexts(ctx)
+			if again, _ := b.CachedSMSTexts(ctx); again != first {
+				t.Fatal("read again at once instead of kept")
+			}
+			for i, s := range []*survey.Store{a, b} {
+				texts := survey.DefaultSMSTexts()
+				texts.Sender = fmt.Sprintf("Xidmət %d", i)
+				if err := s.SaveSMSTexts(ctx, texts); err != nil {
+					t.Fatal(err)
+				}
+				if got := sender(s); got != texts.Sender {
+					t.Fatalf("saved through the same store: sender %q, want %q at once", got, texts.Sender)
+				}
+				other := []*survey.Store{b, a}[i]
+				deadline := time.Now().Add(5 * time.Second)
+				for sender(other) != texts.Sender {
+					if time.Now().After(deadline) {
+						t.Fatalf("saved through another instance: still %q after 5 s", sender(other))
+					}
+					time.Sleep(100 * time.Millisecond)
+				}
+			}
+		})
 	}
 }
 

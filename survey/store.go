@@ -71,6 +71,11 @@ type Store struct {
 	catChecked time.Time
 	cat        *CatalogView
 
+	smsMu  sync.Mutex
+	sms    *SMSTexts // CachedSMSTexts' copy, read at smsAt; nil: read again
+	smsAt  time.Time
+	smsGen int // counts forgetSMSTexts: a read that began before one is not kept
+
 	rollupMu    sync.Mutex
 	zoneChecked bool // the cells were found built in s.loc (guarded by rollupMu)
 	rollups     roller

@@ -79,6 +79,7 @@ func (s *Store) forgetCatalog() {
 	s.catMu.Lock()
 	s.cat = nil
 	s.catMu.Unlock()
+	s.forgetSMSTexts() // the short names follow the agencies
 }
 
 func loadCatalog(ctx context.Context, db bun.IDB) (Catalog, error) {

@@ -25,7 +25,7 @@ func (s *Server) postInvitation(w http.ResponseWriter, r *http.Request, key *sur
 		return
 	}
 	// Read before creating: a 201 is never followed by a failure to say what the SMS is.
-	texts, err := s.store.SMSTexts(r.Context())
+	texts, err := s.store.CachedSMSTexts(r.Context())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
