@@ -11,8 +11,8 @@ import (
 	"github.com/uptrace/bun/driver/pgdriver"
 )
 
-// The statement a PostgreSQL submission batch runs (commitSubmissionBatchPG), prepared once per connection and
-// shape: planning it took as long as running it (0.2–0.3 ms of a 4-row batch's 0.5 ms), and the case CTEs
+// The statement a PostgreSQL submission batch runs (commitSubmissionBatchPG), prepared per connection and shape
+// (again every replanEvery): planning it took as long as running it (0.2–0.3 ms of a 4-row batch's 0.5 ms), and the case CTEs
 // doubled the planning. Rows and cases travel as JSON arrays ($1, $5), links as a bigint array ($3), so one
 // prepared statement serves every batch of its shape.
 //
