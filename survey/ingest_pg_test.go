@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/survey/storetest"
+	"github.com/uptrace/bun"
 )
 
 // TestBatchCarriesAnyText: text that would break a hand-quoted statement (quotes, backslashes, dollar quotes,
@@ -101,8 +102,8 @@ func TestIngestStatementPlansOnce(t *testing.T) {
 // link submission after the epoch changed is stored (its connection prepares again on the way).
 func TestIngestReplansAsTablesGrow(t *testing.T) {
 	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
-	var clock sync.Mutex
-	s := storetest.New(t, "pg", survey.Options{Now: func() time.Time { clock.Lock(); defer clock.Unlock(); return at }})
+	clock := storetest.NewClock(at)
+	s := storetest.New(t, "pg", survey.Options{Now: clock.Now})
 	ctx := context.Background()
 	storetest.ApplyCatalog(t, s)
 	conn, err := s.DB().Conn(ctx)
@@ -112,20 +113,8 @@ func TestIngestReplansAsTablesGrow(t *testing.T) {
 	defer conn.Close()
 	explainClaim := func(name string) string {
 		t.Helper()
-		rows, err := conn.QueryContext(ctx, "EXPLAIN EXECUTE "+name+"('[]', 1, '{1,2}', 0, NULL, 0, 0)")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		var plan strings.Builder
-		for rows.Next() {
-			var line string
-			if err := rows.Scan(&line); err != nil {
-				t.Fatal(err)
-			}
-			plan.WriteString(line + "\n")
-		}
-		_, claim, _ := strings.Cut(plan.String(), "Update on invitations")
+		plan := strings.Join(queryLines(t, conn, "EXPLAIN EXECUTE "+name+"('[]', 1, '{1,2}', 0, NULL, 0, 0)"), "\n")
+		_, claim, _ := strings.Cut(plan, "Update on invitations")
 		claim, _, _ = strings.Cut(claim, "CTE ")
 		return claim
 	}
@@ -154,19 +143,7 @@ func TestIngestReplansAsTablesGrow(t *testing.T) {
 	if claim := explainClaim(next); strings.Contains(claim, "Seq Scan") || !strings.Contains(claim, "invitations_pkey") {
 		t.Fatalf("the next epoch's statement does not find the links by their key:\n%s", claim)
 	}
-	var names []string
-	rows, err := conn.QueryContext(ctx, "SELECT name FROM pg_prepared_statements ORDER BY name")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
-	}
-	rows.Close()
+	names := queryLines(t, conn, "SELECT name FROM pg_prepared_statements ORDER BY name")
 	if len(names) != 1 || names[0] != next {
 		t.Fatalf("prepared on the connection: %v, want only %s", names, next)
 	}
@@ -180,9 +157,7 @@ func TestIngestReplansAsTablesGrow(t *testing.T) {
 		if _, created, err := submit(t, s, `{"token":"`+token+`","answers":{"overall":4}}`, survey.Credential{}); err != nil || !created {
 			t.Fatalf("link submission in epoch %d: %v %v", i, created, err)
 		}
-		clock.Lock()
-		at = at.Add(survey.ReplanEvery)
-		clock.Unlock()
+		clock.Advance(survey.ReplanEvery)
 	}
 }
 
@@ -255,22 +230,32 @@ func TestResponseKeysFindTheirRows(t *testing.T) {
 	if _, err := conn.ExecContext(ctx, "SET enable_seqscan = off"); err != nil {
 		t.Fatal(err)
 	}
-	rows, err := conn.QueryContext(ctx, "EXPLAIN SELECT seq FROM response_keys WHERE id = ?::text", ids[1])
+	plan := strings.Join(queryLines(t, conn, "EXPLAIN SELECT seq FROM response_keys WHERE id = ?::text", ids[1]), "\n")
+	if !strings.Contains(plan, "response_keys_pkey") {
+		t.Fatalf("a lookup by id does not use the primary key:\n%s", plan)
+	}
+}
+
+// queryLines runs a query of one text column on conn (an EXPLAIN, a list of names) and returns its rows.
+func queryLines(t testing.TB, conn bun.Conn, query string, args ...any) []string {
+	t.Helper()
+	rows, err := conn.QueryContext(context.Background(), query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	var plan strings.Builder
+	var lines []string
 	for rows.Next() {
 		var line string
 		if err := rows.Scan(&line); err != nil {
 			t.Fatal(err)
 		}
-		plan.WriteString(line + "\n")
+		lines = append(lines, line)
 	}
-	if !strings.Contains(plan.String(), "response_keys_pkey") {
-		t.Fatalf("a lookup by id does not use the primary key:\n%s", plan.String())
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
+	return lines
 }
 
 // assertKeysFindRows checks that responses has no index on id and that each of its want rows is found by its
@@ -313,20 +298,10 @@ func TestIngestBurstCheckOpensItsMonths(t *testing.T) {
 		t.Fatal(err)
 	}
 	at := time.Now().UnixMicro()
-	rows, err := conn.QueryContext(ctx, "EXPLAIN EXECUTE "+name+"(?, 1, '{}', 3000000, NULL, ?, ?)",
+	plan := queryLines(t, conn, "EXPLAIN EXECUTE "+name+"(?, 1, '{}', 3000000, NULL, ?, ?)",
 		fmt.Sprintf(`[{"id":"x","kiosk_id":1,"submitted_us":%d}]`, at), at-3_000_000, at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
 	opened := 0
-	var plan []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, line)
+	for _, line := range plan {
 		if strings.Contains(line, " on responses_") {
 			opened++
 		}

@@ -50,10 +50,7 @@ func TestCachedSMSTexts(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()
-			dsn := storetest.DSN(t, d)
-			if d == "sqlite" {
-				dsn = storetest.DSN(t, "sqlite-file") // two stores must see one database
-			}
+			dsn := storetest.SharedDSN(t, d)
 			a := storetest.Open(t, dsn, survey.Options{})
 			b := storetest.Open(t, dsn, survey.Options{})
 			storetest.ApplyCatalog(t, a)

@@ -218,10 +218,7 @@ func TestInvitationSecretFromEnvironment(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(d, func(t *testing.T) {
 			ctx := context.Background()
-			dsn := storetest.DSN(t, d)
-			if d == "sqlite" {
-				dsn = storetest.DSN(t, "sqlite-file") // two stores must see one database
-			}
+			dsn := storetest.SharedDSN(t, d)
 			open := func(secret string) *survey.Store {
 				return storetest.Open(t, dsn, survey.Options{Secret: secret})
 			}

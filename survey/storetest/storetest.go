@@ -98,6 +98,15 @@ func DSN(t testing.TB, dialect string) string {
 // Baku is the default zone of the contract.
 var Baku = mustZone("Asia/Baku")
 
+// SharedDSN is DSN for a database that two stores can open at once: SQLite's in a file.
+func SharedDSN(t testing.TB, dialect string) string {
+	t.Helper()
+	if dialect == "sqlite" {
+		dialect = "sqlite-file"
+	}
+	return DSN(t, dialect)
+}
+
 func mustZone(name string) *time.Location {
 	loc, err := time.LoadLocation(name)
 	if err != nil {
