@@ -12,9 +12,9 @@ import (
 )
 
 // The statement a PostgreSQL submission batch runs (commitSubmissionBatchPG), prepared per connection and shape
-// (again every replanEvery): planning it took as long as running it (0.2–0.3 ms of a 4-row batch's 0.5 ms), and the case CTEs
-// doubled the planning. Rows and cases travel as JSON arrays ($1, $5), links as a bigint array ($3), so one
-// prepared statement serves every batch of its shape.
+// (again every replanEvery): planning it took as long as running it (0.2–0.3 ms of a 4-row batch's 0.5 ms), and
+// the case CTEs doubled the planning. Rows and cases travel as JSON arrays ($1, $5), links as a bigint array
+// ($3), so one prepared statement serves every batch of its shape.
 //
 //	$1 the rows (json: [{column: value}]), $2 now (µs: the links' used_us), $3 the links' invitation ids,
 //	$4 the burst window (µs; 0: no kiosk row, no burst check), $5 the cases (json; store_case.go),
