@@ -6,6 +6,8 @@
 # LOW_SHARE (default 0.1) of them there, so that each opens a case (CONTRACT §11) in its response's
 # transaction; the case variant on PostgreSQL gets a fresh database and a third pgbench run after it.
 # Prints a Markdown summary (rates, ratio, latency, server peak RSS). Loopback only; bounded; cleans up.
+# LINKS_AHEAD=N issues N invitations before each measured run (qiymet-load --links-ahead), so that its link
+# submissions are measured without issuing their links.
 #   bash .ci/faults/ingest-bench.sh            (CLIENTS=32 DURATION=20 by default)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -65,7 +67,7 @@ load() {
   local cpu0 pg0; cpu0=$(cpu_s); pg0=$(pg_cpu)
   GOMAXPROCS=${GEN_PROCS:-2} /usr/bin/time -f "%U %S" -o "$work/$label.gencpu" "$work/qiymet-load" run --quiet --url "$url" --creds "$work/creds.env" \
     --concurrency "$CLIENTS" --duration "${DURATION}s" --since "$(date -u -d '-3 days' +%FT%TZ)" --mix "$MIX" --low-share "$share" \
-    --json "$work/$label.json" | tee "$work/$label.txt"
+    ${LINKS_AHEAD:+--links-ahead "$LINKS_AHEAD"} --json "$work/$label.json" | tee "$work/$label.txt"
   echo "server $label: $(rss)"
   echo "cases opened by $label: $(QIYMET_DB="$dsn" cases_count)"
   local pg1; pg1=$(pg_cpu)
@@ -120,7 +122,7 @@ row() { # row LABEL NAME: one qiymet line of the table
     "$(py_field "$work/$1.json" latency_ms.p50)" "$(py_field "$work/$1.json" latency_ms.p95)" "$(py_field "$work/$1.json" latency_ms.p99)" "$(cat "$work/$1.rss")"
 }
 echo
-echo "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go version | cut -d' ' -f3), mix $MIX"
+echo "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go version | cut -d' ' -f3), mix $MIX${LINKS_AHEAD:+, $LINKS_AHEAD links issued before each measured run (their CPU is in the CPU columns, not in the rates)}"
 echo "| measure | rate/s | p50 ms | p95 ms | p99 ms | peak RSS, CPU |"
 echo "|---|---|---|---|---|---|"
 printf "| pgbench one-row INSERT (before), %s clients | %.0f | | | | %s |\n" "$CLIENTS" "$bench1" "$(cat "$work/pgbench1.rss")"

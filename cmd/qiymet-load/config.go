@@ -42,6 +42,7 @@ type Config struct {
 	MaxBackoff  time.Duration
 	Mix         Mix
 	LinkBearer  bool          // send the API key with link submissions (an integrator relaying), avoiding the per-IP limit
+	LinksAhead  int           // invitations issued before the run, untimed, for link submissions to use first
 	Spacing     time.Duration // submitted_at step of one kiosk: at least the burst window, so responses are counted
 	Since       time.Time     // first kiosk submitted_at
 	Catalog     *survey.Catalog
@@ -77,6 +78,7 @@ func parseRunFlags(args []string, getenv func(string) string, stderr io.Writer) 
 	maxBackoff := fs.Duration("max-backoff", 2*time.Second, "longest wait between attempts (Retry-After is honoured up to this)")
 	mix := fs.String("mix", "kiosk=60,api=30,link=10", "channel shares")
 	linkBearer := fs.Bool("link-bearer", true, "send the API key with link submissions, as an integrator relaying them; false: anonymous like a citizen's browser (then the per-IP limit of 1/s applies to all of them from one load host)")
+	linksAhead := fs.Int("links-ahead", 0, "issue this many invitations before the run (untimed); link submissions use them first, then issue their own: measures the submissions without issuing their links, as when a queue system issued each at the visit")
 	spacing := fs.Duration("spacing", 4*time.Second, "submitted_at step per kiosk (≥ QIYMET_BURST_SECONDS so kiosk responses are counted)")
 	since := fs.String("since", "", "first kiosk submitted_at (RFC 3339; default 2 days ago)")
 	catalog := fs.String("catalog", "", "catalog JSON (docs/api.md#catalog-file) to draw agencies, services, centres and answers from (default: testdata/catalog.json's)")
@@ -110,8 +112,11 @@ func parseRunFlags(args []string, getenv func(string) string, stderr io.Writer) 
 		}
 	}
 	c := &Config{Concurrency: *conc, Duration: *dur, Requests: *reqs, Grace: *grace, Timeout: *timeout,
-		MaxAttempts: *attempts, MaxBackoff: *maxBackoff, LinkBearer: *linkBearer, Spacing: *spacing,
+		MaxAttempts: *attempts, MaxBackoff: *maxBackoff, LinkBearer: *linkBearer, LinksAhead: *linksAhead, Spacing: *spacing,
 		IDsOut: *idsOut, JSONOut: *jsonOut, Seed: *seed, FixLow: *lowShare >= 0, LowShare: *lowShare}
+	if *linksAhead < 0 || *linksAhead > 10_000_000 {
+		return nil, usagef("--links-ahead: want 0 to 10000000 invitations, got %d", *linksAhead)
+	}
 	if *lowShare > 1 {
 		return nil, usagef("--low-share: want a share from 0 to 1, got %v", *lowShare)
 	}

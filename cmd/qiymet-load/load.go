@@ -44,6 +44,12 @@ func Load(ctx context.Context, cfg *Config) (*Report, error) {
 	l := &loader{cfg: cfg, world: newWorld(cfg.Catalog, cfg.FixLow, cfg.LowShare), clock: newKioskClock(len(cfg.Kiosks), since, cfg.Spacing),
 		runID: hex.EncodeToString(runID[:]), seed: uint64(seed)}
 
+	if cfg.LinksAhead > 0 && cfg.Mix.Link > 0 {
+		if err := l.issueAhead(ctx, cfg.LinksAhead); err != nil {
+			return nil, err
+		}
+	}
+
 	start := time.Now()
 	startCtx, cancelStart := context.WithDeadline(ctx, start.Add(cfg.Duration))
 	defer cancelStart()
@@ -70,6 +76,9 @@ func Load(ctx context.Context, cfg *Config) (*Report, error) {
 		close(progressDone)
 	}
 	rep := merge(cfg, stats, time.Since(start), l.issued.Load())
+	if l.ahead != nil {
+		rep.InvitationsAhead = cfg.LinksAhead - len(l.ahead)
+	}
 	if ctx.Err() != nil {
 		rep.Interrupted = true
 	}
@@ -87,7 +96,8 @@ type loader struct {
 	acked   atomic.Int64
 	rr      atomic.Uint64 // round-robin over URLs
 	invSeq  atomic.Int64
-	pending atomic.Int64 // attempts waiting to be retried
+	pending atomic.Int64    // attempts waiting to be retried
+	ahead   chan linkTicket // invitations issued before the run (--links-ahead); nil: none
 }
 
 func (l *loader) progress(ctx context.Context, done chan struct{}, start time.Time) {
@@ -162,7 +172,32 @@ func (l *loader) apiSubmission(ctx context.Context, rnd *mrand.Rand, w *workerSt
 	l.submit(ctx, w, "api", key, b)
 }
 
+// linkTicket is an issued invitation: its token, its agency (whose questions the answers follow) and the API key
+// that issued it (sent along when the submission is relayed, LinkBearer).
+type linkTicket struct{ token, agency, key string }
+
 func (l *loader) linkSubmission(ctx context.Context, rnd *mrand.Rand, w *workerState) {
+	var tk linkTicket
+	select {
+	case tk = <-l.ahead: // issued before the run (--links-ahead); a nil channel never is
+	default:
+		var ok bool
+		if tk, ok = l.issueInvitation(ctx, rnd, w); !ok {
+			return
+		}
+		w.invitations++
+	}
+	b := body{ID: timeOrderedID(), Token: tk.token}
+	b.Answers, b.Comment, b.Lang = l.world.answers(rnd, tk.agency)
+	bearer := ""
+	if l.cfg.LinkBearer {
+		bearer = tk.key
+	}
+	l.submit(ctx, w, "link", bearer, b)
+}
+
+// issueInvitation asks the server for a visit's one-time link, as a queue system does (POST /api/v1/invitations).
+func (l *loader) issueInvitation(ctx context.Context, rnd *mrand.Rand, w *workerState) (linkTicket, bool) {
 	key := l.cfg.APIKeys[rnd.IntN(len(l.cfg.APIKeys))]
 	agency, service, center := l.world.target(rnd)
 	inv := map[string]any{"agency": agency, "visit_id": fmt.Sprintf("load-%s-%d", l.runID, l.invSeq.Add(1)),
@@ -176,23 +211,47 @@ func (l *loader) linkSubmission(ctx context.Context, rnd *mrand.Rand, w *workerS
 	res := l.do(ctx, w, "invitation", "/api/v1/invitations", key, mustJSON(inv))
 	if res.status != http.StatusCreated && res.status != http.StatusOK {
 		w.fail("invitation", res.describe())
-		return
+		return linkTicket{}, false
 	}
 	var ans struct {
 		Token string `json:"token"`
 	}
 	if err := json.Unmarshal(res.body, &ans); err != nil || ans.Token == "" {
 		w.fail("invitation", "answer without a token")
-		return
+		return linkTicket{}, false
 	}
-	w.invitations++
-	b := body{ID: timeOrderedID(), Token: ans.Token}
-	b.Answers, b.Comment, b.Lang = l.world.answers(rnd, agency)
-	bearer := ""
-	if l.cfg.LinkBearer {
-		bearer = key
+	return linkTicket{ans.Token, agency, key}, true
+}
+
+// issueAhead issues n invitations before the run, untimed and uncounted, for the link submissions to use first
+// (--links-ahead): the run then measures the submissions alone, as when the queue system issued each link at
+// the visit, long before the citizen rates it.
+func (l *loader) issueAhead(ctx context.Context, n int) error {
+	l.ahead = make(chan linkTicket, n)
+	var next, failed atomic.Int64
+	var wg sync.WaitGroup
+	for i := range min(l.cfg.Concurrency, n) {
+		wg.Go(func() {
+			w := &workerState{stats: newStats(), http: newClient(l.cfg.Timeout)}
+			defer w.http.close()
+			rnd := mrand.New(mrand.NewPCG(l.seed, uint64(i)+1<<32))
+			for next.Add(1) <= int64(n) && ctx.Err() == nil {
+				if tk, ok := l.issueInvitation(ctx, rnd, w); ok {
+					l.ahead <- tk
+				} else {
+					failed.Add(1)
+				}
+			}
+		})
 	}
-	l.submit(ctx, w, "link", bearer, b)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if f := failed.Load(); f > 0 {
+		return fmt.Errorf("qiymet-load: %d of the %d invitations to issue ahead failed", f, n)
+	}
+	return nil
 }
 
 // submit posts one response, retrying under the same id, and records the outcome.
@@ -412,29 +471,31 @@ func (s *stats) fail(channel, reason string) { s.failures[channel+": "+reason]++
 
 // Report is the outcome of a run.
 type Report struct {
-	URLs        []string       `json:"urls"`
-	Concurrency int            `json:"concurrency"`
-	Mix         string         `json:"mix"`
-	Elapsed     float64        `json:"elapsed_s"`
-	Started     int64          `json:"submissions_started"`
-	Acked       int            `json:"acknowledged"`
-	Created     int            `json:"created_201"`
-	Replayed    int            `json:"replayed_200"`
-	Counted     int            `json:"counted"`
-	Excluded    int            `json:"excluded"`
-	Retried     int            `json:"acknowledged_after_retry"`
-	Failed      int            `json:"failed"`
-	Ambiguous   int            `json:"ambiguous"`
-	Invitations int            `json:"invitations"`
-	Attempts    int            `json:"attempts"`
-	Throughput  float64        `json:"throughput_per_s"`
-	AttemptRate float64        `json:"attempts_per_s"`
-	Latency     Percentiles    `json:"latency_ms"`      // successful attempts
-	E2E         Percentiles    `json:"end_to_end_ms"`   // acknowledged submissions, retries included
-	AllLatency  Percentiles    `json:"all_attempts_ms"` // every attempt, failures included
-	Status      map[string]int `json:"status_counts"`
-	ByChannel   map[string]int `json:"acknowledged_by_channel"`
-	Failures    map[string]int `json:"failures"`
+	URLs        []string `json:"urls"`
+	Concurrency int      `json:"concurrency"`
+	Mix         string   `json:"mix"`
+	Elapsed     float64  `json:"elapsed_s"`
+	Started     int64    `json:"submissions_started"`
+	Acked       int      `json:"acknowledged"`
+	Created     int      `json:"created_201"`
+	Replayed    int      `json:"replayed_200"`
+	Counted     int      `json:"counted"`
+	Excluded    int      `json:"excluded"`
+	Retried     int      `json:"acknowledged_after_retry"`
+	Failed      int      `json:"failed"`
+	Ambiguous   int      `json:"ambiguous"`
+	Invitations int      `json:"invitations"`
+	// InvitationsAhead is how many of the invitations issued before the run (--links-ahead) the run used.
+	InvitationsAhead int            `json:"invitations_ahead_used"`
+	Attempts         int            `json:"attempts"`
+	Throughput       float64        `json:"throughput_per_s"`
+	AttemptRate      float64        `json:"attempts_per_s"`
+	Latency          Percentiles    `json:"latency_ms"`      // successful attempts
+	E2E              Percentiles    `json:"end_to_end_ms"`   // acknowledged submissions, retries included
+	AllLatency       Percentiles    `json:"all_attempts_ms"` // every attempt, failures included
+	Status           map[string]int `json:"status_counts"`
+	ByChannel        map[string]int `json:"acknowledged_by_channel"`
+	Failures         map[string]int `json:"failures"`
 	// MissingRetryAfter counts 503/429 answers without a Retry-After header (the contract requires one).
 	MissingRetryAfter int      `json:"missing_retry_after"`
 	Interrupted       bool     `json:"interrupted"`
@@ -508,8 +569,12 @@ func (r *Report) Print(w io.Writer) {
 		map[bool]string{true: " (interrupted)", false: ""}[r.Interrupted])
 	fmt.Fprintf(w, "  submissions  started %d  acknowledged %d (201: %d, 200 replay: %d; counted %d, excluded %d)  failed %d  ambiguous %d\n",
 		r.Started, r.Acked, r.Created, r.Replayed, r.Counted, r.Excluded, r.Failed, r.Ambiguous)
-	fmt.Fprintf(w, "  throughput   %.1f acknowledged/s  (%.1f attempts/s, %d acknowledged after a retry, %d invitations)\n",
-		r.Throughput, r.AttemptRate, r.Retried, r.Invitations)
+	ahead := ""
+	if r.InvitationsAhead > 0 {
+		ahead = fmt.Sprintf(", %d issued before the run", r.InvitationsAhead)
+	}
+	fmt.Fprintf(w, "  throughput   %.1f acknowledged/s  (%.1f attempts/s, %d acknowledged after a retry, %d invitations%s)\n",
+		r.Throughput, r.AttemptRate, r.Retried, r.Invitations, ahead)
 	pr := func(name string, p Percentiles) {
 		fmt.Fprintf(w, "  %-12s p50 %.2f ms  p95 %.2f ms  p99 %.2f ms  max %.2f ms  (n=%d)\n", name, p.P50, p.P95, p.P99, p.Max, p.N)
 	}
