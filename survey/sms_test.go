@@ -54,19 +54,19 @@ func TestCachedSMSTexts(t *testing.T) {
 			a := storetest.Open(t, dsn, survey.Options{})
 			b := storetest.Open(t, dsn, survey.Options{})
 			storetest.ApplyCatalog(t, a)
-			sender := func(s *survey.Store) string {
+			cached := func(s *survey.Store) *survey.SMSTexts {
 				t.Helper()
 				got, err := s.CachedSMSTexts(ctx)
 				if err != nil {
 					t.Fatal(err)
 				}
-				return got.Sender
+				return got
 			}
+			sender := func(s *survey.Store) string { t.Helper(); return cached(s).Sender }
 			if got := sender(b); got != survey.DefaultSMSTexts().Sender {
 				t.Fatalf("fresh: sender %q", got)
 			}
-			first, _ := b.CachedSMSTexts(ctx)
-			if again, _ := b.CachedSMSTexts(ctx); again != first {
+			if first, again := cached(b), cached(b); again != first {
 				t.Fatal("read again at once instead of kept")
 			}
 			for i, s := range []*survey.Store{a, b} {
