@@ -64,6 +64,12 @@ func IngestStatement(links, cases bool, at time.Time) (prepare, name string) {
 	return sh.prepare(planEpoch(at)), sh.name(planEpoch(at))
 }
 
+// LinkStatements are the names of the token lookup's and the give-back's prepared statements on PostgreSQL in
+// the planning epoch of at.
+func LinkStatements(at time.Time) (token, giveBack string) {
+	return tokenStatement.name(planEpoch(at)), giveBackStatement.name(planEpoch(at))
+}
+
 // ReplanEvery is how long a connection keeps a batch statement's plan.
 const ReplanEvery = replanEvery
 

@@ -1,6 +1,8 @@
 package survey
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/driver/pgdriver"
 )
 
@@ -53,17 +56,15 @@ const replanEvery = 10 * time.Second
 // planEpoch is the planning epoch at t.
 func planEpoch(t time.Time) int64 { return t.Unix() / int64(replanEvery/time.Second) }
 
-// prepare is the PREPARE of the shape's statement, after setting the connection to generic plans. Left to
-// itself PostgreSQL kept planning each EXECUTE anew: a custom plan of a batch without a kiosk folds the burst
-// check away, so custom plans look cheaper than the generic one, and the planning cost a fifth of PostgreSQL's
-// CPU under ingest (measured: 0.6 → 0.48 ms a row). The setting only touches statements planned through the plan
-// cache, which on a bun connection (the simple query protocol) are these prepared statements and PL/pgSQL's.
+// prepare is the PREPARE of the shape's statement (and, with links, of the give-back that follows it in a batch:
+// giveBackStatement), after preparePrelude.
 func (sh ingestShape) prepare(epoch int64) string {
 	var b strings.Builder
-	// The statements of earlier epochs go first: a connection keeps its prepared statements until it closes.
-	fmt.Fprintf(&b, "DO $$DECLARE n text; BEGIN FOR n IN SELECT name FROM pg_prepared_statements "+
-		"WHERE name LIKE 'qiymet\\_ingest\\_%%' AND name NOT LIKE '%%\\_e%d' LOOP EXECUTE 'DEALLOCATE ' || quote_ident(n); END LOOP; END$$; ", epoch)
-	b.WriteString("SET plan_cache_mode = force_generic_plan; ")
+	names := []string{sh.name(epoch)}
+	if sh.links {
+		names = append(names, giveBackStatement.name(epoch))
+	}
+	b.WriteString(preparePrelude(epoch, names...))
 	b.WriteString("PREPARE " + sh.name(epoch) + " (json, bigint, bigint[], bigint, json, bigint, bigint) AS ")
 	b.WriteString("WITH v AS (SELECT * FROM json_to_recordset($1) AS v(" + responseColumns.typed() + "))")
 	filter := ""
@@ -87,9 +88,64 @@ func (sh ingestShape) prepare(epoch int64) string {
 	}
 	b.WriteString(" SELECT true, id, status, COALESCE(reason, '') FROM ins")
 	if sh.links {
-		b.WriteString(" UNION ALL SELECT false, id::text, '', '' FROM claimed")
+		b.WriteString(" UNION ALL SELECT false, id::text, '', '' FROM claimed; ")
+		b.WriteString(giveBackStatement.prepare(epoch))
 	}
 	return b.String()
+}
+
+// preparePrelude goes before the PREPAREs of statements named names in epoch: it drops the connection's
+// statements of other epochs (a connection keeps its prepared statements until it closes) and any left of names
+// (so that preparing again after a half-failed prepare works), and sets the connection to generic plans. Left to
+// itself PostgreSQL kept planning each EXECUTE anew: a custom plan of a batch without a kiosk folds the burst
+// check away, so custom plans look cheaper than the generic one, and the planning cost a fifth of PostgreSQL's
+// CPU under ingest (measured: 0.6 → 0.48 ms a row). The setting only touches statements planned through the plan
+// cache, which on a bun connection (the simple query protocol) are these prepared statements and PL/pgSQL's.
+func preparePrelude(epoch int64, names ...string) string {
+	return fmt.Sprintf("DO $$DECLARE n text; BEGIN FOR n IN SELECT name FROM pg_prepared_statements "+
+		"WHERE name LIKE 'qiymet\\_ingest\\_%%' AND (name NOT LIKE '%%\\_e%d' OR name IN ('%s')) "+
+		"LOOP EXECUTE 'DEALLOCATE ' || quote_ident(n); END LOOP; END$$; "+
+		"SET plan_cache_mode = force_generic_plan; ", epoch, strings.Join(names, "', '"))
+}
+
+// pgStatement is a statement other than the batch's that each connection prepares for itself, as the batch
+// statement (same epochs, same prelude): parsing and planning were most of what these cheap statements cost
+// (2026-12-07, pg_stat_statements: 37 of a token lookup's 57 µs, 75 of the give-back's 87 µs).
+type pgStatement struct{ base, params, body string }
+
+// name is the statement's name in epoch.
+func (st pgStatement) name(epoch int64) string {
+	return "qiymet_ingest_" + ingestVersion + "_" + st.base + "_e" + strconv.FormatInt(epoch, 10)
+}
+
+// prepare is the statement's PREPARE in epoch (without the prelude).
+func (st pgStatement) prepare(epoch int64) string {
+	return "PREPARE " + st.name(epoch) + " (" + st.params + ") AS " + st.body
+}
+
+// giveBackStatement leaves unused the claimed invitations ($1) whose row a batch did not store (its id was already
+// stored): a used invitation always has its response (responses_invitation finds it), so one used at the batch's
+// now ($2) without a key is one this batch claimed.
+var giveBackStatement = pgStatement{"giveback", "bigint[], bigint", "UPDATE invitations SET used_us = NULL " +
+	"WHERE id = ANY($1) AND used_us = $2 AND NOT EXISTS (SELECT 1 FROM response_keys k WHERE k.invitation_id = invitations.id)"}
+
+// queryPrepared sends q, which EXECUTEs statements that prepare() PREPAREs (its prelude included), on conn. A
+// connection that has not prepared them in this epoch answers "does not exist" (26000): then it prepares them and
+// sends q again. inTx: q opens a transaction, which the error left aborted; it is ended first.
+func queryPrepared(ctx context.Context, conn bun.Conn, q string, prepare func() string, inTx bool) (*sql.Rows, error) {
+	rows, err := conn.QueryContext(ctx, q)
+	if !isMissingStatement(err) {
+		return rows, err
+	}
+	if inTx {
+		if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := conn.ExecContext(ctx, prepare()); err != nil {
+		return nil, err
+	}
+	return conn.QueryContext(ctx, q)
 }
 
 // isMissingStatement reports PostgreSQL's "prepared statement does not exist" (26000): the connection has not

@@ -98,7 +98,7 @@ func TestIngestStatementPlansOnce(t *testing.T) {
 
 // TestIngestReplansAsTablesGrow: a batch statement planned while invitations was empty goes on reading the whole
 // table as it grows (PostgreSQL replans only after ANALYZE); the statement of the next planning epoch, prepared
-// on the same connection, finds the links by their key and leaves only itself prepared. Through the store, a
+// on the same connection, finds the links by their key and leaves only itself (and its give-back) prepared. Through the store, a
 // link submission after the epoch changed is stored (its connection prepares again on the way).
 func TestIngestReplansAsTablesGrow(t *testing.T) {
 	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
@@ -143,9 +143,11 @@ func TestIngestReplansAsTablesGrow(t *testing.T) {
 	if claim := explainClaim(next); strings.Contains(claim, "Seq Scan") || !strings.Contains(claim, "invitations_pkey") {
 		t.Fatalf("the next epoch's statement does not find the links by their key:\n%s", claim)
 	}
+	// The links' shape comes with its give-back statement; nothing of the first epoch stays.
 	names := queryLines(t, conn, "SELECT name FROM pg_prepared_statements ORDER BY name")
-	if len(names) != 1 || names[0] != next {
-		t.Fatalf("prepared on the connection: %v, want only %s", names, next)
+	_, epoch, _ := strings.Cut(next, "_links")
+	if len(names) != 2 || names[0] != strings.TrimSuffix(next, "links"+epoch)+"giveback"+epoch || names[1] != next {
+		t.Fatalf("prepared on the connection: %v, want %s and its give-back", names, next)
 	}
 
 	api := apiCred(t, s)
@@ -158,6 +160,68 @@ func TestIngestReplansAsTablesGrow(t *testing.T) {
 			t.Fatalf("link submission in epoch %d: %v %v", i, created, err)
 		}
 		clock.Advance(survey.ReplanEvery)
+	}
+}
+
+// TestLinkStatementsArePrepared: on PostgreSQL a link's token lookup and its batch's give-back run as statements
+// their connection prepared, on generic plans, as the batch statement does. The give-back still gives back: a
+// link submitted with an id already stored leaves its link unused. A connection where a statement of the epoch's
+// names is already there (as after a prepare that failed half-way) prepares the set again instead of failing.
+func TestLinkStatementsArePrepared(t *testing.T) {
+	at := time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)
+	s := storetest.New(t, "pg", survey.Options{Now: storetest.NewClock(at).Now})
+	ctx := context.Background()
+	storetest.ApplyCatalog(t, s)
+	api := apiCred(t, s)
+	s.DB().SetMaxOpenConns(1) // one connection, whose prepared statements the test can list
+	token, giveBack := survey.LinkStatements(at)
+	if _, err := s.DB().ExecContext(ctx, "PREPARE "+giveBack+" AS SELECT 'left over'"); err != nil {
+		t.Fatal(err)
+	}
+
+	link := func(visit string) string {
+		t.Helper()
+		_, tok, _, err := s.CreateInvitation(ctx, survey.InvitationRequest{Agency: "justice", VisitID: visit}, api.APIKey)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+	first := link("P-1")
+	if _, created, err := submit(t, s, `{"token":"`+first+`","answers":{"overall":4}}`, survey.Credential{}); err != nil || !created {
+		t.Fatalf("link submission: %v %v", created, err)
+	}
+	if _, _, err := submit(t, s, `{"token":"`+first+`","answers":{"overall":2}}`, survey.Credential{}); survey.ErrorCode(err) != survey.CodeTokenUsed {
+		t.Fatalf("the link again: %v, want token_used", err)
+	}
+	if _, _, err := submit(t, s, `{"token":"AAAAAAAAAAAAAAAAAAAAAAAA","answers":{"overall":2}}`, survey.Credential{}); survey.ErrorCode(err) != survey.CodeNotFound {
+		t.Fatalf("an unknown link: %v, want not_found", err)
+	}
+	id := uuid.NewString()
+	if _, created, err := submit(t, s, `{"id":"`+id+`","agency":"justice","answers":{"overall":5}}`, api); err != nil || !created {
+		t.Fatalf("API submission: %v %v", created, err)
+	}
+	second := link("P-2")
+	if _, _, err := submit(t, s, `{"id":"`+id+`","token":"`+second+`","answers":{"overall":1}}`, survey.Credential{}); survey.ErrorCode(err) != survey.CodeIDConflict {
+		t.Fatalf("a link with a stored id: %v, want id_conflict", err)
+	}
+	if n := countWhere(t, s, "invitations", "visit_id = 'P-2' AND used_us IS NULL"); n != 1 {
+		t.Fatal("the link whose row was not stored was not given back")
+	}
+	if _, created, err := submit(t, s, `{"token":"`+second+`","answers":{"overall":3}}`, survey.Credential{}); err != nil || !created {
+		t.Fatalf("the given-back link: %v %v", created, err)
+	}
+
+	for _, name := range []string{token, giveBack} {
+		var text string
+		var generic, custom int64
+		if err := s.DB().QueryRowContext(ctx, "SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements WHERE name = ?", name).
+			Scan(&text, &generic, &custom); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if real := strings.Contains(text, "PREPARE "+name+" (") && !strings.Contains(text, "left over"); generic == 0 || custom != 0 || !real {
+			t.Errorf("%s: %d generic and %d custom plans (the statement prepared by the store: %v), want generic plans only", name, generic, custom, real)
+		}
 	}
 }
 

@@ -2,10 +2,14 @@ package survey
 
 import (
 	"context"
+	"database/sql"
 	"encoding/hex"
+	"reflect"
 	"strings"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/pgdialect"
+	"github.com/uptrace/bun/schema"
 )
 
 // tokenSecret is the secret behind invitation tokens: QIYMET_SECRET when set (then a database dump alone
@@ -49,11 +53,55 @@ func (s *Store) LookupInvitation(ctx context.Context, token string) (*Invitation
 		return nil, Errorf(CodeNotFound, "token", "unknown link")
 	}
 	inv := new(Invitation)
-	err := s.db.NewSelect().Model(inv).Where("token_hash = ?", HashSecret(token)).Scan(ctx)
+	var err error
+	if s.dialect == "pg" {
+		err = s.invitationByHashPG(ctx, inv, HashSecret(token))
+	} else {
+		err = s.db.NewSelect().Model(inv).Where("token_hash = ?", HashSecret(token)).Scan(ctx)
+	}
 	if isNoRows(err) {
 		return nil, Errorf(CodeNotFound, "token", "unknown link")
 	}
 	return inv, err
+}
+
+// tokenStatement finds an invitation by its token's hash ($1) on PostgreSQL, prepared as the batch statements
+// are (ingest_pg.go): every link submission and every opening of a link's page looks its token up.
+var tokenStatement = pgStatement{"token", "text", "SELECT " + strings.Join(invitationColumns, ", ") +
+	" FROM invitations WHERE token_hash = $1"}
+
+// invitationColumns are the invitations' columns, as the model has them.
+var invitationColumns = func() []string {
+	var cols []string
+	for _, f := range schema.NewTables(pgdialect.New()).Get(reflect.TypeFor[Invitation]()).Fields {
+		cols = append(cols, f.Name)
+	}
+	return cols
+}()
+
+// invitationByHashPG reads the invitation whose token has hash into inv (sql.ErrNoRows: none).
+func (s *Store) invitationByHashPG(ctx context.Context, inv *Invitation, hash string) error {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	epoch := planEpoch(s.now())
+	q := s.db.QueryGen().AppendQuery(nil, "EXECUTE "+tokenStatement.name(epoch)+"(?)", hash)
+	rows, err := queryPrepared(ctx, conn, string(q), func() string {
+		return preparePrelude(epoch, tokenStatement.name(epoch)) + tokenStatement.prepare(epoch)
+	}, false)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		return sql.ErrNoRows
+	}
+	return s.db.ScanRow(ctx, rows, inv)
 }
 
 // CreateInvitation issues (or, for the same agency and visit_id, returns again) the one-time link of a visit.

@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/uptrace/bun"
 )
 
 // commitSubmissionBatchPG stores a batch on PostgreSQL in one round trip: the statements below go as one multi-statement
@@ -107,8 +105,9 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 	if len(invs) > 0 {
 		// A link whose row was not stored (its id was already) leaves its invitation unused: a used invitation
 		// always has its response (responses_invitation finds it), so one without is one this batch claimed.
-		q = gen.AppendQuery(append(q, "; "...), "UPDATE invitations SET used_us = NULL WHERE id IN (?) AND used_us = ? "+
-			"AND NOT EXISTS (SELECT 1 FROM response_keys k WHERE k.invitation_id = invitations.id)", bun.List(invs), now)
+		q = append(q, "; EXECUTE "+giveBackStatement.name(epoch)+"('{"...)
+		q = appendInts(q, invs)
+		q = gen.AppendQuery(q, "}', ?)", now)
 	}
 	if inTx {
 		q = append(q, "; COMMIT"...)
@@ -128,20 +127,7 @@ func (s *Store) commitSubmissionBatchPG(ctx context.Context, batch []*batchedSub
 			}
 		}
 	}()
-	result, err := conn.QueryContext(ctx, string(q))
-	if isMissingStatement(err) {
-		// This connection has not prepared the shape in this epoch yet (each connection prepares each shape
-		// on first use and again every epoch, replanEvery): end the aborted transaction, prepare, send again.
-		if inTx {
-			if _, err = conn.ExecContext(ctx, "ROLLBACK"); err != nil {
-				return res, err
-			}
-		}
-		if _, err = conn.ExecContext(ctx, shape.prepare(epoch)); err != nil {
-			return res, err
-		}
-		result, err = conn.QueryContext(ctx, string(q))
-	}
+	result, err := queryPrepared(ctx, conn, string(q), func() string { return shape.prepare(epoch) }, inTx)
 	if err != nil {
 		return res, err
 	}
