@@ -247,3 +247,59 @@ func TestInvitationSecretFromEnvironment(t *testing.T) {
 		})
 	}
 }
+
+// TestInvitationBatchesCarryAnyText: invitations issued at once go in batches (on PostgreSQL, one prepared
+// statement with the rows as JSON). Text that would break a hand-quoted statement is stored exactly, the optional
+// columns left empty are NULL, and a visit asked for twice in the same moment is stored once, with one link.
+func TestInvitationBatchesCarryAnyText(t *testing.T) {
+	visits := []string{`'; DROP TABLE invitations; --`, `$1 $$ $q$ \x00 \\ \"`, `{"visit":1}`, `Növbə ŞÇĞIİÖÜ əşçğıöü`, "line\nbreak", `?::text`}
+	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
+		ctx := context.Background()
+		loadTestCatalog(t, s)
+		api := apiCred(t, s)
+		type issued struct {
+			token   string
+			created bool
+		}
+		got := make([]issued, 2*len(visits))
+		var wg sync.WaitGroup
+		for i := range got {
+			v := visits[i%len(visits)] // each visit twice, at once
+			req := survey.InvitationRequest{Agency: "justice", VisitID: v}
+			if i%len(visits)%2 == 0 {
+				req = survey.InvitationRequest{Agency: "migration", Service: "temp-residence", Center: "baku-1", VisitID: v, Operator: "operator " + v}
+			}
+			wg.Go(func() {
+				_, token, created, err := s.CreateInvitation(ctx, req, api.APIKey)
+				if err != nil {
+					t.Error(err)
+				}
+				got[i] = issued{token, created}
+			})
+		}
+		wg.Wait()
+		for i, v := range visits {
+			a, b := got[i], got[i+len(visits)]
+			if a.token != b.token || a.created == b.created {
+				t.Errorf("visit %q asked for twice: created %v and %v, same link %v; want one created, one link", v, a.created, b.created, a.token == b.token)
+			}
+			row := storedRow(t, s, "invitations", "token_hash = ?", survey.HashSecret(a.token))
+			if row["visit_id"] != v {
+				t.Errorf("visit %q stored as %q", v, row["visit_id"])
+			}
+			if i%2 == 0 {
+				if row["operator"] != "operator "+v || row["service_code"] != "temp-residence" || row["center_code"] != "baku-1" {
+					t.Errorf("visit %q: operator %q, service %v, centre %v", v, row["operator"], row["service_code"], row["center_code"])
+				}
+			} else if row["operator"] != nil || row["service_code"] != nil || row["center_code"] != nil {
+				t.Errorf("visit %q: operator %v, service %v, centre %v, want NULL", v, row["operator"], row["service_code"], row["center_code"])
+			}
+			if row["api_key_id"] == nil {
+				t.Errorf("visit %q: no API key", v)
+			}
+		}
+		if n := countRows(t, s, "invitations"); n != int64(len(visits)) {
+			t.Errorf("%d invitations stored, want %d", n, len(visits))
+		}
+	})
+}
