@@ -248,9 +248,9 @@ func TestInvitationSecretFromEnvironment(t *testing.T) {
 	}
 }
 
-// TestInvitationBatchesCarryAnyText: invitations issued at once go in batches (on PostgreSQL, one prepared
-// statement with the rows as JSON). Text that would break a hand-quoted statement is stored exactly, the optional
-// columns left empty are NULL, and a visit asked for twice in the same moment is stored once, with one link.
+// TestInvitationBatchesCarryAnyText: invitations issued at once go in batches (one multi-row INSERT). Text that
+// would break a hand-quoted statement is stored exactly, the optional columns left empty are NULL, and a visit
+// asked for twice in the same moment is stored once, with one link.
 func TestInvitationBatchesCarryAnyText(t *testing.T) {
 	visits := []string{`'; DROP TABLE invitations; --`, `$1 $$ $q$ \x00 \\ \"`, `{"visit":1}`, `Növbə ŞÇĞIİÖÜ əşçğıöü`, "line\nbreak", `?::text`}
 	storetest.Each(t, survey.Options{}, func(t *testing.T, s *survey.Store) {
