@@ -8,6 +8,9 @@
 # Prints a Markdown summary (rates, ratio, latency, server peak RSS). Loopback only; bounded; cleans up.
 # LINKS_AHEAD=N issues N invitations before each measured run (qiymet-load --links-ahead), so that its link
 # submissions are measured without issuing their links.
+# SPLIT=1 puts PostgreSQL on half the CPUs and the side that talks to it (pgbench; qiymet and its load generator)
+# on the other half, as if PostgreSQL had a machine of its own (lib.sh, split_cpus); both sides of the comparison
+# run so.
 #   bash .ci/faults/ingest-bench.sh            (CLIENTS=32 DURATION=20 by default)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -29,16 +32,18 @@ cleanup() {
   psql_admin -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
   psql_admin -c "DROP DATABASE IF EXISTS $db_cases WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$work"
+  unsplit_cpus
 }
 trap cleanup EXIT
 
 go build -o "$work/qiymet" ./cmd/qiymet
 go build -o "$work/qiymet-load" ./cmd/qiymet-load
+split_cpus
 
 # start_server DSN → sets srv_pid and url
 start_server() {
   local port; port=$(free_port)
-  QIYMET_DB="$1" QIYMET_ADDR="127.0.0.1:$port" "$work/qiymet" serve >"$work/serve.log" 2>&1 &
+  QIYMET_DB="$1" QIYMET_ADDR="127.0.0.1:$port" "${on_clients[@]}" "$work/qiymet" serve >"$work/serve.log" 2>&1 &
   srv_pid=$!
   url="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do curl -fsS "$url/healthz" >/dev/null 2>&1 && return 0; sleep 0.1; done
@@ -62,10 +67,10 @@ load() {
   "$work/qiymet-load" provision --db "$dsn" --kiosks ${KIOSKS:-2048} --api-keys 16 >"$work/creds.env"
   start_server "$dsn"
   # distinct submitted_at windows per run, so the warm-up's kiosk responses never make the measured ones bursts
-  "$work/qiymet-load" run --quiet --url "$url" --creds "$work/creds.env" --concurrency "$CLIENTS" --duration 3s \
+  "${on_clients[@]}" "$work/qiymet-load" run --quiet --url "$url" --creds "$work/creds.env" --concurrency "$CLIENTS" --duration 3s \
     --since "$(date -u -d '-6 days' +%FT%TZ)" --low-share "$share" >/dev/null
   local cpu0 pg0; cpu0=$(cpu_s); pg0=$(pg_cpu)
-  GOMAXPROCS=${GEN_PROCS:-2} /usr/bin/time -f "%U %S" -o "$work/$label.gencpu" "$work/qiymet-load" run --quiet --url "$url" --creds "$work/creds.env" \
+  GOMAXPROCS=${GEN_PROCS:-2} /usr/bin/time -f "%U %S" -o "$work/$label.gencpu" "${on_clients[@]}" "$work/qiymet-load" run --quiet --url "$url" --creds "$work/creds.env" \
     --concurrency "$CLIENTS" --duration "${DURATION}s" --since "$(date -u -d '-3 days' +%FT%TZ)" --mix "$MIX" --low-share "$share" \
     ${LINKS_AHEAD:+--links-ahead "$LINKS_AHEAD"} --json "$work/$label.json" | tee "$work/$label.txt"
   echo "server $label: $(rss)"
@@ -79,11 +84,23 @@ psql_admin -c "CREATE DATABASE $db"
 pgdsn=$(dsn_for "$ADMIN" "$db")
 QIYMET_DB="$pgdsn" "$work/qiymet" migrate up >/dev/null
 pgbench_table "$pgdsn" "$work/insert.sql"
+# settle: wait (5 s at most) until no backend serves the benchmark's databases. pg_cpu reads the postmaster (with
+# its reaped children) and then its live children: a backend reaped between the two readings is missed, so
+# readings taken while pgbench's or qiymet's 32 backends were exiting came out far too low or too high.
+settle() {
+  for _ in $(seq 50); do
+    [ "$(psql_admin -c "SELECT count(*) FROM pg_stat_activity WHERE datname LIKE '${db}%'")" = 0 ] && break
+    sleep 0.1
+  done
+  sleep 0.2 # the postmaster reaps them just after
+}
 # pgbench N: one-row INSERTs for DURATION s → $work/pgbenchN.{txt,rss}
 run_pgbench() {
   echo "== pgbench run $1: one-row INSERT of a comparable response row ($CLIENTS clients, ${DURATION}s)"
+  settle
   local pg0; pg0=$(pg_cpu)
-  /usr/bin/time -f "%U %S" -o "$work/pgbench$1.cpu" pgbench -n -h 127.0.0.1 -U postgres -c "$CLIENTS" -j 2 -T "$DURATION" -f "$work/insert.sql" "$db" | tee "$work/pgbench$1.txt"
+  /usr/bin/time -f "%U %S" -o "$work/pgbench$1.cpu" "${on_clients[@]}" pgbench -n -h 127.0.0.1 -U postgres -c "$CLIENTS" -j 2 -T "$DURATION" -f "$work/insert.sql" "$db" | tee "$work/pgbench$1.txt"
+  settle
   awk -v p="$pg0" -v q="$(pg_cpu)" -v d="$DURATION" '{printf "CPU: pgbench %.2f cores, PostgreSQL %.2f cores", ($1+$2)/d, (q-p)/d}' "$work/pgbench$1.cpu" | tee "$work/pgbench$1.rss"; echo
 }
 
@@ -122,7 +139,7 @@ row() { # row LABEL NAME: one qiymet line of the table
     "$(py_field "$work/$1.json" latency_ms.p50)" "$(py_field "$work/$1.json" latency_ms.p95)" "$(py_field "$work/$1.json" latency_ms.p99)" "$(cat "$work/$1.rss")"
 }
 echo
-echo "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go version | cut -d' ' -f3), mix $MIX${LINKS_AHEAD:+, $LINKS_AHEAD links issued before each measured run (their CPU is in the CPU columns, not in the rates)}"
+echo "host: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $(go version | cut -d' ' -f3), mix $MIX${LINKS_AHEAD:+, $LINKS_AHEAD links issued before each measured run (their CPU is in the CPU columns, not in the rates)}${SPLIT:+, PostgreSQL on half the CPUs and the clients on the other half (SPLIT)}"
 echo "| measure | rate/s | p50 ms | p95 ms | p99 ms | peak RSS, CPU |"
 echo "|---|---|---|---|---|---|"
 printf "| pgbench one-row INSERT (before), %s clients | %.0f | | | | %s |\n" "$CLIENTS" "$bench1" "$(cat "$work/pgbench1.rss")"

@@ -32,3 +32,28 @@ pg_cpu() {
   for c in $(pgrep -P "$pm"); do t=$(awk '{print $14+$15}' "/proc/$c/stat" 2>/dev/null || echo 0); tot=$((tot + ${t:-0})); done
   awk -v t="$tot" 'BEGIN {printf "%.2f", t/100}'
 }
+
+# SPLIT=1 (split_cpus): PostgreSQL on a machine of its own, modelled within this one. PostgreSQL (its postmaster,
+# whose new backends inherit the setting, and every process it runs now) gets the first half of the CPUs, and
+# whatever talks to it (pgbench, or qiymet with its load generator) the other half, through $on_clients;
+# unsplit_cpus gives PostgreSQL every CPU again. Without SPLIT both do nothing.
+on_clients=()
+split_cpus() {
+  [ -n "${SPLIT:-}" ] || return 0
+  local n; n=$(nproc)
+  [ "$n" -ge 2 ] || { echo "SPLIT needs 2 CPUs or more" >&2; exit 1; }
+  pin_pg 0 $((n / 2 - 1))
+  on_clients=(taskset -c "$((n / 2))-$((n - 1))")
+}
+unsplit_cpus() { [ -z "${SPLIT:-}" ] || pin_pg 0 $(($(nproc) - 1)); }
+# pin_pg FIRST LAST: PostgreSQL's postmaster and its processes on CPUs FIRST to LAST; fails unless the postmaster
+# is then there (pinning another user's processes needs root or that user)
+pin_pg() {
+  local pm c want
+  pm=$(head -1 /var/run/postgresql/*.pid 2>/dev/null | head -1)
+  [ -n "$pm" ] || { echo "pin_pg: no PostgreSQL postmaster found" >&2; exit 1; }
+  for c in "$pm" $(pgrep -P "$pm"); do taskset -a -p -c "$1-$2" "$c" >/dev/null 2>&1 || true; done
+  want=$1; [ "$1" = "$2" ] || want="$1-$2"
+  grep -qx "Cpus_allowed_list:[[:space:]]*$want" "/proc/$pm/status" ||
+    { echo "pin_pg: could not put PostgreSQL (pid $pm) on CPUs $want" >&2; exit 1; }
+}
