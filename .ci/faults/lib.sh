@@ -46,6 +46,12 @@ split_cpus() {
   on_clients=(taskset -c "$((n / 2))-$((n - 1))")
 }
 unsplit_cpus() { [ -z "${SPLIT:-}" ] || pin_pg 0 $(($(nproc) - 1)); }
+# can_pin_pg: whether this user may move PostgreSQL's processes between CPUs (root or PostgreSQL's own user)
+can_pin_pg() {
+  local pm
+  pm=$(head -1 /var/run/postgresql/*.pid 2>/dev/null | head -1)
+  [ -n "$pm" ] && [ "$(nproc)" -ge 2 ] && taskset -p -c "0-$(($(nproc) - 1))" "$pm" >/dev/null 2>&1
+}
 # pin_pg FIRST LAST: PostgreSQL's postmaster and its processes on CPUs FIRST to LAST; fails unless the postmaster
 # is then there (pinning another user's processes needs root or that user)
 pin_pg() {
