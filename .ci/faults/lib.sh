@@ -23,10 +23,13 @@ VALUES (gen_random_uuid()::text, (extract(epoch FROM clock_timestamp()) * 1e6)::
 SQL
 }
 
+# postmaster_pid: the pid of the local PostgreSQL's postmaster (empty: none found)
+postmaster_pid() { head -1 /var/run/postgresql/*.pid 2>/dev/null | head -1; }
+
 # pg_cpu: CPU seconds PostgreSQL used so far (postmaster with its reaped children, plus the live ones)
 pg_cpu() {
   local pm tot t
-  pm=$(head -1 /var/run/postgresql/*.pid 2>/dev/null | head -1)
+  pm=$(postmaster_pid)
   [ -n "$pm" ] && [ -r "/proc/$pm/stat" ] || { echo 0; return; }
   tot=$(awk '{print $14+$15+$16+$17}' "/proc/$pm/stat")
   for c in $(pgrep -P "$pm"); do t=$(awk '{print $14+$15}' "/proc/$c/stat" 2>/dev/null || echo 0); tot=$((tot + ${t:-0})); done
@@ -49,14 +52,14 @@ unsplit_cpus() { [ -z "${SPLIT:-}" ] || pin_pg 0 $(($(nproc) - 1)); }
 # can_pin_pg: whether this user may move PostgreSQL's processes between CPUs (root or PostgreSQL's own user)
 can_pin_pg() {
   local pm
-  pm=$(head -1 /var/run/postgresql/*.pid 2>/dev/null | head -1)
+  pm=$(postmaster_pid)
   [ -n "$pm" ] && [ "$(nproc)" -ge 2 ] && taskset -p -c "0-$(($(nproc) - 1))" "$pm" >/dev/null 2>&1
 }
 # pin_pg FIRST LAST: PostgreSQL's postmaster and its processes on CPUs FIRST to LAST; fails unless the postmaster
 # is then there (pinning another user's processes needs root or that user)
 pin_pg() {
   local pm c want
-  pm=$(head -1 /var/run/postgresql/*.pid 2>/dev/null | head -1)
+  pm=$(postmaster_pid)
   [ -n "$pm" ] || { echo "pin_pg: no PostgreSQL postmaster found" >&2; exit 1; }
   for c in "$pm" $(pgrep -P "$pm"); do taskset -a -p -c "$1-$2" "$c" >/dev/null 2>&1 || true; done
   want=$1; [ "$1" = "$2" ] || want="$1-$2"
