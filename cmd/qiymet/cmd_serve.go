@@ -58,6 +58,7 @@ func (e *env) serve(args []string) error {
 		scheme = "https"
 	}
 	logger := slog.New(logHandler(e, c))
+	defer serveGC(e.getenv)() // serve_gc.go: GOGC 400 and a 256 MiB soft limit unless GOGC is set
 	// The PDF's generation date follows SOURCE_DATE_EPOCH when set (docs/method.md#reproducible-report).
 	epoch := e.getenv("SOURCE_DATE_EPOCH")
 	if _, err := periodreport.GenerationDate(epoch, time.Now(), c.Loc); err != nil {
