@@ -31,7 +31,7 @@ test-go:
 
 # Each fuzz target briefly (longer by hand: make test-fuzz FUZZTIME=10m); .ci/fuzz says how.
 test-fuzz:
-	GO=$(GO) FUZZTIME=$(FUZZTIME) bash .ci/fuzz
+	GO=$(GO) FUZZTIME=$(FUZZTIME) PKGS="$(PKGS)" bash .ci/fuzz
 
 STATICCHECK := 0.8.2
 
