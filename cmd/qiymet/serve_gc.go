@@ -22,14 +22,12 @@ func serveGC(getenv func(string) string) (restore func()) {
 		return func() {}
 	}
 	percent := debug.SetGCPercent(serveGCPercent)
-	limit := int64(-1) // -1: read, leave as it is
+	limit := int64(-1) // a negative limit leaves the limit as it is (debug.SetMemoryLimit)
 	if getenv("GOMEMLIMIT") == "" {
 		limit = debug.SetMemoryLimit(serveMemoryLimit)
 	}
 	return func() {
 		debug.SetGCPercent(percent)
-		if limit >= 0 {
-			debug.SetMemoryLimit(limit)
-		}
+		debug.SetMemoryLimit(limit)
 	}
 }
