@@ -3,6 +3,8 @@ package survey
 import (
 	"context"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // maxBatch bounds one batch transaction.
@@ -18,6 +20,10 @@ type batcher[Q, R any] struct {
 	commit func(context.Context, []Q) ([]R, error)
 	// workers is how many batches may be in flight at once (each its own goroutine and transaction); 0 is 1.
 	workers int
+
+	// For /metrics (stats): batches sent (a failed one included), the requests in them, and the time spent
+	// committing them.
+	batches, requests, busy atomic.Int64
 
 	once    sync.Once
 	reqs    chan *batchReq[Q, R]
@@ -70,6 +76,17 @@ func (b *batcher[Q, R]) do(ctx context.Context, q Q) (R, error) {
 	}
 }
 
+// batchStats is what a batcher did so far.
+type batchStats struct {
+	Batches  int64         // batches sent to the database, a failed one included
+	Requests int64         // the requests in them
+	Busy     time.Duration // time spent committing them, retries included (summed over the workers)
+}
+
+func (b *batcher[Q, R]) stats() batchStats {
+	return batchStats{Batches: b.batches.Load(), Requests: b.requests.Load(), Busy: time.Duration(b.busy.Load())}
+}
+
 // close ends the goroutine (if it ever started).
 func (b *batcher[Q, R]) close() {
 	b.once.Do(func() { b.stop = make(chan struct{}) }) // never started: nothing to end, nothing may start
@@ -104,9 +121,13 @@ func (b *batcher[Q, R]) run() {
 		}
 		var res []R
 		var err error
+		start := time.Now()
 		for try := 0; try < 3 && (try == 0 || isRetryable(err)); try++ {
 			res, err = b.commit(context.Background(), qs)
 		}
+		b.busy.Add(int64(time.Since(start)))
+		b.batches.Add(1)
+		b.requests.Add(int64(len(batch)))
 		for i, req := range batch {
 			if err != nil {
 				req.done <- batchRes[R]{err: err}

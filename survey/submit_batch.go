@@ -39,6 +39,14 @@ func (s *Store) insertBatched(ctx context.Context, r *Response) (bool, error) {
 	return res.inserted, res.err
 }
 
+// IngestStats is what this store's submission committers did so far: how many batches they sent, how many
+// submissions those carried (their mean size under load), and how long they spent committing them. Busy time
+// growing by nearly a second per second and committer means the committers are the limit of ingest.
+type IngestStats = batchStats
+
+// IngestStats reports the submission committers' work so far (in this process).
+func (s *Store) IngestStats() IngestStats { return s.submissions.stats() }
+
 // commitSubmissionBatch is the committer's commit: each attempt starts from the statuses as prepared.
 func (s *Store) commitSubmissionBatch(ctx context.Context, batch []*batchedSubmission) ([]submissionOutcome, error) {
 	for _, q := range batch {

@@ -9,6 +9,8 @@ import (
 	"github.com/gorilla/mux"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/qiymet/qiymet/survey"
 )
 
 type metrics struct {
@@ -30,6 +32,26 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 	reg.Register(collectors.NewGoCollector())
 	reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
+}
+
+// registerIngestMetrics exports what the store's submission committers did (survey.IngestStats): the mean batch
+// size is the rate of submissions over the rate of batches, and the busy time's rate over
+// QIYMET_INGEST_COMMITTERS is how busy the committers are (near 1: they are what limits ingest).
+func registerIngestMetrics(reg *prometheus.Registry, store *survey.Store) {
+	for _, c := range []struct {
+		name, help string
+		value      func(survey.IngestStats) float64
+	}{
+		{"qiymet_ingest_batches_total", "Submission batches this process sent to the database (one transaction each, a failed one included).",
+			func(st survey.IngestStats) float64 { return float64(st.Batches) }},
+		{"qiymet_ingest_batched_submissions_total", "Submissions those batches carried.",
+			func(st survey.IngestStats) float64 { return float64(st.Requests) }},
+		{"qiymet_ingest_commit_seconds_total", "Time this process's submission committers spent committing batches, summed over the committers.",
+			func(st survey.IngestStats) float64 { return st.Busy.Seconds() }},
+	} {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: c.name, Help: c.help},
+			func() float64 { return c.value(store.IngestStats()) }))
+	}
 }
 
 // statusWriter remembers the status for logs and metrics.

@@ -84,6 +84,7 @@ func New(c Config) *Server {
 	s.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "qiymet_pack_cache_hits_total",
 		Help: "Cell packs that rankings took from this process's cache instead of reading them from the database."},
 		func() float64 { return float64(s.store.PackCacheHits()) }))
+	registerIngestMetrics(s.reg, s.store)
 	s.limits = newLimiters(c.Limits, c.RateScale)
 	s.trusted, s.metricsToken = c.TrustedProxies, c.MetricsToken
 	s.load = newLoadGuard(c.Load)

@@ -59,6 +59,11 @@ cases_count() {
   esac
 }
 rss() { awk '/^VmHWM|^VmRSS/ {printf "%s %d MB  ", $1, $2/1024}' "/proc/$srv_pid/status"; }
+# ingest_counters: the server's committer counters (web/middleware.go): batches, the submissions in them, seconds
+ingest_counters() {
+  curl -fsS "$url/metrics" | awk '$1 == "qiymet_ingest_batches_total" {b = $2} $1 == "qiymet_ingest_batched_submissions_total" {n = $2}
+    $1 == "qiymet_ingest_commit_seconds_total" {s = $2} END {print b, n, s}'
+}
 
 # load LABEL DSN SHARE: provision, warm up 3 s, measure DURATION s with SHARE of the answers opening a case
 load() {
@@ -69,14 +74,16 @@ load() {
   # distinct submitted_at windows per run, so the warm-up's kiosk responses never make the measured ones bursts
   "${on_clients[@]}" "$work/qiymet-load" run --quiet --url "$url" --creds "$work/creds.env" --concurrency "$CLIENTS" --duration 3s \
     --since "$(date -u -d '-6 days' +%FT%TZ)" --low-share "$share" >/dev/null
-  local cpu0 pg0; cpu0=$(cpu_s); pg0=$(pg_cpu)
+  local cpu0 pg0 ic0; cpu0=$(cpu_s); pg0=$(pg_cpu); ic0=$(ingest_counters)
   GOMAXPROCS=${GEN_PROCS:-2} /usr/bin/time -f "%U %S" -o "$work/$label.gencpu" "${on_clients[@]}" "$work/qiymet-load" run --quiet --url "$url" --creds "$work/creds.env" \
     --concurrency "$CLIENTS" --duration "${DURATION}s" --since "$(date -u -d '-3 days' +%FT%TZ)" --mix "$MIX" --low-share "$share" \
     ${LINKS_AHEAD:+--links-ahead "$LINKS_AHEAD"} --json "$work/$label.json" | tee "$work/$label.txt"
   echo "server $label: $(rss)"
   echo "cases opened by $label: $(QIYMET_DB="$dsn" cases_count)"
-  local pg1; pg1=$(pg_cpu)
-  { rss; awk -v a="$cpu0" -v b="$(cpu_s)" -v d="$DURATION" -v p="$pg0" -v q="$pg1" '{printf "CPU: server %.2f cores, generator %.2f cores, PostgreSQL %.2f cores", (b-a)/d, ($1+$2)/d, (q-p)/d}' "$work/$label.gencpu"; } | tee "$work/$label.rss"; echo
+  local pg1 ic1; pg1=$(pg_cpu); ic1=$(ingest_counters)
+  { rss; awk -v a="$cpu0" -v b="$(cpu_s)" -v d="$DURATION" -v p="$pg0" -v q="$pg1" '{printf "CPU: server %.2f cores, generator %.2f cores, PostgreSQL %.2f cores", (b-a)/d, ($1+$2)/d, (q-p)/d}' "$work/$label.gencpu"
+    # the committers' busy time per second of the run (near QIYMET_INGEST_COMMITTERS: they are the limit) and mean batch
+    echo "$ic0 $ic1" | awk -v d="$DURATION" '$4 > $1 {printf "; committers busy %.2f, %.1f submissions a batch", ($6-$3)/d, ($5-$2)/($4-$1)}'; } | tee "$work/$label.rss"; echo
   stop_server
 }
 
