@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -216,4 +217,27 @@ func errorOf(t testing.TB, body map[string]any) (code, field string) {
 		}
 	}
 	return code, field
+}
+
+// sendAtOnce sends n requests made by newReq, each from its own goroutine so that they reach the server together,
+// and returns their statuses (0 for one that failed, which is a test error).
+func sendAtOnce(t testing.TB, n int, newReq func() *http.Request) []int {
+	t.Helper()
+	var wg sync.WaitGroup
+	statuses := make([]int, n)
+	for i := range statuses {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			resp, err := http.DefaultClient.Do(newReq())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			statuses[i] = resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	return statuses
 }

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/qiymet/qiymet/survey/storetest"
@@ -20,26 +19,13 @@ func TestIngestMetrics(t *testing.T) {
 			env := newTestEnv(t, dialect)
 			before := ingestMetrics(t, env)
 			const n = 24
-			var wg sync.WaitGroup
-			statuses := make([]int, n)
-			for i := range statuses {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					req, _ := http.NewRequest("POST", env.URL+"/api/v1/responses",
-						strings.NewReader(`{"agency":"migration","answers":{"overall":4}}`))
-					req.Header.Set("Content-Type", "application/json")
-					req.Header.Set("Authorization", "Bearer "+env.APIKey)
-					resp, err := http.DefaultClient.Do(req)
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					resp.Body.Close()
-					statuses[i] = resp.StatusCode
-				}()
-			}
-			wg.Wait()
+			statuses := sendAtOnce(t, n, func() *http.Request {
+				req, _ := http.NewRequest("POST", env.URL+"/api/v1/responses",
+					strings.NewReader(`{"agency":"migration","answers":{"overall":4}}`))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+env.APIKey)
+				return req
+			})
 			for i, st := range statuses {
 				if st != http.StatusCreated {
 					t.Fatalf("submission %d: %d", i, st)

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -168,24 +167,11 @@ func TestLinkPages(t *testing.T) {
 
 			// Double click: two posts at once, the first wins, the other sees the used page.
 			tok2 := newInvitation(t, env, "Q-2", nil)
-			var wg sync.WaitGroup
-			statuses := make([]int, 2)
-			for i := range statuses {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					req, _ := http.NewRequest("POST", env.URL+"/r/"+tok2, strings.NewReader("overall=5"))
-					req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-					resp, err := http.DefaultClient.Do(req)
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					resp.Body.Close()
-					statuses[i] = resp.StatusCode
-				}()
-			}
-			wg.Wait()
+			statuses := sendAtOnce(t, 2, func() *http.Request {
+				req, _ := http.NewRequest("POST", env.URL+"/r/"+tok2, strings.NewReader("overall=5"))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				return req
+			})
 			if !(statuses[0] == 200 && statuses[1] == 409 || statuses[0] == 409 && statuses[1] == 200) {
 				t.Fatalf("double click: %v", statuses)
 			}
