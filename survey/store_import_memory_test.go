@@ -158,7 +158,10 @@ func TestImportWhileSubmissionsRollUp(t *testing.T) {
 		var acked atomic.Int64
 		wg, _ := submitLoad(s, key, 2, &stop, func(string) {
 			if acked.Add(1)%10 == 0 {
-				if _, err := s.Rollup(ctx); err != nil { // roll-ups of other transactions' rows while the import runs
+				// Roll-ups of other transactions' rows while the import runs. SQLite has one writer: there a roll-up
+				// waits for the import's write lock, and gives up after the busy timeout (10 s) on a slow host; the
+				// cells are checked against a recount at the end either way.
+				if _, err := s.Rollup(ctx); err != nil && !(s.Dialect() == "sqlite" && strings.Contains(err.Error(), "SQLITE_BUSY")) {
 					t.Error(err)
 				}
 			}
