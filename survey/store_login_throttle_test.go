@@ -3,7 +3,6 @@ package survey_test
 import (
 	"context"
 	"errors"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -177,7 +176,11 @@ func TestCheckPassword(t *testing.T) {
 
 // TestLoginTimingUnknownEmail: an unknown e-mail costs one bcrypt comparison like a wrong password, so the
 // time of the answer does not tell which accounts exist. At a real cost (10) the comparison dominates: the
-// two medians stay within a factor of 2 (without the dummy comparison an unknown e-mail answers ~50× faster).
+// two fastest answers stay within a factor of 2 (without the dummy comparison an unknown e-mail answers ~50×
+// faster). The two are measured in turns and compared by their minimum, the figure a busy host disturbs least
+// (CI failed once when a load spike fell on the second of two blocks of medians: 0.8 s against 1.6 s); a
+// round that still tells them apart is measured again, up to three rounds, which a missing comparison fails
+// every time.
 func TestLoginTimingUnknownEmail(t *testing.T) {
 	if testing.Short() {
 		t.Skip("bcrypt at cost 10")
@@ -190,22 +193,26 @@ func TestLoginTimingUnknownEmail(t *testing.T) {
 		if _, err := s.AddUser(ctx, "ana@example.az", "correct horse battery", survey.RoleAnalyst, ""); err != nil {
 			t.Fatal(err)
 		}
-		median := func(email string) time.Duration {
-			var ds []time.Duration
-			for i := 0; i < 5; i++ {
-				start := time.Now()
-				if _, err := s.Login(ctx, email, "a wrong password", "192.0.2.1"); survey.ErrorCode(err) != survey.CodeUnauthorized {
-					t.Fatal(err)
-				}
-				ds = append(ds, time.Since(start))
+		login := func(email string) time.Duration {
+			start := time.Now()
+			if _, err := s.Login(ctx, email, "a wrong password", "192.0.2.1"); survey.ErrorCode(err) != survey.CodeUnauthorized {
+				t.Fatal(err)
 			}
-			slices.Sort(ds)
-			return ds[len(ds)/2]
+			return time.Since(start)
 		}
-		s.Login(ctx, "nobody@example.az", "warm the dummy hash of this cost", "192.0.2.1")
-		known, unknown := median("ana@example.az"), median("nobody@example.az")
-		if unknown < known/2 || unknown > known*2 {
-			t.Fatalf("wrong password %s, unknown e-mail %s: the timing tells them apart", known, unknown)
+		login("nobody@example.az") // warms the dummy hash of this cost
+		var known, unknown time.Duration
+		for round := 1; round <= 3; round++ {
+			known, unknown = time.Hour, time.Hour
+			for i := 0; i < 5; i++ {
+				known = min(known, login("ana@example.az"))
+				unknown = min(unknown, login("nobody@example.az"))
+			}
+			if unknown >= known/2 && unknown <= known*2 {
+				return
+			}
+			t.Logf("round %d: wrong password %s, unknown e-mail %s", round, known, unknown)
 		}
+		t.Fatalf("wrong password %s, unknown e-mail %s: the timing tells them apart", known, unknown)
 	})
 }
