@@ -57,7 +57,8 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if !ok {
 		if survey.IsUnavailable(err) || r.Context().Err() != nil {
-			e = survey.Errorf(survey.CodeUnavailable, "", "the service is temporarily unavailable; retry shortly")
+			// A database that cannot answer in time (on SQLite: another writer, such as an import, holds the lock)
+			e = survey.Errorf(survey.CodeUnavailable, "", "%s", i18n.T(apiLang(r, nil), "api.unavailable"))
 		} else {
 			s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 			e = survey.Errorf(survey.CodeInternal, "", "internal error")

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -183,5 +184,100 @@ func TestFullDiskAnswers503AndRecovers(t *testing.T) {
 				t.Errorf("after the retries %d responses stored, want %d", got, acked+refused)
 			}
 		})
+	}
+}
+
+// TestSQLiteWriterBusy: on SQLite another writer (an import: its transaction holds the one write lock until it
+// commits) makes submissions wait. After the API's 10 s deadline they answer 503 with Retry-After, in the
+// caller's language, while reads go on; once the lock is free the same submissions are stored, each once.
+func TestSQLiteWriterBusy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits out the 10 s deadline")
+	}
+	env := newTestEnvWith(t, "sqlite-file", testEnvOptions{Burst: -1})
+	ctx := context.Background()
+	// As serve's background roll-up leaves it every second: nothing pending that a read would have to fold in
+	// (a read that must wait for a roll-up waits for the lock like a write).
+	if err := env.Store.AwaitCells(ctx); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := env.Store.DB().Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	locked := true
+	defer func() {
+		if locked {
+			conn.ExecContext(ctx, "ROLLBACK")
+		}
+	}()
+	before := env.countResponses(t)
+
+	langs := map[string]string{"ru": "временно недоступен", "az": "müvəqqəti əlçatan deyil", "": "temporarily unavailable"}
+	body := func(i int) string {
+		return fmt.Sprintf(`{"id":"7c4e28ba-2fa1-4d2e-8a3c-00000000000%d","agency":"migration","answers":{"overall":4}}`, i)
+	}
+	type answer struct {
+		status     int
+		retryAfter string
+		err        survey.Error
+	}
+	answers := make(map[string]answer)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	i := 0
+	for lang := range langs {
+		i++
+		wg.Go(func() {
+			req, _ := http.NewRequest(http.MethodPost, env.URL+"/api/v1/responses", strings.NewReader(body(i)))
+			req.Header.Set("Authorization", "Bearer "+env.APIKey)
+			req.Header.Set("Content-Type", "application/json")
+			if lang != "" {
+				req.Header.Set("Accept-Language", lang)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer resp.Body.Close()
+			var e struct{ Error survey.Error }
+			json.NewDecoder(resp.Body).Decode(&e)
+			mu.Lock()
+			answers[lang] = answer{resp.StatusCode, resp.Header.Get("Retry-After"), e.Error}
+			mu.Unlock()
+		})
+	}
+	// Reads of rolled-up figures are not held up meanwhile (WAL: readers never wait for the writer).
+	if status, _, raw := timedGet(t, env.URL+"/api/v1/rankings?period=2025-Q3", 5*time.Second, "Authorization", "Bearer "+env.APIKey); status != http.StatusOK {
+		t.Errorf("rankings while the write lock is held: %d %.200s", status, raw)
+	}
+	wg.Wait()
+	for lang, want := range langs {
+		a := answers[lang]
+		if a.status != http.StatusServiceUnavailable || a.retryAfter == "" || a.err.Code != survey.CodeUnavailable || !strings.Contains(a.err.Message, want) {
+			t.Errorf("Accept-Language %q while another writer holds the lock: %d Retry-After %q %+v, want 503 unavailable with %q",
+				lang, a.status, a.retryAfter, a.err, want)
+		}
+	}
+	if got := env.countResponses(t); got != before {
+		t.Errorf("%d responses stored while the lock was held", got-before)
+	}
+
+	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	locked = false
+	for i := 1; i <= len(langs); i++ {
+		if r := env.do(t, http.MethodPost, "/api/v1/responses", env.APIKey, body(i)); r.Status != http.StatusCreated && r.Status != http.StatusOK {
+			t.Errorf("submission %d once the lock is free: %d %s", i, r.Status, r.Body)
+		}
+	}
+	if got := env.countResponses(t); got != before+int64(len(langs)) {
+		t.Errorf("%d responses stored after the retries, want %d", got-before, len(langs))
 	}
 }

@@ -1,6 +1,7 @@
 package i18n
 
-// Answers of an instance under load or short of storage (web/load.go, web/errors.go).
+// Answers of an instance under load, short of storage or without a database that answers in time (web/load.go,
+// web/errors.go).
 func init() {
 	Add(map[string]Text{
 		"api.busy.export": {
@@ -12,6 +13,11 @@ func init() {
 			"Hazırda çox sayda hesabat hazırlanır. Bir azdan yenidən cəhd edin.",
 			"Too many reports are being prepared. Try again shortly.",
 			"Сейчас готовится слишком много отчётов. Повторите чуть позже.",
+		},
+		"api.unavailable": {
+			"Xidmət müvəqqəti əlçatan deyil; bir azdan yenidən cəhd edin.",
+			"The service is temporarily unavailable; retry shortly.",
+			"Сервис временно недоступен; повторите чуть позже.",
 		},
 		"api.storage": {
 			"Verilənlər bazası hazırda məlumat yaza bilmir. Cavab saxlanmayıb; bir azdan yenidən göndərin.",
