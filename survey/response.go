@@ -60,11 +60,14 @@ type Result struct {
 	Status string  `json:"status"`
 	Reason *string `json:"reason"`
 	Score  float64 `json:"score"`
+	// Bottom2: the primary answer is in its bottom two points (Response.Bottom2), for the citizen's thank-you
+	// page, which must not smile at a bad rating. Not part of the API's answer.
+	Bottom2 bool `json:"-"`
 }
 
 // ResultOf builds the API answer of a stored response.
 func ResultOf(r *Response) Result {
-	res := Result{ID: r.ID, Status: r.Status, Score: scoring.Round2(r.Score)}
+	res := Result{ID: r.ID, Status: r.Status, Score: scoring.Round2(r.Score), Bottom2: r.Bottom2}
 	if r.Reason != "" {
 		reason := r.Reason
 		res.Reason = &reason

@@ -84,7 +84,9 @@ func (s *Store) replayOf(ctx context.Context, r *Response, cause error) (Result,
 	if prev.ContentHash != r.ContentHash {
 		return Result{}, false, Errorf(CodeIDConflict, "id", "a different response with id %s is already stored", r.ID)
 	}
-	return ResultOf(prev), false, nil
+	res := ResultOf(prev)
+	res.Bottom2 = r.Bottom2 // the same content, so the same answer; prev, read back, does not carry it
+	return res, false, nil
 }
 
 // Finding responses by id. SQLite keeps the ids unique in responses itself. PostgreSQL partitions responses by

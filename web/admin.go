@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -37,7 +39,20 @@ func parseForm(w http.ResponseWriter, r *http.Request, limit int64) error {
 	if err := r.ParseForm(); err != nil {
 		return survey.Errorf(survey.CodePayloadTooLarge, "", "the form is too large")
 	}
+	unifyNewlines(r)
 	return nil
+}
+
+// unifyNewlines turns the CRLF line breaks a browser sends for a textarea into LF, as stored and as the
+// textarea's maxlength counts them: otherwise a text the box accepted is refused as too long, once per line.
+func unifyNewlines(r *http.Request) {
+	for _, form := range []url.Values{r.Form, r.PostForm} {
+		for _, vs := range form {
+			for i, v := range vs {
+				vs[i] = strings.ReplaceAll(v, "\r\n", "\n")
+			}
+		}
+	}
 }
 
 // errText is a domain error's message for a notice (internal errors are not shown).

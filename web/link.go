@@ -2,15 +2,19 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"encoding/json"
 	"errors"
 	"html/template"
 	"math"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/qiymet/qiymet/scoring/locale"
 	"github.com/qiymet/qiymet/survey"
@@ -78,6 +82,12 @@ type linkView struct {
 	GenericComment bool
 	Comment        string
 	CommentInvalid bool
+	// SubmissionID is the form's response id, made when the form is shown: a second post of the same form (a
+	// double tap) is then the retry of the first and gets its thank-you, not the already-rated page.
+	SubmissionID string
+	// Bad: the thank-you of a rating whose primary answer is in its bottom two points (it opened a case): a
+	// neutral mark and a promise instead of a smile, as on the kiosk.
+	Bad bool
 }
 
 type linkLang struct {
@@ -154,7 +164,7 @@ func (s *Server) linkErrorPage(w http.ResponseWriter, r *http.Request, lang, tok
 	switch survey.ErrorCode(err) {
 	case survey.CodeNotFound:
 		kind, token = linkUnknown, ""
-	case survey.CodeTokenUsed:
+	case survey.CodeTokenUsed, survey.CodeIDConflict: // id_conflict: the form's id, posted again with other answers
 		kind = linkUsed
 	case survey.CodeTokenExpired:
 		kind = linkExpired
@@ -183,18 +193,36 @@ func (s *Server) linkPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	token := r.PathValue("token")
-	v, err := s.linkFormView(r, lang, token)
+	v, err := s.linkFormView(r, lang, token, false)
 	if err != nil {
 		s.linkErrorPage(w, r, lang, token, err)
 		return
 	}
+	v.SubmissionID = newSubmissionID()
 	s.renderLink(w, v, http.StatusOK)
 }
 
-// linkFormView builds the rating form of the invitation of token.
-func (s *Server) linkFormView(r *http.Request, lang, token string) (*linkView, error) {
+// linkSlash sends /r/{token}/ to the link's page: the citizen gets the form, not the dashboard's not-found page.
+func linkSlash(w http.ResponseWriter, r *http.Request) {
+	u := "/r/" + url.PathEscape(r.PathValue("token"))
+	if r.URL.RawQuery != "" {
+		u += "?" + r.URL.RawQuery
+	}
+	http.Redirect(w, r, u, http.StatusMovedPermanently)
+}
+
+// newSubmissionID is a time-ordered response id (UUIDv7), as the kiosks make theirs.
+func newSubmissionID() string {
+	if id, err := uuid.NewV7(); err == nil {
+		return id.String()
+	}
+	return uuid.NewString()
+}
+
+// linkFormView builds the rating form of the invitation of token; usedOK builds it for a used invitation too.
+func (s *Server) linkFormView(r *http.Request, lang, token string, usedOK bool) (*linkView, error) {
 	inv, err := s.store.InvitationByToken(r.Context(), token)
-	if err != nil {
+	if err != nil && !(usedOK && survey.ErrorCode(err) == survey.CodeTokenUsed) {
 		return nil, err
 	}
 	cv, err := s.store.CatalogView(r.Context())
@@ -269,15 +297,22 @@ func (s *Server) linkSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, survey.MaxBodyBytes)
 	parseErr := r.ParseForm()
+	unifyNewlines(r)
 	if l := r.PostForm.Get("lang"); locale.Valid(l) {
 		lang = l
 	}
-	v, err := s.linkFormView(r, lang, token)
+	sub := &survey.Submission{Token: token, Lang: lang, Answers: map[string]json.RawMessage{}}
+	if id, err := uuid.Parse(r.PostForm.Get("id")); err == nil && len(r.PostForm.Get("id")) == 36 {
+		sub.ID = id.String()
+	}
+	// With the form's id, a used link may be this form's own first post: the store tells (a replay of the same
+	// answers, else the link is used).
+	v, err := s.linkFormView(r, lang, token, sub.ID != "")
 	if err != nil {
 		s.linkErrorPage(w, r, lang, token, err)
 		return
 	}
-	sub := &survey.Submission{Token: token, Lang: lang, Answers: map[string]json.RawMessage{}}
+	v.SubmissionID = cmp.Or(sub.ID, newSubmissionID())
 	var bad []*linkQuestion
 	for _, q := range v.Questions {
 		val := strings.TrimSpace(r.PostForm.Get(q.Key))
@@ -329,10 +364,15 @@ func (s *Server) linkSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(bad) == 0 {
 		var res survey.Result
-		res, _, err = s.store.Submit(r.Context(), sub, survey.Credential{})
+		var created bool
+		res, created, err = s.store.Submit(r.Context(), sub, survey.Credential{})
 		if err == nil {
-			s.metrics.stored.WithLabelValues(survey.ChannelLink, res.Status).Inc()
-			s.renderLink(w, s.newLinkView(linkThanks, lang, ""), http.StatusOK)
+			if created { // not the retry of a post already stored
+				s.metrics.stored.WithLabelValues(survey.ChannelLink, res.Status).Inc()
+			}
+			thanks := s.newLinkView(linkThanks, lang, "")
+			thanks.Bad = res.Bottom2
+			s.renderLink(w, thanks, http.StatusOK)
 			return
 		}
 		e, ok := survey.AsError(err)

@@ -7,9 +7,11 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/boombuler/barcode/qr"
 	"github.com/qiymet/qiymet/survey/storetest"
@@ -247,6 +249,73 @@ func qrMatches(t *testing.T, pngBytes []byte, text string) bool {
 		}
 	}
 	return true
+}
+
+// TestLinkThanksAndRetries: a bad rating is thanked without a smile, as on the kiosk; posting the same form
+// twice (a double tap: the form's own id) is thanked twice and stored once; the line breaks of a comment, which
+// a browser sends as CRLF, count as the textarea's maxlength counts them (one each); and a slash typed after the
+// link still opens the form.
+func TestLinkThanksAndRetries(t *testing.T) {
+	formID := regexp.MustCompile(`name="id" value="([0-9a-f-]{36})"`)
+	for _, d := range storetest.Dialects {
+		t.Run(d, func(t *testing.T) {
+			env := newTestEnv(t, d)
+			sameOrigin := map[string]string{"Sec-Fetch-Site": "same-origin"}
+
+			// A slash after the token: the link's own form.
+			path := "/r/" + newInvitation(t, env, "T-1", nil)
+			wantPage(t, page(t, env, "GET", path+"/?lang=ru", nil, nil), http.StatusOK, "ru", "Государственная миграционная служба")
+
+			// The form carries an id; posting it twice stores one response and thanks both times.
+			m := formID.FindSubmatch(page(t, env, "GET", path, nil, nil).Body)
+			if m == nil {
+				t.Fatal("the form carries no id")
+			}
+			bad := url.Values{"id": {string(m[1])}, "lang": {"az"}, "overall": {"1"}, "resolved": {"no"}}
+			for i := range 2 {
+				r := page(t, env, "POST", path, bad, sameOrigin)
+				wantPage(t, r, http.StatusOK, "az", "Təşəkkür edirik — bunu araşdıracağıq", "Rəyiniz qeydə alındı və xidmətin rəhbərliyinə çatacaq.")
+				if bytes.Contains(r.Body, []byte(`class="face`)) {
+					t.Fatalf("post %d: a face on the thank-you of a bad rating", i+1)
+				}
+			}
+			var id string
+			if err := env.Store.DB().NewSelect().Table("responses").Column("id").Scan(context.Background(), &id); err != nil || id != string(m[1]) {
+				t.Fatalf("stored id %q (%v), want the form's %s", id, err, m[1])
+			}
+			if n := env.countResponses(t); n != 1 {
+				t.Fatalf("%d responses after a double tap, want 1", n)
+			}
+			// The same form posted with other answers (another tab): the link is used.
+			wantPage(t, page(t, env, "POST", path, url.Values{"id": {string(m[1])}, "overall": {"5"}}, sameOrigin), http.StatusConflict, "az")
+			// An id that is not a UUID is not taken; the post is stored under an id of the server's.
+			path2 := "/r/" + newInvitation(t, env, "T-2", nil)
+			r := page(t, env, "POST", path2, url.Values{"id": {"<x>"}, "lang": {"ru"}, "overall": {"5"}}, sameOrigin)
+			wantPage(t, r, http.StatusOK, "ru", "Спасибо!", `class="face`)
+			if bytes.Contains(r.Body, []byte("разберёмся")) {
+				t.Fatal("a good rating thanked as a bad one")
+			}
+
+			// 40 lines of 49 letters and 39 line breaks: 1,999 characters as the textarea counts them.
+			lines := make([]string, 40)
+			for i := range lines {
+				lines[i] = strings.Repeat("ə", 49)
+			}
+			path3 := "/r/" + newInvitation(t, env, "T-3", nil)
+			r = page(t, env, "POST", path3, url.Values{"lang": {"en"}, "overall": {"4"}, "comment": {strings.Join(lines, "\r\n")}}, sameOrigin)
+			wantPage(t, r, http.StatusOK, "en", "Thank you!")
+			var comment string
+			if err := env.Store.DB().NewSelect().Table("responses").Column("comment").Where("comment IS NOT NULL").Scan(context.Background(), &comment); err != nil {
+				t.Fatal(err)
+			}
+			if comment != strings.Join(lines, "\n") {
+				t.Fatalf("stored comment of %d characters, want the lines joined by LF", utf8.RuneCountInString(comment))
+			}
+			if n := env.countResponses(t); n != 3 {
+				t.Fatalf("%d responses, want 3", n)
+			}
+		})
+	}
 }
 
 func TestQRPNG(t *testing.T) {

@@ -52,6 +52,7 @@ func (s *Server) routes() {
 	r.HandleFunc("/r/{token}", s.linkPage).Methods(http.MethodGet, http.MethodHead)
 	r.HandleFunc("/r/{token}", s.linkSubmit).Methods(http.MethodPost)
 	r.HandleFunc("/r/{token}/qr.png", s.linkQR).Methods(http.MethodGet, http.MethodHead)
+	r.HandleFunc("/r/{token}/", linkSlash).Methods(http.MethodGet, http.MethodHead) // a slash an SMS app or a hand added
 
 	// Dashboard (web/login.go, dash*.go, admin*.go; templates in web/templates/dash): sessions only, every
 	// page CSRF-checked; API keys and kiosk tokens cannot open them.
