@@ -4,10 +4,9 @@ import (
 	"context"
 	"html/template"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/qiymet/qiymet/scoring"
+	"github.com/qiymet/qiymet/scoring/locale"
 	"github.com/qiymet/qiymet/survey/figures"
 )
 
@@ -43,9 +42,7 @@ func (v *view) monthName(m string) string {
 	if len(m) != 7 {
 		return m
 	}
-	name := v.T("dash.month." + m[5:])
-	r, n := utf8.DecodeRuneInString(name)
-	return string(unicode.ToUpper(r)) + name[n:] + " " + m[:4]
+	return locale.UpperFirst(v.Lang, v.T("dash.month."+m[5:])) + " " + m[:4]
 }
 
 // control lays out the chart of c for the agency page.

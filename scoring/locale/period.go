@@ -4,6 +4,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Period names for people. The functions take a period's contract label ("2026", "2026-H2", "2026-Q3",
@@ -91,7 +93,7 @@ func PeriodName(lang, label string) string {
 		case "quarter":
 			return azOrdinal(p.year) + " ilin " + roman[p.n] + " rübü"
 		case "month":
-			return upperFirst(monthNames["az"][p.n-1]) + " " + y
+			return UpperFirst("az", monthNames["az"][p.n-1]) + " " + y
 		}
 	case "ru":
 		switch p.kind {
@@ -102,7 +104,7 @@ func PeriodName(lang, label string) string {
 		case "quarter":
 			return roman[p.n] + " квартал " + y + " г."
 		case "month":
-			return upperFirst(monthNames["ru"][p.n-1]) + " " + y + " г."
+			return UpperFirst("ru", monthNames["ru"][p.n-1]) + " " + y + " г."
 		}
 	default:
 		switch p.kind {
@@ -159,12 +161,17 @@ func langOrEn(lang string) string {
 	return "en"
 }
 
-func upperFirst(s string) string {
-	r := []rune(s)
-	if len(r) == 0 {
+// UpperFirst capitalises the first letter of s by the rules of lang: in Azerbaijani (as in Turkish) the capital of
+// i is İ, where unicode.ToUpper gives I ("Iyul" for "İyul").
+func UpperFirst(lang, s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
 		return s
 	}
-	return strings.ToUpper(string(r[:1])) + string(r[1:])
+	if lang == "az" && r == 'i' {
+		return "İ" + s[n:]
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // Date writes a day in lang: "5 dekabr 2026", "5 декабря 2026 г.", "5 December 2026".

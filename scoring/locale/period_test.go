@@ -6,6 +6,17 @@ import (
 	"unicode/utf8"
 )
 
+func TestUpperFirst(t *testing.T) {
+	for _, c := range []struct{ lang, in, want string }{
+		{"az", "iyul", "İyul"}, {"az", "ıldırım", "Ildırım"}, {"az", "şəki", "Şəki"}, {"az", "", ""},
+		{"en", "interval", "Interval"}, {"ru", "июль", "Июль"}, {"az", "İyun", "İyun"},
+	} {
+		if got := UpperFirst(c.lang, c.in); got != c.want {
+			t.Errorf("UpperFirst(%s, %q) = %q, want %q", c.lang, c.in, got, c.want)
+		}
+	}
+}
+
 func TestPeriodName(t *testing.T) {
 	for _, c := range []struct{ lang, label, want string }{
 		{"az", "2026-Q3", "2026-cı ilin III rübü"},
@@ -22,6 +33,8 @@ func TestPeriodName(t *testing.T) {
 		{"ru", "2024", "2024 г."},
 		{"en", "2024", "2024"},
 		{"az", "2026-12", "Dekabr 2026"},
+		{"az", "2026-06", "İyun 2026"}, // Azerbaijani capital of i: İ (unicode.ToUpper gave "Iyun")
+		{"az", "2026-07", "İyul 2026"},
 		{"ru", "2026-08", "Август 2026 г."},
 		{"en", "2026-08", "August 2026"},
 		{"az", "2025-01-05..2025-02-10", "5 yanvar 2025 – 10 fevral 2025"},

@@ -2,8 +2,8 @@ package report
 
 import (
 	"strconv"
-	"unicode"
-	"unicode/utf8"
+
+	"github.com/qiymet/qiymet/scoring/locale"
 )
 
 // Strings of the honest figures (docs/method.md#honest-figures): data as of, provisional periods,
@@ -131,9 +131,7 @@ func (l loc) month(ym string) string {
 	if err != nil || m < 1 || m > 12 {
 		return ym
 	}
-	name := monthNominative[l.lang][m-1]
-	r, n := utf8.DecodeRuneInString(name)
-	return string(unicode.ToUpper(r)) + name[n:] + " " + ym[:4]
+	return locale.UpperFirst(l.lang, monthNominative[l.lang][m-1]) + " " + ym[:4]
 }
 
 // firstShort is firstPhrase without the streak in the other sense (the key-figure box is small).
