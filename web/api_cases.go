@@ -65,7 +65,7 @@ func (s *Server) caseFilterOf(q url.Values, lang string) (survey.CaseFilter, err
 	var f survey.CaseFilter
 	f.Agency = q.Get("agency")
 	if f.Agency != "" && !survey.ValidCode(f.Agency) {
-		return f, survey.Errorf(survey.CodeUnknownAgency, "agency", "unknown agency")
+		return f, survey.Errorf(survey.CodeUnknownAgency, "agency", "%s", i18n.T(lang, "cases.err.agency"))
 	}
 	f.Status = q.Get("status")
 	if !survey.ValidCaseStatus(f.Status) {

@@ -231,6 +231,14 @@ func casesHTTP(t *testing.T, dialect string) {
 	if strings.Contains(body, "notary") || strings.Contains(body, `id="sla-hours"`) {
 		t.Fatal("a manager sees another agency's cases or the SLA form")
 	}
+	// An agency the catalog does not have, malformed or well-formed: refused in the page's language.
+	for q, want := range map[string]string{"agency=ABC&lang=az": "Belə qurum yoxdur", "agency=nope&lang=ru": "Такого ведомства нет",
+		"agency=%3Cscript%3E&lang=en": "No such agency"} {
+		r = e.page(t, http.MethodGet, "/cases?"+q, sess["analyst"], nil)
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), want) {
+			t.Fatalf("/cases?%s: %d, want 422 with %q", q, r.Status, want)
+		}
+	}
 	r = e.page(t, http.MethodGet, "/cases?lang=en", sess["analyst"], nil)
 	if !strings.Contains(string(r.Body), "You can read cases but not act on them.") || strings.Contains(string(r.Body), `name="action"`) {
 		t.Fatalf("analyst page: %s", r.Body)

@@ -89,6 +89,11 @@ func (s *Server) renderCases(w http.ResponseWriter, r *http.Request, v *view, st
 		s.pageError(w, r, v, err)
 		return
 	}
+	if _, ok := cv.Agency(f.Agency); f.Agency != "" && !ok { // a well-formed code of no agency: not "no cases"
+		n.Error, status = v.T("cases.err.agency"), http.StatusUnprocessableEntity
+		f.Agency = ""
+		q.Del("agency")
+	}
 	rows, err := s.store.ListCases(ctx, f)
 	if err != nil {
 		s.pageError(w, r, v, err)

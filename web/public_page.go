@@ -163,8 +163,11 @@ func excluded(snap *survey.Snapshot, v *view) string {
 	var parts []string
 	for _, k := range slices.Sorted(maps.Keys(snap.Excluded)) {
 		name := k
-		if name == "" {
+		switch k {
+		case "":
 			name = "—"
+		case survey.ReasonBurst:
+			name = v.reasonName(k) // the one reason the service sets itself; others are an importer's words
 		}
 		parts = append(parts, name+": "+v.Int(snap.Excluded[k]))
 	}

@@ -81,6 +81,7 @@ func init() {
 		"cases.err.readonly":        {"Sizin rolunuz müraciətləri dəyişə bilmir.", "Your role cannot change cases.", "Ваша роль не позволяет изменять обращения."},
 		"cases.err.sla":             {"SLA 0 ilə %d saat arasında tam ədəd olmalıdır.", "The SLA must be a whole number of hours from 0 to %d.", "SLA должен быть целым числом часов от 0 до %d."},
 		"cases.err.status":          {"Vəziyyət tanınmadı.", "Unknown status.", "Неизвестный статус."},
+		"cases.err.agency":          {"Belə qurum yoxdur: qurumu siyahıdan seçin.", "No such agency: choose one from the list.", "Такого ведомства нет: выберите его из списка."},
 		"cases.err.date":            {"Tarixi İİİİ-AA-GG formatında yazın.", "Write the date as YYYY-MM-DD.", "Укажите дату в формате ГГГГ-ММ-ДД."},
 	})
 }

@@ -59,7 +59,7 @@ func init() {
 			"В рейтинг попадают только ведомства, у которых не меньше %s учтённых ответов. Места внутри группы — по индексу; диапазон в скобках — места, возможные с учётом погрешности. Изменение называется значимым, только если оно выходит за 95%% погрешность.",
 		},
 		"pub.method.4": {
-			"Şübhəli cavablar (məsələn, eyni kioskdan bir neçə saniyə ərzində ardıcıl basmalar) hesaba alınmır; onların sayı aşağıda verilir: %s. Vaxt zonası: %s.",
+			"Şübhəli cavablar (məsələn, eyni kioskdan bir neçə saniyə ərzində ardıcıl basmalar) hesaba alınmır; onların sayı: %s. Vaxt zonası: %s.",
 			"Suspect responses (e.g. repeated taps on one kiosk within seconds) are excluded; their numbers: %s. Time zone: %s.",
 			"Подозрительные ответы (например, повторные нажатия на одном киоске за секунды) не учитываются; их число: %s. Часовой пояс: %s.",
 		},
