@@ -191,6 +191,12 @@ func TestRankingsUncertainty(t *testing.T) {
 		if !strings.Contains(mig, template(badge)) {
 			t.Errorf("%s: migration's first place lacks %q: %s", lang, badge, mig)
 		}
+		// A custom range has no sequence of periods: its first place states no streak ("×0", "0 periods in a row").
+		custom := rowHTML(t, string(e.page(t, http.MethodGet, "/?period=custom&from=2025-07-01&to=2025-09-30&lang="+lang, analyst, nil).Body), "migration")
+		if !strings.Contains(custom, template(badge)) || strings.Contains(custom, "×0") || strings.Contains(custom, `class="streak-text"`) ||
+			!strings.Contains(custom, template(i18n.T(lang, map[bool]string{true: "dash.streak.clear.none", false: "dash.streak.margin.none"}[row("migration").first]))) {
+			t.Errorf("%s: the first place of a custom range: %s", lang, custom)
+		}
 		// Every "?" leads to a section of the Explained page that exists.
 		help := string(e.page(t, http.MethodGet, "/help/figures?lang="+lang, analyst, nil).Body)
 		for _, m := range regexp.MustCompile(`href="/help/figures#([a-z]+)" aria-label="([^"]+)"`).FindAllStringSubmatch(body, -1) {

@@ -175,7 +175,9 @@ func (v *view) rankGroup(gi int, g figures.GroupRanking, pq string) rankGroup {
 				if rr.FirstClear {
 					streak = row.ClearStreak
 				}
-				rr.StreakShort = v.TN("dash.streak.short", int64(streak))
+				if streak > 0 { // a custom range has no sequence of periods, so no streak
+					rr.StreakShort = v.TN("dash.streak.short", int64(streak))
+				}
 				lead = append(lead, v.lead(row))
 			}
 		}
@@ -235,14 +237,23 @@ func (v *view) rankInterval(rank int, lo, hi *int) (text, label string) {
 // first is the badge and streak sentence of a 1st-ranked row: clearly 1st or within the margin of error
 // (docs/method.md#clear-first); the streak is stated in both senses.
 func (v *view) first(row figures.RankingRow) (badge string, clear bool, sentence string) {
-	if row.ClearFirst {
+	noStreak := row.Streak == 0 && row.ClearStreak == 0 // a custom range: no sequence of periods to count
+	switch {
+	case row.ClearFirst && noStreak:
+		return v.T("dash.first.clear"), true, v.T("dash.streak.clear.none")
+	case row.ClearFirst:
 		return v.T("dash.first.clear"), true, v.T("dash.streak.clear", row.ClearStreak, row.Streak)
+	case noStreak:
+		return v.T("dash.first.margin"), false, v.T("dash.streak.margin.none")
 	}
 	return v.T("dash.first.margin"), false, v.T("dash.streak.margin", row.Streak)
 }
 
 // lead is the group's sentence about its 1st place.
 func (v *view) lead(row figures.RankingRow) string {
+	if row.ClearFirst && row.Streak == 0 && row.ClearStreak == 0 {
+		return v.T("dash.lead.clear.none", row.Name)
+	}
 	if row.ClearFirst {
 		return v.T("dash.lead.clear", row.Name, row.ClearStreak)
 	}

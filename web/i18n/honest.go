@@ -55,6 +55,22 @@ func init() {
 			"%s is clearly 1st: first even allowing for the margin of error (periods in a row: %d).",
 			"%s — явно на 1-м месте: первое и с учётом погрешности (периодов подряд: %d).",
 		},
+		// The same on a custom range, which has no sequence of periods to count a streak in.
+		"dash.streak.clear.none": {
+			"Aydın 1-ci yer (xəta payından kənarda).",
+			"Clearly 1st (beyond the margin of error).",
+			"Явно 1-е место (вне пределов погрешности).",
+		},
+		"dash.streak.margin.none": {
+			"1-ci yer xəta payı daxilindədir (başqa qurum da 1-ci ola bilər).",
+			"1st within the margin of error (another agency may be 1st).",
+			"1-е место в пределах погрешности (первым может быть и другое ведомство).",
+		},
+		"dash.lead.clear.none": {
+			"%s aydın 1-cidir: xəta payı nəzərə alınsa da birincidir.",
+			"%s is clearly 1st: first even allowing for the margin of error.",
+			"%s — явно на 1-м месте: первое и с учётом погрешности.",
+		},
 		"dash.lead.margin": {
 			"%s 1-cidir, lakin xəta payı daxilində: mümkün yerləri %s–%s.",
 			"%s is 1st, but within the margin of error: its plausible ranks are %s–%s.",
