@@ -218,9 +218,19 @@ func casesHTTP(t *testing.T, dialect string) {
 		!strings.Contains(string(r.Body), "Позвонили гражданину</textarea>") {
 		t.Fatalf("refused form: %d %s", r.Status, r.Body)
 	}
+	// Its language links lead to the cases page with the same filter, not to the form's address (no GET there).
+	if !strings.Contains(string(r.Body), `href="/cases?lang=az&amp;status=open"`) || strings.Contains(string(r.Body), `href="/cases/`+cid+`/events?`) {
+		t.Fatalf("language links of a refused form: %s", r.Body)
+	}
 	r = e.page(t, http.MethodPost, page, sess["managerA"], url.Values{"action": {"resolve"}, "resolution": {"fixed"}, "note": {"Düzəldildi"}, "back": {"status=open&evil=1"}})
-	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/cases?done=1&status=open#"+cid {
+	if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/cases?done=1&case="+cid+"&status=open#"+cid {
 		t.Fatalf("form: %d %q", r.Status, r.Header.Get("Location"))
+	}
+	// "Saved" is said at the case the browser scrolls to, where the reader is looking (the case is resolved now,
+	// so it shows without the status filter).
+	r = e.page(t, http.MethodGet, "/cases?done=1&case="+cid+"&lang=ru", sess["managerA"], nil)
+	if !strings.Contains(string(r.Body), `id="saved-`+cid+`">Сохранено.`) {
+		t.Fatalf("saved notice not at the case: %s", r.Body)
 	}
 	r = e.page(t, http.MethodGet, "/cases?lang=az", sess["managerA"], nil)
 	body := string(r.Body)

@@ -32,6 +32,7 @@ type agencyData struct {
 	Excluded          []excludedView
 	Comments          []commentView
 	CommentsTotal     int
+	CommentsFiltered  bool // a search or a filter is on
 	Filters           *commentFilters
 	CommentsXLSX      string
 	ResponsesXLSX     string
@@ -265,7 +266,19 @@ func (s *Server) agencyComments(r *http.Request, v *view, cv *survey.CatalogView
 	if err != nil {
 		return err
 	}
+	if len(cs) == 0 && total > 0 && page > 1 { // a page past the end (an old link, a typed number): the last one
+		page = (total-1)/commentsPerPage + 1
+		cq.Offset = (page - 1) * commentsPerPage
+		if cs, total, err = s.store.FindComments(r.Context(), cq); err != nil {
+			return err
+		}
+	}
 	d.CommentsTotal = total
+	for _, k := range commentParams {
+		if k != "sort" && q.Get(k) != "" {
+			d.CommentsFiltered = true // none found: "none match", not "the period has none"
+		}
+	}
 	sv, _ := cv.Survey(ag.Survey, 0)
 	for _, c := range cs {
 		d.Comments = append(d.Comments, v.commentView(cv, sv, c))

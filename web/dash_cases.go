@@ -49,6 +49,7 @@ type caseView struct {
 	Actions                                []string // what the status allows
 	Error                                  string   // a refused action on this case
 	FormNote, FormResolution               string   // kept after a refused action
+	Saved                                  bool     // the action just stored was on this case
 }
 
 type caseStepView struct{ When, Who, What, Note string }
@@ -57,6 +58,10 @@ type caseStepView struct{ When, Who, What, Note string }
 func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, v *view) {
 	var n adminNotice
 	switch q := r.URL.Query(); {
+	case q.Get("done") == "1" && q.Get("case") != "":
+		// said at the case the browser scrolls to (the redirect's #fragment), not at the top out of sight
+		s.renderCases(w, r, v, http.StatusOK, q, n, &caseFormError{id: q.Get("case"), saved: true})
+		return
 	case q.Get("done") == "1":
 		n.Message = v.T("cases.done")
 	case q.Get("sla") == "1":
@@ -65,9 +70,11 @@ func (s *Server) casesPage(w http.ResponseWriter, r *http.Request, v *view) {
 	s.renderCases(w, r, v, http.StatusOK, r.URL.Query(), n, nil)
 }
 
-// caseFormError is a refused action, shown at its case with the input kept.
+// caseFormError is a refused action, shown at its case with the input kept; saved marks instead the case whose
+// action was just stored.
 type caseFormError struct {
 	id, msg, note, resolution string
+	saved                     bool
 }
 
 func (s *Server) renderCases(w http.ResponseWriter, r *http.Request, v *view, status int, q url.Values, n adminNotice, fe *caseFormError) {
@@ -110,7 +117,7 @@ func (s *Server) renderCases(w http.ResponseWriter, r *http.Request, v *view, st
 	}
 	d := casesData{Notice: n, Resolutions: survey.CaseResolutions, CanAct: caseWriter(v.P, v.Lang) == nil, IsAdmin: v.P.IsAdmin(),
 		Filter: caseFilterView{Agency: f.Agency, Status: f.Status, From: q.Get("from"), To: q.Get("to")},
-		Count:  v.T("cases.count", len(rows)), Back: caseBackQuery(q)}
+		Count:  v.TN("cases.count", int64(len(rows))), Back: caseBackQuery(q)}
 	if only == "" {
 		for _, a := range cv.Agencies {
 			d.Agencies = append(d.Agencies, option{a.Code, v.Name(a.Name)})
@@ -126,9 +133,18 @@ func (s *Server) renderCases(w http.ResponseWriter, r *http.Request, v *view, st
 	for i := range rows {
 		cw := v.caseView(cv, &rows[i], trails[rows[i].ID], now)
 		if fe != nil && fe.id == cw.ID {
-			cw.Error, cw.FormNote, cw.FormResolution = fe.msg, fe.note, fe.resolution
+			cw.Error, cw.FormNote, cw.FormResolution, cw.Saved = fe.msg, fe.note, fe.resolution, fe.saved
+			fe = nil
 		}
 		d.Cases = append(d.Cases, cw)
+	}
+	if fe != nil && fe.saved { // the case is no longer in the list (its status left the filter): say it at the top
+		d.Notice.Message = v.T("cases.done")
+	}
+	if r.Method == http.MethodPost {
+		// A refused action is shown at its form's address, which has no page of its own: the language links
+		// lead to the cases page with the same filter.
+		v.Path, v.query = "/cases", q
 	}
 	s.render(w, r, v, status, "cases", d)
 }
@@ -252,7 +268,7 @@ func (s *Server) caseActionForm(w http.ResponseWriter, r *http.Request, v *view)
 			&caseFormError{id: id, msg: msg, note: r.PostFormValue("note"), resolution: r.PostFormValue("resolution")})
 		return
 	}
-	next := "/cases?done=1"
+	next := "/cases?done=1&case=" + url.QueryEscape(id)
 	if q := caseBackQuery(back); q != "" {
 		next += "&" + q
 	}

@@ -184,6 +184,16 @@ func TestAgencyPage(t *testing.T) {
 			t.Errorf("agency page lacks %q", want)
 		}
 	}
+	// A search that finds nothing says so, not that the period has no comments; a page past the end shows the
+	// last one.
+	none := string(e.page(t, http.MethodGet, "/agencies/migration?period=2025-Q3&lang=en&q=zzzqqq", mgr, nil).Body)
+	if !strings.Contains(none, "No comments match your search and filters.") || strings.Contains(none, "No comments in this period.") {
+		t.Errorf("a search without hits: %s", none)
+	}
+	last := string(e.page(t, http.MethodGet, "/agencies/migration?period=2025-Q3&lang=en&page=99999", mgr, nil).Body)
+	if !strings.Contains(last, "Növbə uzun idi") || strings.Contains(last, "99998") {
+		t.Errorf("page 99999: %s", last)
+	}
 	// The breakdown tables hold exactly the API's figures (the page folds service, centre and channel from
 	// one scan of the cells; the API asks figures.Breakdown for each).
 	for _, by := range []string{"question", "service", "center", "channel"} {

@@ -413,7 +413,12 @@
   }
   function drawFollowup(h) {
     h.textContent = t('kiosk.followup');
-    followupQuestions().forEach(function (q, i) {
+    // More than three questions go in two columns on a landscape screen (app.css), so that every one is in
+    // sight above Send at 1280×800.
+    var qs = followupQuestions();
+    var list = el('div', { 'class': 'fqs' + (qs.length > 3 ? ' many' : '') });
+    screenEl.appendChild(list);
+    qs.forEach(function (q, i) {
       var id = 'fq' + i;
       var group = el('div', { 'class': 'fq', role: 'group', 'aria-labelledby': id });
       group.appendChild(el('p', { 'class': 'fq-text', id: id, text: name(q.text) }));
@@ -434,7 +439,7 @@
         row.appendChild(b);
       });
       group.appendChild(row);
-      screenEl.appendChild(group);
+      list.appendChild(group);
     });
     screenEl.appendChild(el('div', { 'class': 'actions' }, [
       el('button', { type: 'button', 'class': 'secondary', id: 'skip', on: { click: function () { finishRating(false); show('thanks'); } } },
