@@ -67,6 +67,13 @@ const (
 	AuditAssessmentSave   = "assessment.save"
 )
 
+// AuditActions is every action above, for the audit page's filter: a new one is added here too.
+var AuditActions = []string{AuditCatalogApply, AuditCatalogDelete, AuditUserAdd, AuditUserUpdate, AuditUserSignOut,
+	AuditUser2FAOn, AuditUser2FAReset, AuditKioskAdd, AuditKioskPairCode, AuditKioskRevoke, AuditAPIKeyAdd,
+	AuditAPIKeyRevoke, AuditResponsesImport, AuditPublicationPublish, AuditWebhookAdd, AuditWebhookEnable,
+	AuditWebhookDisable, AuditWebhookRemove, AuditDeliveryRetry, AuditAgencySLA, AuditSMSUpdate,
+	AuditMethodologyApply, AuditAssessmentSave}
+
 // AuditEntry is one line of the log. Details is a short JSON object of what changed: never a secret, a
 // password hash or a token.
 type AuditEntry struct {

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -65,11 +66,21 @@ func (s *Server) auditFilter(q url.Values) (survey.AuditFilter, bool) {
 	return f, ok
 }
 
+// auditFilterActions is the action filter's choices: each entity ("webhook": all its actions), then every action.
+func auditFilterActions() []string {
+	var entities []string
+	for _, a := range survey.AuditActions {
+		if e, _, _ := strings.Cut(a, "."); !slices.Contains(entities, e) {
+			entities = append(entities, e)
+		}
+	}
+	return append(entities, survey.AuditActions...)
+}
+
 func (s *Server) auditPage(w http.ResponseWriter, r *http.Request, v *view) {
 	q := r.URL.Query()
 	d := auditData{Actor: q.Get("actor"), Action: q.Get("action"), From: q.Get("from"), To: q.Get("to"),
-		Actions: []string{"catalog", "user", "kiosk", "apikey", "responses", survey.AuditUserAdd, survey.AuditUserUpdate,
-			survey.AuditUser2FAOn, survey.AuditUser2FAReset}}
+		Actions: auditFilterActions()}
 	v.Title, v.Nav = v.T("dash.admin.audit"), "audit"
 	f, ok := s.auditFilter(q)
 	if !ok {

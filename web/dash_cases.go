@@ -200,7 +200,7 @@ func (v *view) caseView(cv *survey.CatalogView, c *survey.CaseRow, trail []surve
 		if who == "system" {
 			who = v.T("cases.system")
 		}
-		what := v.T("cases.action." + e.Action)
+		what := v.T("cases.done." + e.Action)
 		if e.Resolution != "" {
 			what += ": " + v.T("cases.resolution."+e.Resolution)
 		}
