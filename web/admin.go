@@ -327,7 +327,7 @@ func (s *Server) revoke(w http.ResponseWriter, r *http.Request, v *view, revoke 
 		s.pageError(w, r, v, err)
 		return
 	}
-	http.Redirect(w, r, back, http.StatusSeeOther)
+	s.redirectWithFlash(w, r, v, back, adminFlash{Message: v.T("adm.revoked")})
 }
 
 // truncateRunes cuts s to at most n characters (what a refused form sends back is bounded).

@@ -290,6 +290,9 @@ func TestAdminPages(t *testing.T) {
 	if _, err := e.Store.AuthAPIKey(ctx, key); err == nil {
 		t.Fatal("revoked key still works")
 	}
+	if r := e.page(t, http.MethodGet, "/admin/apikeys?lang=ru", admin, nil); !strings.Contains(string(r.Body), "Отозван: он больше не принимается.") {
+		t.Fatal("no notice after revoking a key")
+	}
 
 	// Users: create a manager with a generated password, who can sign in; demote; reset the password.
 	r = e.page(t, http.MethodPost, "/admin/users", admin, url.Values{"email": {"new@example.az"}, "role": {"manager"}, "agency": {"justice"}})

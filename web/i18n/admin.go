@@ -167,6 +167,7 @@ func init() {
 		"adm.ref.responses":       {"cavablar", "responses", "ответы"},
 		"adm.preview.title":       {"Nə dəyişəcək", "What will change", "Что изменится"},
 		"adm.preview.field":       {"Sahə", "Field", "Поле"},
+		"adm.revoked":             {"Ləğv edildi: o artıq qəbul edilmir.", "Revoked: it is no longer accepted.", "Отозван: он больше не принимается."},
 		"adm.preview.now":         {"İndi", "Now", "Сейчас"},
 		"adm.preview.after":       {"Sonra", "After", "После"},
 		"adm.f.codehelp":          {"Kiçik latın hərfləri, rəqəmlər və defis; sonradan dəyişmir.", "Lower-case Latin letters, digits and hyphens; it never changes later.", "Строчные латинские буквы, цифры и дефис; потом не меняется."},
