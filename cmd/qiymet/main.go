@@ -16,6 +16,9 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
 	stop()
+	if errors.Is(err, errHelpShown) {
+		return
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "qiymet:", oneLine(err.Error()))
 		var u usageError

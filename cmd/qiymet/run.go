@@ -137,13 +137,33 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	return usagef("unknown command %q", strings.Join(args[:min(len(args), 2)], " "))
 }
 
+// errHelpShown ends a command whose -h or --help printed its usage: not a failure (exit 0).
+var errHelpShown = errors.New("help shown")
+
+// commandUsage prints the lines of the command's usage (the overview's lines that name it), then its flags.
+func commandUsage(fs *flag.FlagSet) {
+	out := fs.Output()
+	for _, l := range strings.Split(usage, "\n") {
+		if l = strings.TrimSpace(l); l == fs.Name() || strings.HasPrefix(l, fs.Name()+" ") {
+			fmt.Fprintln(out, "usage: qiymet "+l)
+		}
+	}
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	if n > 0 {
+		fmt.Fprintln(out, "flags:")
+		fs.PrintDefaults()
+	}
+}
+
 // parse parses flags anywhere among the arguments and returns the positional ones.
 func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.Usage = func() { commandUsage(fs) }
 	var pos []string
 	for {
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
-				return nil, usagef("see the flags above")
+				return nil, errHelpShown
 			}
 			return nil, usagef("%v", err)
 		}

@@ -123,6 +123,16 @@ func TestExitCodeClasses(t *testing.T) {
 	if r := cliRun(t, nil, "", "help"); r.Err != nil || !strings.Contains(r.Stdout, "catalog apply") {
 		t.Fatalf("help: %v %q", r.Err, r.Stdout)
 	}
+	// A command's --help: its usage line and flags, and exit 0 (main ends quietly on errHelpShown).
+	for _, args := range [][]string{{"verify", "--help"}, {"import", "-h"}, {"user", "add", "--help"}} {
+		r := cliRun(t, nil, "", args...)
+		if !errors.Is(r.Err, errHelpShown) || !strings.Contains(r.Stderr, "usage: qiymet "+args[0]) {
+			t.Errorf("%v: %v, stderr %q", args, r.Err, r.Stderr)
+		}
+	}
+	if r := cliRun(t, nil, "", "import", "-h"); !strings.Contains(r.Stderr, "usage: qiymet import FILE.csv") || !strings.Contains(r.Stderr, "-cases") {
+		t.Errorf("import -h: %q", r.Stderr)
+	}
 }
 
 func TestRefusesPostgresWithoutSSLMode(t *testing.T) {
