@@ -607,6 +607,12 @@ func (d *doc) keyFigures(a AgencySection, r Row, any bool) {
 // breakdown draws one breakdown table (by question, service or channel).
 func (d *doc) breakdown(title, nameCol string, rows []BreakdownRow, a AgencySection) {
 	l := d.l
+	// The heading and the first rows (a short table: all of them) go on one page; a table that starts a new page
+	// is headed by its agency's name again, or the page would not say whose it is.
+	if d.ensure(8 + float64(min(len(rows), 6)+1)*6) {
+		d.heading(a.Name+" "+l.t("continued"), 10, 16)
+		d.y += 1
+	}
 	d.heading(title, 11.5, 16)
 	d.y += 1
 	if len(rows) == 0 {
