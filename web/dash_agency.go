@@ -32,7 +32,8 @@ type agencyData struct {
 	Excluded          []excludedView
 	Comments          []commentView
 	CommentsTotal     int
-	CommentsFiltered  bool // a search or a filter is on
+	CommentsFiltered  bool   // a search or a filter is on
+	CommentsError     string // a filter that could not be applied, and why
 	Filters           *commentFilters
 	CommentsXLSX      string
 	ResponsesXLSX     string
@@ -105,14 +106,16 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 		s.periodError(w, r, v, err)
 		return
 	}
+	status := http.StatusOK
 	cq, bad := parseCommentQuery(r.URL.Query(), cv, ag, pk.P, s.loc)
+	var filterError string
 	if bad != "" {
-		v.Title = v.T("dash.err.invalid")
-		s.render(w, r, v, http.StatusUnprocessableEntity, "error", v.T("dash.f.bad", v.T(filterFieldKey[bad])))
-		return
+		// The rest of the page stands; the comments say what was wrong with their filter, shown unfiltered.
+		status, filterError = http.StatusUnprocessableEntity, v.T("dash.f.bad", v.T(filterFieldKey[bad]))
+		cq, _ = parseCommentQuery(url.Values{}, cv, ag, pk.P, s.loc)
 	}
 	p, ctx, f := pk.P, r.Context(), s.figures()
-	d := agencyData{Code: code, Name: v.Name(ag.Name), Picker: pk}
+	d := agencyData{Code: code, Name: v.Name(ag.Name), Picker: pk, CommentsError: filterError}
 	d.Cases = v.caseFigures(figures.CaseFigures{})
 	if g, ok := cv.Group(ag.Group); ok {
 		d.Group = v.Name(g.Name)
@@ -207,7 +210,7 @@ func (s *Server) agencyPage(w http.ResponseWriter, r *http.Request, v *view) {
 			d.RankText = v.T("dash.rank.ingroup", d.Group, d.Row.RankText, v.TN("dash.ofranked", int64(nRanked)))
 		}
 	}
-	s.render(w, r, v, http.StatusOK, "agency", d)
+	s.render(w, r, v, status, "agency", d)
 }
 
 // filterFieldKey names a comment filter's field in words, for its error message.

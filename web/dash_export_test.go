@@ -198,7 +198,11 @@ func TestDashboardExports(t *testing.T) {
 		if !strings.Contains(body, "Süzgəc düzgün deyil") {
 			t.Errorf("%s: no message in az", bad)
 		}
-		get("/agencies/migration?period=2025-Q3&"+bad, analyst, http.StatusUnprocessableEntity)
+		// The agency page still shows its figures; the comments say what is wrong with their filter.
+		page := string(get("/agencies/migration?period=2025-Q3&lang=ru&"+bad, analyst, http.StatusUnprocessableEntity))
+		if !strings.Contains(page, `id="comments-error">Фильтр задан неверно`) || !strings.Contains(page, `id="h-comments"`) || !strings.Contains(page, "Növbə uzun idi") {
+			t.Errorf("%s: the agency page with a bad filter: %.300s", bad, page)
+		}
 	}
 	get("/rankings.xlsx?period=2025-Q9", analyst, http.StatusUnprocessableEntity)
 	get("/rankings.csv?period=garbage", analyst, http.StatusUnprocessableEntity)

@@ -79,8 +79,8 @@ func init() {
 		"dash.f.more":    {"Bal, mərkəz, xidmət, kanal, dil, tarix və sıralama", "Score, centre, service, channel, language, dates and order", "Балл, центр, услуга, канал, язык, даты и порядок"},
 		"dash.f.apply":   {"Tətbiq et", "Apply", "Применить"},
 		"dash.f.reset":   {"Sıfırla", "Clear", "Сбросить"},
-		"dash.f.from":    {"Bu tarixdən", "From date", "С даты"},
-		"dash.f.to":      {"Bu tarixə qədər", "To date", "По дату"},
+		"dash.f.from":    {"Bu tarixdən", "From date", "Дата начала"},
+		"dash.f.to":      {"Bu tarixə qədər", "To date", "Дата окончания"},
 		"dash.f.bad": {
 			"Süzgəc düzgün deyil (%s): siyahıdan seçin, tarixləri İİİİ-AA-GG kimi və dövrün daxilində yazın.",
 			"The filter is not valid (%s): choose from the lists and write dates as YYYY-MM-DD within the period.",
