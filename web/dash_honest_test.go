@@ -82,6 +82,13 @@ func TestDefaultPeriod(t *testing.T) {
 			t.Fatalf("%s: a complete period is labelled provisional", path)
 		}
 	}
+	// A period older than the menu lists (reached with ‹ or a link) is in the menu, selected: "Show" keeps it.
+	for _, period := range []string{"2019-Q2", "2019-03", "2019"} {
+		body := string(e.page(t, http.MethodGet, "/?period="+period, analyst, nil).Body)
+		if n := strings.Count(body, " selected>"); !strings.Contains(body, `<option value="`+period+`" selected>`) || n != 1 {
+			t.Errorf("period %s: selected in the menu? %d options selected", period, n)
+		}
+	}
 	// No complete quarter has responses: the running one.
 	empty := newHonestEnv(t, "", func(t testing.TB, s *survey.Store) {})
 	r := empty.page(t, http.MethodGet, "/", empty.login(t, empty.Users["analyst"]), nil)

@@ -93,9 +93,16 @@ func (s *Server) pickPeriod(r *http.Request, v *view) (*periodPicker, error) {
 	for _, d := range pickerDepth {
 		k := periodKind{Key: d.key}
 		cur := scoring.PeriodContaining(d.kind, now, s.loc)
+		shown := false
 		for i := 0; i < d.n; i++ {
 			l := cur.Back(i).Label
 			k.Options = append(k.Options, periodOption{Label: l, Name: locale.PeriodName(v.Lang, l), Selected: l == p.Label})
+			shown = shown || l == p.Label
+		}
+		if d.kind == p.Kind && !shown {
+			// An older period (reached with ‹ or a link) is listed too, so that the menu names the period shown
+			// rather than the first one, which "Show" would then jump to.
+			k.Options = append(k.Options, periodOption{Label: p.Label, Name: locale.PeriodName(v.Lang, p.Label), Selected: true})
 		}
 		pk.Kinds = append(pk.Kinds, k)
 	}
