@@ -323,6 +323,8 @@ func roleMatrix(t *testing.T, dialect string) {
 		"POST /r/{token}":                                {kind: accPublic, path: "/r/unknown-token", body: form(url.Values{"overall": {"5"}})},
 		"GET /r/{token}/qr.png":                          {kind: accPublic, path: "/r/" + invToken + "/qr.png"},
 		"HEAD /r/{token}/qr.png":                         {kind: accPublic, path: "/r/" + invToken + "/qr.png"},
+		"GET /r/{token}/":                                {kind: accPublic, path: "/r/" + invToken + "/"},
+		"HEAD /r/{token}/":                               {kind: accPublic, path: "/r/" + invToken + "/"},
 	}
 
 	var routes []string
