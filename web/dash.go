@@ -109,7 +109,7 @@ type view struct {
 func (s *Server) newView(w http.ResponseWriter, r *http.Request, p *Principal) *view {
 	lang := i18n.Negotiate(r)
 	// ?lang= is the switcher: remember the choice.
-	if q := r.URL.Query().Get("lang"); locale.Valid(q) {
+	if q, ok := locale.Parse(r.URL.Query().Get("lang")); ok {
 		setLangCookie(w, q, s.dash.secure)
 		if p != nil && p.User != nil && p.User.Lang != q {
 			if err := s.store.SetUserLang(r.Context(), p.User.ID, q); err != nil {

@@ -184,6 +184,10 @@ func TestAgencyPage(t *testing.T) {
 			t.Errorf("agency page lacks %q", want)
 		}
 	}
+	// A language tag with a region, as a person or another site may write it, is the language.
+	if r := e.page(t, http.MethodGet, "/agencies/migration?period=2025-Q3&lang=ru-RU", mgr, nil); !strings.Contains(string(r.Body), `<html lang="ru"`) {
+		t.Errorf("?lang=ru-RU: not in Russian")
+	}
 	// A search that finds nothing says so, not that the period has no comments; a page past the end shows the
 	// last one.
 	none := string(e.page(t, http.MethodGet, "/agencies/migration?period=2025-Q3&lang=en&q=zzzqqq", mgr, nil).Body)

@@ -119,7 +119,7 @@ func (s *Server) linkURL(token string) string { return s.baseURL + "/r/" + token
 
 // linkLangOf is the contract's rule for link pages: ?lang=, then Accept-Language, then az.
 func linkLangOf(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); locale.Valid(l) {
+	if l, ok := locale.Parse(r.URL.Query().Get("lang")); ok {
 		return l
 	}
 	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))

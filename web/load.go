@@ -84,7 +84,7 @@ func writeBusy(w http.ResponseWriter, r *http.Request, p *Principal, key string,
 // apiLang is the language of an API error message written for people: ?lang=, the lang cookie,
 // Accept-Language, then a signed-in user's own language, then English (the API's language, docs/api.md).
 func apiLang(r *http.Request, p *Principal) string {
-	if l := r.URL.Query().Get("lang"); locale.Valid(l) {
+	if l, ok := locale.Parse(r.URL.Query().Get("lang")); ok {
 		return l
 	}
 	if c, err := r.Cookie(i18n.CookieName); err == nil && locale.Valid(c.Value) {

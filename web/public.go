@@ -183,7 +183,7 @@ func etagMatches(header, etag string) bool {
 
 // publicLang is the contract's rule for public pages: ?lang=, then Accept-Language, then az.
 func publicLang(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); locale.Valid(l) {
+	if l, ok := locale.Parse(r.URL.Query().Get("lang")); ok {
 		return l
 	}
 	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))

@@ -20,11 +20,11 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request, v *view) {
 		s.pageError(w, r, v, survey.FieldError("period", "%v", err))
 		return
 	}
-	lang := r.URL.Query().Get("lang")
-	if lang == "" {
-		lang = v.Lang
+	lang, ok := locale.Parse(r.URL.Query().Get("lang"))
+	if r.URL.Query().Get("lang") == "" {
+		lang, ok = v.Lang, true
 	}
-	if !locale.Valid(lang) {
+	if !ok {
 		s.pageError(w, r, v, survey.FieldError("lang", "lang must be az, en or ru"))
 		return
 	}

@@ -3,6 +3,8 @@
 // here, so a figure reads the same wherever it is shown.
 package locale
 
+import "strings"
+
 // Langs are the supported languages, az first: az is the fallback wherever a reader's language is unknown.
 var Langs = []string{"az", "en", "ru"}
 
@@ -21,6 +23,16 @@ func Name(l string) string {
 
 // Valid reports whether l is one of Langs.
 func Valid(l string) bool { return l == "az" || l == "en" || l == "ru" }
+
+// Parse reads a language a person or a link wrote: "ru", "RU", "ru-RU" or "ru_RU" are all Russian. ok is false
+// for anything that is not az, en or ru.
+func Parse(s string) (lang string, ok bool) {
+	if len(s) > 35 { // the longest language tag BCP 47 bothers with
+		return "", false
+	}
+	l, _, _ := strings.Cut(strings.ReplaceAll(strings.ToLower(s), "_", "-"), "-")
+	return l, Valid(l)
+}
 
 // Plural is the CLDR plural category of an integer count: az and en have "one" and "other", ru has "one"
 // (1, 21, …), "few" (2–4, 22–24, …) and "many" (the rest, 11–14 included).

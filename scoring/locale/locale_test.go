@@ -2,6 +2,7 @@ package locale
 
 import (
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -89,6 +90,20 @@ func TestPrintNumbers(t *testing.T) {
 	} {
 		if c.got != c.want {
 			t.Errorf("got %q, want %q", c.got, c.want)
+		}
+	}
+}
+
+func TestParse(t *testing.T) {
+	for _, c := range []struct {
+		in, want string
+		ok       bool
+	}{
+		{"ru", "ru", true}, {"RU", "ru", true}, {"ru-RU", "ru", true}, {"az_Latn_AZ", "az", true}, {"en-GB", "en", true},
+		{"", "", false}, {"de", "de", false}, {"-ru", "", false}, {"r", "r", false}, {strings.Repeat("ru-", 20), "", false},
+	} {
+		if got, ok := Parse(c.in); ok != c.ok || (ok && got != c.want) {
+			t.Errorf("Parse(%q) = %q, %v; want %q, %v", c.in, got, ok, c.want, c.ok)
 		}
 	}
 }

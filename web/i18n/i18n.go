@@ -88,7 +88,7 @@ const CookieName = "lang"
 
 // Negotiate picks the language: ?lang=, then the lang cookie, then Accept-Language, then az.
 func Negotiate(r *http.Request) string {
-	if l := r.URL.Query().Get("lang"); locale.Valid(l) {
+	if l, ok := locale.Parse(r.URL.Query().Get("lang")); ok {
 		return l
 	}
 	if c, err := r.Cookie(CookieName); err == nil && locale.Valid(c.Value) {
