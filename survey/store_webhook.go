@@ -2,6 +2,7 @@ package survey
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,6 +25,18 @@ func (s *Store) AddWebhook(ctx context.Context, rawURL string, events []string) 
 	secret := newSecret(webhookSecretPrefix, 32)
 	w := &Webhook{URL: u, Events: strings.Join(evs, ","), Enabled: true, CreatedUS: s.now().UnixMicro()}
 	err = s.inTx(ctx, func(tx bun.Tx) error {
+		// An enabled endpoint at the same address already taking one of these events would get each of them twice.
+		var same []Webhook
+		if err := tx.NewSelect().Model(&same).Where("url = ? AND enabled AND removed_us IS NULL", u).Scan(ctx); err != nil {
+			return err
+		}
+		for _, o := range same {
+			for _, e := range evs {
+				if slices.Contains(o.EventList(), e) {
+					return Errorf(CodeInvalidField, "url_taken", "webhook %d already sends %s to %s: change or remove it instead", o.ID, e, u)
+				}
+			}
+		}
 		server, err := s.tokenSecret(ctx, tx)
 		if err != nil {
 			return err

@@ -126,7 +126,7 @@ func (s *Server) addWebhook(w http.ResponseWriter, r *http.Request, v *view) {
 	hook, secret, err := s.store.AddWebhook(r.Context(), url, events)
 	if err != nil {
 		msg, _ := s.errText(r, v, err)
-		if e, ok := survey.AsError(err); ok && (e.Field == "url" || e.Field == "events") {
+		if e, ok := survey.AsError(err); ok && (e.Field == "url" || e.Field == "events" || e.Field == "url_taken") {
 			msg = v.T("dash.hooks.err." + e.Field)
 		}
 		s.renderWebhooks(w, r, v, statusOf(survey.ErrorCode(err)), adminNotice{Error: msg}, strings.TrimSpace(url), events)

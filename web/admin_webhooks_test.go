@@ -94,6 +94,19 @@ func TestWebhooksAdminPage(t *testing.T) {
 			if plain, err := e.Store.WebhookSecret(ctx, &ws[0]); err != nil || plain != secret {
 				t.Fatalf("the shown secret is not the stored one: %v", err)
 			}
+			// The same address again for one of its events: refused (each event would arrive twice); for other events
+			// only, accepted.
+			r = e.page(t, http.MethodPost, "/admin/webhooks?lang=ru", admin, url.Values{"url": {"https://hooks.example.az/qiymət"}, "events": {"kiosk.silent"}})
+			if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), htmlEsc(i18n.T("ru", "dash.hooks.err.url_taken"))) || count() != 1 {
+				t.Fatalf("the same address and event again: %d, %d webhooks", r.Status, count())
+			}
+			if _, _, err := e.Store.AddWebhook(ctx, "https://hooks.example.az/qiymət", []string{"case.resolved"}); err != nil || count() != 2 {
+				t.Fatalf("the same address for another event: %v", err)
+			}
+			ws, _ = e.Store.ListWebhooks(ctx)
+			if err := e.Store.RemoveWebhook(ctx, ws[1].ID); err != nil || count() != 1 {
+				t.Fatalf("remove the second: %v", err)
+			}
 			id := itoa(ws[0].ID)
 			if r := e.page(t, http.MethodGet, "/admin/webhooks", admin, nil); r.Status != 200 || strings.Contains(string(r.Body), secret) {
 				t.Fatal("the secret is shown again")

@@ -36,6 +36,9 @@ func init() {
 		"dash.hooks.err.url": {"Ünvan tam http:// və ya https:// URL olmalıdır (2000 simvola qədər, istifadəçi adı, parol və #fraqment olmadan).",
 			"The address must be a full http:// or https:// URL (up to 2000 characters, without a user name, password or #fragment).",
 			"Адрес должен быть полным URL http:// или https:// (до 2000 символов, без имени пользователя, пароля и #фрагмента)."},
+		"dash.hooks.err.url_taken": {"Bu ünvana bu hadisələrdən birini artıq aktiv webhook göndərir: hər hadisə iki dəfə gələrdi. Onu söndürün və ya silin.",
+			"An enabled webhook already sends one of these events to this address: each event would arrive twice. Disable or remove it first.",
+			"Активный вебхук уже отправляет одно из этих событий на этот адрес: каждое пришло бы дважды. Сначала отключите или удалите его."},
 		"dash.hooks.err.events": {"Ən azı bir hadisə seçin.", "Choose at least one event.", "Выберите хотя бы одно событие."},
 		"dash.hooks.err.action": {"Naməlum əməliyyat.", "Unknown action.", "Неизвестное действие."},
 
