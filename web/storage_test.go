@@ -232,8 +232,9 @@ func TestSQLiteWriterBusy(t *testing.T) {
 	i := 0
 	for lang := range langs {
 		i++
+		n := i // the loop goes on while the request is sent
 		wg.Go(func() {
-			req, _ := http.NewRequest(http.MethodPost, env.URL+"/api/v1/responses", strings.NewReader(body(i)))
+			req, _ := http.NewRequest(http.MethodPost, env.URL+"/api/v1/responses", strings.NewReader(body(n)))
 			req.Header.Set("Authorization", "Bearer "+env.APIKey)
 			req.Header.Set("Content-Type", "application/json")
 			if lang != "" {
