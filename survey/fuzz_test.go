@@ -69,7 +69,7 @@ func FuzzDecodeSubmission(f *testing.F) {
 			if math.IsNaN(r.Score) || r.Score < 0 || r.Score > 100 {
 				t.Fatalf("R out of range: %v", r.Score)
 			}
-			if !isUUID(r.ID) || r.Agency == "" || r.Survey == "" || r.SurveyVersion < 1 || !ValidLang(r.Lang) {
+			if !IsUUID(r.ID) || r.Agency == "" || r.Survey == "" || r.SurveyVersion < 1 || !ValidLang(r.Lang) {
 				t.Fatalf("unsound row: %+v", r)
 			}
 			var answers map[string]any
@@ -176,8 +176,8 @@ func FuzzShapeChecks(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := isUUID(s), uuidShape.MatchString(s); got != want {
-			t.Fatalf("isUUID(%q) = %v, the pattern says %v", s, got, want)
+		if got, want := IsUUID(s), uuidShape.MatchString(s); got != want {
+			t.Fatalf("IsUUID(%q) = %v, the pattern says %v", s, got, want)
 		}
 		if got, want := isSmallInt(s), intShape.MatchString(s); got != want {
 			t.Fatalf("isSmallInt(%q) = %v, the pattern says %v", s, got, want)

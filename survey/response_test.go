@@ -238,7 +238,7 @@ func TestPrepareIDAndTimes(t *testing.T) {
 	if r2.SubmittedUS != r2.ReceivedUS {
 		t.Errorf("without submitted_at the receive time counts: %d vs %d", r2.SubmittedUS, r2.ReceivedUS)
 	}
-	if !isUUID(r2.ID) || r2.ID == r.ID {
+	if !IsUUID(r2.ID) || r2.ID == r.ID {
 		t.Errorf("missing id must be generated: %q", r2.ID)
 	}
 }
@@ -411,7 +411,7 @@ func TestContentHashUnchanged(t *testing.T) {
 func TestServerMadeIDsAreTimeOrdered(t *testing.T) {
 	var prev string
 	for range 3 {
-		id, err := uuid.Parse(newResponseID())
+		id, err := uuid.Parse(NewResponseID())
 		if err != nil || id.Version() != 7 {
 			t.Fatalf("id %v is not a UUIDv7 (%v)", id, err)
 		}

@@ -129,7 +129,7 @@ func (s *Store) responseByID(ctx context.Context, id string) (*Response, error) 
 // additive cells follow. An unknown id is not_found; a bad status or reason is invalid_field.
 func (s *Store) SetStatus(ctx context.Context, id, status, reason string) error {
 	id = strings.ToLower(strings.TrimSpace(id))
-	if !isUUID(id) {
+	if !IsUUID(id) {
 		return FieldError("id", "id must be a UUID")
 	}
 	reason = strings.TrimSpace(reason)

@@ -70,18 +70,18 @@ type Target struct {
 	Historic bool
 }
 
-// newResponseID is the id of a submission that came without one: time-ordered (UUIDv7), as the kiosks make
+// NewResponseID is the id of a submission that came without one: time-ordered (UUIDv7), as the kiosks make
 // theirs, so that new ids go to the recent end of the ids' unique index (response_keys on PostgreSQL).
-func newResponseID() string {
+func NewResponseID() string {
 	if id, err := uuid.NewV7(); err == nil {
 		return id.String()
 	}
 	return uuid.NewString() // no clock reading: a random one is as unique
 }
 
-// isUUID reports whether s is a UUID in its 8-4-4-4-12 text form, hex digits of either case. (A regexp did
+// IsUUID reports whether s is a UUID in its 8-4-4-4-12 text form, hex digits of either case. (A regexp did
 // the same at a twentieth of an import's time.)
-func isUUID(s string) bool {
+func IsUUID(s string) bool {
 	if len(s) != 36 {
 		return false
 	}
@@ -103,8 +103,8 @@ func (cv *CatalogView) Prepare(sub *Submission, t Target, now time.Time) (*Respo
 	r := &Response{Channel: t.Channel, KioskID: t.KioskID, InvitationID: t.InvitationID,
 		ReceivedUS: now.UnixMicro(), Status: StatusCounted}
 	if sub.ID == "" {
-		r.ID = newResponseID()
-	} else if !isUUID(sub.ID) {
+		r.ID = NewResponseID()
+	} else if !IsUUID(sub.ID) {
 		return nil, FieldError("id", "id must be a UUID")
 	} else {
 		r.ID = strings.ToLower(sub.ID)

@@ -32,7 +32,6 @@ type agencyData struct {
 	Excluded          []excludedView
 	Comments          []commentView
 	CommentsTotal     int
-	CommentsFiltered  bool   // a search or a filter is on
 	CommentsError     string // a filter that could not be applied, and why
 	Filters           *commentFilters
 	CommentsXLSX      string
@@ -277,11 +276,6 @@ func (s *Server) agencyComments(r *http.Request, v *view, cv *survey.CatalogView
 		}
 	}
 	d.CommentsTotal = total
-	for _, k := range commentParams {
-		if k != "sort" && q.Get(k) != "" {
-			d.CommentsFiltered = true // none found: "none match", not "the period has none"
-		}
-	}
 	sv, _ := cv.Survey(ag.Survey, 0)
 	for _, c := range cs {
 		d.Comments = append(d.Comments, v.commentView(cv, sv, c))

@@ -23,6 +23,7 @@ type commentFilters struct {
 	Band, Center, Service, Channel, CLang, From, To, Sort string
 	Bands, Centers, Services, Channels, Langs, Sorts      []option
 	Active                                                bool // some filter is set: show "Clear"
+	Narrowing                                             bool // a search or a filter other than the order is set
 }
 
 // maxSearch bounds the free-text search.
@@ -84,7 +85,8 @@ func parseCommentQuery(q url.Values, cv *survey.CatalogView, ag *survey.Agency, 
 func (v *view) commentFilterForm(q url.Values, cv *survey.CatalogView, ag *survey.Agency) *commentFilters {
 	f := &commentFilters{Band: q.Get("band"), Center: q.Get("center"), Service: q.Get("service"), Channel: q.Get("channel"),
 		CLang: q.Get("clang"), From: q.Get("cfrom"), To: q.Get("cto"), Sort: q.Get("sort")}
-	f.Active = f.Band+f.Center+f.Service+f.Channel+f.CLang+f.From+f.To+f.Sort+q.Get("q") != ""
+	f.Narrowing = f.Band+f.Center+f.Service+f.Channel+f.CLang+f.From+f.To+q.Get("q") != ""
+	f.Active = f.Narrowing || f.Sort != ""
 	any := option{"", v.T("dash.f.any")}
 	f.Bands = []option{any, {survey.BandLow, v.T("dash.f.low")}, {survey.BandMid, v.T("dash.f.mid")}, {survey.BandHigh, v.T("dash.f.high")}}
 	f.Sorts = []option{{"", v.T("dash.f.new")}, {survey.CommentsOldest, v.T("dash.f.old")},

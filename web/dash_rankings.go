@@ -237,21 +237,23 @@ func (v *view) rankInterval(rank int, lo, hi *int) (text, label string) {
 // first is the badge and streak sentence of a 1st-ranked row: clearly 1st or within the margin of error
 // (docs/method.md#clear-first); the streak is stated in both senses.
 func (v *view) first(row figures.RankingRow) (badge string, clear bool, sentence string) {
-	noStreak := row.Streak == 0 && row.ClearStreak == 0 // a custom range: no sequence of periods to count
 	switch {
-	case row.ClearFirst && noStreak:
+	case row.ClearFirst && noStreak(row):
 		return v.T("dash.first.clear"), true, v.T("dash.streak.clear.none")
 	case row.ClearFirst:
 		return v.T("dash.first.clear"), true, v.T("dash.streak.clear", row.ClearStreak, row.Streak)
-	case noStreak:
+	case noStreak(row):
 		return v.T("dash.first.margin"), false, v.T("dash.streak.margin.none")
 	}
 	return v.T("dash.first.margin"), false, v.T("dash.streak.margin", row.Streak)
 }
 
+// noStreak: a first place on a custom range, which has no sequence of periods to count a streak in.
+func noStreak(row figures.RankingRow) bool { return row.Streak == 0 && row.ClearStreak == 0 }
+
 // lead is the group's sentence about its 1st place.
 func (v *view) lead(row figures.RankingRow) string {
-	if row.ClearFirst && row.Streak == 0 && row.ClearStreak == 0 {
+	if row.ClearFirst && noStreak(row) {
 		return v.T("dash.lead.clear.none", row.Name)
 	}
 	if row.ClearFirst {

@@ -14,8 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/google/uuid"
-
 	"github.com/qiymet/qiymet/scoring/locale"
 	"github.com/qiymet/qiymet/survey"
 	"github.com/qiymet/qiymet/web/i18n"
@@ -198,7 +196,7 @@ func (s *Server) linkPage(w http.ResponseWriter, r *http.Request) {
 		s.linkErrorPage(w, r, lang, token, err)
 		return
 	}
-	v.SubmissionID = newSubmissionID()
+	v.SubmissionID = survey.NewResponseID()
 	s.renderLink(w, v, http.StatusOK)
 }
 
@@ -209,14 +207,6 @@ func linkSlash(w http.ResponseWriter, r *http.Request) {
 		u += "?" + r.URL.RawQuery
 	}
 	http.Redirect(w, r, u, http.StatusMovedPermanently)
-}
-
-// newSubmissionID is a time-ordered response id (UUIDv7), as the kiosks make theirs.
-func newSubmissionID() string {
-	if id, err := uuid.NewV7(); err == nil {
-		return id.String()
-	}
-	return uuid.NewString()
 }
 
 // linkFormView builds the rating form of the invitation of token; usedOK builds it for a used invitation too.
@@ -302,8 +292,8 @@ func (s *Server) linkSubmit(w http.ResponseWriter, r *http.Request) {
 		lang = l
 	}
 	sub := &survey.Submission{Token: token, Lang: lang, Answers: map[string]json.RawMessage{}}
-	if id, err := uuid.Parse(r.PostForm.Get("id")); err == nil && len(r.PostForm.Get("id")) == 36 {
-		sub.ID = id.String()
+	if id := r.PostForm.Get("id"); survey.IsUUID(id) { // anything else is not this form's: the server makes one
+		sub.ID = id
 	}
 	// With the form's id, a used link may be this form's own first post: the store tells (a replay of the same
 	// answers, else the link is used).
@@ -312,7 +302,7 @@ func (s *Server) linkSubmit(w http.ResponseWriter, r *http.Request) {
 		s.linkErrorPage(w, r, lang, token, err)
 		return
 	}
-	v.SubmissionID = cmp.Or(sub.ID, newSubmissionID())
+	v.SubmissionID = cmp.Or(sub.ID, survey.NewResponseID())
 	var bad []*linkQuestion
 	for _, q := range v.Questions {
 		val := strings.TrimSpace(r.PostForm.Get(q.Key))

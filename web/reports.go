@@ -20,9 +20,9 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request, v *view) {
 		s.pageError(w, r, v, survey.FieldError("period", "%v", err))
 		return
 	}
-	lang, ok := locale.Parse(r.URL.Query().Get("lang"))
-	if r.URL.Query().Get("lang") == "" {
-		lang, ok = v.Lang, true
+	lang, ok := v.Lang, true
+	if q := r.URL.Query().Get("lang"); q != "" {
+		lang, ok = locale.Parse(q)
 	}
 	if !ok {
 		s.pageError(w, r, v, survey.FieldError("lang", "lang must be az, en or ru"))
